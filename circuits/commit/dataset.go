@@ -1,0 +1,102 @@
+package commit
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/fixedpoint"
+)
+
+// Dataset is a committed dataset of fixed-point rows, cut into consecutive
+// batches of BatchSize rows (a trailing partial batch is dropped). Shuffle rows
+// before committing to train on a random order.
+type Dataset struct {
+	Rows      [][]int64 // each row: features then targets, signed Bits-bit values
+	BatchSize int
+	Bits      int
+	tree      *Tree
+}
+
+// NewDataset commits rows in batches of batchSize values of the given width.
+func NewDataset(rows [][]int64, batchSize, bits int) (*Dataset, error) {
+	if batchSize <= 0 {
+		return nil, fmt.Errorf("commit: batch size %d must be positive", batchSize)
+	}
+	if len(rows) < batchSize {
+		return nil, fmt.Errorf("commit: batch size %d is larger than the dataset (%d rows)", batchSize, len(rows))
+	}
+	width := len(rows[0])
+	for i, r := range rows {
+		if len(r) != width {
+			return nil, fmt.Errorf("commit: row %d has %d values, row 0 has %d", i, len(r), width)
+		}
+	}
+	d := &Dataset{Rows: rows, BatchSize: batchSize, Bits: bits}
+	leaves := make([]fr.Element, d.NumBatches())
+	for k := range leaves {
+		leaf, err := NativePackAndHash(d.BatchValues(k), bits)
+		if err != nil {
+			return nil, fmt.Errorf("commit: batch %d: %w", k, err)
+		}
+		leaves[k] = leaf
+	}
+	t, err := NewTree(leaves)
+	if err != nil {
+		return nil, err
+	}
+	d.tree = t
+	return d, nil
+}
+
+// NumBatches is the number of whole batches.
+func (d *Dataset) NumBatches() int { return len(d.Rows) / d.BatchSize }
+
+// Depth is the Merkle path length.
+func (d *Dataset) Depth() int { return d.tree.Depth() }
+
+// Root is the dataset commitment.
+func (d *Dataset) Root() fr.Element { return d.tree.Root() }
+
+// Batch returns the rows of batch k.
+func (d *Dataset) Batch(k int) [][]int64 { return d.Rows[k*d.BatchSize : (k+1)*d.BatchSize] }
+
+// BatchValues returns batch k flattened row by row, as it is hashed.
+func (d *Dataset) BatchValues(k int) []int64 {
+	out := make([]int64, 0, d.BatchSize*len(d.Rows[0]))
+	for _, r := range d.Batch(k) {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// Siblings returns the Merkle path of batch k as circuit assignments.
+func (d *Dataset) Siblings(k int) ([]frontend.Variable, error) {
+	if k < 0 || k >= d.NumBatches() {
+		return nil, fmt.Errorf("commit: batch %d outside the dataset's %d batches", k, d.NumBatches())
+	}
+	path, err := d.tree.Siblings(k)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]frontend.Variable, len(path))
+	for i := range path {
+		out[i] = path[i]
+	}
+	return out, nil
+}
+
+// VerifyRows asserts that rows (values in the dataset's width, range-checked
+// here) are batch index of the dataset with the given root.
+func VerifyRows(fp *fixedpoint.API, root, index frontend.Variable, rows [][]frontend.Variable, bits int, siblings []frontend.Variable) error {
+	var flat []frontend.Variable
+	for _, r := range rows {
+		flat = append(flat, r...)
+	}
+	leaf, err := PackAndHash(fp, flat, bits)
+	if err != nil {
+		return err
+	}
+	return VerifyBatch(fp.Frontend(), root, index, leaf, siblings)
+}

@@ -1,0 +1,119 @@
+package commit
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	poseidon2bn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/accumulator/merkle"
+	poseidon2hash "github.com/consensys/gnark/std/hash/poseidon2"
+)
+
+// A dataset is committed as a Merkle tree whose leaves are whole batches: leaf
+// k is the sponge digest of the packed rows of batch k. Proving that a batch
+// belongs to the dataset then costs one Merkle path (log2 of the number of
+// batches compressions) plus hashing the batch, which the training step needs
+// anyway to bind its inputs; a tree with one leaf per row would cost one path
+// per row. Unused leaves of the last power of two are zero.
+//
+// Inner nodes use gnark's std Merkle verifier with gnark's default Poseidon2
+// Merkle-Damgard hash (width 2), so node(a, b) = MD(a, b) and the level-0
+// value of leaf x is MD(x), exactly as merkle.MerkleProof.VerifyProof computes.
+
+// VerifyBatch asserts that leaf sits at position index of the tree with the
+// given root; siblings are the sibling nodes from the bottom level up.
+func VerifyBatch(api frontend.API, root, index, leaf frontend.Variable, siblings []frontend.Variable) error {
+	h, err := poseidon2hash.New(api)
+	if err != nil {
+		return err
+	}
+	proof := merkle.MerkleProof{RootHash: root, Path: append([]frontend.Variable{leaf}, siblings...)}
+	if len(siblings) == 0 {
+		// VerifyProof decomposes index into zero bits, which pins it to 0.
+		h.Reset()
+		h.Write(leaf)
+		api.AssertIsEqual(h.Sum(), root)
+		api.AssertIsEqual(index, 0)
+		return nil
+	}
+	proof.VerifyProof(api, h, index)
+	return nil
+}
+
+var mdPerm = poseidon2bn254.NewDefaultPermutation()
+
+// nativeMD is gnark's Merkle-Damgard construction over the width-2 Poseidon2
+// compression with a zero initial state.
+func nativeMD(xs ...fr.Element) fr.Element {
+	var state fr.Element
+	for i := range xs {
+		var buf [2]fr.Element
+		buf[0], buf[1] = state, xs[i]
+		right := xs[i]
+		if err := mdPerm.Permutation(buf[:]); err != nil {
+			panic(err)
+		}
+		state.Add(&buf[1], &right)
+	}
+	return state
+}
+
+// Tree is the native Merkle tree over batch digests.
+type Tree struct {
+	levels [][]fr.Element // levels[0]: MD(leaf) per leaf; last: the root
+	leaves []fr.Element
+}
+
+// Depth returns the number of sibling nodes in a path for n leaves.
+func Depth(n int) int {
+	d := 0
+	for 1<<d < n {
+		d++
+	}
+	return d
+}
+
+// NewTree builds the tree over the given leaves, padding with zero leaves to a
+// power of two.
+func NewTree(leaves []fr.Element) (*Tree, error) {
+	if len(leaves) == 0 {
+		return nil, fmt.Errorf("commit: a tree needs at least one leaf")
+	}
+	n := 1 << Depth(len(leaves))
+	padded := make([]fr.Element, n)
+	copy(padded, leaves)
+	level := make([]fr.Element, n)
+	for i := range padded {
+		level[i] = nativeMD(padded[i])
+	}
+	t := &Tree{levels: [][]fr.Element{level}, leaves: padded}
+	for len(level) > 1 {
+		next := make([]fr.Element, len(level)/2)
+		for i := range next {
+			next[i] = nativeMD(level[2*i], level[2*i+1])
+		}
+		t.levels = append(t.levels, next)
+		level = next
+	}
+	return t, nil
+}
+
+// Root returns the tree's root.
+func (t *Tree) Root() fr.Element { return t.levels[len(t.levels)-1][0] }
+
+// Depth returns the tree's depth (path length).
+func (t *Tree) Depth() int { return len(t.levels) - 1 }
+
+// Siblings returns the authentication path of leaf k, bottom level first.
+func (t *Tree) Siblings(k int) ([]fr.Element, error) {
+	if k < 0 || k >= len(t.leaves) {
+		return nil, fmt.Errorf("commit: leaf %d outside a tree of %d leaves", k, len(t.leaves))
+	}
+	path := make([]fr.Element, 0, t.Depth())
+	for l := 0; l < t.Depth(); l++ {
+		path = append(path, t.levels[l][k^1])
+		k >>= 1
+	}
+	return path, nil
+}

@@ -1,0 +1,51 @@
+// Package circuittest holds helpers shared by the circuit tests.
+package circuittest
+
+import (
+	"math/rand/v2"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+)
+
+// SolveR1CS compiles circuit to BN254 R1CS and solves it for assignment with
+// the given solver options (e.g. solver.OverrideHint to play a cheating
+// prover whose hint returns another value).
+func SolveR1CS(circuit, assignment frontend.Circuit, opts ...solver.Option) error {
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circuit)
+	if err != nil {
+		return err
+	}
+	return Solve(cs, assignment, opts...)
+}
+
+// Solve solves a compiled constraint system for assignment.
+func Solve(cs constraint.ConstraintSystem, assignment frontend.Circuit, opts ...solver.Option) error {
+	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return err
+	}
+	_, err = cs.Solve(w, opts...)
+	return err
+}
+
+// Rows returns n rows of width values uniform in [lo, hi].
+func Rows(rng *rand.Rand, n, width int, lo, hi int64) [][]int64 {
+	rows := make([][]int64, n)
+	for i := range rows {
+		rows[i] = Ints(rng, width, lo, hi)
+	}
+	return rows
+}
+
+// Ints returns n values uniform in [lo, hi].
+func Ints(rng *rand.Rand, n int, lo, hi int64) []int64 {
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = lo + rng.Int64N(hi-lo+1)
+	}
+	return out
+}

@@ -1,0 +1,164 @@
+package linreg
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+)
+
+// Model is a linear model in the Model format.
+type Model struct {
+	W    []int64
+	Bias int64
+}
+
+// Values lists the model as it is committed: weights, then bias.
+func (m Model) Values() []int64 { return append(append([]int64{}, m.W...), m.Bias) }
+
+// Clone returns a deep copy.
+func (m Model) Clone() Model { return Model{W: append([]int64{}, m.W...), Bias: m.Bias} }
+
+// Commitment is the native twin of the in-circuit model commitment.
+func (p Params) Commitment(m Model) (frontend.Variable, error) {
+	if len(m.W) != p.D {
+		return nil, fmt.Errorf("linreg: model has %d weights, want %d", len(m.W), p.D)
+	}
+	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+	if err != nil {
+		return nil, fmt.Errorf("linreg: model: %w", err)
+	}
+	return h, nil
+}
+
+// Step is the native mirror of the circuit: the model after one SGD step on
+// rows (each D features then the target). It fails if any input or result
+// leaves its fixed-point range, which is exactly when no proof exists.
+func (p Params) Step(m Model, rows [][]int64, lr int64) (Model, error) {
+	if len(rows) != p.B {
+		return Model{}, fmt.Errorf("linreg: batch has %d rows, want %d", len(rows), p.B)
+	}
+	if len(m.W) != p.D {
+		return Model{}, fmt.Errorf("linreg: model has %d weights, want %d", len(m.W), p.D)
+	}
+	if lr < 0 || lr >= int64(1)<<p.LRBits {
+		return Model{}, fmt.Errorf("linreg: learning rate %d outside [0, 2^%d)", lr, p.LRBits)
+	}
+	for _, v := range m.Values() {
+		if err := p.Model.Check(v); err != nil {
+			return Model{}, fmt.Errorf("linreg: model: %w", err)
+		}
+	}
+	for i, r := range rows {
+		if len(r) != p.D+1 {
+			return Model{}, fmt.Errorf("linreg: row %d has %d values, want %d features and a target", i, len(r), p.D+1)
+		}
+		for _, v := range r {
+			if err := p.Data.Check(v); err != nil {
+				return Model{}, fmt.Errorf("linreg: row %d: %w", i, err)
+			}
+		}
+	}
+
+	// e_i fits in int64: 16+32 bits per product plus log2(D) for the sum.
+	e := make([]int64, p.B)
+	var sumE big.Int
+	for i, r := range rows {
+		acc := m.Bias<<p.Data.Frac - r[p.D]<<p.Model.Frac
+		for j := 0; j < p.D; j++ {
+			acc += r[j] * m.W[j]
+		}
+		e[i] = acc
+		sumE.Add(&sumE, big.NewInt(acc))
+	}
+
+	d := p.divisor()
+	lrBig := big.NewInt(lr)
+	out := Model{W: make([]int64, p.D)}
+	var g, t big.Int
+	for j := 0; j < p.D; j++ {
+		g.SetInt64(0)
+		for i, r := range rows {
+			t.SetInt64(r[j])
+			t.Mul(&t, big.NewInt(e[i]))
+			g.Add(&g, &t)
+		}
+		w, err := p.update(m.W[j], g.Mul(&g, lrBig), d)
+		if err != nil {
+			return Model{}, fmt.Errorf("linreg: weight %d: %w", j, err)
+		}
+		out.W[j] = w
+	}
+	gb := new(big.Int).Lsh(&sumE, uint(p.Data.Frac))
+	b, err := p.update(m.Bias, gb.Mul(gb, lrBig), d)
+	if err != nil {
+		return Model{}, fmt.Errorf("linreg: bias: %w", err)
+	}
+	out.Bias = b
+	return out, nil
+}
+
+// update returns w - round(v/d), checking the quotient bound and the result.
+func (p Params) update(w int64, v, d *big.Int) (int64, error) {
+	q := fixedpoint.DivRound(v, d)
+	bound := new(big.Int).Lsh(big.NewInt(1), uint(p.quotientBits()-1))
+	if q.Cmp(bound) >= 0 || q.Cmp(new(big.Int).Neg(bound)) < 0 {
+		return 0, fmt.Errorf("update %s does not fit %d signed bits", q, p.quotientBits())
+	}
+	nw := w - q.Int64()
+	if err := p.Model.Check(nw); err != nil {
+		return 0, err
+	}
+	return nw, nil
+}
+
+// Assign runs the native step on batch k of ds and returns the full circuit
+// assignment together with the model after the step.
+func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
+	if err := p.Validate(); err != nil {
+		return nil, Model{}, err
+	}
+	if ds.Depth() != p.Depth {
+		return nil, Model{}, fmt.Errorf("linreg: dataset tree depth %d, circuit expects %d", ds.Depth(), p.Depth)
+	}
+	if ds.BatchSize != p.B || ds.Bits != p.Data.Bits {
+		return nil, Model{}, fmt.Errorf("linreg: dataset batches of %d %d-bit rows, circuit expects %d %d-bit rows", ds.BatchSize, ds.Bits, p.B, p.Data.Bits)
+	}
+	siblings, err := ds.Siblings(k)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	rows := ds.Batch(k)
+	next, err := p.Step(m, rows, lr)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	before, err := p.Commitment(m)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	after, err := p.Commitment(next)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	c := NewCircuit(p)
+	c.DatasetRoot = ds.Root()
+	c.BatchIndex = k
+	c.LearningRate = lr
+	c.ModelBefore, c.ModelAfter = before, after
+	for i, r := range rows {
+		for j := 0; j < p.D; j++ {
+			c.X[i][j] = r[j]
+		}
+		c.Y[i] = r[p.D]
+	}
+	for j, w := range m.W {
+		c.W[j] = w
+	}
+	c.Bias = m.Bias
+	c.Siblings = siblings
+	return c, next, nil
+}
