@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/consensys/gnark/logger"
+
+	"github.com/potbench/potbench/hwprofiles"
+)
+
+// TestMain prints benchfmt configuration and unit lines before benchmarks,
+// so that benchstat sees the profile, CPU and library versions.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	logger.Disable()
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		for _, l := range ConfigLines(hwprofiles.Detect()) {
+			fmt.Println(l)
+		}
+		for _, l := range UnitLines() {
+			fmt.Println(l)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+var linregSizes = []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}
+
+func BenchmarkLinReg(b *testing.B) {
+	for _, s := range linregSizes {
+		benchWorkload(b, "linreg/"+s)
+	}
+}
+
+func BenchmarkLinRegDiabetes(b *testing.B) {
+	benchWorkload(b, "linreg-diabetes/B=32")
+}
+
+// benchWorkload runs one workload as a sub-benchmark: compile and setup once
+// (keys from the cache when present), then witness, prove, verify and the
+// plain step in every iteration; each stage is reported as its own metric.
+func benchWorkload(b *testing.B, name string) {
+	_, sub, _ := cutFamily(BenchName(name))
+	b.Run(sub, func(b *testing.B) {
+		w, err := New(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := Prepare(w, Options{Keys: DefaultKeyCache(), Logf: b.Logf})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var sum Result
+		n := 0
+		for b.Loop() {
+			r, err := p.ProveOnce()
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum.add(r)
+			n++
+		}
+		mean := sum.div(n, p.Result)
+		b.ReportMetric(0, "ns/op")
+		for _, m := range mean.Metrics() {
+			b.ReportMetric(m.Value, m.Unit)
+		}
+	})
+}
+
+func cutFamily(benchName string) (string, string, bool) {
+	for i := range benchName {
+		if benchName[i] == '/' {
+			return benchName[:i], benchName[i+1:], true
+		}
+	}
+	return benchName, "", false
+}

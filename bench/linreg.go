@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/datasets"
+)
+
+// Linear-regression workloads: "linreg/B=..,D=.." on a seeded synthetic table
+// of 8 batches, and "linreg-diabetes/B=.." on the real diabetes data (D=10).
+const (
+	linregBatches = 8
+	linregLR      = 0.05
+)
+
+func init() {
+	Register(FamilyDef{Name: "linreg", Bench: "LinReg", Example: "B=32,D=32", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "B", "D")
+		if err != nil {
+			return nil, err
+		}
+		t := datasets.Synthetic(s["B"]*linregBatches, s["D"], 1)
+		return newLinReg(fmt.Sprintf("linreg/B=%d,D=%d", s["B"], s["D"]), t, s["B"])
+	}})
+	Register(FamilyDef{Name: "linreg-diabetes", Bench: "LinRegDiabetes", Example: "B=32", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "B")
+		if err != nil {
+			return nil, err
+		}
+		t, err := datasets.Diabetes()
+		if err != nil {
+			return nil, err
+		}
+		return newLinReg(fmt.Sprintf("linreg-diabetes/B=%d", s["B"]), t.Standardize(), s["B"])
+	}})
+}
+
+type linRegWorkload struct {
+	name   string
+	params linreg.Params
+	ds     *commit.Dataset
+	model  linreg.Model
+	lr     int64
+	batch  int
+
+	// the same batch and model, decoded, for the plain step
+	x    [][]float64
+	y    []float64
+	w    []float64
+	bias float64
+	lrF  float64
+}
+
+func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
+	if b > t.Rows() {
+		return nil, fmt.Errorf("%s: batch size %d is larger than the dataset (%d rows)", name, b, t.Rows())
+	}
+	d := t.Features()
+	p := linreg.DefaultParams(b, d, commit.Depth(t.Rows()/b))
+	rows, _, err := t.Quantize(p.Data)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := commit.NewDataset(rows, b, p.Data.Bits)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(2, uint64(d)))
+	m := linreg.Model{W: make([]int64, d)}
+	for j := range m.W {
+		m.W[j] = int64((rng.Float64() - 0.5) * p.Model.Scale())
+	}
+	w := &linRegWorkload{name: name, params: p, ds: ds, model: m,
+		lr: int64(linregLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
+	for _, r := range ds.Batch(w.batch) {
+		xr := make([]float64, d)
+		for j := range xr {
+			xr[j] = p.Data.Decode(r[j])
+		}
+		w.x = append(w.x, xr)
+		w.y = append(w.y, p.Data.Decode(r[d]))
+	}
+	for _, v := range m.W {
+		w.w = append(w.w, p.Model.Decode(v))
+	}
+	w.bias = p.Model.Decode(m.Bias)
+	w.lrF = float64(w.lr) / float64(int64(1)<<p.LRFrac)
+	return w, nil
+}
+
+func (w *linRegWorkload) Name() string              { return w.name }
+func (w *linRegWorkload) Elements() int             { return w.params.B * w.params.D }
+func (w *linRegWorkload) Circuit() frontend.Circuit { return linreg.NewCircuit(w.params) }
+
+func (w *linRegWorkload) Assignment() (frontend.Circuit, error) {
+	c, _, err := w.params.Assign(w.ds, w.batch, w.model, w.lr)
+	return c, err
+}
+
+func (w *linRegWorkload) Plain() func() {
+	weights := append([]float64{}, w.w...)
+	bias := w.bias
+	grad := make([]float64, len(weights))
+	return func() { bias = LinRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+}
+
+// LinRegPlainStep is one mini-batch SGD step of linear regression in float64,
+// written as plainly as the circuit's statement: it updates w in place and
+// returns the new bias; grad is scratch of len(w).
+func LinRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float64) float64 {
+	clear(grad)
+	var gb float64
+	for i, row := range x {
+		e := b - y[i]
+		for j, v := range row {
+			e += v * w[j]
+		}
+		for j, v := range row {
+			grad[j] += v * e
+		}
+		gb += e
+	}
+	scale := lr / float64(len(x))
+	for j := range w {
+		w[j] -= scale * grad[j]
+	}
+	return b - scale*gb
+}

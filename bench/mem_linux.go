@@ -1,0 +1,43 @@
+//go:build linux
+
+package bench
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// resetPeak starts a new peak-memory window: the kernel's resident-set high
+// water mark (VmHWM) is reset by writing 5 to /proc/self/clear_refs.
+func resetPeak() {
+	runtime.GC()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// peakBytes is the resident-set high water mark since the last resetPeak.
+func peakBytes() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return heapSys()
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return heapSys()
+}
+
+func heapSys() int64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.Sys)
+}

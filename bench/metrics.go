@@ -1,0 +1,68 @@
+package bench
+
+import (
+	"fmt"
+
+	"github.com/potbench/potbench/hwprofiles"
+)
+
+// Metric is one reported figure with its benchmark unit.
+type Metric struct {
+	Unit  string
+	Value float64
+}
+
+// units: name, benchstat's assume= and better= metadata.
+var units = []struct{ unit, assume, better string }{
+	{"constraints", "exact", "lower"},
+	{"constraints/elem", "exact", "lower"},
+	{"compile-ns", "nothing", "lower"},
+	{"setup-ns", "nothing", "lower"},
+	{"witness-ns", "nothing", "lower"},
+	{"prove-ns", "nothing", "lower"},
+	{"verify-ns", "nothing", "lower"},
+	{"plain-ns", "nothing", "lower"},
+	{"overhead-x", "nothing", "lower"},
+	{"proof-B", "exact", "lower"},
+	{"pk-B", "exact", "lower"},
+	{"peak-prove-B", "nothing", "lower"},
+}
+
+// Metrics lists r's figures in a fixed order. Setup time is reported only
+// when setup ran (not when keys came from the cache).
+func (r Result) Metrics() []Metric {
+	m := []Metric{
+		{"constraints", float64(r.Constraints)},
+		{"constraints/elem", r.ConstraintsPerElem()},
+		{"compile-ns", float64(r.CompileNs)},
+	}
+	if !r.SetupCached {
+		m = append(m, Metric{"setup-ns", float64(r.SetupNs)})
+	}
+	return append(m,
+		Metric{"witness-ns", float64(r.WitnessNs)},
+		Metric{"prove-ns", float64(r.ProveNs)},
+		Metric{"verify-ns", float64(r.VerifyNs)},
+		Metric{"plain-ns", r.PlainNs},
+		Metric{"overhead-x", r.OverheadX()},
+		Metric{"proof-B", float64(r.ProofBytes)},
+		Metric{"pk-B", float64(r.PKBytes)},
+		Metric{"peak-prove-B", float64(r.PeakProveB)},
+	)
+}
+
+// UnitLines are benchfmt unit-metadata lines, telling benchstat which units
+// are exact counts and which direction is better.
+func UnitLines() []string {
+	out := make([]string, len(units))
+	for i, u := range units {
+		out[i] = fmt.Sprintf("Unit %s assume=%s better=%s", u.unit, u.assume, u.better)
+	}
+	return out
+}
+
+// ConfigLines are the benchfmt configuration lines for a run on host: the
+// host facts, the curve and backend.
+func ConfigLines(h hwprofiles.Host) []string {
+	return append(h.ConfigLines(), "curve: bn254", "backend: groth16")
+}

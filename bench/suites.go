@@ -1,0 +1,55 @@
+package bench
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Suites are named lists of workloads for `potbench run`.
+var Suites = map[string][]string{
+	// quick: one small step, for smoke tests (seconds).
+	"quick": {"linreg/B=8,D=8"},
+	// default: the linear-regression sweep and the real diabetes data
+	// (about a minute on 2 cores with an empty key cache).
+	"default": {"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32"},
+}
+
+// SuiteNames lists the suites, sorted.
+func SuiteNames() []string {
+	out := make([]string, 0, len(Suites))
+	for s := range Suites {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Resolve returns the workload names of a suite, or of a comma-separated
+// list of workloads when list is not empty; every name is checked.
+func Resolve(suite, list string) ([]string, error) {
+	var names []string
+	if list != "" {
+		for _, n := range strings.Split(list, ",") {
+			// sizes contain commas too: "linreg/B=8,D=8" splits into
+			// "linreg/B=8" and "D=8"; glue size parts back on.
+			if len(names) > 0 && !strings.Contains(n, "/") && strings.Contains(n, "=") {
+				names[len(names)-1] += "," + n
+				continue
+			}
+			names = append(names, strings.TrimSpace(n))
+		}
+	} else {
+		s, ok := Suites[suite]
+		if !ok {
+			return nil, fmt.Errorf("unknown suite %q (known: %s)", suite, strings.Join(SuiteNames(), ", "))
+		}
+		names = s
+	}
+	for _, n := range names {
+		if _, err := New(n); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}

@@ -1,0 +1,235 @@
+// Package datasets loads the vendored real datasets (see data/PROVENANCE.md),
+// validates them, and turns them into fixed-point rows for the circuits.
+package datasets
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/potbench/potbench/circuits/fixedpoint"
+)
+
+//go:embed data/*.csv data/*.gz
+var files embed.FS
+
+// Table is a dataset of real-valued features with one target per row: a real
+// number for regression, a class index for classification.
+type Table struct {
+	Name    string
+	X       [][]float64
+	Y       []float64
+	Classes int // 0 for regression
+}
+
+// Rows is the number of rows.
+func (t *Table) Rows() int { return len(t.X) }
+
+// Features is the number of features.
+func (t *Table) Features() int {
+	if len(t.X) == 0 {
+		return 0
+	}
+	return len(t.X[0])
+}
+
+// CSVOptions describe a numeric text file.
+type CSVOptions struct {
+	Whitespace bool // fields separated by runs of blanks instead of commas
+	SkipLines  int  // leading lines to skip (a header)
+	Width      int  // values per row; 0 takes the first row's width
+}
+
+// ReadCSV reads a numeric table. name is used in errors, which give the line
+// and column of the first bad value: empty input, a ragged row, a field that
+// is not a finite number.
+func ReadCSV(r io.Reader, name string, opt CSVOptions) ([][]float64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<16), 1<<24)
+	var rows [][]float64
+	width := opt.Width
+	line := 0
+	for sc.Scan() {
+		line++
+		if line <= opt.SkipLines {
+			continue
+		}
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var fields []string
+		if opt.Whitespace {
+			fields = strings.Fields(text)
+		} else {
+			fields = strings.Split(text, ",")
+		}
+		if width == 0 {
+			width = len(fields)
+		}
+		if len(fields) != width {
+			return nil, fmt.Errorf("%s:%d: %d values, expected %d", name, line, len(fields), width)
+		}
+		row := make([]float64, width)
+		for j, f := range fields {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s:%d: column %d: %q is not a finite number", name, line, j+1, f)
+			}
+			row[j] = v
+		}
+		rows = append(rows, row)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no data rows (expected numeric rows after %d header line(s))", name, opt.SkipLines)
+	}
+	return rows, nil
+}
+
+func open(name string) (io.Reader, error) {
+	b, err := files.ReadFile("data/" + name)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(name, ".gz") {
+		return gzip.NewReader(bytes.NewReader(b))
+	}
+	return bytes.NewReader(b), nil
+}
+
+func readVendored(name string, opt CSVOptions) ([][]float64, error) {
+	r, err := open(name)
+	if err != nil {
+		return nil, err
+	}
+	return ReadCSV(r, "datasets/data/"+name, opt)
+}
+
+// Diabetes is the diabetes regression set: 442 rows, 10 raw features, target
+// disease progression after one year.
+func Diabetes() (*Table, error) {
+	x, err := readVendored("diabetes_data_raw.csv.gz", CSVOptions{Whitespace: true, Width: 10})
+	if err != nil {
+		return nil, err
+	}
+	y, err := readVendored("diabetes_target.csv.gz", CSVOptions{Whitespace: true, Width: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(x) != len(y) {
+		return nil, fmt.Errorf("datasets: diabetes has %d feature rows and %d targets", len(x), len(y))
+	}
+	t := &Table{Name: "diabetes", X: x, Y: make([]float64, len(y))}
+	for i := range y {
+		t.Y[i] = y[i][0]
+	}
+	return t, nil
+}
+
+// Synthetic is a seeded linear-regression table: features uniform in [-1, 1],
+// targets X·w* + b* plus Gaussian noise (sd 0.1), |w*| about 1/sqrt(d).
+func Synthetic(n, d int, seed uint64) *Table {
+	rng := rand.New(rand.NewPCG(seed, uint64(n)<<32|uint64(d)))
+	w := make([]float64, d)
+	for j := range w {
+		w[j] = (2*rng.Float64() - 1) / math.Sqrt(float64(d))
+	}
+	b := 0.25
+	t := &Table{Name: fmt.Sprintf("synthetic-%dx%d", n, d), X: make([][]float64, n), Y: make([]float64, n)}
+	for i := range t.X {
+		t.X[i] = make([]float64, d)
+		y := b
+		for j := range t.X[i] {
+			t.X[i][j] = 2*rng.Float64() - 1
+			y += t.X[i][j] * w[j]
+		}
+		t.Y[i] = y + 0.1*rng.NormFloat64()
+	}
+	return t
+}
+
+// Standardize returns a copy with each feature (and, for regression, the
+// target) shifted to mean 0 and scaled to standard deviation 1. Constant
+// columns become 0.
+func (t *Table) Standardize() *Table {
+	out := &Table{Name: t.Name, Classes: t.Classes, X: make([][]float64, len(t.X)), Y: append([]float64{}, t.Y...)}
+	for i := range t.X {
+		out.X[i] = append([]float64{}, t.X[i]...)
+	}
+	for j := 0; j < t.Features(); j++ {
+		col := make([]float64, len(t.X))
+		for i := range t.X {
+			col[i] = t.X[i][j]
+		}
+		m, s := meanStd(col)
+		for i := range out.X {
+			out.X[i][j] = scale(out.X[i][j], m, s)
+		}
+	}
+	if t.Classes == 0 {
+		m, s := meanStd(t.Y)
+		for i := range out.Y {
+			out.Y[i] = scale(out.Y[i], m, s)
+		}
+	}
+	return out
+}
+
+func meanStd(xs []float64) (float64, float64) {
+	var m, v float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(len(xs))
+	for _, x := range xs {
+		v += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(v / float64(len(xs)))
+}
+
+func scale(x, m, s float64) float64 {
+	if s == 0 {
+		return 0
+	}
+	return (x - m) / s
+}
+
+// Quantize encodes each row as its features then its target in format f.
+// Values outside f's range are clipped to it, and the number clipped is
+// returned so callers can report it; NaN or Inf is an error.
+func (t *Table) Quantize(f fixedpoint.Format) (rows [][]int64, clipped int, err error) {
+	lo, hi := f.Decode(f.Min()), f.Decode(f.Max())
+	enc := func(i int, x float64) (int64, error) {
+		if x < lo || x > hi {
+			clipped++
+			x = math.Max(lo, math.Min(hi, x))
+		}
+		v, err := f.Encode(x)
+		if err != nil {
+			return 0, fmt.Errorf("datasets: %s row %d: %w", t.Name, i, err)
+		}
+		return v, nil
+	}
+	rows = make([][]int64, len(t.X))
+	for i := range t.X {
+		rows[i] = make([]int64, 0, t.Features()+1)
+		for _, x := range append(t.X[i], t.Y[i]) {
+			v, err := enc(i, x)
+			if err != nil {
+				return nil, 0, err
+			}
+			rows[i] = append(rows[i], v)
+		}
+	}
+	return rows, clipped, nil
+}
