@@ -131,6 +131,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		id = h.ID()
 	}
 	dir := filepath.Join(*out, id)
+	// Fail before any long work if results cannot be written.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create results directory: %w", err)
+	}
 	set, err := bench.ReadResultSet(filepath.Join(dir, "results.json"))
 	if err != nil {
 		return err
