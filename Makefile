@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench fmt vet
+.PHONY: run test bench bench-binaries
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -15,3 +15,17 @@ test:
 # Speed: every workload size once, in benchstat's format.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+# Binaries for a machine without Go: one potbench and one benchmark binary per
+# build-tag set, and a script that runs every profile with them.
+TAGSETS = none noavx noadx purego
+bench-binaries:
+	@mkdir -p dist
+	@for t in $(TAGSETS); do \
+	  tags=$$t; [ $$t = none ] && tags=""; \
+	  echo "building dist/potbench-$$t and dist/bench-$$t.test"; \
+	  CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -tags "$$tags" -o dist/potbench-$$t ./cmd/potbench || exit 1; \
+	  CGO_ENABLED=0 $(GO) test -c -trimpath -ldflags "-s -w" -tags "$$tags" -o dist/bench-$$t.test ./bench || exit 1; \
+	done
+	cp scripts/run-profiles.sh dist/
+	@echo "copy dist/ to the target machine and run: dist/run-profiles.sh [results-dir]"

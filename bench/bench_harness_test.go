@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -105,7 +106,7 @@ func TestResultSetFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(back.Results) != 2 || back.Results[1] != set.Results[1] {
+	if len(back.Results) != 2 || !reflect.DeepEqual(back.Results[1], set.Results[1]) {
 		t.Errorf("round trip: %+v", back.Results)
 	}
 

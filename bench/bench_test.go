@@ -49,23 +49,20 @@ func benchWorkload(b *testing.B, name string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := Prepare(w, Options{Keys: DefaultKeyCache(), Logf: b.Logf})
+		p, err := Prepare(w, Options{Keys: DefaultKeyCache()})
 		if err != nil {
 			b.Fatal(err)
 		}
-		var sum Result
-		n := 0
+		var runs []Result
 		for b.Loop() {
 			r, err := p.ProveOnce()
 			if err != nil {
 				b.Fatal(err)
 			}
-			sum.add(r)
-			n++
+			runs = append(runs, r)
 		}
-		mean := sum.div(n, p.Result)
 		b.ReportMetric(0, "ns/op")
-		for _, m := range mean.Metrics() {
+		for _, m := range Combine(p.Result, runs).Metrics() {
 			b.ReportMetric(m.Value, m.Unit)
 		}
 	})

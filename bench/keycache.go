@@ -11,13 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/potbench/potbench/hwprofiles"
 )
 
-// KeyCache keeps Groth16 proving and verifying keys on disk, keyed by a hash
+// KeyCache keeps proving and verifying keys on disk, keyed by a hash
 // of the compiled constraint system, the gnark versions, curve and backend, so
 // a second run skips setup. Each file is stored with its SHA-256; a file that
 // does not match is discarded with a warning and the keys are regenerated.
@@ -64,26 +63,26 @@ func (c *KeyCache) Key(cs constraint.ConstraintSystem, curve, backend string) (s
 
 // LoadGroth16 returns cached keys, or ok=false when there are none (or they
 // were corrupt, which is reported as a warning).
-func (c *KeyCache) LoadGroth16(key string, curve interface{ String() string }, pk groth16.ProvingKey, vk groth16.VerifyingKey) (ok bool) {
+func (c *KeyCache) Load(name string, pk, vk key) (ok bool) {
 	for _, part := range []struct {
 		ext string
 		r   interface {
 			UnsafeReadFrom(io.Reader) (int64, error)
 		}
 	}{{".pk", pk}, {".vk", vk}} {
-		path := filepath.Join(c.Dir, key+part.ext)
+		path := filepath.Join(c.Dir, name+part.ext)
 		data, err := readChecked(path)
 		if errors.Is(err, os.ErrNotExist) {
 			return false
 		}
 		if err != nil {
 			c.warn("discarding cached key %s: %v; regenerating", path, err)
-			c.remove(key)
+			c.remove(name)
 			return false
 		}
 		if _, err := part.r.UnsafeReadFrom(bytes.NewReader(data)); err != nil {
 			c.warn("discarding cached key %s: %v; regenerating", path, err)
-			c.remove(key)
+			c.remove(name)
 			return false
 		}
 	}
@@ -92,7 +91,7 @@ func (c *KeyCache) LoadGroth16(key string, curve interface{ String() string }, p
 
 // StoreGroth16 writes the keys; failures are warnings, since the cache only
 // saves time.
-func (c *KeyCache) StoreGroth16(key string, pk groth16.ProvingKey, vk groth16.VerifyingKey) {
+func (c *KeyCache) Store(name string, pk, vk key) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		c.warn("key cache disabled: %v", err)
 		return
@@ -106,16 +105,16 @@ func (c *KeyCache) StoreGroth16(key string, pk groth16.ProvingKey, vk groth16.Ve
 			c.warn("cannot serialise key: %v", err)
 			return
 		}
-		if err := writeChecked(filepath.Join(c.Dir, key+part.ext), buf.Bytes()); err != nil {
+		if err := writeChecked(filepath.Join(c.Dir, name+part.ext), buf.Bytes()); err != nil {
 			c.warn("cannot store key: %v", err)
 			return
 		}
 	}
 }
 
-func (c *KeyCache) remove(key string) {
+func (c *KeyCache) remove(name string) {
 	for _, ext := range []string{".pk", ".vk", ".pk.sha256", ".vk.sha256"} {
-		_ = os.Remove(filepath.Join(c.Dir, key+ext))
+		_ = os.Remove(filepath.Join(c.Dir, name+ext))
 	}
 }
 

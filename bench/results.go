@@ -170,11 +170,13 @@ func (s *ResultSet) Benchfmt() []byte {
 		_ = w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better})
 	}
 	for _, r := range s.Results {
-		res := &benchfmt.Result{Config: cfg, Name: benchfmt.Name(fmt.Sprintf("%s-%d", BenchName(r.Workload), s.Host.GOMAXPROCS)), Iters: 1}
-		for _, m := range r.Metrics() {
-			res.Values = append(res.Values, benchfmt.Value{Value: m.Value, Unit: m.Unit})
+		for _, one := range r.PerSample() {
+			res := &benchfmt.Result{Config: cfg, Name: benchfmt.Name(fmt.Sprintf("%s-%d", BenchName(r.Workload), s.Host.GOMAXPROCS)), Iters: 1}
+			for _, m := range one.Metrics() {
+				res.Values = append(res.Values, benchfmt.Value{Value: m.Value, Unit: m.Unit})
+			}
+			_ = w.Write(res)
 		}
-		_ = w.Write(res)
 	}
 	return buf.Bytes()
 }

@@ -3,13 +3,12 @@ package bench
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 )
 
 // Stage names, in the order they run.
@@ -27,12 +26,12 @@ var Stages = []string{StageCompile, StageSetup, StageWitness, StageProve, StageV
 
 // Options configure a run.
 type Options struct {
-	Keys     *KeyCache            // nil: always run setup
-	OnStage  func(stage string)   // called as each stage starts
-	PlainFor time.Duration        // how long to repeat the plain step to time it (default 50ms)
-	Logf     func(string, ...any) // warnings; nil: stderr
-	Curve    ecc.ID               // default BN254
-	Backend  string               // "groth16" (the only one so far)
+	Keys     *KeyCache          // nil: always run setup
+	OnStage  func(stage string) // called as each stage starts
+	PlainFor time.Duration      // how long to repeat the plain step to time it (default 50ms)
+	Curve    ecc.ID             // default BN254
+	Backend  string             // "groth16" (the only one so far)
+	Count    int                // proofs per workload in Run (default 1)
 }
 
 func (o *Options) stage(s string) {
@@ -44,24 +43,25 @@ func (o *Options) stage(s string) {
 // Result holds one workload's measured figures. Times are nanoseconds; a
 // stage not run is zero.
 type Result struct {
-	Workload     string  `json:"workload"`
-	Curve        string  `json:"curve"`
-	Backend      string  `json:"backend"`
-	Constraints  int     `json:"constraints"`
-	Elements     int     `json:"elements"`
-	PublicInputs int     `json:"public_inputs"`
-	CompileNs    int64   `json:"compile_ns"`
-	SetupNs      int64   `json:"setup_ns"`
-	SetupCached  bool    `json:"setup_cached"`
-	WitnessNs    int64   `json:"witness_ns"`
-	ProveNs      int64   `json:"prove_ns"`
-	VerifyNs     int64   `json:"verify_ns"`
-	PlainNs      float64 `json:"plain_ns"`
-	ProofBytes   int64   `json:"proof_bytes"`
-	PKBytes      int64   `json:"pk_bytes"`
-	VKBytes      int64   `json:"vk_bytes"`
-	PeakSetupB   int64   `json:"peak_setup_bytes"`
-	PeakProveB   int64   `json:"peak_prove_bytes"`
+	Workload     string   `json:"workload"`
+	Curve        string   `json:"curve"`
+	Backend      string   `json:"backend"`
+	Constraints  int      `json:"constraints"`
+	Elements     int      `json:"elements"`
+	PublicInputs int      `json:"public_inputs"`
+	CompileNs    int64    `json:"compile_ns"`
+	SetupNs      int64    `json:"setup_ns"`
+	SetupCached  bool     `json:"setup_cached"`
+	WitnessNs    int64    `json:"witness_ns"`
+	ProveNs      int64    `json:"prove_ns"`
+	VerifyNs     int64    `json:"verify_ns"`
+	PlainNs      float64  `json:"plain_ns"`
+	ProofBytes   int64    `json:"proof_bytes"`
+	PKBytes      int64    `json:"pk_bytes"`
+	VKBytes      int64    `json:"vk_bytes"`
+	PeakSetupB   int64    `json:"peak_setup_bytes"`
+	PeakProveB   int64    `json:"peak_prove_bytes"`
+	Samples      []Sample `json:"samples,omitempty"`
 }
 
 // OverheadX is prove time over plain step time.
@@ -84,10 +84,10 @@ func (r Result) ConstraintsPerElem() float64 {
 type Prepared struct {
 	W      Workload
 	CS     constraint.ConstraintSystem
-	PK     groth16.ProvingKey
-	VK     groth16.VerifyingKey
+	PK, VK key
 	Result Result // compile and setup figures filled in
 	opt    Options
+	sys    provingSystem
 }
 
 // Prepare compiles w and runs (or loads) the setup.
@@ -98,15 +98,16 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	if opt.Backend == "" {
 		opt.Backend = "groth16"
 	}
-	if opt.Backend != "groth16" {
-		return nil, fmt.Errorf("backend %q is not supported (supported: groth16)", opt.Backend)
+	sys, err := newProvingSystem(opt.Backend)
+	if err != nil {
+		return nil, err
 	}
-	p := &Prepared{W: w, opt: opt}
+	p := &Prepared{W: w, opt: opt, sys: sys}
 	p.Result = Result{Workload: w.Name(), Curve: opt.Curve.String(), Backend: opt.Backend, Elements: w.Elements()}
 
 	opt.stage(StageCompile)
 	start := time.Now()
-	cs, err := frontend.Compile(opt.Curve.ScalarField(), r1cs.NewBuilder, w.Circuit())
+	cs, err := frontend.Compile(opt.Curve.ScalarField(), sys.builder(), w.Circuit())
 	if err != nil {
 		return nil, fmt.Errorf("%s: compile: %w", w.Name(), err)
 	}
@@ -116,26 +117,26 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	p.Result.PublicInputs = cs.GetNbPublicVariables() - 1 // minus the constant wire
 
 	opt.stage(StageSetup)
-	p.PK, p.VK = groth16.NewProvingKey(opt.Curve), groth16.NewVerifyingKey(opt.Curve)
-	var key string
+	p.PK, p.VK = sys.newKeys(opt.Curve)
+	var cacheName string
 	if opt.Keys != nil {
-		if key, err = opt.Keys.Key(cs, opt.Curve.String(), opt.Backend); err != nil {
+		if cacheName, err = opt.Keys.Key(cs, opt.Curve.String(), opt.Backend); err != nil {
 			return nil, fmt.Errorf("%s: key cache: %w", w.Name(), err)
 		}
 	}
 	resetPeak()
 	start = time.Now()
-	if opt.Keys != nil && opt.Keys.LoadGroth16(key, opt.Curve, p.PK, p.VK) {
+	if opt.Keys != nil && opt.Keys.Load(cacheName, p.PK, p.VK) {
 		p.Result.SetupCached = true
 	} else {
-		if p.PK, p.VK, err = groth16.Setup(cs); err != nil {
+		if p.PK, p.VK, err = sys.setup(cs); err != nil {
 			return nil, fmt.Errorf("%s: setup: %w", w.Name(), err)
 		}
 	}
 	p.Result.SetupNs = time.Since(start).Nanoseconds()
 	p.Result.PeakSetupB = peakBytes()
 	if opt.Keys != nil && !p.Result.SetupCached {
-		opt.Keys.StoreGroth16(key, p.PK, p.VK)
+		opt.Keys.Store(cacheName, p.PK, p.VK)
 	}
 	p.Result.PKBytes = sizeOf(p.PK)
 	p.Result.VKBytes = sizeOf(p.VK)
@@ -180,7 +181,7 @@ func (p *Prepared) ProveOnce() (Result, error) {
 	p.opt.stage(StageProve)
 	resetPeak()
 	start = time.Now()
-	proof, err := groth16.Prove(p.CS, p.PK, full)
+	proof, err := p.sys.prove(p.CS, p.PK, full)
 	if err != nil {
 		return r, fmt.Errorf("%s: prove: %w", name, err)
 	}
@@ -190,7 +191,7 @@ func (p *Prepared) ProveOnce() (Result, error) {
 
 	p.opt.stage(StageVerify)
 	start = time.Now()
-	if err := groth16.Verify(proof, p.VK, public); err != nil {
+	if err := p.sys.verify(proof, p.VK, public); err != nil {
 		return r, fmt.Errorf("%s: verify: the proof was rejected: %w", name, err)
 	}
 	r.VerifyNs = time.Since(start).Nanoseconds()
@@ -221,36 +222,77 @@ func TimePlain(step func(), d time.Duration) float64 {
 	}
 }
 
-// Run prepares and proves once.
+// Run prepares w and proves it opt.Count times (at least once); the stage
+// figures are medians over the proofs, each proof kept as a Sample.
 func Run(w Workload, opt Options) (Result, error) {
 	p, err := Prepare(w, opt)
 	if err != nil {
 		return Result{}, err
 	}
-	return p.ProveOnce()
+	var runs []Result
+	for range max(1, opt.Count) {
+		r, err := p.ProveOnce()
+		if err != nil {
+			return Result{}, err
+		}
+		runs = append(runs, r)
+	}
+	return Combine(p.Result, runs), nil
 }
 
-// add accumulates the per-proof stages of r.
-func (r *Result) add(o Result) {
-	r.WitnessNs += o.WitnessNs
-	r.ProveNs += o.ProveNs
-	r.VerifyNs += o.VerifyNs
-	r.PlainNs += o.PlainNs
-	r.ProofBytes = o.ProofBytes
-	r.PeakProveB = max(r.PeakProveB, o.PeakProveB)
+// Sample is one proof's per-run figures.
+type Sample struct {
+	WitnessNs  int64   `json:"witness_ns"`
+	ProveNs    int64   `json:"prove_ns"`
+	VerifyNs   int64   `json:"verify_ns"`
+	PlainNs    float64 `json:"plain_ns"`
+	PeakProveB int64   `json:"peak_prove_bytes"`
 }
 
-// div returns the mean of n accumulated proofs on top of the prepared figures.
-func (r Result) div(n int, prepared Result) Result {
+// Combine puts the medians of runs on top of the prepared figures and keeps
+// every run as a sample.
+func Combine(prepared Result, runs []Result) Result {
 	out := prepared
-	if n == 0 {
+	if len(runs) == 0 {
 		return out
 	}
-	out.WitnessNs = r.WitnessNs / int64(n)
-	out.ProveNs = r.ProveNs / int64(n)
-	out.VerifyNs = r.VerifyNs / int64(n)
-	out.PlainNs = r.PlainNs / float64(n)
-	out.ProofBytes = r.ProofBytes
-	out.PeakProveB = r.PeakProveB
+	out.Samples = make([]Sample, len(runs))
+	for i, r := range runs {
+		out.Samples[i] = Sample{r.WitnessNs, r.ProveNs, r.VerifyNs, r.PlainNs, r.PeakProveB}
+	}
+	med := func(f func(Sample) float64) float64 {
+		v := make([]float64, len(out.Samples))
+		for i, s := range out.Samples {
+			v[i] = f(s)
+		}
+		slices.Sort(v)
+		if n := len(v); n%2 == 1 {
+			return v[n/2]
+		} else {
+			return (v[n/2-1] + v[n/2]) / 2
+		}
+	}
+	out.WitnessNs = int64(med(func(s Sample) float64 { return float64(s.WitnessNs) }))
+	out.ProveNs = int64(med(func(s Sample) float64 { return float64(s.ProveNs) }))
+	out.VerifyNs = int64(med(func(s Sample) float64 { return float64(s.VerifyNs) }))
+	out.PlainNs = med(func(s Sample) float64 { return s.PlainNs })
+	out.PeakProveB = int64(med(func(s Sample) float64 { return float64(s.PeakProveB) }))
+	out.ProofBytes = runs[0].ProofBytes
+	return out
+}
+
+// PerSample returns r once per sample with that sample's stage figures (r
+// itself when it has no samples): one benchmark line each.
+func (r Result) PerSample() []Result {
+	if len(r.Samples) == 0 {
+		return []Result{r}
+	}
+	out := make([]Result, len(r.Samples))
+	for i, s := range r.Samples {
+		one := r
+		one.Samples = nil
+		one.WitnessNs, one.ProveNs, one.VerifyNs, one.PlainNs, one.PeakProveB = s.WitnessNs, s.ProveNs, s.VerifyNs, s.PlainNs, s.PeakProveB
+		out[i] = one
+	}
 	return out
 }

@@ -29,6 +29,7 @@ type Host struct {
 	L3Bytes        int      `json:"l3_bytes"`
 	Features       []string `json:"features"`         // CPU flags that matter to field arithmetic
 	GnarkCryptoASM []string `json:"gnark_crypto_asm"` // paths gnark-crypto enabled in this build
+	BuildTags      []string `json:"build_tags"`       // profile build tags this binary was built with
 	GOOS           string   `json:"goos"`
 	GOARCH         string   `json:"goarch"`
 	GoVersion      string   `json:"go_version"`
@@ -73,6 +74,10 @@ func Detect() Host {
 	}
 	if len(h.GnarkCryptoASM) == 0 {
 		h.GnarkCryptoASM = []string{"none"}
+	}
+	h.BuildTags = BuildTags()
+	if len(h.BuildTags) == 0 {
+		h.BuildTags = []string{"none"}
 	}
 	return h
 }
@@ -134,6 +139,7 @@ func (h Host) ConfigLines() []string {
 		fmt.Sprintf("cores: %d", h.LogicalCores),
 		"cpu-features: " + strings.Join(h.Features, ","),
 		"gnark-crypto-asm: " + strings.Join(h.GnarkCryptoASM, ","),
+		"build-tags: " + strings.Join(h.BuildTags, ","),
 		"go: " + h.GoVersion,
 		"gnark: " + h.Gnark,
 		"gnark-crypto: " + h.GnarkCrypto,

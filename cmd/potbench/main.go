@@ -1,7 +1,9 @@
 // Command potbench runs the proof-of-training benchmark suite and writes
 // result tables.
 //
-//	potbench run [flags]       run a suite, write results/<host>/
+//	potbench run [flags]       run a suite, write results/<host>/<profile>/
+//	potbench profiles          host facts and hardware profiles
+//	potbench compare A B       compare two result sets
 //	potbench help [command]
 package main
 
@@ -12,8 +14,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -30,7 +36,10 @@ type command struct {
 }
 
 var commands = []command{
-	{"run", "run a benchmark suite and write results/<host>/", cmdRun},
+	{"run", "run a benchmark suite and write results/<host>/<profile>/", cmdRun},
+	{"profiles", "show the host's facts and the hardware profiles", cmdProfiles},
+	{"compare", "compare two result sets with benchstat's statistics", cmdCompare},
+	{"report", "regenerate the comparison pages under results/ from stored results", cmdReport},
 }
 
 func main() {
@@ -109,29 +118,118 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+type runConfig struct {
+	names    []string
+	out, id  string
+	keys     *bench.KeyCache
+	count    int
+	backends []string
+	verbose  bool
+	passArgs []string // flags to hand to a re-executed potbench
+}
+
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", "run [-suite NAME | -workloads LIST] [-out DIR] [flags]", stderr)
+	fs := newFlagSet("run", "run [-suite NAME | -workloads LIST] [-profile NAME | -profiles LIST] [-out DIR] [flags]", stderr)
 	suite := fs.String("suite", "default", "suite to run: "+strings.Join(bench.SuiteNames(), ", "))
 	list := fs.String("workloads", "", "comma-separated workloads instead of a suite, e.g. linreg/B=32,D=32")
-	out := fs.String("out", "results", "results root; results go to OUT/<host>/")
+	profile := fs.String("profile", "native", "hardware profile (see 'potbench profiles')")
+	profiles := fs.String("profiles", "", "comma-separated profiles to run one after another (overrides -profile); \"all\" for every profile")
+	backends := fs.String("backends", "groth16", "comma-separated proving systems: "+strings.Join(bench.Backends, ", "))
+	count := fs.Int("count", 1, "proofs per workload; stage times are medians, every proof is kept as a sample")
+	out := fs.String("out", "results", "results root; results go to OUT/<host>/<profile>/")
 	host := fs.String("host", "", "host id for the results directory (default: derived from the CPU, or $POTBENCH_HOST)")
 	noCache := fs.Bool("no-key-cache", false, "always run setup instead of loading cached proving keys")
 	verbose := fs.Bool("v", false, "print a line per stage even when stderr is not a terminal")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *count < 1 {
+		return fmt.Errorf("-count %d: need at least one proof per workload", *count)
+	}
 	names, err := bench.Resolve(*suite, *list)
 	if err != nil {
 		return err
 	}
+	var plist []hwprofiles.Profile
+	pnames := []string{*profile}
+	if *profiles == "all" {
+		all, err := hwprofiles.Profiles()
+		if err != nil {
+			return err
+		}
+		plist = all
+	} else {
+		if *profiles != "" {
+			pnames = strings.Split(*profiles, ",")
+		}
+		for _, n := range pnames {
+			p, err := hwprofiles.Lookup(strings.TrimSpace(n))
+			if err != nil {
+				return err
+			}
+			plist = append(plist, p)
+		}
+	}
+
+	var blist []string
+	for _, b := range strings.Split(*backends, ",") {
+		b = strings.TrimSpace(b)
+		if !slices.Contains(bench.Backends, b) {
+			return fmt.Errorf("unknown backend %q (known: %s)", b, strings.Join(bench.Backends, ", "))
+		}
+		blist = append(blist, b)
+	}
 
 	h := hwprofiles.Detect()
-	id := *host
-	if id == "" {
-		id = h.ID()
+	cfg := runConfig{names: names, out: *out, id: *host, count: *count, backends: blist, verbose: *verbose}
+	if cfg.id == "" {
+		cfg.id = h.ID()
 	}
-	dir := filepath.Join(*out, id)
+	if !*noCache {
+		cfg.keys = bench.DefaultKeyCache()
+	}
+	cfg.passArgs = []string{"-workloads", strings.Join(names, ","), "-count", fmt.Sprint(*count), "-host", cfg.id,
+		"-backends", strings.Join(blist, ",")}
+	if *noCache {
+		cfg.passArgs = append(cfg.passArgs, "-no-key-cache")
+	}
+	if *verbose {
+		cfg.passArgs = append(cfg.passArgs, "-v")
+	}
+	hostDir := filepath.Join(cfg.out, cfg.id)
 	// Fail before any long work if results cannot be written.
+	if err := os.MkdirAll(hostDir, 0o755); err != nil {
+		return fmt.Errorf("cannot create results directory: %w", err)
+	}
+	for _, p := range plist {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted before profile %s", p.Name)
+		}
+		if err := runProfile(ctx, p, cfg, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	if err := bench.WriteHostReport(hostDir); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Profiles compared in %s\n", filepath.Join(hostDir, "README.md"))
+	return nil
+}
+
+// runProfile runs the suite under one profile: in this process when the
+// binary has the profile's build tags, else through 'go run -tags'.
+func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout, stderr io.Writer) error {
+	if !p.TagsMatch() {
+		return reexec(ctx, p, cfg, stdout, stderr)
+	}
+	prev := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(prev)
+	cores := hwprofiles.Detect().LogicalCores
+	if err := p.Apply(cores); err != nil {
+		return err
+	}
+	h := hwprofiles.Detect()
+	dir := filepath.Join(cfg.out, cfg.id, p.Name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create results directory: %w", err)
 	}
@@ -139,27 +237,32 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	set.Host, set.Profile = h, "native"
+	set.Host, set.Profile = h, p.Name
 
-	keys := bench.DefaultKeyCache()
-	if *noCache {
-		keys = nil
+	type job struct{ name, backend string }
+	var jobs []job
+	for _, n := range cfg.names {
+		for _, b := range cfg.backends {
+			jobs = append(jobs, job{n, b})
+		}
 	}
-	prog := newProgress(stderr, len(names), *verbose)
-	if keys != nil {
-		keys.Warn = prog.warn
+	prog := newProgress(stderr, len(jobs), cfg.verbose)
+	if cfg.keys != nil {
+		cfg.keys.Warn = prog.warn
 	}
 	var fresh []bench.Result
-	for i, name := range names {
+	for i, j := range jobs {
+		label := fmt.Sprintf("%s %s %s", p.Name, j.name, j.backend)
 		if err := ctx.Err(); err != nil {
 			prog.done()
-			return fmt.Errorf("interrupted before %s; %d finished workload(s) are saved in %s", name, i, dir)
+			return fmt.Errorf("interrupted before %s; %d finished workload(s) are saved in %s", label, i, dir)
 		}
-		w, err := bench.New(name)
+		w, err := bench.New(j.name)
 		if err != nil {
 			return err
 		}
-		r, err := bench.Run(w, bench.Options{Keys: keys, OnStage: func(s string) { prog.stage(i, name, s) }})
+		r, err := bench.Run(w, bench.Options{Keys: cfg.keys, Count: cfg.count, Backend: j.backend,
+			OnStage: func(s string) { prog.stage(i, label, s) }})
 		if err != nil {
 			prog.done()
 			return err
@@ -171,12 +274,164 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			prog.done()
 			return err
 		}
-		prog.finished(i, name, r)
+		prog.finished(i, label, r)
 	}
 	prog.done()
 	shown := &bench.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh}
 	fmt.Fprint(stdout, shown.Markdown())
-	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n", dir)
+	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n\n", dir)
+	return nil
+}
+
+// reexec runs the profile with a binary built with its tags.
+func reexec(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout, stderr io.Writer) error {
+	tags := strings.Join(p.Tags, ",")
+	if tags == "" {
+		tags = "none"
+	}
+	goBin, err := exec.LookPath("go")
+	root := moduleRoot()
+	if err != nil || root == "" {
+		return fmt.Errorf("profile %s needs a binary built with -tags %s, and this one has tags [%s]; "+
+			"with the Go toolchain and the source, run it from the potbench checkout, or use the binaries of "+
+			"'make bench-binaries' (dist/potbench-%s)", p.Name, tags, strings.Join(hwprofiles.BuildTags(), ","), tags)
+	}
+	out, err := filepath.Abs(cfg.out)
+	if err != nil {
+		return err
+	}
+	args := append([]string{"run", "-tags", strings.Join(p.Tags, ","), "./cmd/potbench", "run", "-profile", p.Name, "-out", out}, cfg.passArgs...)
+	cmd := exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("profile %s (go %s): %w", p.Name, strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// moduleRoot finds the potbench checkout from the working directory up.
+func moduleRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(string(data), "module github.com/potbench/potbench\n") {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("profiles", "profiles", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	h := hwprofiles.Detect()
+	fmt.Fprintf(stdout, "Host %s\n", h.ID())
+	for _, l := range h.ConfigLines() {
+		fmt.Fprintf(stdout, "  %s\n", l)
+	}
+	fmt.Fprintf(stdout, "  vendor: %s, family %d, model %d; %d physical / %d logical cores; L2 %s, L3 %s; %s/%s; GOMAXPROCS %d\n",
+		h.Vendor, h.Family, h.Model, h.PhysicalCores, h.LogicalCores, bench.Bytes(int64(h.L2Bytes)), bench.Bytes(int64(h.L3Bytes)),
+		h.GOOS, h.GOARCH, h.GOMAXPROCS)
+	tags := strings.Join(hwprofiles.BuildTags(), ",")
+	if tags == "" {
+		tags = "none"
+	}
+	fmt.Fprintf(stdout, "  this binary's build tags: %s\n\nProfiles:\n", tags)
+	ps, err := hwprofiles.Profiles()
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		how := "runs in this binary"
+		if !p.TagsMatch() {
+			how = "runs through go run -tags " + strings.Join(p.Tags, ",")
+		}
+		fmt.Fprintf(stdout, "  %-11s tags=%-8s env=%-18s %s (%s)\n", p.Name, strings.Join(p.Tags, ","), fmtEnv(p.Env), p.Description, how)
+	}
+	return nil
+}
+
+func fmtEnv(env map[string]string) string {
+	var parts []string
+	for k, v := range env {
+		parts = append(parts, k+"="+v)
+	}
+	sort.Strings(parts)
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ",")
+}
+
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("report", "report [-results DIR]", stderr)
+	root := fs.String("results", "results", "results root holding <host>/<profile>/results.json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	hosts, err := filepath.Glob(filepath.Join(*root, "*", "*", "results.json"))
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, h := range hosts {
+		dir := filepath.Dir(filepath.Dir(h))
+		if done[dir] {
+			continue
+		}
+		done[dir] = true
+		if err := bench.WriteHostReport(dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(dir, "README.md"))
+	}
+	if len(done) == 0 {
+		return fmt.Errorf("%s: no results (expected %s/<host>/<profile>/results.json; run 'potbench run' first)", *root, *root)
+	}
+	if len(done) > 1 {
+		s, err := bench.HostsReport(*root, "native", "procs1", "purego")
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(*root, "HOSTS.md")
+		if err := bench.WriteFileAtomic(path, []byte(s)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", path)
+	}
+	return nil
+}
+
+func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("compare", "compare [-unit UNIT] A B\n\nA and B are result directories (results/<host>/<profile>) or bench.txt files.", stderr)
+	unit := fs.String("unit", "prove-ns", "benchmark unit to compare (e.g. prove-ns, setup-ns, overhead-x, peak-prove-B)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprintf(stderr, "compare needs two result sets, got %d arguments\n", fs.NArg())
+		fs.Usage()
+		return errUsage
+	}
+	a, b := fs.Arg(0), fs.Arg(1)
+	rows, err := bench.Compare(a, b, *unit)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: B/A ratios (below 1: B is lower)\n\n", *unit)
+	fmt.Fprint(stdout, bench.FormatRows(rows, a, b, *unit))
 	return nil
 }
 

@@ -29,6 +29,12 @@ func TestUsageAndHelp(t *testing.T) {
 			t.Errorf("%s -help: exit %d, stderr %q", c.name, code, errs)
 		}
 	}
+	if code, _, errs := run(t, "compare", "onlyone"); code != 2 || !strings.Contains(errs, "needs two result sets") {
+		t.Errorf("compare with one argument: exit %d, stderr %q", code, errs)
+	}
+	if code, out, _ := run(t, "profiles"); code != 0 || !strings.Contains(out, "purego") || !strings.Contains(out, "cpu-features:") {
+		t.Errorf("profiles: exit %d, %q", code, out)
+	}
 	if code, _, errs := run(t, "run", "-nosuchflag"); code != 2 || !strings.Contains(errs, "nosuchflag") {
 		t.Errorf("bad flag: exit %d, stderr %q", code, errs)
 	}
@@ -43,6 +49,9 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-out", dir, "-workloads", "nosuch/B=1"}, `unknown workload family "nosuch"`},
 		{[]string{"run", "-out", dir, "-suite", "nosuch"}, `unknown suite "nosuch"`},
 		{[]string{"run", "-out", dir, "-workloads", "linreg-diabetes/B=5000"}, "larger than the dataset"},
+		{[]string{"run", "-out", dir, "-profile", "turbo"}, `unknown profile "turbo"`},
+		{[]string{"run", "-out", dir, "-count", "0"}, "need at least one proof"},
+		{[]string{"compare", dir, dir}, "bench.txt: no such file"},
 	} {
 		code, _, errs := run(t, tc.args...)
 		if code != 1 || !strings.Contains(errs, tc.want) {
@@ -62,9 +71,26 @@ func TestRunWritesResults(t *testing.T) {
 		t.Errorf("table missing from stdout:\n%s", stdout)
 	}
 	for _, f := range []string{"results.json", "results.csv", "results.md", "bench.txt"} {
-		if _, err := os.Stat(filepath.Join(out, "testhost", f)); err != nil {
+		if _, err := os.Stat(filepath.Join(out, "testhost", "native", f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	if _, err := os.Stat(filepath.Join(out, "testhost", "README.md")); err != nil {
+		t.Errorf("host report missing: %v", err)
+	}
+
+	// The same run under a GOMAXPROCS profile lands beside it.
+	if code, _, errs := run(t, "run", "-out", out, "-host", "testhost", "-profile", "procs1", "-workloads", "linreg/B=4,D=4", "-count", "2"); code != 0 {
+		t.Fatalf("procs1: exit %d: %s", code, errs)
+	}
+	report, _ := os.ReadFile(filepath.Join(out, "testhost", "README.md"))
+	if !strings.Contains(string(report), "## Scaling with cores") || !strings.Contains(string(report), "(n=2)") {
+		t.Errorf("host report:\n%s", report)
+	}
+	code, stdout, errs = run(t, "compare", filepath.Join(out, "testhost", "procs1"), filepath.Join(out, "testhost", "native"))
+	if code != 0 || !strings.Contains(stdout, "LinReg/B=4/D=4") || !strings.Contains(stdout, "n=2+1") {
+		t.Errorf("compare: exit %d, stdout %q, stderr %q", code, stdout, errs)
 	}
 
 	// A results directory that cannot be written is an error, exit 1.

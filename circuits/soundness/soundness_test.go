@@ -1,0 +1,322 @@
+// Package soundness holds the soundness matrix: every tamper kind applied to
+// every circuit it makes sense for, each of which must be rejected by gnark's
+// solvers; and a check that no wire of a compiled circuit is left out of
+// every constraint. Run with -v to see the matrix.
+package soundness
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/test"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/internal/circuittest"
+	"github.com/potbench/potbench/circuits/linreg"
+)
+
+// A case is one circuit's honest witness and its tampered variants.
+type tamper struct {
+	kind     string
+	witness  frontend.Circuit
+	solverOp []solver.Option // e.g. a cheating hint
+}
+
+type circuitCase struct {
+	name    string
+	circuit frontend.Circuit
+	honest  frontend.Circuit
+	tampers []tamper
+}
+
+// Tamper kinds, in matrix column order.
+var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not in dataset", "row at wrong index",
+	"value out of range", "wrong learning rate", "rescale quotient +1", "rescale quotient -1", "rescale remainder off"}
+
+func linregCase(t *testing.T) circuitCase {
+	rng := rand.New(rand.NewPCG(11, 12))
+	p := linreg.DefaultParams(4, 3, 2)
+	one := int64(1) << p.Data.Frac
+	ds, err := commit.NewDataset(circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linreg.Model{W: circuittest.Ints(rng, 3, -1<<16, 1<<16), Bias: 1234}
+	lr := int64(1 << 13)
+	const k = 1
+	honest, next, err := p.Assign(ds, k, m, lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clone := func() *linreg.Circuit {
+		c := *honest
+		c.X = make([][]frontend.Variable, len(honest.X))
+		for i := range c.X {
+			c.X[i] = append([]frontend.Variable{}, honest.X[i]...)
+		}
+		c.W = append([]frontend.Variable{}, honest.W...)
+		return &c
+	}
+	commitTo := func(mm linreg.Model) frontend.Variable {
+		h, err := p.Commitment(mm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+
+	// wrong update: W_after from a step with a gradient computed on other data
+	// (the first row's target moved), committed as if honest.
+	rows := ds.Batch(k)
+	other := make([][]int64, len(rows))
+	for i := range rows {
+		other[i] = append([]int64{}, rows[i]...)
+	}
+	other[0][3] += 100
+	otherNext, err := p.Step(m, other, lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongUpdate := clone()
+	wrongUpdate.ModelAfter = commitTo(otherNext)
+
+	wrongBefore := clone()
+	wrongBefore.W[2] = m.W[2] + 1
+
+	bumped := next.Clone()
+	bumped.Bias++
+	wrongAfter := clone()
+	wrongAfter.ModelAfter = commitTo(bumped)
+
+	// a row outside the dataset, with W_after recomputed from it
+	foreign := clone()
+	foreign.X[2][1] = rows[2][1] + 5
+	frows := make([][]int64, len(rows))
+	for i := range rows {
+		frows[i] = append([]int64{}, rows[i]...)
+	}
+	frows[2][1] += 5
+	fnext, err := p.Step(m, frows, lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign.ModelAfter = commitTo(fnext)
+
+	wrongIndex := clone()
+	wrongIndex.BatchIndex = k + 1
+
+	// out of range: x + 2^16 in one value and a borrow from the next keeps the
+	// packed element, so only the range check can object.
+	outOfRange := clone()
+	outOfRange.X[0][0] = rows[0][0] + 1<<16
+	outOfRange.X[0][1] = rows[0][1] - 1
+
+	wrongLR := clone()
+	wrongLR.LearningRate = lr + 1
+
+	shift := func(delta int64, moveRemainderOnly bool) []solver.Option {
+		var calls atomic.Int32
+		hint := func(field *big.Int, in, out []*big.Int) error {
+			if err := fixedpoint.DivHint(field, in, out); err != nil {
+				return err
+			}
+			if calls.Add(1) == 2 { // the second rescale: weight 1
+				if moveRemainderOnly {
+					out[1].Add(out[1], big.NewInt(delta))
+				} else {
+					out[0].Add(out[0], big.NewInt(delta)).Mod(out[0], field)
+					out[1].Sub(out[1], new(big.Int).Mul(in[1], big.NewInt(delta))).Mod(out[1], field)
+				}
+			}
+			return nil
+		}
+		return []solver.Option{solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), hint)}
+	}
+
+	return circuitCase{name: "linreg step", circuit: linreg.NewCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "wrong update", witness: wrongUpdate},
+		{kind: "wrong W_before", witness: wrongBefore},
+		{kind: "wrong W_after", witness: wrongAfter},
+		{kind: "row not in dataset", witness: foreign},
+		{kind: "row at wrong index", witness: wrongIndex},
+		{kind: "value out of range", witness: outOfRange},
+		{kind: "wrong learning rate", witness: wrongLR},
+		{kind: "rescale quotient +1", witness: honest, solverOp: shift(1, false)},
+		{kind: "rescale quotient -1", witness: honest, solverOp: shift(-1, false)},
+		{kind: "rescale remainder off", witness: honest, solverOp: shift(1, true)},
+	}}
+}
+
+type batchCircuit struct {
+	Root, Index frontend.Variable `gnark:",public"`
+	Rows        [][]frontend.Variable
+	Siblings    []frontend.Variable
+}
+
+func (c *batchCircuit) Define(api frontend.API) error {
+	return commit.VerifyRows(fixedpoint.New(api), c.Root, c.Index, c.Rows, 16, c.Siblings)
+}
+
+func membershipCase(t *testing.T) circuitCase {
+	rng := rand.New(rand.NewPCG(13, 14))
+	ds, err := commit.NewDataset(circuittest.Rows(rng, 12, 3, -3000, 3000), 3, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assign := func(k int) *batchCircuit {
+		sib, _ := ds.Siblings(k)
+		a := &batchCircuit{Root: ds.Root(), Index: k, Siblings: sib}
+		for _, r := range ds.Batch(k) {
+			row := make([]frontend.Variable, len(r))
+			for j := range r {
+				row[j] = r[j]
+			}
+			a.Rows = append(a.Rows, row)
+		}
+		return a
+	}
+	empty := &batchCircuit{Siblings: make([]frontend.Variable, ds.Depth())}
+	for range 3 {
+		empty.Rows = append(empty.Rows, make([]frontend.Variable, 3))
+	}
+	foreign := assign(2)
+	foreign.Rows[0][0] = 4000
+	moved := assign(2)
+	moved.Index = 3
+	outOfRange := assign(2)
+	outOfRange.Rows[1][0] = ds.Batch(2)[1][0] + 1<<16
+	outOfRange.Rows[1][1] = ds.Batch(2)[1][1] - 1
+	return circuitCase{name: "batch membership", circuit: empty, honest: assign(2), tampers: []tamper{
+		{kind: "row not in dataset", witness: foreign},
+		{kind: "row at wrong index", witness: moved},
+		{kind: "value out of range", witness: outOfRange},
+	}}
+}
+
+func TestSoundnessMatrix(t *testing.T) {
+	cases := []circuitCase{linregCase(t), membershipCase(t)}
+	matrix := map[string]map[string]string{}
+	for _, c := range cases {
+		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c.circuit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := circuittest.Solve(cs, c.honest); err != nil {
+			t.Fatalf("%s: honest witness rejected: %v", c.name, err)
+		}
+		matrix[c.name] = map[string]string{}
+		for _, tp := range c.tampers {
+			// Both gnark's test engine (for witness tampering) and the
+			// R1CS solver (which runs the overridden hints) must reject.
+			rejected := circuittest.Solve(cs, tp.witness, tp.solverOp...) != nil
+			if tp.solverOp == nil && test.IsSolved(c.circuit, tp.witness, ecc.BN254.ScalarField()) == nil {
+				rejected = false
+			}
+			if rejected {
+				matrix[c.name][tp.kind] = "rejected"
+			} else {
+				matrix[c.name][tp.kind] = "ACCEPTED"
+				t.Errorf("%s: tamper %q was accepted", c.name, tp.kind)
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("\nsoundness matrix (circuit × tamper → outcome; n/a: the circuit has no such input)\n")
+	fmt.Fprintf(&sb, "%-22s", "tamper")
+	for _, c := range cases {
+		fmt.Fprintf(&sb, " | %-17s", c.name)
+	}
+	sb.WriteString("\n")
+	total, rejected := 0, 0
+	for _, k := range kinds {
+		fmt.Fprintf(&sb, "%-22s", k)
+		for _, c := range cases {
+			v, ok := matrix[c.name][k]
+			if !ok {
+				v = "n/a"
+			} else {
+				total++
+				if v == "rejected" {
+					rejected++
+				}
+			}
+			fmt.Fprintf(&sb, " | %-17s", v)
+		}
+		sb.WriteString("\n")
+	}
+	fmt.Fprintf(&sb, "%d of %d tampered witnesses rejected\n", rejected, total)
+	t.Log(sb.String())
+}
+
+// freeWires lists the wires of a compiled R1CS that appear in no constraint
+// (wire 0, the constant one, excepted).
+func freeWires(t *testing.T, circuit frontend.Circuit) (free []int, total int) {
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circuit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := cs.(interface{ GetR1Cs() []constraint.R1C })
+	if !ok {
+		t.Fatal("not an R1CS")
+	}
+	n := cs.GetNbPublicVariables() + cs.GetNbSecretVariables() + cs.GetNbInternalVariables()
+	used := make([]bool, n)
+	for _, r1c := range r.GetR1Cs() {
+		for _, le := range []constraint.LinearExpression{r1c.L, r1c.R, r1c.O} {
+			for _, term := range le {
+				if !term.IsConstant() && term.CoeffID() != constraint.CoeffIdZero && term.WireID() < n {
+					used[term.WireID()] = true
+				}
+			}
+		}
+	}
+	for i := 1; i < n; i++ {
+		if !used[i] {
+			free = append(free, i)
+		}
+	}
+	sort.Ints(free)
+	return free, n
+}
+
+// TestEveryWireConstrained: a wire (input or hint output) that appears in no
+// constraint can take any value; gnark refuses unconstrained inputs at
+// compile time, and this finds unconstrained hint outputs too.
+func TestEveryWireConstrained(t *testing.T) {
+	for _, c := range []circuitCase{linregCase(t), membershipCase(t)} {
+		if free, n := freeWires(t, c.circuit); len(free) > 0 {
+			t.Errorf("%s: %d of %d wires appear in no constraint, e.g. wire %d", c.name, len(free), n, free[0])
+		}
+	}
+}
+
+// leakyCircuit feeds V to a hint and constrains only the quotient: neither V
+// (gnark's compile-time check counts a hint input as used) nor the remainder
+// is in any constraint, and the check above must report both.
+type leakyCircuit struct{ V, Q frontend.Variable }
+
+func (c *leakyCircuit) Define(api frontend.API) error {
+	res, err := api.Compiler().NewHint(fixedpoint.DivHint, 2, c.V, 7)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(api.Mul(res[0], 7), api.Mul(c.Q, 7)) // uses q; the remainder is left free
+	return nil
+}
+
+func TestFreeWireDetected(t *testing.T) {
+	if free, _ := freeWires(t, &leakyCircuit{}); len(free) != 2 {
+		t.Errorf("want the input V and the remainder reported, got wires %v", free)
+	}
+}

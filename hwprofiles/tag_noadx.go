@@ -1,0 +1,5 @@
+//go:build noadx
+
+package hwprofiles
+
+func init() { buildTags = append(buildTags, "noadx") }

@@ -1,0 +1,5 @@
+//go:build noavx
+
+package hwprofiles
+
+func init() { buildTags = append(buildTags, "noavx") }

@@ -1,0 +1,5 @@
+//go:build purego
+
+package hwprofiles
+
+func init() { buildTags = append(buildTags, "purego") }
