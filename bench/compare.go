@@ -47,9 +47,15 @@ func readBench(path, unit string) (map[string][]float64, benchmath.Assumption, e
 			}
 		case *benchfmt.Result:
 			for _, v := range rec.Values {
-				if v.Unit == unit || v.OrigUnit == unit {
+				// The reader tidies units ("prove-ns" becomes "prove-sec"); keep
+				// the values as they were written.
+				val, ok := v.Value, v.Unit == unit
+				if v.OrigUnit == unit {
+					val, ok = v.OrigValue, true
+				}
+				if ok {
 					name := procsSuffix.ReplaceAllString(rec.Name.String(), "")
-					vals[name] = append(vals[name], v.Value)
+					vals[name] = append(vals[name], val)
 				}
 			}
 		}
@@ -105,7 +111,7 @@ func FormatRows(rows []Row, a, b, unit string) string {
 			r.Ratio, r.Cmp.FormatDelta(r.A.Center, r.B.Center), r.Cmp)
 	}
 	sb.WriteString("\n± is the 95% confidence interval of the median; delta is ~ when the difference is not significant (p > 0.05).\n")
-	sb.WriteString("With fewer than 6 runs per side no difference can be called significant: use -count 6 or more.\n")
+	sb.WriteString("A 95% interval needs at least 6 runs per side (± ∞ below that): use potbench run -count 6 or more.\n")
 	return sb.String()
 }
 

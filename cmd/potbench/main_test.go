@@ -89,7 +89,7 @@ func TestRunWritesResults(t *testing.T) {
 		t.Errorf("host report:\n%s", report)
 	}
 	code, stdout, errs = run(t, "compare", filepath.Join(out, "testhost", "procs1"), filepath.Join(out, "testhost", "native"))
-	if code != 0 || !strings.Contains(stdout, "LinReg/B=4/D=4") || !strings.Contains(stdout, "n=2+1") {
+	if code != 0 || !strings.Contains(stdout, "LinReg/B=4/D=4") || !strings.Contains(stdout, "n=2+1") || strings.Contains(stdout, "| 0ns") {
 		t.Errorf("compare: exit %d, stdout %q, stderr %q", code, stdout, errs)
 	}
 

@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+)
+
+// StatsWorkloads are the circuits whose constraint counts are tracked in
+// bench/testdata/constraints.csv, so that any growth shows up as a diff and
+// fails TestConstraintCounts.
+var StatsWorkloads = []string{"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32"}
+
+// Stat is one tracked count.
+type Stat struct {
+	Workload, Curve, Backend string
+	Constraints, Wires       int
+}
+
+// ConstraintStats compiles each workload for each backend on BN254.
+func ConstraintStats(workloads []string) ([]Stat, error) {
+	var out []Stat
+	for _, name := range workloads {
+		w, err := New(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range Backends {
+			sys, err := newProvingSystem(b)
+			if err != nil {
+				return nil, err
+			}
+			cs, err := frontend.Compile(ecc.BN254.ScalarField(), sys.builder(), w.Circuit())
+			if err != nil {
+				return nil, fmt.Errorf("%s/%s: %w", name, b, err)
+			}
+			wires := cs.GetNbPublicVariables() + cs.GetNbSecretVariables() + cs.GetNbInternalVariables()
+			out = append(out, Stat{name, "bn254", b, cs.GetNbConstraints(), wires})
+		}
+	}
+	return out, nil
+}
+
+var statsHeader = []string{"workload", "curve", "backend", "constraints", "wires"}
+
+// WriteStats renders stats as CSV.
+func WriteStats(stats []Stat) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write(statsHeader)
+	for _, s := range stats {
+		_ = w.Write([]string{s.Workload, s.Curve, s.Backend, strconv.Itoa(s.Constraints), strconv.Itoa(s.Wires)})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// ReadStats parses the CSV of WriteStats; errors give the line.
+func ReadStats(r io.Reader, name string) ([]Stat, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(statsHeader)
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(rows) == 0 || fmt.Sprint(rows[0]) != fmt.Sprint(statsHeader) {
+		return nil, fmt.Errorf("%s:1: expected header %v", name, statsHeader)
+	}
+	var out []Stat
+	for i, r := range rows[1:] {
+		c, err1 := strconv.Atoi(r[3])
+		wi, err2 := strconv.Atoi(r[4])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%s:%d: constraints and wires must be integers, got %q and %q", name, i+2, r[3], r[4])
+		}
+		out = append(out, Stat{r[0], r[1], r[2], c, wi})
+	}
+	return out, nil
+}
