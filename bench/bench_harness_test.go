@@ -2,6 +2,8 @@ package bench
 
 import (
 	"bytes"
+	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -158,5 +160,40 @@ func TestWriteFileAtomicKeepsOldOnFailure(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestMemoryGuard(t *testing.T) {
+	w, err := New("linreg/B=4,D=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Prepare(w, Options{MemoryLimit: 1 << 20})
+	if !errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "needs about") || !strings.Contains(err.Error(), "only 1 MiB is available") {
+		t.Errorf("Prepare with 1 MiB: %v", err)
+	}
+	if _, err := Prepare(w, Options{MemoryLimit: 1 << 40}); err != nil {
+		t.Errorf("Prepare with 1 TiB: %v", err)
+	}
+}
+
+func TestFitMemoryModel(t *testing.T) {
+	// peak = 20 MiB + 2 KiB per constraint, exactly.
+	var rs []Result
+	for _, n := range []int{1000, 5000, 20000} {
+		rs = append(rs, Result{Backend: "groth16", Constraints: n, PeakProveB: 20<<20 + 2048*int64(n), PeakSetupB: 1})
+	}
+	m, ok := FitMemoryModel(rs, "groth16")
+	if !ok || math.Abs(m.Base-20<<20) > 1 || math.Abs(m.PerConstraint-2048) > 1e-6 || m.Runs != 3 {
+		t.Fatalf("fit = %+v, %v", m, ok)
+	}
+	if _, ok := FitMemoryModel(rs[:1], "groth16"); ok {
+		t.Error("fit from a single size")
+	}
+	if _, ok := FitMemoryModel(rs, "plonk"); ok {
+		t.Error("fit from another backend's runs")
+	}
+	if got, want := m.Estimate(10000), int64(memoryMargin*(20<<20+2048*10000)); got != want {
+		t.Errorf("Estimate = %d, want %d", got, want)
 	}
 }

@@ -18,7 +18,41 @@ const (
 	linregLR      = 0.05
 )
 
+// userDataset is the file behind the "linreg-file" workloads (potbench run -dataset).
+var userDataset struct {
+	path string
+	skip int
+	clip bool
+}
+
+// SetUserDataset names the CSV (features then target, comma-separated, skip
+// header lines) that "linreg-file/B=.." workloads train on. Without clip, a
+// value that does not fit the data format after standardising is an error.
+func SetUserDataset(path string, skip int, clip bool) {
+	userDataset.path, userDataset.skip, userDataset.clip = path, skip, clip
+}
+
 func init() {
+	Register(FamilyDef{Name: "linreg-file", Bench: "LinRegFile", Example: "B=32", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "B")
+		if err != nil {
+			return nil, err
+		}
+		if userDataset.path == "" {
+			return nil, fmt.Errorf("linreg-file workloads train on your data: name the CSV with -dataset FILE")
+		}
+		t, err := datasets.LoadFile(userDataset.path, userDataset.skip)
+		if err != nil {
+			return nil, err
+		}
+		t = t.Standardize()
+		if !userDataset.clip {
+			if _, err := t.QuantizeStrict(linreg.DefaultParams(1, 1, 0).Data); err != nil {
+				return nil, fmt.Errorf("%w (pass -clip to saturate such values)", err)
+			}
+		}
+		return newLinReg(fmt.Sprintf("linreg-file/B=%d", s["B"]), t, s["B"])
+	}})
 	Register(FamilyDef{Name: "linreg", Bench: "LinReg", Example: "B=32,D=32", New: func(size string) (Workload, error) {
 		s, err := parseSize(size, "B", "D")
 		if err != nil {

@@ -30,8 +30,13 @@ type Options struct {
 	OnStage  func(stage string) // called as each stage starts
 	PlainFor time.Duration      // how long to repeat the plain step to time it (default 50ms)
 	Curve    ecc.ID             // default BN254
-	Backend  string             // "groth16" (the only one so far)
+	Backend  string             // "groth16" (default) or "plonk"
 	Count    int                // proofs per workload in Run (default 1)
+
+	// MemoryLimit refuses, after compiling, a circuit whose estimated peak
+	// memory (Memory.Estimate) exceeds it; 0 disables the check.
+	MemoryLimit int64
+	Memory      MemoryModel // zero: DefaultMemoryModel(Backend)
 }
 
 func (o *Options) stage(s string) {
@@ -115,6 +120,13 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	p.CS = cs
 	p.Result.Constraints = cs.GetNbConstraints()
 	p.Result.PublicInputs = cs.GetNbPublicVariables() - 1 // minus the constant wire
+	model := opt.Memory
+	if model.PerConstraint == 0 {
+		model = DefaultMemoryModel(opt.Backend)
+	}
+	if err := checkMemory(w.Name(), p.Result.Constraints, model, opt.MemoryLimit); err != nil {
+		return nil, err
+	}
 
 	opt.stage(StageSetup)
 	p.PK, p.VK = sys.newKeys(opt.Curve)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,8 @@ type Table struct {
 	Name    string
 	X       [][]float64
 	Y       []float64
-	Classes int // 0 for regression
+	Classes int   // 0 for regression
+	Lines   []int // source line of each row, when read from a file
 }
 
 // Rows is the number of rows.
@@ -51,9 +53,15 @@ type CSVOptions struct {
 // and column of the first bad value: empty input, a ragged row, a field that
 // is not a finite number.
 func ReadCSV(r io.Reader, name string, opt CSVOptions) ([][]float64, error) {
+	rows, _, err := readCSV(r, name, opt)
+	return rows, err
+}
+
+func readCSV(r io.Reader, name string, opt CSVOptions) ([][]float64, []int, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<24)
 	var rows [][]float64
+	var lines []int
 	width := opt.Width
 	line := 0
 	for sc.Scan() {
@@ -75,25 +83,49 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) ([][]float64, error) {
 			width = len(fields)
 		}
 		if len(fields) != width {
-			return nil, fmt.Errorf("%s:%d: %d values, expected %d", name, line, len(fields), width)
+			return nil, nil, fmt.Errorf("%s:%d: %d values, expected %d", name, line, len(fields), width)
 		}
 		row := make([]float64, width)
 		for j, f := range fields {
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%s:%d: column %d: %q is not a finite number", name, line, j+1, f)
+				return nil, nil, fmt.Errorf("%s:%d: column %d: %q is not a finite number", name, line, j+1, f)
 			}
 			row[j] = v
 		}
 		rows = append(rows, row)
+		lines = append(lines, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+		return nil, nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no data rows (expected numeric rows after %d header line(s))", name, opt.SkipLines)
+		return nil, nil, fmt.Errorf("%s: no data rows (expected numeric rows after %d header line(s))", name, opt.SkipLines)
 	}
-	return rows, nil
+	return rows, lines, nil
+}
+
+// LoadFile reads a user's regression table: comma-separated numbers, the
+// last column the target, after skip header lines.
+func LoadFile(path string, skip int) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, lines, err := readCSV(f, path, CSVOptions{SkipLines: skip})
+	if err != nil {
+		return nil, err
+	}
+	if len(rows[0]) < 2 {
+		return nil, fmt.Errorf("%s:%d: %d column, expected at least one feature and a target", path, lines[0], len(rows[0]))
+	}
+	t := &Table{Name: path, Lines: lines}
+	for _, r := range rows {
+		t.X = append(t.X, r[:len(r)-1])
+		t.Y = append(t.Y, r[len(r)-1])
+	}
+	return t, nil
 }
 
 func open(name string) (io.Reader, error) {
@@ -162,7 +194,7 @@ func Synthetic(n, d int, seed uint64) *Table {
 // target) shifted to mean 0 and scaled to standard deviation 1. Constant
 // columns become 0.
 func (t *Table) Standardize() *Table {
-	out := &Table{Name: t.Name, Classes: t.Classes, X: make([][]float64, len(t.X)), Y: append([]float64{}, t.Y...)}
+	out := &Table{Name: t.Name, Classes: t.Classes, X: make([][]float64, len(t.X)), Y: append([]float64{}, t.Y...), Lines: t.Lines}
 	for i := range t.X {
 		out.X[i] = append([]float64{}, t.X[i]...)
 	}
@@ -208,9 +240,29 @@ func scale(x, m, s float64) float64 {
 // Values outside f's range are clipped to it, and the number clipped is
 // returned so callers can report it; NaN or Inf is an error.
 func (t *Table) Quantize(f fixedpoint.Format) (rows [][]int64, clipped int, err error) {
+	return t.quantize(f, true)
+}
+
+// QuantizeStrict is Quantize with an error, naming the row and column, for
+// the first value outside f's range.
+func (t *Table) QuantizeStrict(f fixedpoint.Format) ([][]int64, error) {
+	rows, _, err := t.quantize(f, false)
+	return rows, err
+}
+
+func (t *Table) quantize(f fixedpoint.Format, clip bool) (rows [][]int64, clipped int, err error) {
 	lo, hi := f.Decode(f.Min()), f.Decode(f.Max())
+	col := 0
 	enc := func(i int, x float64) (int64, error) {
 		if x < lo || x > hi {
+			if !clip {
+				where := fmt.Sprintf("%s row %d", t.Name, i+1)
+				if i < len(t.Lines) {
+					where = fmt.Sprintf("%s:%d", t.Name, t.Lines[i])
+				}
+				return 0, fmt.Errorf("%s: column %d: %.4g (after standardising) does not fit %s, range [%g, %g]",
+					where, col+1, x, f, lo, hi)
+			}
 			clipped++
 			x = math.Max(lo, math.Min(hi, x))
 		}
@@ -223,7 +275,8 @@ func (t *Table) Quantize(f fixedpoint.Format) (rows [][]int64, clipped int, err 
 	rows = make([][]int64, len(t.X))
 	for i := range t.X {
 		rows[i] = make([]int64, 0, t.Features()+1)
-		for _, x := range append(t.X[i], t.Y[i]) {
+		for j, x := range append(t.X[i], t.Y[i]) {
+			col = j
 			v, err := enc(i, x)
 			if err != nil {
 				return nil, 0, err

@@ -53,7 +53,7 @@ func main() {
 var errUsage = errors.New("usage")
 
 // Main runs the CLI and returns the exit code: 0 on success, 1 on failure, 2
-// on a usage error.
+// on a usage error, 130 when interrupted by a signal.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
@@ -73,6 +73,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
+			case errors.Is(err, errInterrupted):
+				fmt.Fprintf(stderr, "potbench %s: %v\n", c.name, err)
+				return 130
 			default:
 				fmt.Fprintf(stderr, "potbench %s: %v\n", c.name, err)
 				return 1
@@ -123,6 +126,8 @@ type runConfig struct {
 	out, id  string
 	keys     *bench.KeyCache
 	count    int
+	resume   bool
+	skipMem  bool
 	backends []string
 	verbose  bool
 	passArgs []string // flags to hand to a re-executed potbench
@@ -139,10 +144,23 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "results", "results root; results go to OUT/<host>/<profile>/")
 	host := fs.String("host", "", "host id for the results directory (default: derived from the CPU, or $POTBENCH_HOST)")
 	noCache := fs.Bool("no-key-cache", false, "always run setup instead of loading cached proving keys")
+	resume := fs.Bool("resume", false, "skip workloads that already have results (same backend and -count) in the results directory")
+	skipMem := fs.Bool("skip-memory-check", false, "run sizes even when their estimated memory exceeds what is available")
+	dataset := fs.String("dataset", "", "CSV file for linreg-file workloads: numbers, last column the target")
+	datasetSkip := fs.Int("dataset-skip", 0, "header lines to skip in -dataset")
+	clip := fs.Bool("clip", false, "saturate -dataset values outside the fixed-point range instead of failing")
 	verbose := fs.Bool("v", false, "print a line per stage even when stderr is not a terminal")
-	if err := parseFlags(fs, args); err != nil {
+	var err error
+	if err = parseFlags(fs, args); err != nil {
 		return err
 	}
+	dsPath := ""
+	if *dataset != "" {
+		if dsPath, err = filepath.Abs(*dataset); err != nil {
+			return err
+		}
+	}
+	bench.SetUserDataset(dsPath, *datasetSkip, *clip)
 	if *count < 1 {
 		return fmt.Errorf("-count %d: need at least one proof per workload", *count)
 	}
@@ -190,8 +208,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	cfg.passArgs = []string{"-workloads", strings.Join(names, ","), "-count", fmt.Sprint(*count), "-host", cfg.id,
 		"-backends", strings.Join(blist, ",")}
-	if *noCache {
-		cfg.passArgs = append(cfg.passArgs, "-no-key-cache")
+	cfg.resume, cfg.skipMem = *resume, *skipMem
+	for flagOn, arg := range map[bool][]string{*noCache: {"-no-key-cache"}, *resume: {"-resume"}, *skipMem: {"-skip-memory-check"}, *clip: {"-clip"}} {
+		if flagOn {
+			cfg.passArgs = append(cfg.passArgs, arg...)
+		}
+	}
+	if dsPath != "" {
+		cfg.passArgs = append(cfg.passArgs, "-dataset", dsPath, "-dataset-skip", fmt.Sprint(*datasetSkip))
 	}
 	if *verbose {
 		cfg.passArgs = append(cfg.passArgs, "-v")
@@ -203,7 +227,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	for _, p := range plist {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted before profile %s", p.Name)
+			return fmt.Errorf("%w before profile %s", errInterrupted, p.Name)
 		}
 		if err := runProfile(ctx, p, cfg, stdout, stderr); err != nil {
 			return err
@@ -250,37 +274,93 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	if cfg.keys != nil {
 		cfg.keys.Warn = prog.warn
 	}
+	var limit int64
+	if avail, ok := bench.AvailableMemory(); ok && !cfg.skipMem {
+		limit = avail
+	}
 	var fresh []bench.Result
 	for i, j := range jobs {
 		label := fmt.Sprintf("%s %s %s", p.Name, j.name, j.backend)
+		if cfg.resume && hasResult(set, j.name, j.backend, cfg.count) {
+			prog.skipped(i, label)
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			prog.done()
-			return fmt.Errorf("interrupted before %s; %d finished workload(s) are saved in %s", label, i, dir)
+			return interrupted(label, dir)
 		}
 		w, err := bench.New(j.name)
 		if err != nil {
 			return err
 		}
-		r, err := bench.Run(w, bench.Options{Keys: cfg.keys, Count: cfg.count, Backend: j.backend,
-			OnStage: func(s string) { prog.stage(i, label, s) }})
-		if err != nil {
-			prog.done()
-			return err
+		model, ok := bench.FitMemoryModel(set.Results, j.backend)
+		if !ok {
+			model = bench.DefaultMemoryModel(j.backend)
 		}
-		fresh = append(fresh, r)
-		set.Merge(r)
+		opt := bench.Options{Keys: cfg.keys, Count: cfg.count, Backend: j.backend, MemoryLimit: limit, Memory: model,
+			OnStage: func(s string) {
+				prog.stage(i, label, s)
+				if stageHook != nil {
+					stageHook(label, s)
+				}
+			}}
+		// Proving cannot be cancelled inside gnark: on a signal, stop waiting
+		// and return, leaving the results written so far as they are.
+		type outcome struct {
+			r   bench.Result
+			err error
+		}
+		done := make(chan outcome, 1)
+		go func() {
+			r, err := bench.Run(w, opt)
+			done <- outcome{r, err}
+		}()
+		var o outcome
+		select {
+		case o = <-done:
+		case <-ctx.Done():
+			prog.done()
+			return interrupted(label, dir)
+		}
+		if o.err != nil {
+			prog.done()
+			return o.err
+		}
+		fresh = append(fresh, o.r)
+		set.Merge(o.r)
 		// Written after each workload, so an interrupted run keeps what finished.
 		if err := set.WriteDir(dir); err != nil {
 			prog.done()
 			return err
 		}
-		prog.finished(i, label, r)
+		prog.finished(i, label, o.r)
 	}
 	prog.done()
 	shown := &bench.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh}
 	fmt.Fprint(stdout, shown.Markdown())
 	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n\n", dir)
 	return nil
+}
+
+// stageHook, when set (by tests), sees every stage as it starts.
+var stageHook func(label, stage string)
+
+// errInterrupted marks a run stopped by SIGINT or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
+func interrupted(label, dir string) error {
+	return fmt.Errorf("%w during %s; finished workloads are saved in %s (run again with -resume to do only the rest)", errInterrupted, label, dir)
+}
+
+// hasResult reports whether set already holds workload under backend, taken
+// with the same number of proofs.
+func hasResult(set *bench.ResultSet, workload, backend string, count int) bool {
+	for _, r := range set.Results {
+		if r.Workload == workload && r.Backend == backend && max(1, len(r.Samples)) == count {
+			return true
+		}
+	}
+	return false
 }
 
 // reexec runs the profile with a binary built with its tags.
@@ -484,6 +564,17 @@ func (p *progress) finished(i int, name string, r bench.Result) {
 		}
 		fmt.Fprintf(p.w, "%s[%d/%d] %s: prove %s, overhead %s\n", prefix, i+1, p.total, name,
 			bench.Duration(r.ProveNs), bench.Factor(r.OverheadX()))
+	}
+}
+
+func (p *progress) skipped(i int, name string) {
+	p.finishes++
+	if p.tty || p.verbose {
+		prefix := ""
+		if p.tty {
+			prefix = "\r\033[K"
+		}
+		fmt.Fprintf(p.w, "%s[%d/%d] %s: already in the results, skipped (-resume)\n", prefix, i+1, p.total, name)
 	}
 }
 

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/potbench/potbench/bench"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -99,5 +102,95 @@ func TestRunWritesResults(t *testing.T) {
 	code, _, errs = run(t, "run", "-out", blocked, "-host", "h", "-workloads", "linreg/B=4,D=4")
 	if code != 1 || !strings.Contains(errs, "cannot create results directory") {
 		t.Errorf("unwritable results: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestRunDatasetBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var good strings.Builder
+	for i := range 16 {
+		fmt.Fprintf(&good, "%d,%d,%d\n", i%5, (i*7)%11, i)
+	}
+	var outlier strings.Builder
+	outlier.WriteString(good.String())
+	for range 200 {
+		outlier.WriteString("0,0,0\n")
+	}
+	outlier.WriteString("0,1000000,0\n") // far beyond 8 standard deviations
+	for _, tc := range []struct {
+		name, data string
+		extra      []string
+		want       string
+	}{
+		{"ragged.csv", "1,2,3\n4,5\n", nil, "ragged.csv:2: 2 values, expected 3"},
+		{"text.csv", "1,2,3\n4,five,6\n", nil, `text.csv:2: column 2: "five" is not a finite number`},
+		{"nan.csv", "1,2,3\n4,NaN,6\n", nil, `nan.csv:2: column 2: "NaN" is not a finite number`},
+		{"inf.csv", "1,2,3\n4,5,-Inf\n", nil, `inf.csv:2: column 3: "-Inf" is not a finite number`},
+		{"empty.csv", "", nil, "empty.csv: no data rows"},
+		{"header.csv", "a,b,y\n", []string{"-dataset-skip", "1"}, "header.csv: no data rows (expected numeric rows after 1 header line(s))"},
+		{"onecol.csv", "1\n2\n", nil, "onecol.csv:1: 1 column, expected at least one feature and a target"},
+		{"outlier.csv", outlier.String(), nil, "outlier.csv:217: column 2"},
+		{"small.csv", good.String(), []string{"-workloads", "linreg-file/B=64"}, "batch size 64 is larger than the dataset (16 rows)"},
+	} {
+		args := append([]string{"run", "-out", dir, "-host", "h", "-workloads", "linreg-file/B=4", "-dataset", write(tc.name, tc.data)}, tc.extra...)
+		code, _, errs := run(t, args...)
+		if code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and %q", tc.name, code, errs, tc.want)
+		}
+	}
+	if code, _, errs := run(t, "run", "-out", dir, "-workloads", "linreg-file/B=4"); code != 1 || !strings.Contains(errs, "name the CSV with -dataset FILE") {
+		t.Errorf("linreg-file without -dataset: exit %d, stderr %q", code, errs)
+	}
+	// The outlier is accepted with -clip, and a good file runs.
+	t.Setenv("POTBENCH_KEY_CACHE", t.TempDir())
+	if code, _, errs := run(t, "run", "-out", dir, "-host", "h", "-workloads", "linreg-file/B=8", "-clip", "-dataset", filepath.Join(dir, "outlier.csv")); code != 0 {
+		t.Errorf("-clip: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestRunInterruptedAndResumed(t *testing.T) {
+	t.Setenv("POTBENCH_KEY_CACHE", t.TempDir())
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stageHook = func(label, stage string) {
+		if strings.Contains(label, "B=5,D=5") && stage == "prove" {
+			cancel() // as SIGINT would, while the second workload proves
+		}
+	}
+	defer func() { stageHook = nil }()
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"run", "-out", out, "-host", "h", "-workloads", "linreg/B=4,D=4,linreg/B=5,D=5,linreg/B=6,D=6"}, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "interrupted during native linreg/B=5,D=5") {
+		t.Fatalf("exit %d, stderr %q; want 130 and the interrupted workload named", code, stderr.String())
+	}
+	set, err := bench.ReadResultSet(filepath.Join(out, "h", "native", "results.json"))
+	if err != nil {
+		t.Fatalf("results after interruption: %v", err)
+	}
+	if len(set.Results) != 1 || set.Results[0].Workload != "linreg/B=4,D=4" {
+		t.Fatalf("results after interruption: %+v", set.Results)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(out, "h", "native", ".*tmp*")); len(tmp) != 0 {
+		t.Errorf("temporary files left: %v", tmp)
+	}
+	stageHook = nil
+	code, stdoutS, errs := run(t, "run", "-out", out, "-host", "h", "-resume", "-v", "-workloads", "linreg/B=4,D=4,linreg/B=5,D=5,linreg/B=6,D=6")
+	if code != 0 || !strings.Contains(errs, "linreg/B=4,D=4 groth16: already in the results, skipped (-resume)") {
+		t.Fatalf("resume: exit %d, stderr %q", code, errs)
+	}
+	if strings.Contains(stdoutS, "| linreg/B=4,D=4 |") || !strings.Contains(stdoutS, "| linreg/B=6,D=6 |") {
+		t.Errorf("resume re-ran finished work or skipped missing work:\n%s", stdoutS)
+	}
+	set, _ = bench.ReadResultSet(filepath.Join(out, "h", "native", "results.json"))
+	if len(set.Results) != 3 {
+		t.Errorf("after resume: %d results, want 3", len(set.Results))
 	}
 }

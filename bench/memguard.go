@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// MemoryModel estimates the peak resident memory of setting up and proving a
+// circuit as Base + PerConstraint·constraints, calibrated from measured runs.
+type MemoryModel struct {
+	Backend       string
+	Base          float64 // bytes
+	PerConstraint float64 // bytes
+	Runs          int     // measured runs behind the fit; 0: built-in defaults
+}
+
+// margin covers what a linear fit misses (FFT domains round up to powers of two).
+const memoryMargin = 1.5
+
+// DefaultMemoryModel is used until a host has results of its own: the fit of
+// the published 2-core and 16-core runs, rounded up.
+func DefaultMemoryModel(backend string) MemoryModel {
+	if backend == "plonk" {
+		return MemoryModel{Backend: backend, Base: 32 << 20, PerConstraint: 2 << 10}
+	}
+	return MemoryModel{Backend: backend, Base: 32 << 20, PerConstraint: 3 << 10}
+}
+
+// FitMemoryModel fits peak memory (the larger of setup and prove) against
+// constraints by least squares over results of one backend. It needs two
+// distinct sizes; otherwise it returns ok=false.
+func FitMemoryModel(results []Result, backend string) (MemoryModel, bool) {
+	var n, sx, sy, sxx, sxy float64
+	sizes := map[int]bool{}
+	for _, r := range results {
+		peak := max(r.PeakSetupB, r.PeakProveB)
+		if r.Backend != backend || peak <= 0 || r.Constraints <= 0 {
+			continue
+		}
+		x, y := float64(r.Constraints), float64(peak)
+		n, sx, sy, sxx, sxy = n+1, sx+x, sy+y, sxx+x*x, sxy+x*y
+		sizes[r.Constraints] = true
+	}
+	if len(sizes) < 2 {
+		return MemoryModel{}, false
+	}
+	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
+	base := (sy - slope*sx) / n
+	if slope <= 0 {
+		return MemoryModel{}, false
+	}
+	return MemoryModel{Backend: backend, Base: max(base, 0), PerConstraint: slope, Runs: int(n)}, true
+}
+
+// Estimate is the expected peak in bytes, with a safety margin.
+func (m MemoryModel) Estimate(constraints int) int64 {
+	return int64(memoryMargin * (m.Base + m.PerConstraint*float64(constraints)))
+}
+
+func (m MemoryModel) String() string {
+	src := "built-in defaults"
+	if m.Runs > 0 {
+		src = fmt.Sprintf("fitted on %d measured runs", m.Runs)
+	}
+	return fmt.Sprintf("%s + %s per constraint, ×%.1f margin; %s", Bytes(int64(m.Base)), Bytes(int64(m.PerConstraint)), memoryMargin, src)
+}
+
+// ErrTooBig is wrapped by the error of a workload refused by the memory guard.
+var ErrTooBig = errors.New("not enough memory")
+
+// checkMemory refuses a circuit whose estimated peak exceeds limit.
+func checkMemory(name string, constraints int, m MemoryModel, limit int64) error {
+	if limit <= 0 {
+		return nil
+	}
+	if need := m.Estimate(constraints); need > limit {
+		return fmt.Errorf("%w: %s (%d %s constraints) needs about %s to set up and prove (%s), only %s is available; "+
+			"choose a smaller size, or pass -skip-memory-check to try anyway", ErrTooBig, name, constraints, m.Backend,
+			Bytes(need), m, Bytes(limit))
+	}
+	return nil
+}
+
+// AvailableMemory reads MemAvailable from /proc/meminfo; ok=false where
+// there is no such file.
+func AvailableMemory() (int64, bool) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10, true
+			}
+		}
+	}
+	return 0, false
+}
