@@ -165,3 +165,7 @@ func LinRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float6
 	}
 	return b - scale*gb
 }
+
+// EpochSteps is the number of batches in the workload's dataset: the steps
+// of one epoch.
+func (w *linRegWorkload) EpochSteps() int { return w.ds.NumBatches() }

@@ -206,6 +206,8 @@ func Factor(x float64) string {
 // Bytes formats a byte count in binary units.
 func Bytes(n int64) string {
 	switch {
+	case n >= 1<<40:
+		return fmt.Sprintf("%.3g TiB", float64(n)/(1<<40))
 	case n >= 1<<30:
 		return fmt.Sprintf("%.3g GiB", float64(n)/(1<<30))
 	case n >= 1<<20:

@@ -25,9 +25,11 @@ import (
 	"time"
 
 	"github.com/consensys/gnark/logger"
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/report"
 )
 
 type command struct {
@@ -453,10 +455,15 @@ func fmtEnv(env map[string]string) string {
 }
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", "report [-results DIR]", stderr)
+	fs := newFlagSet("report", "report [-results DIR] [-price-per-core-hour USD] [-readme FILE]", stderr)
 	root := fs.String("results", "results", "results root holding <host>/<profile>/results.json")
+	price := fs.Float64("price-per-core-hour", report.DefaultPricePerCoreHour, "USD per core-hour for the cost model")
+	readme := fs.String("readme", "", "also rewrite the generated headline section of this README")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *price <= 0 {
+		return fmt.Errorf("-price-per-core-hour %g: must be positive", *price)
 	}
 	hosts, err := filepath.Glob(filepath.Join(*root, "*", "*", "results.json"))
 	if err != nil {
@@ -488,6 +495,36 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
+	paths, err := report.Write(*root, report.Options{PricePerCoreHour: *price})
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
+		fmt.Fprintf(stdout, "wrote %s\n", p)
+	}
+	if *readme != "" {
+		es, err := report.Load(*root)
+		if err != nil {
+			return err
+		}
+		old, err := os.ReadFile(*readme)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(filepath.Dir(*readme), filepath.Join(*root, "plots", "overhead.png"))
+		if err != nil {
+			return err
+		}
+		head := report.Headline(es) + "\n![overhead vs training work](" + filepath.ToSlash(rel) + ")\n"
+		updated, err := report.SpliceHeadline(string(old), head)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *readme, err)
+		}
+		if err := bench.WriteFileAtomic(*readme, []byte(updated)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "updated the headline of %s\n", *readme)
+	}
 	return nil
 }
 
@@ -515,78 +552,73 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// progress shows the current workload and stage with an ETA on a terminal,
-// and stays quiet otherwise (unless verbose).
+// progress shows a bar with the current workload, stage and ETA on a
+// terminal (schollz/progressbar), and stays quiet otherwise unless verbose,
+// when it prints one line per stage.
 type progress struct {
-	w        io.Writer
-	total    int
-	tty      bool
-	verbose  bool
-	start    time.Time
-	finishes int
+	w       io.Writer
+	total   int
+	verbose bool
+	bar     *progressbar.ProgressBar // nil when stderr is not a terminal
 }
 
 func newProgress(w io.Writer, total int, verbose bool) *progress {
-	p := &progress{w: w, total: total, verbose: verbose, start: time.Now()}
+	p := &progress{w: w, total: total, verbose: verbose}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
+			p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+				progressbar.OptionSetWidth(20), progressbar.OptionClearOnFinish(), progressbar.OptionShowDescriptionAtLineEnd(),
+				progressbar.OptionThrottle(100*time.Millisecond))
 		}
 	}
 	return p
 }
 
-func (p *progress) eta() string {
-	if p.finishes == 0 {
-		return "ETA unknown"
-	}
-	per := time.Since(p.start) / time.Duration(p.finishes)
-	left := per * time.Duration(p.total-p.finishes)
-	return "ETA " + left.Round(time.Second).String()
-}
-
 func (p *progress) stage(i int, name, stage string) {
-	line := fmt.Sprintf("[%d/%d] %s: %s (%s)", i+1, p.total, name, stage, p.eta())
 	switch {
-	case p.tty:
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
+	case p.bar != nil:
+		p.bar.Describe(name + ": " + stage)
 	case p.verbose:
-		fmt.Fprintln(p.w, line)
+		fmt.Fprintf(p.w, "[%d/%d] %s: %s\n", i+1, p.total, name, stage)
 	}
 }
 
 func (p *progress) finished(i int, name string, r bench.Result) {
-	p.finishes++
-	if p.tty || p.verbose {
-		prefix := ""
-		if p.tty {
-			prefix = "\r\033[K"
-		}
-		fmt.Fprintf(p.w, "%s[%d/%d] %s: prove %s, overhead %s\n", prefix, i+1, p.total, name,
-			bench.Duration(r.ProveNs), bench.Factor(r.OverheadX()))
+	line := fmt.Sprintf("[%d/%d] %s: prove %s, overhead %s", i+1, p.total, name, bench.Duration(r.ProveNs), bench.Factor(r.OverheadX()))
+	p.line(line)
+	if p.bar != nil {
+		_ = p.bar.Add(1)
+	}
+}
+
+// line prints above the bar (or plainly when verbose).
+func (p *progress) line(s string) {
+	switch {
+	case p.bar != nil:
+		_ = p.bar.Clear()
+		fmt.Fprintln(p.w, s)
+	case p.verbose:
+		fmt.Fprintln(p.w, s)
 	}
 }
 
 func (p *progress) skipped(i int, name string) {
-	p.finishes++
-	if p.tty || p.verbose {
-		prefix := ""
-		if p.tty {
-			prefix = "\r\033[K"
-		}
-		fmt.Fprintf(p.w, "%s[%d/%d] %s: already in the results, skipped (-resume)\n", prefix, i+1, p.total, name)
+	p.line(fmt.Sprintf("[%d/%d] %s: already in the results, skipped (-resume)", i+1, p.total, name))
+	if p.bar != nil {
+		_ = p.bar.Add(1)
 	}
 }
 
 func (p *progress) warn(format string, args ...any) {
-	if p.tty {
-		fmt.Fprint(p.w, "\r\033[K")
+	if p.bar != nil {
+		_ = p.bar.Clear()
 	}
 	fmt.Fprintf(p.w, "potbench: warning: "+format+"\n", args...)
 }
 
 func (p *progress) done() {
-	if p.tty {
-		fmt.Fprint(p.w, "\r\033[K")
+	if p.bar != nil {
+		_ = p.bar.Finish()
 	}
 }

@@ -1,0 +1,92 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/hwprofiles"
+)
+
+// fixture writes a small results tree: two hosts, two profiles, three sizes.
+func fixture(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for hi, host := range []string{"hosta-2c", "hostb-16c"} {
+		for pi, profile := range []string{"native", "purego"} {
+			set := &bench.ResultSet{Host: hwprofiles.Host{Brand: "Test CPU", LogicalCores: 2 + 14*hi, GOMAXPROCS: 2 + 14*hi,
+				GnarkCryptoASM: []string{"adx"}, Gnark: "v0.16.3", GnarkCrypto: "v0.21.0"}, Profile: profile}
+			for si, n := range []int{8, 16, 32} {
+				scale := int64(1+si) * int64(1+pi) * int64(2-hi)
+				set.Merge(bench.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bn254", Backend: "groth16",
+					Constraints: 2000 + 8*n*n, Elements: n * n, SetupNs: 5e8 * scale, WitnessNs: 1e5 * scale,
+					ProveNs: 1e8 * scale, VerifyNs: 1.5e6, PlainNs: float64(10 * n * n), ProofBytes: 196,
+					PeakSetupB: 20<<20 + int64(2048*(2000+8*n*n)), PeakProveB: 20<<20 + int64(2048*(2000+8*n*n))})
+			}
+			if err := set.WriteDir(filepath.Join(root, host, profile)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return root
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestReportDeterministic(t *testing.T) {
+	root := fixture(t)
+	first, err := Write(root, Options{PricePerCoreHour: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapshot := map[string][]byte{}
+	for _, p := range first {
+		snapshot[p], _ = os.ReadFile(p)
+	}
+	second, err := Write(root, Options{PricePerCoreHour: 0.05})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != len(second) || len(first) < 6 {
+		t.Fatalf("wrote %d then %d files", len(first), len(second))
+	}
+	for _, p := range second {
+		got, _ := os.ReadFile(p)
+		if !bytes.Equal(got, snapshot[p]) {
+			t.Errorf("%s differs between two runs on the same results", p)
+		}
+	}
+	md := string(snapshot[filepath.Join(root, "REPORT.md")])
+	for _, want := range []string{"## Verdict", "## Scaling laws", "EXTRAPOLATION", "## Real-time frontier", "## Cost model",
+		"| hosta-2c | native | groth16 | linreg/B=32,D=32 |", "$0.05 per core-hour"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("REPORT.md lacks %q", want)
+		}
+	}
+	for _, plot := range []string{"overhead.svg", "overhead.png", "stages-hosta-2c.png", "profiles-hostb-16c.svg"} {
+		if _, ok := snapshot[filepath.Join(root, "plots", plot)]; !ok {
+			t.Errorf("plot %s not written", plot)
+		}
+	}
+}
+
+func TestReportNoResults(t *testing.T) {
+	if _, err := Write(t.TempDir(), Options{PricePerCoreHour: 1}); err == nil || !strings.Contains(err.Error(), "no results") {
+		t.Errorf("Write on an empty tree: %v", err)
+	}
+}
+
+func TestSpliceHeadline(t *testing.T) {
+	in := "intro\n" + HeadlineStart + "\nold\n" + HeadlineEnd + "\nrest\n"
+	out, err := SpliceHeadline(in, "new table\n")
+	if err != nil || out != "intro\n"+HeadlineStart+"\nnew table\n"+HeadlineEnd+"\nrest\n" {
+		t.Errorf("SpliceHeadline = %q, %v", out, err)
+	}
+	if _, err := SpliceHeadline("no markers", "x"); err == nil {
+		t.Error("README without markers accepted")
+	}
+}
