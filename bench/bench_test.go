@@ -35,6 +35,12 @@ func BenchmarkLinReg(b *testing.B) {
 	}
 }
 
+func BenchmarkLogRegCancer(b *testing.B) {
+	for _, s := range []string{"B=16", "B=32", "B=64"} {
+		benchWorkload(b, "logreg/"+s)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

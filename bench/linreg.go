@@ -2,12 +2,15 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/consensys/gnark/frontend"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
 )
 
@@ -61,6 +64,17 @@ func init() {
 		t := datasets.Synthetic(s["B"]*linregBatches, s["D"], 1)
 		return newLinReg(fmt.Sprintf("linreg/B=%d,D=%d", s["B"], s["D"]), t, s["B"])
 	}})
+	Register(FamilyDef{Name: "logreg", Bench: "LogRegCancer", Example: "B=32", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "B")
+		if err != nil {
+			return nil, err
+		}
+		t, err := datasets.BreastCancer()
+		if err != nil {
+			return nil, err
+		}
+		return newLinearModel(fmt.Sprintf("logreg/B=%d", s["B"]), t.Shuffle(1).Standardize(), s["B"], true)
+	}})
 	Register(FamilyDef{Name: "linreg-diabetes", Bench: "LinRegDiabetes", Example: "B=32", New: func(size string) (Workload, error) {
 		s, err := parseSize(size, "B")
 		if err != nil {
@@ -75,12 +89,13 @@ func init() {
 }
 
 type linRegWorkload struct {
-	name   string
-	params linreg.Params
-	ds     *commit.Dataset
-	model  linreg.Model
-	lr     int64
-	batch  int
+	name     string
+	logistic bool // logistic regression (labels 0/1) instead of least squares
+	params   linreg.Params
+	ds       *commit.Dataset
+	model    linreg.Model
+	lr       int64
+	batch    int
 
 	// the same batch and model, decoded, for the plain step
 	x    [][]float64
@@ -91,6 +106,10 @@ type linRegWorkload struct {
 }
 
 func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
+	return newLinearModel(name, t, b, false)
+}
+
+func newLinearModel(name string, t *datasets.Table, b int, logistic bool) (*linRegWorkload, error) {
 	if b > t.Rows() {
 		return nil, fmt.Errorf("%s: batch size %d is larger than the dataset (%d rows)", name, b, t.Rows())
 	}
@@ -109,7 +128,7 @@ func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
 	for j := range m.W {
 		m.W[j] = int64((rng.Float64() - 0.5) * p.Model.Scale())
 	}
-	w := &linRegWorkload{name: name, params: p, ds: ds, model: m,
+	w := &linRegWorkload{name: name, logistic: logistic, params: p, ds: ds, model: m,
 		lr: int64(linregLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
 	for _, r := range ds.Batch(w.batch) {
 		xr := make([]float64, d)
@@ -117,7 +136,11 @@ func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
 			xr[j] = p.Data.Decode(r[j])
 		}
 		w.x = append(w.x, xr)
-		w.y = append(w.y, p.Data.Decode(r[d]))
+		if logistic {
+			w.y = append(w.y, float64(r[d]))
+		} else {
+			w.y = append(w.y, p.Data.Decode(r[d]))
+		}
 	}
 	for _, v := range m.W {
 		w.w = append(w.w, p.Model.Decode(v))
@@ -127,11 +150,24 @@ func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
 	return w, nil
 }
 
-func (w *linRegWorkload) Name() string              { return w.name }
-func (w *linRegWorkload) Elements() int             { return w.params.B * w.params.D }
-func (w *linRegWorkload) Circuit() frontend.Circuit { return linreg.NewCircuit(w.params) }
+func (w *linRegWorkload) Name() string  { return w.name }
+func (w *linRegWorkload) Elements() int { return w.params.B * w.params.D }
+func (w *linRegWorkload) logParams() logreg.Params {
+	return logreg.Params{Params: w.params, SigmoidFrac: logreg.DefaultParams(1, 1, 0).SigmoidFrac}
+}
+
+func (w *linRegWorkload) Circuit() frontend.Circuit {
+	if w.logistic {
+		return logreg.NewCircuit(w.logParams())
+	}
+	return linreg.NewCircuit(w.params)
+}
 
 func (w *linRegWorkload) Assignment() (frontend.Circuit, error) {
+	if w.logistic {
+		c, _, err := w.logParams().Assign(w.ds, w.batch, w.model, w.lr)
+		return c, err
+	}
 	c, _, err := w.params.Assign(w.ds, w.batch, w.model, w.lr)
 	return c, err
 }
@@ -140,7 +176,64 @@ func (w *linRegWorkload) Plain() func() {
 	weights := append([]float64{}, w.w...)
 	bias := w.bias
 	grad := make([]float64, len(weights))
+	if w.logistic {
+		return func() { bias = LogRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+	}
 	return func() { bias = LinRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+}
+
+// PlainBLAS is the same step with gonum's BLAS-backed matrices.
+func (w *linRegWorkload) PlainBLAS() func() {
+	b, d := len(w.x), len(w.w)
+	x := mat.NewDense(b, d, nil)
+	for i, r := range w.x {
+		x.SetRow(i, r)
+	}
+	y := mat.NewVecDense(b, append([]float64{}, w.y...))
+	weights := mat.NewVecDense(d, append([]float64{}, w.w...))
+	bias := w.bias
+	e := mat.NewVecDense(b, nil)
+	g := mat.NewVecDense(d, nil)
+	scale := w.lrF / float64(b)
+	logistic := w.logistic
+	return func() {
+		e.MulVec(x, weights)
+		for i := 0; i < b; i++ {
+			z := e.AtVec(i) + bias
+			if logistic {
+				z = 1 / (1 + math.Exp(-z))
+			}
+			e.SetVec(i, z)
+		}
+		e.SubVec(e, y)
+		g.MulVec(x.T(), e)
+		weights.AddScaledVec(weights, -scale, g)
+		bias -= scale * mat.Sum(e)
+	}
+}
+
+// LogRegPlainStep is one mini-batch SGD step of logistic regression in
+// float64 with the exact sigmoid: it updates w in place and returns the new
+// bias; grad is scratch of len(w).
+func LogRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float64) float64 {
+	clear(grad)
+	var gb float64
+	for i, row := range x {
+		z := b
+		for j, v := range row {
+			z += v * w[j]
+		}
+		e := 1/(1+math.Exp(-z)) - y[i]
+		for j, v := range row {
+			grad[j] += v * e
+		}
+		gb += e
+	}
+	scale := lr / float64(len(x))
+	for j := range w {
+		w[j] -= scale * grad[j]
+	}
+	return b - scale*gb
 }
 
 // LinRegPlainStep is one mini-batch SGD step of linear regression in float64,

@@ -23,6 +23,8 @@ var units = []struct{ unit, assume, better string }{
 	{"verify-ns", "nothing", "lower"},
 	{"plain-ns", "nothing", "lower"},
 	{"overhead-x", "nothing", "lower"},
+	{"plain-blas-ns", "nothing", "lower"},
+	{"overhead-blas-x", "nothing", "lower"},
 	{"proof-B", "exact", "lower"},
 	{"pk-B", "exact", "lower"},
 	{"peak-prove-B", "nothing", "lower"},
@@ -39,12 +41,17 @@ func (r Result) Metrics() []Metric {
 	if !r.SetupCached {
 		m = append(m, Metric{"setup-ns", float64(r.SetupNs)})
 	}
-	return append(m,
+	m = append(m,
 		Metric{"witness-ns", float64(r.WitnessNs)},
 		Metric{"prove-ns", float64(r.ProveNs)},
 		Metric{"verify-ns", float64(r.VerifyNs)},
 		Metric{"plain-ns", r.PlainNs},
 		Metric{"overhead-x", r.OverheadX()},
+	)
+	if r.PlainBLASNs > 0 {
+		m = append(m, Metric{"plain-blas-ns", r.PlainBLASNs}, Metric{"overhead-blas-x", r.OverheadBLASX()})
+	}
+	return append(m,
 		Metric{"proof-B", float64(r.ProofBytes)},
 		Metric{"pk-B", float64(r.PKBytes)},
 		Metric{"peak-prove-B", float64(r.PeakProveB)},

@@ -19,9 +19,10 @@ import (
 
 // ResultSet is what one host's results directory holds.
 type ResultSet struct {
-	Host    hwprofiles.Host `json:"host"`
-	Profile string          `json:"profile"`
-	Results []Result        `json:"results"`
+	Host     hwprofiles.Host `json:"host"`
+	Profile  string          `json:"profile"`
+	Results  []Result        `json:"results"`
+	Training []TrainReport   `json:"training,omitempty"`
 }
 
 // Merge replaces results of the same workload, curve and backend, and keeps
@@ -110,6 +111,7 @@ func (s *ResultSet) WriteDir(dir string) error {
 
 var csvHeader = []string{"workload", "curve", "backend", "constraints", "elements", "constraints_per_elem",
 	"compile_ns", "setup_ns", "setup_cached", "witness_ns", "prove_ns", "verify_ns", "plain_ns", "overhead_x",
+	"plain_blas_ns", "overhead_blas_x",
 	"proof_bytes", "pk_bytes", "vk_bytes", "peak_setup_bytes", "peak_prove_bytes"}
 
 // CSV renders one row per result.
@@ -122,6 +124,7 @@ func (s *ResultSet) CSV() []byte {
 		_ = w.Write([]string{r.Workload, r.Curve, r.Backend, fmt.Sprint(r.Constraints), fmt.Sprint(r.Elements),
 			f(r.ConstraintsPerElem()), fmt.Sprint(r.CompileNs), fmt.Sprint(r.SetupNs), fmt.Sprint(r.SetupCached),
 			fmt.Sprint(r.WitnessNs), fmt.Sprint(r.ProveNs), fmt.Sprint(r.VerifyNs), f(r.PlainNs), f(r.OverheadX()),
+			f(r.PlainBLASNs), f(r.OverheadBLASX()),
 			fmt.Sprint(r.ProofBytes), fmt.Sprint(r.PKBytes), fmt.Sprint(r.VKBytes), fmt.Sprint(r.PeakSetupB),
 			fmt.Sprint(r.PeakProveB)})
 	}
@@ -137,19 +140,31 @@ func (s *ResultSet) Markdown() string {
 	fmt.Fprintf(&b, "%s, %d logical cores (GOMAXPROCS %d), %s/%s, %s; gnark %s, gnark-crypto %s (assembly: %s); profile %s.\n\n",
 		h.Brand, h.LogicalCores, h.GOMAXPROCS, h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto,
 		strings.Join(h.GnarkCryptoASM, ","), s.Profile)
-	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | peak mem (prove) |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (prove) |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range s.Results {
 		setup := Duration(r.SetupNs)
 		if r.SetupCached {
 			setup += " (cached)"
 		}
-		fmt.Fprintf(&b, "| %s | %s/%s | %d | %.2f | %s | %s | %s | %s | %d B | %s | %s | %s |\n",
+		blas, blasX := "–", "–"
+		if r.PlainBLASNs > 0 {
+			blas, blasX = Duration(int64(r.PlainBLASNs)), Factor(r.OverheadBLASX())
+		}
+		fmt.Fprintf(&b, "| %s | %s/%s | %d | %.2f | %s | %s | %s | %s | %d B | %s | %s | %s | %s | %s |\n",
 			r.Workload, r.Curve, r.Backend, r.Constraints, r.ConstraintsPerElem(), setup,
 			Duration(r.WitnessNs), Duration(r.ProveNs), Duration(r.VerifyNs), r.ProofBytes,
-			Duration(int64(r.PlainNs)), Factor(r.OverheadX()), Bytes(r.PeakProveB))
+			Duration(int64(r.PlainNs)), Factor(r.OverheadX()), blas, blasX, Bytes(r.PeakProveB))
 	}
-	b.WriteString("\noverhead-x = prove time / plain float64 training step on the same batch, measured in the same run.\n")
+	if len(s.Training) > 0 {
+		b.WriteString("\n## Training on real data: fixed point (what the circuits prove) against float64\n\n")
+		b.WriteString("| model | dataset | epochs | batch | lr | train/test rows | metric | fixed point | float64 |\n|---|---|--:|--:|--:|--:|---|--:|--:|\n")
+		for _, t := range s.Training {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %g | %d/%d | test %s | %.4f | %.4f |\n", t.Model, t.Dataset, t.Epochs, t.Batch, t.LR,
+				t.TrainRows, t.TestRows, t.Metric, t.FixedPoint, t.Float64)
+		}
+	}
+	b.WriteString("\noverhead-x = prove time / plain float64 training step on the same batch (naive Go loops; \"gonum\": gonum/mat, BLAS-backed), measured in the same run.\n")
 	return b.String()
 }
 

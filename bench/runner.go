@@ -61,6 +61,7 @@ type Result struct {
 	ProveNs      int64    `json:"prove_ns"`
 	VerifyNs     int64    `json:"verify_ns"`
 	PlainNs      float64  `json:"plain_ns"`
+	PlainBLASNs  float64  `json:"plain_blas_ns,omitempty"`
 	ProofBytes   int64    `json:"proof_bytes"`
 	PKBytes      int64    `json:"pk_bytes"`
 	VKBytes      int64    `json:"vk_bytes"`
@@ -75,6 +76,15 @@ func (r Result) OverheadX() float64 {
 		return 0
 	}
 	return float64(r.ProveNs) / r.PlainNs
+}
+
+// OverheadBLASX is prove time over the gonum (BLAS) plain step; 0 when the
+// workload has no such baseline.
+func (r Result) OverheadBLASX() float64 {
+	if r.PlainBLASNs <= 0 {
+		return 0
+	}
+	return float64(r.ProveNs) / r.PlainBLASNs
 }
 
 // ConstraintsPerElem is constraints per unit of training work.
@@ -210,6 +220,9 @@ func (p *Prepared) ProveOnce() (Result, error) {
 
 	p.opt.stage(StagePlain)
 	r.PlainNs = TimePlain(p.W.Plain(), p.opt.PlainFor)
+	if b, ok := p.W.(interface{ PlainBLAS() func() }); ok {
+		r.PlainBLASNs = TimePlain(b.PlainBLAS(), p.opt.PlainFor)
+	}
 	return r, nil
 }
 
@@ -258,6 +271,7 @@ type Sample struct {
 	ProveNs    int64   `json:"prove_ns"`
 	VerifyNs   int64   `json:"verify_ns"`
 	PlainNs    float64 `json:"plain_ns"`
+	PlainBLAS  float64 `json:"plain_blas_ns,omitempty"`
 	PeakProveB int64   `json:"peak_prove_bytes"`
 }
 
@@ -270,7 +284,7 @@ func Combine(prepared Result, runs []Result) Result {
 	}
 	out.Samples = make([]Sample, len(runs))
 	for i, r := range runs {
-		out.Samples[i] = Sample{r.WitnessNs, r.ProveNs, r.VerifyNs, r.PlainNs, r.PeakProveB}
+		out.Samples[i] = Sample{r.WitnessNs, r.ProveNs, r.VerifyNs, r.PlainNs, r.PlainBLASNs, r.PeakProveB}
 	}
 	med := func(f func(Sample) float64) float64 {
 		v := make([]float64, len(out.Samples))
@@ -288,6 +302,7 @@ func Combine(prepared Result, runs []Result) Result {
 	out.ProveNs = int64(med(func(s Sample) float64 { return float64(s.ProveNs) }))
 	out.VerifyNs = int64(med(func(s Sample) float64 { return float64(s.VerifyNs) }))
 	out.PlainNs = med(func(s Sample) float64 { return s.PlainNs })
+	out.PlainBLASNs = med(func(s Sample) float64 { return s.PlainBLAS })
 	out.PeakProveB = int64(med(func(s Sample) float64 { return float64(s.PeakProveB) }))
 	out.ProofBytes = runs[0].ProofBytes
 	return out
@@ -303,7 +318,7 @@ func (r Result) PerSample() []Result {
 	for i, s := range r.Samples {
 		one := r
 		one.Samples = nil
-		one.WitnessNs, one.ProveNs, one.VerifyNs, one.PlainNs, one.PeakProveB = s.WitnessNs, s.ProveNs, s.VerifyNs, s.PlainNs, s.PeakProveB
+		one.WitnessNs, one.ProveNs, one.VerifyNs, one.PlainNs, one.PlainBLASNs, one.PeakProveB = s.WitnessNs, s.ProveNs, s.VerifyNs, s.PlainNs, s.PlainBLAS, s.PeakProveB
 		out[i] = one
 	}
 	return out

@@ -236,7 +236,8 @@ func scale(x, m, s float64) float64 {
 	return (x - m) / s
 }
 
-// Quantize encodes each row as its features then its target in format f.
+// Quantize encodes each row as its features then its target in format f (a
+// class label is kept as the integer class index).
 // Values outside f's range are clipped to it, and the number clipped is
 // returned so callers can report it; NaN or Inf is an error.
 func (t *Table) Quantize(f fixedpoint.Format) (rows [][]int64, clipped int, err error) {
@@ -275,7 +276,7 @@ func (t *Table) quantize(f fixedpoint.Format, clip bool) (rows [][]int64, clippe
 	rows = make([][]int64, len(t.X))
 	for i := range t.X {
 		rows[i] = make([]int64, 0, t.Features()+1)
-		for j, x := range append(t.X[i], t.Y[i]) {
+		for j, x := range t.X[i] {
 			col = j
 			v, err := enc(i, x)
 			if err != nil {
@@ -283,6 +284,89 @@ func (t *Table) quantize(f fixedpoint.Format, clip bool) (rows [][]int64, clippe
 			}
 			rows[i] = append(rows[i], v)
 		}
+		if t.Classes > 0 { // a class index is stored as the integer itself
+			rows[i] = append(rows[i], int64(t.Y[i]))
+			continue
+		}
+		col = t.Features()
+		v, err := enc(i, t.Y[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		rows[i] = append(rows[i], v)
 	}
 	return rows, clipped, nil
+}
+
+// classification reads a vendored CSV whose last column is a class index in
+// [0, classes).
+func classification(name, file string, skip, classes int) (*Table, error) {
+	rows, lines, err := func() ([][]float64, []int, error) {
+		r, err := open(file)
+		if err != nil {
+			return nil, nil, err
+		}
+		return readCSV(r, "datasets/data/"+file, CSVOptions{SkipLines: skip})
+	}()
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Name: name, Classes: classes, Lines: lines}
+	for i, r := range rows {
+		y := r[len(r)-1]
+		if y != math.Trunc(y) || y < 0 || int(y) >= classes {
+			return nil, fmt.Errorf("datasets/data/%s:%d: label %g is not a class in 0..%d", file, lines[i], y, classes-1)
+		}
+		t.X = append(t.X, r[:len(r)-1:len(r)-1])
+		t.Y = append(t.Y, y)
+	}
+	return t, nil
+}
+
+// BreastCancer is the Wisconsin diagnostic set: 569 rows, 30 features, label
+// 0 = malignant, 1 = benign.
+func BreastCancer() (*Table, error) {
+	return classification("breast_cancer", "breast_cancer.csv", 1, 2)
+}
+
+// Digits is the 8×8 handwritten digits set: 1797 rows, 64 pixels in 0..16,
+// label the digit.
+func Digits() (*Table, error) { return classification("digits", "digits.csv.gz", 0, 10) }
+
+// Shuffle returns the rows in a seeded random order.
+func (t *Table) Shuffle(seed uint64) *Table {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	perm := rng.Perm(len(t.X))
+	out := &Table{Name: t.Name, Classes: t.Classes, X: make([][]float64, len(t.X)), Y: make([]float64, len(t.Y))}
+	for i, j := range perm {
+		out.X[i], out.Y[i] = t.X[j], t.Y[j]
+	}
+	return out
+}
+
+// Split cuts the table into its first n rows and the rest.
+func (t *Table) Split(n int) (*Table, *Table) {
+	a := &Table{Name: t.Name, Classes: t.Classes, X: t.X[:n], Y: t.Y[:n]}
+	b := &Table{Name: t.Name, Classes: t.Classes, X: t.X[n:], Y: t.Y[n:]}
+	return a, b
+}
+
+// StandardizeWith scales features with another table's column statistics
+// (a test set with its training set's), leaving targets as they are.
+func (t *Table) StandardizeWith(ref *Table) *Table {
+	out := &Table{Name: t.Name, Classes: t.Classes, Y: append([]float64{}, t.Y...)}
+	for i := range t.X {
+		out.X = append(out.X, append([]float64{}, t.X[i]...))
+	}
+	for j := 0; j < t.Features(); j++ {
+		col := make([]float64, len(ref.X))
+		for i := range ref.X {
+			col[i] = ref.X[i][j]
+		}
+		m, s := meanStd(col)
+		for i := range out.X {
+			out.X[i][j] = scale(out.X[i][j], m, s)
+		}
+	}
+	return out
 }

@@ -53,3 +53,25 @@ func TestQuantizeClips(t *testing.T) {
 		t.Errorf("got %v with %d clipped", rows, clipped)
 	}
 }
+
+func TestClassificationSets(t *testing.T) {
+	for _, tc := range []struct {
+		load             func() (*Table, error)
+		rows, feats, cls int
+	}{{BreastCancer, 569, 30, 2}, {Digits, 1797, 64, 10}} {
+		tb, err := tc.load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tb.Rows() != tc.rows || tb.Features() != tc.feats || tb.Classes != tc.cls {
+			t.Errorf("%s: %dx%d, %d classes", tb.Name, tb.Rows(), tb.Features(), tb.Classes)
+		}
+		counts := map[float64]int{}
+		for _, y := range tb.Y {
+			counts[y]++
+		}
+		if len(counts) != tc.cls {
+			t.Errorf("%s: labels %v", tb.Name, counts)
+		}
+	}
+}

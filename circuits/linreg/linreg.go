@@ -58,10 +58,15 @@ func (p Params) Validate() error {
 	return nil
 }
 
-// divisor is B · 2^(2·Data.Frac + LRFrac): it takes lr·Xᵀe from scale
-// 2·Data.Frac + Model.Frac + LRFrac down to the model's scale and averages.
-func (p Params) divisor() *big.Int {
-	d := new(big.Int).Lsh(big.NewInt(1), uint(2*p.Data.Frac+p.LRFrac))
+// divisor is B · 2^(Data.Frac + eFrac + LRFrac - Model.Frac): it takes
+// lr·Xᵀe, with e at eFrac fractional bits, down to the model's scale and
+// averages over the batch.
+func (p Params) divisor(eFrac int) *big.Int {
+	shift := p.Data.Frac + eFrac + p.LRFrac - p.Model.Frac
+	if shift < 0 {
+		panic(fmt.Sprintf("linreg: error scale %d too coarse for the model scale", eFrac))
+	}
+	d := new(big.Int).Lsh(big.NewInt(1), uint(shift))
 	return d.Mul(d, big.NewInt(int64(p.B)))
 }
 
@@ -137,27 +142,39 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 
 	// e_i at scale Data.Frac + Model.Frac
 	e := make([]frontend.Variable, p.B)
-	var sumE frontend.Variable = 0
 	for i := range e {
 		acc := api.Sub(api.Mul(b, dataScale), api.Mul(y[i], modelScale))
 		for j := 0; j < p.D; j++ {
 			acc = api.Add(acc, api.Mul(x[i][j], w[j]))
 		}
 		e[i] = acc
-		sumE = api.Add(sumE, acc)
 	}
+	return Update(fp, p, x, e, p.Data.Frac+p.Model.Frac, w, b, lr)
+}
 
-	d := p.divisor()
+// Update is the gradient step shared by the linear models: given per-row
+// errors e (dLoss/dprediction) with eFrac fractional bits, it returns
+//
+//	w' = w - round(lr · Xᵀe / B),  b' = b - round(lr · Σe / B)
+//
+// at the model's scale, each weight rounded once by a range-pinned division.
+func Update(fp *fixedpoint.API, p Params, x [][]frontend.Variable, e []frontend.Variable, eFrac int, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
+	api := fp.Frontend()
+	d := p.divisor(eFrac)
 	qBits := p.quotientBits()
 	wAfter := make([]frontend.Variable, p.D)
 	for j := range wAfter {
-		var g frontend.Variable = 0 // scale 2·Data.Frac + Model.Frac
+		var g frontend.Variable = 0 // scale Data.Frac + eFrac
 		for i := range e {
 			g = api.Add(g, api.Mul(x[i][j], e[i]))
 		}
 		wAfter[j] = api.Sub(w[j], fp.DivRound(api.Mul(lr, g), d, qBits))
 	}
-	gb := api.Mul(sumE, dataScale)
+	var sumE frontend.Variable = 0
+	for i := range e {
+		sumE = api.Add(sumE, e[i])
+	}
+	gb := api.Mul(sumE, new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac)))
 	bAfter := api.Sub(b, fp.DivRound(api.Mul(lr, gb), d, qBits))
 	return wAfter, bAfter
 }

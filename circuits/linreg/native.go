@@ -65,20 +65,26 @@ func (p Params) Step(m Model, rows [][]int64, lr int64) (Model, error) {
 
 	// e_i fits in int64: 16+32 bits per product plus log2(D) for the sum.
 	e := make([]int64, p.B)
-	var sumE big.Int
 	for i, r := range rows {
 		acc := m.Bias<<p.Data.Frac - r[p.D]<<p.Model.Frac
 		for j := 0; j < p.D; j++ {
 			acc += r[j] * m.W[j]
 		}
 		e[i] = acc
-		sumE.Add(&sumE, big.NewInt(acc))
 	}
+	next, err := p.NativeUpdate(m, rows, e, p.Data.Frac+p.Model.Frac, lr)
+	if err != nil {
+		return Model{}, fmt.Errorf("linreg: %w", err)
+	}
+	return next, nil
+}
 
-	d := p.divisor()
+// NativeUpdate is the twin of Update: rows hold the features first.
+func (p Params) NativeUpdate(m Model, rows [][]int64, e []int64, eFrac int, lr int64) (Model, error) {
+	d := p.divisor(eFrac)
 	lrBig := big.NewInt(lr)
 	out := Model{W: make([]int64, p.D)}
-	var g, t big.Int
+	var g, t, sumE big.Int
 	for j := 0; j < p.D; j++ {
 		g.SetInt64(0)
 		for i, r := range rows {
@@ -88,14 +94,17 @@ func (p Params) Step(m Model, rows [][]int64, lr int64) (Model, error) {
 		}
 		w, err := p.update(m.W[j], g.Mul(&g, lrBig), d)
 		if err != nil {
-			return Model{}, fmt.Errorf("linreg: weight %d: %w", j, err)
+			return Model{}, fmt.Errorf("weight %d: %w", j, err)
 		}
 		out.W[j] = w
+	}
+	for i := range e {
+		sumE.Add(&sumE, big.NewInt(e[i]))
 	}
 	gb := new(big.Int).Lsh(&sumE, uint(p.Data.Frac))
 	b, err := p.update(m.Bias, gb.Mul(gb, lrBig), d)
 	if err != nil {
-		return Model{}, fmt.Errorf("linreg: bias: %w", err)
+		return Model{}, fmt.Errorf("bias: %w", err)
 	}
 	out.Bias = b
 	return out, nil

@@ -20,10 +20,12 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/test"
 
+	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
 )
 
 // A case is one circuit's honest witness and its tampered variants.
@@ -42,7 +44,30 @@ type circuitCase struct {
 
 // Tamper kinds, in matrix column order.
 var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not in dataset", "row at wrong index",
-	"value out of range", "wrong learning rate", "rescale quotient +1", "rescale quotient -1", "rescale remainder off"}
+	"value out of range", "wrong learning rate", "rescale quotient +1", "rescale quotient -1", "rescale remainder off",
+	"wrong label", "wrong activation output", "false clamp"}
+
+// shiftRescale returns solver options whose DivHint answers its second call
+// with the quotient moved by delta (and the remainder moved to keep
+// v = q·d + r), or only the remainder moved.
+func shiftRescale(delta int64, moveRemainderOnly bool) []solver.Option {
+	var calls atomic.Int32
+	hint := func(field *big.Int, in, out []*big.Int) error {
+		if err := fixedpoint.DivHint(field, in, out); err != nil {
+			return err
+		}
+		if calls.Add(1) == 2 {
+			if moveRemainderOnly {
+				out[1].Add(out[1], big.NewInt(delta))
+			} else {
+				out[0].Add(out[0], big.NewInt(delta)).Mod(out[0], field)
+				out[1].Sub(out[1], new(big.Int).Mul(in[1], big.NewInt(delta))).Mod(out[1], field)
+			}
+		}
+		return nil
+	}
+	return []solver.Option{solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), hint)}
+}
 
 func linregCase(t *testing.T) circuitCase {
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -125,25 +150,6 @@ func linregCase(t *testing.T) circuitCase {
 	wrongLR := clone()
 	wrongLR.LearningRate = lr + 1
 
-	shift := func(delta int64, moveRemainderOnly bool) []solver.Option {
-		var calls atomic.Int32
-		hint := func(field *big.Int, in, out []*big.Int) error {
-			if err := fixedpoint.DivHint(field, in, out); err != nil {
-				return err
-			}
-			if calls.Add(1) == 2 { // the second rescale: weight 1
-				if moveRemainderOnly {
-					out[1].Add(out[1], big.NewInt(delta))
-				} else {
-					out[0].Add(out[0], big.NewInt(delta)).Mod(out[0], field)
-					out[1].Sub(out[1], new(big.Int).Mul(in[1], big.NewInt(delta))).Mod(out[1], field)
-				}
-			}
-			return nil
-		}
-		return []solver.Option{solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), hint)}
-	}
-
 	return circuitCase{name: "linreg step", circuit: linreg.NewCircuit(p), honest: honest, tampers: []tamper{
 		{kind: "wrong update", witness: wrongUpdate},
 		{kind: "wrong W_before", witness: wrongBefore},
@@ -152,9 +158,9 @@ func linregCase(t *testing.T) circuitCase {
 		{kind: "row at wrong index", witness: wrongIndex},
 		{kind: "value out of range", witness: outOfRange},
 		{kind: "wrong learning rate", witness: wrongLR},
-		{kind: "rescale quotient +1", witness: honest, solverOp: shift(1, false)},
-		{kind: "rescale quotient -1", witness: honest, solverOp: shift(-1, false)},
-		{kind: "rescale remainder off", witness: honest, solverOp: shift(1, true)},
+		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
+		{kind: "rescale quotient -1", witness: honest, solverOp: shiftRescale(-1, false)},
+		{kind: "rescale remainder off", witness: honest, solverOp: shiftRescale(1, true)},
 	}}
 }
 
@@ -204,8 +210,118 @@ func membershipCase(t *testing.T) circuitCase {
 	}}
 }
 
+func logregCase(t *testing.T) circuitCase {
+	rng := rand.New(rand.NewPCG(15, 16))
+	p := logreg.DefaultParams(4, 3, 2)
+	rows := circuittest.Rows(rng, 16, 4, -2<<12, 2<<12)
+	for _, r := range rows {
+		r[3] = rng.Int64N(2)
+	}
+	ds, err := commit.NewDataset(rows, 4, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linreg.Model{W: circuittest.Ints(rng, 3, -1<<16, 1<<16), Bias: 99}
+	const k, lr = 2, 1 << 14
+	honest, next, err := p.Assign(ds, k, m, lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitTo := func(mm linreg.Model) frontend.Variable {
+		h, err := p.Commitment(mm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	linNext, _ := p.Params.Step(m, ds.Batch(k), lr)
+	wrongUpdate := *honest
+	wrongUpdate.ModelAfter = commitTo(linNext)
+	bumped := next.Clone()
+	bumped.W[1]--
+	wrongAfter := *honest
+	wrongAfter.ModelAfter = commitTo(bumped)
+	wrongBefore := *honest
+	wrongBefore.W = append([]frontend.Variable{}, honest.W...)
+	wrongBefore.W[0] = m.W[0] + 3
+	batch := ds.Batch(k)
+	flipped := make([][]int64, len(batch))
+	for i := range batch {
+		flipped[i] = append([]int64{}, batch[i]...)
+	}
+	flipped[0][3] = 1 - flipped[0][3]
+	flipNext, _ := p.NativeStep(m, flipped, lr)
+	wrongLabel := *honest
+	wrongLabel.Y = append([]frontend.Variable{}, honest.Y...)
+	wrongLabel.Y[0] = flipped[0][3]
+	wrongLabel.ModelAfter = commitTo(flipNext)
+	wrongIndex := *honest
+	wrongIndex.BatchIndex = 0
+	wrongLR := *honest
+	wrongLR.LearningRate = lr - 1
+	foreignRows := make([][]int64, len(batch))
+	for i := range batch {
+		foreignRows[i] = append([]int64{}, batch[i]...)
+	}
+	foreignRows[1][2] += 9
+	foreignNext, _ := p.NativeStep(m, foreignRows, lr)
+	foreign := *honest
+	foreign.X = make([][]frontend.Variable, len(honest.X))
+	copy(foreign.X, honest.X)
+	foreign.X[1] = append([]frontend.Variable{}, honest.X[1]...)
+	foreign.X[1][2] = foreignRows[1][2]
+	foreign.ModelAfter = commitTo(foreignNext)
+	outOfRange := *honest
+	outOfRange.X = make([][]frontend.Variable, len(honest.X))
+	copy(outOfRange.X, honest.X)
+	outOfRange.X[3] = append([]frontend.Variable{}, honest.X[3]...)
+	outOfRange.X[3][0] = batch[3][0] + 1<<16
+	outOfRange.X[3][1] = batch[3][1] - 1
+	return circuitCase{name: "logreg step", circuit: logreg.NewCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "row not in dataset", witness: &foreign},
+		{kind: "value out of range", witness: &outOfRange},
+		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
+		{kind: "rescale quotient -1", witness: honest, solverOp: shiftRescale(-1, false)},
+		{kind: "rescale remainder off", witness: honest, solverOp: shiftRescale(1, true)},
+		{kind: "wrong update", witness: &wrongUpdate},
+		{kind: "wrong W_before", witness: &wrongBefore},
+		{kind: "wrong W_after", witness: &wrongAfter},
+		{kind: "row at wrong index", witness: &wrongIndex},
+		{kind: "wrong learning rate", witness: &wrongLR},
+		{kind: "wrong label", witness: &wrongLabel},
+	}}
+}
+
+// sigmoidCircuit: the clamp-and-lookup of the logistic step on its own, so
+// its output and the clamp hint can be tampered with directly.
+type sigmoidCircuit struct{ Z, S frontend.Variable }
+
+func (c *sigmoidCircuit) Define(api frontend.API) error {
+	tbl := activation.Sigmoid(6, 12)
+	x := activation.Clamp(fixedpoint.New(api), c.Z, tbl.Lo, tbl.Hi(), 40)
+	api.AssertIsEqual(tbl.Lookup(api, x)[0], c.S)
+	return nil
+}
+
+func activationCase(t *testing.T) circuitCase {
+	tbl := activation.Sigmoid(6, 12)
+	z := int64(37)
+	s := tbl.Native(activation.NativeClamp(z, tbl.Lo, tbl.Hi()))
+	falseClamp := func(f *big.Int, in, out []*big.Int) error {
+		out[0].SetInt64(tbl.Hi())
+		out[1].Mod(big.NewInt(z-tbl.Hi()), f)
+		out[2].SetInt64(0)
+		return nil
+	}
+	return circuitCase{name: "sigmoid lookup", circuit: &sigmoidCircuit{}, honest: &sigmoidCircuit{Z: z, S: s}, tampers: []tamper{
+		{kind: "wrong activation output", witness: &sigmoidCircuit{Z: z, S: s + 1}},
+		{kind: "false clamp", witness: &sigmoidCircuit{Z: z, S: tbl.Native(tbl.Hi())},
+			solverOp: []solver.Option{solver.OverrideHint(solver.GetHintID(activation.ClampHint), falseClamp)}},
+	}}
+}
+
 func TestSoundnessMatrix(t *testing.T) {
-	cases := []circuitCase{linregCase(t), membershipCase(t)}
+	cases := []circuitCase{linregCase(t), logregCase(t), membershipCase(t), activationCase(t)}
 	matrix := map[string]map[string]string{}
 	for _, c := range cases {
 		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c.circuit)
@@ -233,14 +349,14 @@ func TestSoundnessMatrix(t *testing.T) {
 	}
 	var sb strings.Builder
 	sb.WriteString("\nsoundness matrix (circuit × tamper → outcome; n/a: the circuit has no such input)\n")
-	fmt.Fprintf(&sb, "%-22s", "tamper")
+	fmt.Fprintf(&sb, "%-24s", "tamper")
 	for _, c := range cases {
-		fmt.Fprintf(&sb, " | %-17s", c.name)
+		fmt.Fprintf(&sb, " | %-16s", c.name)
 	}
 	sb.WriteString("\n")
 	total, rejected := 0, 0
 	for _, k := range kinds {
-		fmt.Fprintf(&sb, "%-22s", k)
+		fmt.Fprintf(&sb, "%-24s", k)
 		for _, c := range cases {
 			v, ok := matrix[c.name][k]
 			if !ok {
@@ -251,7 +367,7 @@ func TestSoundnessMatrix(t *testing.T) {
 					rejected++
 				}
 			}
-			fmt.Fprintf(&sb, " | %-17s", v)
+			fmt.Fprintf(&sb, " | %-16s", v)
 		}
 		sb.WriteString("\n")
 	}
@@ -294,7 +410,7 @@ func freeWires(t *testing.T, circuit frontend.Circuit) (free []int, total int) {
 // constraint can take any value; gnark refuses unconstrained inputs at
 // compile time, and this finds unconstrained hint outputs too.
 func TestEveryWireConstrained(t *testing.T) {
-	for _, c := range []circuitCase{linregCase(t), membershipCase(t)} {
+	for _, c := range []circuitCase{linregCase(t), logregCase(t), membershipCase(t), activationCase(t)} {
 		if free, n := freeWires(t, c.circuit); len(free) > 0 {
 			t.Errorf("%s: %d of %d wires appear in no constraint, e.g. wire %d", c.name, len(free), n, free[0])
 		}

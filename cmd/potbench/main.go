@@ -264,6 +264,9 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 		return err
 	}
 	set.Host, set.Profile = h, p.Name
+	if set.Training, err = bench.TrainAll(); err != nil {
+		return fmt.Errorf("training comparison: %w", err)
+	}
 
 	type job struct{ name, backend string }
 	var jobs []job
@@ -338,7 +341,7 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 		prog.finished(i, label, o.r)
 	}
 	prog.done()
-	shown := &bench.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh}
+	shown := &bench.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh, Training: set.Training}
 	fmt.Fprint(stdout, shown.Markdown())
 	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n\n", dir)
 	return nil

@@ -1,0 +1,191 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/datasets"
+)
+
+// TrainReport compares training the same model on the same real data with the
+// native fixed-point mirror (what the circuits prove) and in plain float64.
+type TrainReport struct {
+	Model       string  `json:"model"`
+	Dataset     string  `json:"dataset"`
+	Metric      string  `json:"metric"` // "accuracy" (higher is better) or "mse"
+	Epochs      int     `json:"epochs"`
+	Batch       int     `json:"batch"`
+	LR          float64 `json:"lr"`
+	TrainRows   int     `json:"train_rows"`
+	TestRows    int     `json:"test_rows"`
+	FixedPoint  float64 `json:"fixed_point"`
+	Float64     float64 `json:"float64"`
+	StepsProved int     `json:"-"`
+}
+
+// Snapshot is one step of a training run, for checking that the circuit
+// accepts steps taken in practice.
+type Snapshot struct {
+	Step    int
+	Dataset *commit.Dataset
+	Batch   int
+	Model   linreg.Model
+	LR      int64
+}
+
+// TrainLogRegCancer trains logistic regression on breast_cancer (seeded
+// shuffle, 455 rows to train, 114 to test, features standardised on the
+// training rows) and reports test accuracy both ways. snap, if not nil, sees
+// the state before every step.
+func TrainLogRegCancer(epochs, batch int, lr float64, seed uint64, snap func(Snapshot)) (TrainReport, error) {
+	t, err := datasets.BreastCancer()
+	if err != nil {
+		return TrainReport{}, err
+	}
+	train, test := t.Shuffle(seed).Split(455)
+	trainS, testS := train.Standardize(), test.StandardizeWith(train)
+	p := logreg.DefaultParams(batch, trainS.Features(), commit.Depth(trainS.Rows()/batch))
+	rows, _, err := trainS.Quantize(p.Data)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	testRows, _, err := testS.Quantize(p.Data)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	ds, err := commit.NewDataset(rows, batch, p.Data.Bits)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
+	m := linreg.Model{W: make([]int64, p.D)}
+	w, b := make([]float64, p.D), 0.0
+	grad := make([]float64, p.D)
+	step := 0
+	for range epochs {
+		for k := 0; k < ds.NumBatches(); k++ {
+			if snap != nil {
+				snap(Snapshot{Step: step, Dataset: ds, Batch: k, Model: m.Clone(), LR: lrInt})
+			}
+			if m, err = p.NativeStep(m, ds.Batch(k), lrInt); err != nil {
+				return TrainReport{}, fmt.Errorf("step %d: %w", step, err)
+			}
+			x, y := trainS.X[k*batch:(k+1)*batch], trainS.Y[k*batch:(k+1)*batch]
+			b = LogRegPlainStep(x, y, w, b, lr, grad)
+			step++
+		}
+	}
+	var fixedOK, floatOK int
+	for i, r := range testRows {
+		label := testS.Y[i]
+		if float64(boolInt(p.Predict(m, r[:p.D]) >= 1<<(p.Data.Frac-1))) == label {
+			fixedOK++
+		}
+		z := b
+		for j, x := range testS.X[i] {
+			z += x * w[j]
+		}
+		if float64(boolInt(z >= 0)) == label {
+			floatOK++
+		}
+	}
+	n := float64(len(testRows))
+	return TrainReport{Model: "logreg", Dataset: "breast_cancer", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step}, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TrainLinRegDiabetes trains linear regression on diabetes (seeded shuffle,
+// 354 rows to train, 88 to test, features and target standardised on the
+// training rows) and reports test mean squared error (in standard deviations
+// of the target, squared) both ways.
+func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(Snapshot)) (TrainReport, error) {
+	t, err := datasets.Diabetes()
+	if err != nil {
+		return TrainReport{}, err
+	}
+	train, test := t.Shuffle(seed).Split(354)
+	trainS := train.Standardize()
+	testS := test.StandardizeWith(train)
+	my, sy := meanStdOf(train.Y)
+	for i := range testS.Y {
+		testS.Y[i] = (testS.Y[i] - my) / sy
+	}
+	p := linreg.DefaultParams(batch, trainS.Features(), commit.Depth(trainS.Rows()/batch))
+	rows, _, err := trainS.Quantize(p.Data)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	ds, err := commit.NewDataset(rows, batch, p.Data.Bits)
+	if err != nil {
+		return TrainReport{}, err
+	}
+	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
+	m := linreg.Model{W: make([]int64, p.D)}
+	w, b := make([]float64, p.D), 0.0
+	grad := make([]float64, p.D)
+	step := 0
+	for range epochs {
+		for k := 0; k < ds.NumBatches(); k++ {
+			if snap != nil {
+				snap(Snapshot{Step: step, Dataset: ds, Batch: k, Model: m.Clone(), LR: lrInt})
+			}
+			if m, err = p.Step(m, ds.Batch(k), lrInt); err != nil {
+				return TrainReport{}, fmt.Errorf("step %d: %w", step, err)
+			}
+			b = LinRegPlainStep(trainS.X[k*batch:(k+1)*batch], trainS.Y[k*batch:(k+1)*batch], w, b, lr, grad)
+			step++
+		}
+	}
+	var fixedSE, floatSE float64
+	for i, x := range testS.X {
+		pf := p.Model.Decode(m.Bias)
+		pw := b
+		for j := range x {
+			pf += p.Data.Decode(int64(math.Round(x[j]*p.Data.Scale()))) * p.Model.Decode(m.W[j])
+			pw += x[j] * w[j]
+		}
+		fixedSE += (pf - testS.Y[i]) * (pf - testS.Y[i])
+		floatSE += (pw - testS.Y[i]) * (pw - testS.Y[i])
+	}
+	n := float64(len(testS.X))
+	return TrainReport{Model: "linreg", Dataset: "diabetes", Metric: "mse", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testS.X), FixedPoint: fixedSE / n, Float64: floatSE / n, StepsProved: step}, nil
+}
+
+func meanStdOf(xs []float64) (float64, float64) {
+	var m, v float64
+	for _, x := range xs {
+		m += x
+	}
+	m /= float64(len(xs))
+	for _, x := range xs {
+		v += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(v / float64(len(xs)))
+}
+
+// TrainAll runs every model's comparison with the settings the tests use.
+func TrainAll() ([]TrainReport, error) {
+	var out []TrainReport
+	for _, f := range []func() (TrainReport, error){
+		func() (TrainReport, error) { return TrainLinRegDiabetes(5, 32, 0.05, 1, nil) },
+		func() (TrainReport, error) { return TrainLogRegCancer(5, 32, 0.1, 1, nil) },
+	} {
+		r, err := f()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

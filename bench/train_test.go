@@ -1,0 +1,53 @@
+package bench
+
+import (
+	"math"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/test"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/logreg"
+)
+
+// Fixed-point training must track float64 training: on the real breast-cancer
+// data the test accuracies differ by at most one percentage point, and the
+// circuit accepts a step taken from the middle of that run.
+func TestLogRegTrainingFixedVsFloat(t *testing.T) {
+	var mid Snapshot
+	rep, err := TrainLogRegCancer(5, 32, 0.1, 1, func(s Snapshot) {
+		if s.Step == 30 {
+			mid = s
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("breast_cancer logistic regression, %d steps: test accuracy fixed-point %.4f, float64 %.4f", rep.StepsProved, rep.FixedPoint, rep.Float64)
+	if math.Abs(rep.FixedPoint-rep.Float64) > 0.01 {
+		t.Errorf("fixed-point accuracy %.4f vs float64 %.4f: more than 1 point apart", rep.FixedPoint, rep.Float64)
+	}
+	if rep.Float64 < 0.9 {
+		t.Errorf("float64 accuracy %.4f: training did not learn", rep.Float64)
+	}
+	p := logreg.DefaultParams(32, 30, commit.Depth(mid.Dataset.NumBatches()))
+	c, _, err := p.Assign(mid.Dataset, mid.Batch, mid.Model, mid.LR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := test.IsSolved(logreg.NewCircuit(p), c, ecc.BN254.ScalarField()); err != nil {
+		t.Fatalf("circuit rejects step %d of real training: %v", mid.Step, err)
+	}
+}
+
+func TestLinRegTrainingFixedVsFloat(t *testing.T) {
+	rep, err := TrainLinRegDiabetes(5, 32, 0.05, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("diabetes linear regression, %d steps: test MSE fixed-point %.4f, float64 %.4f", rep.StepsProved, rep.FixedPoint, rep.Float64)
+	if math.Abs(rep.FixedPoint-rep.Float64) > 0.01*rep.Float64 {
+		t.Errorf("fixed-point MSE %.4f vs float64 %.4f: more than 1%% apart", rep.FixedPoint, rep.Float64)
+	}
+}
