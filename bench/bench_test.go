@@ -41,6 +41,12 @@ func BenchmarkLogRegCancer(b *testing.B) {
 	}
 }
 
+func BenchmarkChain(b *testing.B) {
+	for _, k := range []string{"1", "2", "4", "8"} {
+		benchWorkload(b, "chain/K="+k+",B=16,D=16")
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

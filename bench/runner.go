@@ -221,7 +221,9 @@ func (p *Prepared) ProveOnce() (Result, error) {
 	p.opt.stage(StagePlain)
 	r.PlainNs = TimePlain(p.W.Plain(), p.opt.PlainFor)
 	if b, ok := p.W.(interface{ PlainBLAS() func() }); ok {
-		r.PlainBLASNs = TimePlain(b.PlainBLAS(), p.opt.PlainFor)
+		if step := b.PlainBLAS(); step != nil {
+			r.PlainBLASNs = TimePlain(step, p.opt.PlainFor)
+		}
 	}
 	return r, nil
 }

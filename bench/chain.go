@@ -1,0 +1,80 @@
+package bench
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/chain"
+	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/datasets"
+)
+
+// Chain workloads: "chain/K=4,B=16,D=16" proves K consecutive linear-
+// regression steps on the synthetic table in one proof.
+func init() {
+	Register(FamilyDef{Name: "chain", Bench: "Chain", Example: "K=4,B=16,D=16", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "K", "B", "D")
+		if err != nil {
+			return nil, err
+		}
+		batches := max(linregBatches, s["K"])
+		t := datasets.Synthetic(s["B"]*batches, s["D"], 1)
+		base, err := newLinReg(fmt.Sprintf("chain/K=%d,B=%d,D=%d", s["K"], s["B"], s["D"]), t, s["B"])
+		if err != nil {
+			return nil, err
+		}
+		p := chain.Params{K: s["K"], Step: logreg.Params{Params: base.params}}
+		return &chainWorkload{linRegWorkload: base, p: p, first: 0}, nil
+	}})
+}
+
+type chainWorkload struct {
+	*linRegWorkload
+	p     chain.Params
+	first int
+}
+
+func (w *chainWorkload) Elements() int             { return w.p.K * w.params.B * w.params.D }
+func (w *chainWorkload) Circuit() frontend.Circuit { return chain.NewCircuit(w.p) }
+
+func (w *chainWorkload) Assignment() (frontend.Circuit, error) {
+	c, _, err := w.p.Assign(w.ds, w.first, w.model, w.lr)
+	return c, err
+}
+
+// Plain is the same K steps in float64 on the same batches.
+func (w *chainWorkload) Plain() func() {
+	xs, ys := w.batchesF64()
+	weights := append([]float64{}, w.w...)
+	bias := w.bias
+	grad := make([]float64, len(weights))
+	return func() {
+		for t := range xs {
+			bias = LinRegPlainStep(xs[t], ys[t], weights, bias, w.lrF, grad)
+		}
+	}
+}
+
+// PlainBLAS has no chained gonum variant: K naive steps are the baseline.
+func (w *chainWorkload) PlainBLAS() func() { return nil }
+
+func (w *chainWorkload) batchesF64() ([][][]float64, [][]float64) {
+	var xs [][][]float64
+	var ys [][]float64
+	p := w.params
+	for t := 0; t < w.p.K; t++ {
+		var x [][]float64
+		var y []float64
+		for _, r := range w.ds.Batch(w.first + t) {
+			row := make([]float64, p.D)
+			for j := range row {
+				row[j] = p.Data.Decode(r[j])
+			}
+			x = append(x, row)
+			y = append(y, p.Data.Decode(r[p.D]))
+		}
+		xs, ys = append(xs, x), append(ys, y)
+	}
+	return xs, ys
+}

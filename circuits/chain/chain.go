@@ -1,0 +1,149 @@
+// Package chain proves K consecutive SGD steps in one proof: the model
+// committed by ModelFirst, trained on batches FirstBatch, FirstBatch+1, ...,
+// FirstBatch+K-1 of the dataset committed by DatasetRoot, becomes the model
+// committed by ModelLast. The intermediate models stay private and are only
+// range-checked, so the two model commitments are paid once per chain rather
+// than once per step.
+package chain
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
+)
+
+// Params fix the chain length and the step.
+type Params struct {
+	K        int
+	Logistic bool          // logistic-regression steps; least squares otherwise
+	Step     logreg.Params // the step's shape (SigmoidFrac used only when Logistic)
+}
+
+// Circuit is the statement of a chain of K steps.
+type Circuit struct {
+	DatasetRoot  frontend.Variable `gnark:",public"`
+	FirstBatch   frontend.Variable `gnark:",public"`
+	LearningRate frontend.Variable `gnark:",public"`
+	ModelFirst   frontend.Variable `gnark:",public"`
+	ModelLast    frontend.Variable `gnark:",public"`
+
+	X        [][][]frontend.Variable // K × B × D
+	Y        [][]frontend.Variable   // K × B
+	Siblings [][]frontend.Variable   // K Merkle paths
+	W        []frontend.Variable     // the first model
+	Bias     frontend.Variable
+
+	Params Params `gnark:"-"`
+}
+
+// NewCircuit returns an empty circuit of the given shape.
+func NewCircuit(p Params) *Circuit {
+	s := p.Step
+	c := &Circuit{Params: p, W: make([]frontend.Variable, s.D)}
+	for range p.K {
+		x := make([][]frontend.Variable, s.B)
+		for i := range x {
+			x[i] = make([]frontend.Variable, s.D)
+		}
+		c.X = append(c.X, x)
+		c.Y = append(c.Y, make([]frontend.Variable, s.B))
+		c.Siblings = append(c.Siblings, make([]frontend.Variable, s.Depth))
+	}
+	return c
+}
+
+// Define implements frontend.Circuit.
+func (c *Circuit) Define(api frontend.API) error {
+	p, s := c.Params, c.Params.Step
+	fp := fixedpoint.New(api)
+	first, err := commit.PackAndHash(fp, append(append([]frontend.Variable{}, c.W...), c.Bias), s.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(first, c.ModelFirst)
+	fp.AssertUnsigned(c.LearningRate, s.LRBits)
+
+	w, b := c.W, c.Bias
+	for t := 0; t < p.K; t++ {
+		rows := make([][]frontend.Variable, s.B)
+		for i := range rows {
+			rows[i] = append(append([]frontend.Variable{}, c.X[t][i]...), c.Y[t][i])
+			if p.Logistic {
+				api.AssertIsBoolean(c.Y[t][i])
+			}
+		}
+		if err := commit.VerifyRows(fp, c.DatasetRoot, api.Add(c.FirstBatch, t), rows, s.Data.Bits, c.Siblings[t]); err != nil {
+			return err
+		}
+		if t > 0 { // the first model is range-checked by its commitment
+			for _, v := range append(append([]frontend.Variable{}, w...), b) {
+				fp.AssertSigned(v, s.Model.Bits)
+			}
+		}
+		if p.Logistic {
+			w, b = logreg.Step(fp, s, c.X[t], c.Y[t], w, b, c.LearningRate)
+		} else {
+			w, b = linreg.Step(fp, s.Params, c.X[t], c.Y[t], w, b, c.LearningRate)
+		}
+	}
+	last, err := commit.PackAndHash(fp, append(w, b), s.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(last, c.ModelLast)
+	return nil
+}
+
+// Assign runs K native steps from batch first and returns the assignment
+// and the last model.
+func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) (*Circuit, linreg.Model, error) {
+	s := p.Step
+	if ds.Depth() != s.Depth || ds.BatchSize != s.B {
+		return nil, linreg.Model{}, fmt.Errorf("chain: dataset of batches of %d (depth %d), circuit expects %d (depth %d)", ds.BatchSize, ds.Depth(), s.B, s.Depth)
+	}
+	if first < 0 || first+p.K > ds.NumBatches() {
+		return nil, linreg.Model{}, fmt.Errorf("chain: batches %d..%d outside the dataset's %d", first, first+p.K-1, ds.NumBatches())
+	}
+	c := NewCircuit(p)
+	before, err := s.Commitment(m)
+	if err != nil {
+		return nil, linreg.Model{}, err
+	}
+	for j, v := range m.W {
+		c.W[j] = v
+	}
+	c.Bias = m.Bias
+	cur := m
+	for t := 0; t < p.K; t++ {
+		k := first + t
+		rows := ds.Batch(k)
+		if p.Logistic {
+			cur, err = s.NativeStep(cur, rows, lr)
+		} else {
+			cur, err = s.Params.Step(cur, rows, lr)
+		}
+		if err != nil {
+			return nil, linreg.Model{}, fmt.Errorf("chain: step %d: %w", t, err)
+		}
+		if c.Siblings[t], err = ds.Siblings(k); err != nil {
+			return nil, linreg.Model{}, err
+		}
+		for i, r := range rows {
+			for j := 0; j < s.D; j++ {
+				c.X[t][i][j] = r[j]
+			}
+			c.Y[t][i] = r[s.D]
+		}
+	}
+	after, err := s.Commitment(cur)
+	if err != nil {
+		return nil, linreg.Model{}, err
+	}
+	c.DatasetRoot, c.FirstBatch, c.LearningRate, c.ModelFirst, c.ModelLast = ds.Root(), first, lr, before, after
+	return c, cur, nil
+}
