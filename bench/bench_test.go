@@ -47,6 +47,18 @@ func BenchmarkChain(b *testing.B) {
 	}
 }
 
+func BenchmarkQualityScore(b *testing.B) {
+	for _, n := range []string{"32", "64", "114"} {
+		benchWorkload(b, "quality/N="+n)
+	}
+}
+
+func BenchmarkQualityImprove(b *testing.B) {
+	for _, n := range []string{"32", "64"} {
+		benchWorkload(b, "improve/N="+n)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

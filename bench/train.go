@@ -24,6 +24,10 @@ type TrainReport struct {
 	FixedPoint  float64 `json:"fixed_point"`
 	Float64     float64 `json:"float64"`
 	StepsProved int     `json:"-"`
+
+	Final linreg.Model    `json:"-"` // the fixed-point model after training
+	Test  *datasets.Table `json:"-"` // the standardised test rows
+	Quant [][]int64       `json:"-"` // the test rows quantised as the circuits see them
 }
 
 // Snapshot is one step of a training run, for checking that the circuit
@@ -94,7 +98,8 @@ func TrainLogRegCancer(epochs, batch int, lr float64, seed uint64, snap func(Sna
 	}
 	n := float64(len(testRows))
 	return TrainReport{Model: "logreg", Dataset: "breast_cancer", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step}, nil
+		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step,
+		Final: m, Test: testS, Quant: testRows}, nil
 }
 
 func boolInt(b bool) int {

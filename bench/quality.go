@@ -1,0 +1,122 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/circuits/quality"
+)
+
+// Quality workloads on breast_cancer's held-out rows: "quality/N=64" proves
+// the log-loss and accuracy of the trained logistic model on N held-out rows;
+// "improve/N=64" proves that the trained model beats the model after its
+// first epoch on them. The plain baseline evaluates the same rows in float64.
+func init() {
+	for _, kind := range []string{"quality", "improve"} {
+		Register(FamilyDef{Name: kind, Bench: map[string]string{"quality": "QualityScore", "improve": "QualityImprove"}[kind],
+			Example: "N=64", New: func(size string) (Workload, error) {
+				s, err := parseSize(size, "N")
+				if err != nil {
+					return nil, err
+				}
+				return newQuality(kind, s["N"])
+			}})
+	}
+}
+
+type qualityWorkload struct {
+	name          string
+	p             quality.Params
+	set           *commit.Dataset
+	early, final  linreg.Model
+	improve       bool
+	x             [][]float64
+	y             []float64
+	wEarly, wLate []float64
+	bEarly, bLate float64
+}
+
+func newQuality(kind string, n int) (*qualityWorkload, error) {
+	var early linreg.Model
+	rep, err := TrainLogRegCancer(5, 32, 0.1, 1, func(s Snapshot) {
+		if s.Step == 14 { // the end of the first epoch
+			early = s.Model
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n > len(rep.Quant) {
+		return nil, fmt.Errorf("%s: %d held-out rows asked, breast_cancer's test split has %d", kind, n, len(rep.Quant))
+	}
+	p := quality.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final.W), 0)}
+	set, err := p.HeldoutSet(rep.Quant[:n])
+	if err != nil {
+		return nil, err
+	}
+	w := &qualityWorkload{name: fmt.Sprintf("%s/N=%d", kind, n), p: p, set: set, early: early, final: rep.Final, improve: kind == "improve",
+		x: rep.Test.X[:n], y: rep.Test.Y[:n]}
+	dec := func(m linreg.Model) ([]float64, float64) {
+		out := make([]float64, len(m.W))
+		for j, v := range m.W {
+			out[j] = p.Model.Model.Decode(v)
+		}
+		return out, p.Model.Model.Decode(m.Bias)
+	}
+	w.wEarly, w.bEarly = dec(early)
+	w.wLate, w.bLate = dec(rep.Final)
+	return w, nil
+}
+
+func (w *qualityWorkload) Name() string  { return w.name }
+func (w *qualityWorkload) Elements() int { return w.p.N * w.p.Model.D }
+
+func (w *qualityWorkload) Circuit() frontend.Circuit {
+	if w.improve {
+		return quality.NewImprovement(w.p)
+	}
+	return quality.NewScore(w.p)
+}
+
+func (w *qualityWorkload) Assignment() (frontend.Circuit, error) {
+	if w.improve {
+		return w.p.AssignImprovement(w.set, w.early, w.final, big.NewInt(0))
+	}
+	return w.p.AssignScore(w.set, w.final)
+}
+
+// Plain evaluates the same rows in float64: log-loss and accuracy (twice,
+// for both models, when proving an improvement).
+func (w *qualityWorkload) Plain() func() {
+	var sink float64
+	eval := func(wt []float64, b float64) {
+		var loss, correct float64
+		for i, x := range w.x {
+			z := b
+			for j, v := range x {
+				z += v * wt[j]
+			}
+			if w.y[i] == 1 {
+				loss += math.Log1p(math.Exp(-z))
+			} else {
+				loss += math.Log1p(math.Exp(z))
+			}
+			if (z >= 0) == (w.y[i] == 1) {
+				correct++
+			}
+		}
+		sink += loss + correct
+	}
+	return func() {
+		eval(w.wLate, w.bLate)
+		if w.improve {
+			eval(w.wEarly, w.bEarly)
+		}
+	}
+}
