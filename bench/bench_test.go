@@ -59,6 +59,12 @@ func BenchmarkQualityImprove(b *testing.B) {
 	}
 }
 
+func BenchmarkSoftmaxDigits(b *testing.B) {
+	for _, s := range []string{"B=8", "B=16", "B=32"} {
+		benchWorkload(b, "softmax/"+s)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

@@ -105,3 +105,21 @@ func DivHint(field *big.Int, inputs, outputs []*big.Int) error {
 func isPow2(d *big.Int) bool {
 	return d.Sign() > 0 && new(big.Int).And(d, new(big.Int).Sub(d, big.NewInt(1))).Sign() == 0
 }
+
+// DivFloorVar returns q = floor(v/s) for a variable divisor: 0 <= v and
+// 0 < s < 2^sBits, with q < 2^qBits. The hinted quotient and remainder are
+// pinned by v = q·s + r, 0 <= r, r <= s - 1 (both sBits range checks) and the
+// range of q; q·s + r stays far below the field size, so they are unique.
+func (a *API) DivFloorVar(v, s frontend.Variable, qBits, sBits int) frontend.Variable {
+	api := a.api
+	res, err := api.Compiler().NewHint(DivHint, 2, v, s)
+	if err != nil {
+		panic(err)
+	}
+	q, r := res[0], res[1]
+	api.AssertIsEqual(v, api.Add(api.Mul(q, s), r))
+	a.rc.Check(q, qBits)
+	a.rc.Check(r, sBits)
+	a.rc.Check(api.Sub(api.Sub(s, 1), r), sBits)
+	return q
+}

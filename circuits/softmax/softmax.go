@@ -1,0 +1,398 @@
+// Package softmax proves one mini-batch SGD step of multinomial logistic
+// (softmax) regression with cross-entropy loss over K classes:
+//
+//	P = softmax(X·W + b),  E = P - onehot(y)
+//	W' = W - lr · (1/B) · XᵀE,   b' = b - lr · (1/B) · Σ_rows E
+//
+// Softmax in fixed point: each logit is rounded to 1/64, the row maximum m is
+// pinned (m >= every logit and Π(m - logit) = 0), exp(-(m - logit)) is read
+// from a table on [0, 16) at 16 fractional bits, and each probability is the
+// floor of exp·2^12 / Σexp, a division by a variable with hinted quotient and
+// remainder pinned by range checks. Labels are one-hot encoded by hinted bits
+// whose sum is 1 and whose index sum is the label. The per-class updates reuse
+// the linear models' gradient step. The native mirror computes the same
+// integers.
+//
+// Against exact softmax the error per probability is below about 1% relative
+// (the 1/128 logit rounding) plus 2^-12 absolute.
+package softmax
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/constraint/solver"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/activation"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/linreg"
+)
+
+func init() { solver.RegisterHint(OneHotHint) }
+
+// Params: the linear step's shape and formats, K classes, the grid.
+type Params struct {
+	linreg.Params
+	K        int
+	GridFrac int // fractional bits of the rounded logits (6)
+	ExpFrac  int // fractional bits of the exp table (16)
+}
+
+// DefaultParams for B rows of D features and K classes.
+func DefaultParams(b, d, k, depth int) Params {
+	return Params{Params: linreg.DefaultParams(b, d, depth), K: k, GridFrac: 6, ExpFrac: 16}
+}
+
+// Exp is the table both sides use.
+func (p Params) Exp() activation.Table { return activation.ExpNeg(p.GridFrac, p.ExpFrac) }
+
+func (p Params) logitShift() int { return p.Data.Frac + p.Model.Frac - p.GridFrac }
+func (p Params) logitBits() int {
+	return p.Data.Bits + p.Model.Bits + commit.Depth(p.D+1) - p.logitShift() + 1
+}
+func (p Params) sumBits() int { return p.ExpFrac + commit.Depth(p.K+1) + 1 }
+
+// Model is one linear model per class.
+type Model struct{ Classes []linreg.Model }
+
+// Values lists the model as committed: each class's weights then bias.
+func (m Model) Values() []int64 {
+	var out []int64
+	for _, c := range m.Classes {
+		out = append(out, c.Values()...)
+	}
+	return out
+}
+
+// Clone returns a deep copy.
+func (m Model) Clone() Model {
+	out := Model{}
+	for _, c := range m.Classes {
+		out.Classes = append(out.Classes, c.Clone())
+	}
+	return out
+}
+
+// Zero is the all-zero model.
+func (p Params) Zero() Model {
+	m := Model{}
+	for range p.K {
+		m.Classes = append(m.Classes, linreg.Model{W: make([]int64, p.D)})
+	}
+	return m
+}
+
+// Commitment is the native twin of the in-circuit model commitment.
+func (p Params) Commitment(m Model) (frontend.Variable, error) {
+	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+	if err != nil {
+		return nil, fmt.Errorf("softmax: model: %w", err)
+	}
+	return h, nil
+}
+
+// Circuit is the statement of one softmax-regression step.
+type Circuit struct {
+	DatasetRoot  frontend.Variable `gnark:",public"`
+	BatchIndex   frontend.Variable `gnark:",public"`
+	LearningRate frontend.Variable `gnark:",public"`
+	ModelBefore  frontend.Variable `gnark:",public"`
+	ModelAfter   frontend.Variable `gnark:",public"`
+
+	X        [][]frontend.Variable // B × D
+	Y        []frontend.Variable   // B labels in [0, K)
+	W        [][]frontend.Variable // K × D
+	Bias     []frontend.Variable   // K
+	Siblings []frontend.Variable
+
+	Params Params `gnark:"-"`
+}
+
+// NewCircuit returns an empty circuit of the given shape.
+func NewCircuit(p Params) *Circuit {
+	c := &Circuit{Params: p, X: make([][]frontend.Variable, p.B), Y: make([]frontend.Variable, p.B),
+		W: make([][]frontend.Variable, p.K), Bias: make([]frontend.Variable, p.K), Siblings: make([]frontend.Variable, p.Depth)}
+	for i := range c.X {
+		c.X[i] = make([]frontend.Variable, p.D)
+	}
+	for k := range c.W {
+		c.W[k] = make([]frontend.Variable, p.D)
+	}
+	return c
+}
+
+func flatten(w [][]frontend.Variable, b []frontend.Variable) []frontend.Variable {
+	var out []frontend.Variable
+	for k := range w {
+		out = append(append(out, w[k]...), b[k])
+	}
+	return out
+}
+
+// Define implements frontend.Circuit.
+func (c *Circuit) Define(api frontend.API) error {
+	p := c.Params
+	fp := fixedpoint.New(api)
+	rows := make([][]frontend.Variable, p.B)
+	for i := range rows {
+		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
+	}
+	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+		return err
+	}
+	before, err := commit.PackAndHash(fp, flatten(c.W, c.Bias), p.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(before, c.ModelBefore)
+	fp.AssertUnsigned(c.LearningRate, p.LRBits)
+
+	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
+
+	after, err := commit.PackAndHash(fp, flatten(w, b), p.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(after, c.ModelAfter)
+	return nil
+}
+
+// Probabilities returns the softmax of each row's logits at Data.Frac
+// fractional bits (inputs range-checked by the caller).
+func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]frontend.Variable, b []frontend.Variable) [][]frontend.Variable {
+	api := fp.Frontend()
+	tbl := p.Exp()
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
+	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
+	lb := p.logitBits()
+	var args []frontend.Variable
+	for i := range x {
+		t := make([]frontend.Variable, p.K)
+		for k := range t {
+			z := api.Mul(b[k], dataScale)
+			for j := 0; j < p.D; j++ {
+				z = api.Add(z, api.Mul(x[i][j], w[k][j]))
+			}
+			t[k] = fp.DivRound(z, shift, lb)
+		}
+		res, err := api.Compiler().NewHint(MaxHint, 1, t...)
+		if err != nil {
+			panic(err)
+		}
+		m := res[0]
+		var prod frontend.Variable = 1
+		for k := range t {
+			d := api.Sub(m, t[k])
+			fp.AssertUnsigned(d, lb+1)
+			prod = api.Mul(prod, d)
+			args = append(args, activation.Clamp(fp, d, tbl.Lo, tbl.Hi(), lb+1))
+		}
+		api.AssertIsEqual(prod, 0)
+	}
+	e := tbl.Lookup(api, args...)
+	probs := make([][]frontend.Variable, len(x))
+	for i := range x {
+		row := e[i*p.K : (i+1)*p.K]
+		var s frontend.Variable = 0
+		for _, v := range row {
+			s = api.Add(s, v)
+		}
+		for _, v := range row {
+			probs[i] = append(probs[i], fp.DivFloorVar(api.Mul(v, dataScale), s, p.Data.Frac+1, p.sumBits()))
+		}
+	}
+	return probs
+}
+
+// OneHot returns the K bits of label y, pinned to a single 1 at index y.
+func OneHot(api frontend.API, y frontend.Variable, k int) []frontend.Variable {
+	bits, err := api.Compiler().NewHint(OneHotHint, k, y)
+	if err != nil {
+		panic(err)
+	}
+	var sum, idx frontend.Variable = 0, 0
+	for j, bt := range bits {
+		api.AssertIsBoolean(bt)
+		sum = api.Add(sum, bt)
+		idx = api.Add(idx, api.Mul(bt, j))
+	}
+	api.AssertIsEqual(sum, 1)
+	api.AssertIsEqual(idx, y)
+	return bits
+}
+
+// Step returns the model after one step.
+func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w [][]frontend.Variable, b []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable) {
+	api := fp.Frontend()
+	probs := Probabilities(fp, p, x, w, b)
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
+	errs := make([][]frontend.Variable, p.K) // per class, per row, scale Data.Frac
+	for i := range x {
+		oh := OneHot(api, y[i], p.K)
+		for k := 0; k < p.K; k++ {
+			errs[k] = append(errs[k], api.Sub(probs[i][k], api.Mul(oh[k], dataScale)))
+		}
+	}
+	wAfter := make([][]frontend.Variable, p.K)
+	bAfter := make([]frontend.Variable, p.K)
+	for k := 0; k < p.K; k++ {
+		wAfter[k], bAfter[k] = linreg.Update(fp, p.Params, x, errs[k], p.Data.Frac, w[k], b[k], lr)
+	}
+	return wAfter, bAfter
+}
+
+// MaxHint returns the largest of its signed inputs.
+func MaxHint(field *big.Int, in, out []*big.Int) error {
+	m := fixedpoint.FromField(in[0], field)
+	for _, v := range in[1:] {
+		if s := fixedpoint.FromField(v, field); s.Cmp(m) > 0 {
+			m = s
+		}
+	}
+	out[0].Mod(m, field)
+	return nil
+}
+
+// OneHotHint: input y, outputs the K bits of [y == k].
+func OneHotHint(field *big.Int, in, out []*big.Int) error {
+	for k := range out {
+		if in[0].IsInt64() && in[0].Int64() == int64(k) {
+			out[k].SetInt64(1)
+		} else {
+			out[k].SetInt64(0)
+		}
+	}
+	return nil
+}
+
+func init() { solver.RegisterHint(MaxHint) }
+
+// NativeProbabilities is the twin of Probabilities for one row.
+func (p Params) NativeProbabilities(m Model, features []int64) []int64 {
+	tbl := p.Exp()
+	shift := big.NewInt(1 << p.logitShift())
+	t := make([]int64, p.K)
+	mx := int64(0)
+	for k, c := range m.Classes {
+		z := c.Bias << p.Data.Frac
+		for j, x := range features {
+			z += x * c.W[j]
+		}
+		t[k] = fixedpoint.DivRound(big.NewInt(z), shift).Int64()
+		if k == 0 || t[k] > mx {
+			mx = t[k]
+		}
+	}
+	e := make([]int64, p.K)
+	var s int64
+	for k := range t {
+		e[k] = tbl.Native(activation.NativeClamp(mx-t[k], tbl.Lo, tbl.Hi()))
+		s += e[k]
+	}
+	out := make([]int64, p.K)
+	for k := range e {
+		out[k] = (e[k] << p.Data.Frac) / s
+	}
+	return out
+}
+
+// NativeStep is the native mirror of one step on rows (D features, then the label).
+func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
+	if len(rows) != p.B || len(m.Classes) != p.K {
+		return Model{}, fmt.Errorf("softmax: batch of %d rows and %d classes, want %d and %d", len(rows), len(m.Classes), p.B, p.K)
+	}
+	if lr < 0 || lr >= int64(1)<<p.LRBits {
+		return Model{}, fmt.Errorf("softmax: learning rate %d outside [0, 2^%d)", lr, p.LRBits)
+	}
+	for _, v := range m.Values() {
+		if err := p.Model.Check(v); err != nil {
+			return Model{}, fmt.Errorf("softmax: model: %w", err)
+		}
+	}
+	errs := make([][]int64, p.K)
+	for i, r := range rows {
+		if len(r) != p.D+1 {
+			return Model{}, fmt.Errorf("softmax: row %d has %d values, want %d features and a label", i, len(r), p.D+1)
+		}
+		for _, v := range r[:p.D] {
+			if err := p.Data.Check(v); err != nil {
+				return Model{}, fmt.Errorf("softmax: row %d: %w", i, err)
+			}
+		}
+		y := r[p.D]
+		if y < 0 || y >= int64(p.K) {
+			return Model{}, fmt.Errorf("softmax: row %d: label %d outside 0..%d", i, y, p.K-1)
+		}
+		probs := p.NativeProbabilities(m, r[:p.D])
+		for k := range probs {
+			e := probs[k]
+			if int64(k) == y {
+				e -= 1 << p.Data.Frac
+			}
+			errs[k] = append(errs[k], e)
+		}
+	}
+	out := Model{}
+	for k, c := range m.Classes {
+		next, err := p.NativeUpdate(c, rows, errs[k], p.Data.Frac, lr)
+		if err != nil {
+			return Model{}, fmt.Errorf("softmax: class %d: %w", k, err)
+		}
+		out.Classes = append(out.Classes, next)
+	}
+	return out, nil
+}
+
+// Predict returns the class with the highest probability (the first on ties).
+func (p Params) Predict(m Model, features []int64) int {
+	probs := p.NativeProbabilities(m, features)
+	best := 0
+	for k, v := range probs {
+		if v > probs[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+// Assign runs the native step on batch k of ds and returns the assignment.
+func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
+	if ds.Depth() != p.Depth || ds.BatchSize != p.B {
+		return nil, Model{}, fmt.Errorf("softmax: dataset of batches of %d (depth %d), circuit expects %d (depth %d)", ds.BatchSize, ds.Depth(), p.B, p.Depth)
+	}
+	siblings, err := ds.Siblings(k)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	rows := ds.Batch(k)
+	next, err := p.NativeStep(m, rows, lr)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	before, err := p.Commitment(m)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	after, err := p.Commitment(next)
+	if err != nil {
+		return nil, Model{}, err
+	}
+	c := NewCircuit(p)
+	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
+	for i, r := range rows {
+		for j := 0; j < p.D; j++ {
+			c.X[i][j] = r[j]
+		}
+		c.Y[i] = r[p.D]
+	}
+	for kk, cl := range m.Classes {
+		for j, v := range cl.W {
+			c.W[kk][j] = v
+		}
+		c.Bias[kk] = cl.Bias
+	}
+	c.Siblings = siblings
+	return c, next, nil
+}
