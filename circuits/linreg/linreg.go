@@ -160,19 +160,31 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 // at the model's scale, each weight rounded once by a range-pinned division.
 func Update(fp *fixedpoint.API, p Params, x [][]frontend.Variable, e []frontend.Variable, eFrac int, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
 	api := fp.Frontend()
-	d := p.divisor(eFrac)
-	qBits := p.quotientBits()
-	wAfter := make([]frontend.Variable, p.D)
-	for j := range wAfter {
-		var g frontend.Variable = 0 // scale Data.Frac + eFrac
+	g := make([]frontend.Variable, p.D) // scale Data.Frac + eFrac
+	for j := range g {
+		var acc frontend.Variable = 0
 		for i := range e {
-			g = api.Add(g, api.Mul(x[i][j], e[i]))
+			acc = api.Add(acc, api.Mul(x[i][j], e[i]))
 		}
-		wAfter[j] = api.Sub(w[j], fp.DivRound(api.Mul(lr, g), d, qBits))
+		g[j] = acc
 	}
 	var sumE frontend.Variable = 0
 	for i := range e {
 		sumE = api.Add(sumE, e[i])
+	}
+	return UpdateFromGradient(fp, p, g, sumE, eFrac, w, b, lr)
+}
+
+// UpdateFromGradient is Update given the gradient sums g = Xᵀe (at
+// Data.Frac + eFrac fractional bits) and Σe (at eFrac), for callers that
+// compute Xᵀe another way (a Freivalds-checked product).
+func UpdateFromGradient(fp *fixedpoint.API, p Params, g []frontend.Variable, sumE frontend.Variable, eFrac int, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
+	api := fp.Frontend()
+	d := p.divisor(eFrac)
+	qBits := p.quotientBits()
+	wAfter := make([]frontend.Variable, len(w))
+	for j := range wAfter {
+		wAfter[j] = api.Sub(w[j], fp.DivRound(api.Mul(lr, g[j]), d, qBits))
 	}
 	gb := api.Mul(sumE, new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac)))
 	bAfter := api.Sub(b, fp.DivRound(api.Mul(lr, gb), d, qBits))

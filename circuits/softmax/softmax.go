@@ -163,19 +163,34 @@ func (c *Circuit) Define(api frontend.API) error {
 // fractional bits (inputs range-checked by the caller).
 func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]frontend.Variable, b []frontend.Variable) [][]frontend.Variable {
 	api := fp.Frontend()
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
+	z := make([][]frontend.Variable, len(x))
+	for i := range x {
+		z[i] = make([]frontend.Variable, p.K)
+		for k := range z[i] {
+			acc := api.Mul(b[k], dataScale)
+			for j := 0; j < p.D; j++ {
+				acc = api.Add(acc, api.Mul(x[i][j], w[k][j]))
+			}
+			z[i][k] = acc
+		}
+	}
+	return ProbabilitiesFromLogits(fp, p, z)
+}
+
+// ProbabilitiesFromLogits is the softmax of rows of K logits given at
+// Data.Frac + Model.Frac fractional bits, bounded as a D-feature layer's.
+func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variable) [][]frontend.Variable {
+	api := fp.Frontend()
 	tbl := p.Exp()
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
 	lb := p.logitBits()
 	var args []frontend.Variable
-	for i := range x {
+	for i := range z {
 		t := make([]frontend.Variable, p.K)
 		for k := range t {
-			z := api.Mul(b[k], dataScale)
-			for j := 0; j < p.D; j++ {
-				z = api.Add(z, api.Mul(x[i][j], w[k][j]))
-			}
-			t[k] = fp.DivRound(z, shift, lb)
+			t[k] = fp.DivRound(z[i][k], shift, lb)
 		}
 		res, err := api.Compiler().NewHint(MaxHint, 1, t...)
 		if err != nil {
@@ -192,8 +207,8 @@ func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]
 		api.AssertIsEqual(prod, 0)
 	}
 	e := tbl.Lookup(api, args...)
-	probs := make([][]frontend.Variable, len(x))
-	for i := range x {
+	probs := make([][]frontend.Variable, len(z))
+	for i := range z {
 		row := e[i*p.K : (i+1)*p.K]
 		var s frontend.Variable = 0
 		for _, v := range row {
@@ -271,16 +286,25 @@ func init() { solver.RegisterHint(MaxHint) }
 
 // NativeProbabilities is the twin of Probabilities for one row.
 func (p Params) NativeProbabilities(m Model, features []int64) []int64 {
+	z := make([]*big.Int, p.K)
+	for k, c := range m.Classes {
+		acc := c.Bias << p.Data.Frac
+		for j, x := range features {
+			acc += x * c.W[j]
+		}
+		z[k] = big.NewInt(acc)
+	}
+	return p.NativeProbabilitiesFromLogits(z)
+}
+
+// NativeProbabilitiesFromLogits is the twin of ProbabilitiesFromLogits for one row.
+func (p Params) NativeProbabilitiesFromLogits(z []*big.Int) []int64 {
 	tbl := p.Exp()
 	shift := big.NewInt(1 << p.logitShift())
 	t := make([]int64, p.K)
 	mx := int64(0)
-	for k, c := range m.Classes {
-		z := c.Bias << p.Data.Frac
-		for j, x := range features {
-			z += x * c.W[j]
-		}
-		t[k] = fixedpoint.DivRound(big.NewInt(z), shift).Int64()
+	for k := range z {
+		t[k] = fixedpoint.DivRound(z[k], shift).Int64()
 		if k == 0 || t[k] > mx {
 			mx = t[k]
 		}
