@@ -139,15 +139,35 @@ func NewTable(lo int64, n int, inFrac, outFrac int, f func(float64) float64) Tab
 // Lookup returns the table's values at inputs xs, which must already lie in
 // [Lo, Hi] (Clamp them first). One log-derivative table serves all xs.
 func (t Table) Lookup(api frontend.API, xs ...frontend.Variable) []frontend.Variable {
+	return t.Open(api).Lookup(xs...)
+}
+
+// OpenTable is a table already placed in a circuit.
+type OpenTable struct {
+	api frontend.API
+	lo  int64
+	tbl logderivlookup.Table
+}
+
+// Open places the table in the circuit now and returns it for lookups later.
+// Gadgets that derive challenges from a commitment (matmul.Freivalds) must
+// come after every table is opened: gnark's commitments are settled in the
+// order their gadgets were first used.
+func (t Table) Open(api frontend.API) *OpenTable {
 	tbl := logderivlookup.New(api)
 	for _, v := range t.Values {
 		tbl.Insert(v)
 	}
+	return &OpenTable{api: api, lo: t.Lo, tbl: tbl}
+}
+
+// Lookup is Table.Lookup on an open table.
+func (o *OpenTable) Lookup(xs ...frontend.Variable) []frontend.Variable {
 	idx := make([]frontend.Variable, len(xs))
 	for i, x := range xs {
-		idx[i] = api.Sub(x, t.Lo)
+		idx[i] = o.api.Sub(x, o.lo)
 	}
-	return tbl.Lookup(idx...)
+	return o.tbl.Lookup(idx...)
 }
 
 // Native is the twin of Lookup; x must lie in [Lo, Hi].

@@ -175,14 +175,19 @@ func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]
 			z[i][k] = acc
 		}
 	}
-	return ProbabilitiesFromLogits(fp, p, z)
+	return ProbabilitiesFromLogits(fp, p, z, nil)
 }
 
 // ProbabilitiesFromLogits is the softmax of rows of K logits given at
 // Data.Frac + Model.Frac fractional bits, bounded as a D-feature layer's.
-func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variable) [][]frontend.Variable {
+// exp is the exp table opened earlier (see activation.Table.Open), or nil to
+// open it here.
+func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variable, exp *activation.OpenTable) [][]frontend.Variable {
 	api := fp.Frontend()
 	tbl := p.Exp()
+	if exp == nil {
+		exp = tbl.Open(api)
+	}
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
 	lb := p.logitBits()
@@ -206,7 +211,7 @@ func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variab
 		}
 		api.AssertIsEqual(prod, 0)
 	}
-	e := tbl.Lookup(api, args...)
+	e := exp.Lookup(args...)
 	probs := make([][]frontend.Variable, len(z))
 	for i := range z {
 		row := e[i*p.K : (i+1)*p.K]

@@ -1,0 +1,233 @@
+// Package mlp proves one mini-batch SGD step of a one-hidden-layer
+// perceptron with ReLU and a softmax output, trained with cross-entropy and
+// full backpropagation:
+//
+//	A = X·W1ᵀ + b1,  R = ReLU(A),  P = softmax(R·W2ᵀ + b2),  E = P - onehot(y)
+//	W2' = W2 - lr/B · EᵀR,   dA = (E·W2) ⊙ [A > 0],   W1' = W1 - lr/B · dAᵀX
+//
+// Hidden activations are rounded to Data.Frac fractional bits (and must fit
+// HiddenBits signed bits); ReLU and its mask are pinned by range checks
+// (activation.ReLU); softmax is the softmax package's. With Freivalds set, the
+// five matrix products are taken from hints and checked by Freivalds' test
+// (matmul.Freivalds), costing O(n²) instead of O(n³) multiplications; without
+// it they are multiplied out, for comparison.
+package mlp
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/activation"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/matmul"
+	"github.com/potbench/potbench/circuits/softmax"
+)
+
+// Params fix the network's shape and formats.
+type Params struct {
+	linreg.Params     // B, D, Depth, Data, Model, LR
+	H, K          int // hidden units, classes
+	HiddenBits    int // signed bits of a hidden pre-activation at Data.Frac
+	Freivalds     bool
+	GridFrac      int
+	ExpFrac       int
+}
+
+// DefaultParams: 24-bit hidden activations, softmax grid as the softmax step's.
+func DefaultParams(b, d, h, k, depth int, freivalds bool) Params {
+	return Params{Params: linreg.DefaultParams(b, d, depth), H: h, K: k, HiddenBits: 24, Freivalds: freivalds, GridFrac: 6, ExpFrac: 16}
+}
+
+// layer returns linear-layer parameters with in inputs of the given width.
+func (p Params) layer(in, bits int) linreg.Params {
+	q := p.Params
+	q.D = in
+	q.Data.Bits = bits
+	return q
+}
+
+// out returns the softmax parameters of the output layer.
+func (p Params) out() softmax.Params {
+	return softmax.Params{Params: p.layer(p.H, p.HiddenBits+1), K: p.K, GridFrac: p.GridFrac, ExpFrac: p.ExpFrac}
+}
+
+// Model holds both layers, one linear model per unit.
+type Model struct {
+	Hidden []linreg.Model // H models over D inputs
+	Output []linreg.Model // K models over H inputs
+}
+
+// Values lists the model as committed: hidden units, then output units, each
+// weights then bias.
+func (m Model) Values() []int64 {
+	var out []int64
+	for _, u := range append(append([]linreg.Model{}, m.Hidden...), m.Output...) {
+		out = append(out, u.Values()...)
+	}
+	return out
+}
+
+// Clone returns a deep copy.
+func (m Model) Clone() Model {
+	var c Model
+	for _, u := range m.Hidden {
+		c.Hidden = append(c.Hidden, u.Clone())
+	}
+	for _, u := range m.Output {
+		c.Output = append(c.Output, u.Clone())
+	}
+	return c
+}
+
+// Commitment is the native twin of the in-circuit model commitment.
+func (p Params) Commitment(m Model) (frontend.Variable, error) {
+	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: model: %w", err)
+	}
+	return h, nil
+}
+
+// Circuit is the statement of one MLP step.
+type Circuit struct {
+	DatasetRoot  frontend.Variable `gnark:",public"`
+	BatchIndex   frontend.Variable `gnark:",public"`
+	LearningRate frontend.Variable `gnark:",public"`
+	ModelBefore  frontend.Variable `gnark:",public"`
+	ModelAfter   frontend.Variable `gnark:",public"`
+
+	X        [][]frontend.Variable // B × D
+	Y        []frontend.Variable   // B labels
+	W1       [][]frontend.Variable // H × D
+	B1       []frontend.Variable
+	W2       [][]frontend.Variable // K × H
+	B2       []frontend.Variable
+	Siblings []frontend.Variable
+
+	Params Params `gnark:"-"`
+}
+
+func matrix(n, m int) [][]frontend.Variable {
+	out := make([][]frontend.Variable, n)
+	for i := range out {
+		out[i] = make([]frontend.Variable, m)
+	}
+	return out
+}
+
+// NewCircuit returns an empty circuit of the given shape.
+func NewCircuit(p Params) *Circuit {
+	return &Circuit{Params: p, X: matrix(p.B, p.D), Y: make([]frontend.Variable, p.B), W1: matrix(p.H, p.D),
+		B1: make([]frontend.Variable, p.H), W2: matrix(p.K, p.H), B2: make([]frontend.Variable, p.K), Siblings: make([]frontend.Variable, p.Depth)}
+}
+
+func flatten(w1 [][]frontend.Variable, b1 []frontend.Variable, w2 [][]frontend.Variable, b2 []frontend.Variable) []frontend.Variable {
+	var out []frontend.Variable
+	for h := range w1 {
+		out = append(append(out, w1[h]...), b1[h])
+	}
+	for k := range w2 {
+		out = append(append(out, w2[k]...), b2[k])
+	}
+	return out
+}
+
+// Define implements frontend.Circuit.
+func (c *Circuit) Define(api frontend.API) error {
+	p := c.Params
+	fp := fixedpoint.New(api)
+	rows := make([][]frontend.Variable, p.B)
+	for i := range rows {
+		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
+	}
+	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+		return err
+	}
+	before, err := commit.PackAndHash(fp, flatten(c.W1, c.B1, c.W2, c.B2), p.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(before, c.ModelBefore)
+	fp.AssertUnsigned(c.LearningRate, p.LRBits)
+
+	w1, b1, w2, b2 := Step(fp, p, c.X, c.Y, c.W1, c.B1, c.W2, c.B2, c.LearningRate)
+
+	after, err := commit.PackAndHash(fp, flatten(w1, b1, w2, b2), p.Model.Bits)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(after, c.ModelAfter)
+	return nil
+}
+
+// Step returns both layers after one step (inputs range-checked by the caller).
+func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
+	w2 [][]frontend.Variable, b2 []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable, [][]frontend.Variable, []frontend.Variable) {
+	api := fp.Frontend()
+	mul := matmul.Mul
+	if p.Freivalds {
+		mul = matmul.Freivalds
+	}
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
+	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
+	exp := p.out().Exp().Open(api) // before any Freivalds check, see activation.Table.Open
+
+	// forward
+	a := mul(api, x, matmul.Transpose(w1)) // B × H, scale Data.Frac + Model.Frac
+	r := matrix(p.B, p.H)
+	mask := matrix(p.B, p.H)
+	for i := range a {
+		for h := range a[i] {
+			ar := fp.DivRound(api.Add(a[i][h], api.Mul(b1[h], dataScale)), modelScale, p.HiddenBits+1)
+			r[i][h], mask[i][h] = activation.ReLU(fp, ar, p.HiddenBits+1)
+		}
+	}
+	z := mul(api, r, matmul.Transpose(w2)) // B × K
+	for i := range z {
+		for k := range z[i] {
+			z[i][k] = api.Add(z[i][k], api.Mul(b2[k], dataScale))
+		}
+	}
+	probs := softmax.ProbabilitiesFromLogits(fp, p.out(), z, exp)
+	e := matrix(p.B, p.K) // scale Data.Frac
+	for i := range e {
+		oh := softmax.OneHot(api, y[i], p.K)
+		for k := range e[i] {
+			e[i][k] = api.Sub(probs[i][k], api.Mul(oh[k], dataScale))
+		}
+	}
+
+	// backward: the hidden error uses the output weights before the update
+	dh := mul(api, e, w2) // B × H, scale Data.Frac + Model.Frac
+	da := matrix(p.B, p.H)
+	for i := range dh {
+		for h := range dh[i] {
+			da[i][h] = api.Mul(mask[i][h], fp.DivRound(dh[i][h], modelScale, p.Data.Frac+p.Model.Bits+4))
+		}
+	}
+	et := matmul.Transpose(e)
+	g2 := mul(api, et, r) // K × H
+	w2n, b2n := make([][]frontend.Variable, p.K), make([]frontend.Variable, p.K)
+	for k := range w2n {
+		w2n[k], b2n[k] = linreg.UpdateFromGradient(fp, p.layer(p.H, p.HiddenBits+1), g2[k], sum(api, et[k]), p.Data.Frac, w2[k], b2[k], lr)
+	}
+	dat := matmul.Transpose(da)
+	g1 := mul(api, dat, x) // H × D
+	w1n, b1n := make([][]frontend.Variable, p.H), make([]frontend.Variable, p.H)
+	for h := range w1n {
+		w1n[h], b1n[h] = linreg.UpdateFromGradient(fp, p.Params, g1[h], sum(api, dat[h]), p.Data.Frac, w1[h], b1[h], lr)
+	}
+	return w1n, b1n, w2n, b2n
+}
+
+func sum(api frontend.API, xs []frontend.Variable) frontend.Variable {
+	var s frontend.Variable = 0
+	for _, v := range xs {
+		s = api.Add(s, v)
+	}
+	return s
+}
