@@ -65,6 +65,18 @@ func BenchmarkSoftmaxDigits(b *testing.B) {
 	}
 }
 
+func BenchmarkMLPDigits(b *testing.B) {
+	for _, s := range []string{"B=8", "B=16", "B=32"} {
+		benchWorkload(b, "mlp/"+s)
+	}
+}
+
+func BenchmarkMLPDigitsNaive(b *testing.B) {
+	for _, s := range []string{"B=8", "B=16"} {
+		benchWorkload(b, "mlp-naive/"+s)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

@@ -186,6 +186,7 @@ func TrainAll() ([]TrainReport, error) {
 		func() (TrainReport, error) { return TrainLinRegDiabetes(5, 32, 0.05, 1, nil) },
 		func() (TrainReport, error) { return TrainLogRegCancer(5, 32, 0.1, 1, nil) },
 		func() (TrainReport, error) { return TrainSoftmaxDigits(3, 32, 0.1, 1, nil) },
+		func() (TrainReport, error) { return TrainMLPDigits(3, 32, 0.1, 1, nil) },
 	} {
 		r, err := f()
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
 )
 
@@ -82,5 +83,37 @@ func TestSoftmaxTrainingFixedVsFloat(t *testing.T) {
 	}
 	if err := test.IsSolved(softmax.NewCircuit(p), c, ecc.BN254.ScalarField()); err != nil {
 		t.Fatalf("circuit rejects step 60 of real training: %v", err)
+	}
+}
+
+func TestMLPTrainingFixedVsFloat(t *testing.T) {
+	var mid struct {
+		batch int
+		ds    *commit.Dataset
+		m     mlp.Model
+		lr    int64
+	}
+	rep, err := TrainMLPDigits(3, 32, 0.1, 1, func(step, batch int, ds *commit.Dataset, m mlp.Model, lr int64) {
+		if step == 50 {
+			mid.batch, mid.ds, mid.m, mid.lr = batch, ds, m, lr
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("digits MLP 64-32-10, %d steps: test accuracy fixed-point %.4f, float64 %.4f", rep.StepsProved, rep.FixedPoint, rep.Float64)
+	if math.Abs(rep.FixedPoint-rep.Float64) > 0.01 {
+		t.Errorf("fixed-point accuracy %.4f vs float64 %.4f: more than 1 point apart", rep.FixedPoint, rep.Float64)
+	}
+	if rep.Float64 < 0.9 {
+		t.Errorf("float64 accuracy %.4f: training did not learn", rep.Float64)
+	}
+	p := mlp.DefaultParams(32, 64, 32, 10, mid.ds.Depth(), true)
+	c, _, err := p.Assign(mid.ds, mid.batch, mid.m, mid.lr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := test.IsSolved(mlp.NewCircuit(p), c, ecc.BN254.ScalarField()); err != nil {
+		t.Fatalf("circuit rejects step 50 of real training: %v", err)
 	}
 }

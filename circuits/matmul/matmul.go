@@ -67,6 +67,12 @@ func Freivalds(api frontend.API, a, b [][]frontend.Variable) [][]frontend.Variab
 		c[i] = flat[i*p : (i+1)*p]
 	}
 	committed := append(append([]frontend.Variable{}, in[3:]...), flat...)
+	// The caller gets its own rows: the check below must see the hinted
+	// product even if the caller later overwrites entries (adding a bias).
+	out := make([][]frontend.Variable, n)
+	for i := range out {
+		out[i] = append([]frontend.Variable{}, c[i]...)
+	}
 	multicommit.WithCommitment(api, func(api frontend.API, r frontend.Variable) error {
 		rho := make([]frontend.Variable, p)
 		rho[0] = r
@@ -93,7 +99,7 @@ func Freivalds(api frontend.API, a, b [][]frontend.Variable) [][]frontend.Variab
 		}
 		return nil
 	}, committed...)
-	return c
+	return out
 }
 
 // ProductHint computes A·B in the field: inputs n, m, p, then A and B row by row.

@@ -37,6 +37,7 @@ func fixture(t *testing.T, seed uint64, freivalds bool) (Params, *commit.Dataset
 	}
 	for k := range m.Output {
 		m.Output[k].W = circuittest.Ints(rng, 3, -1<<16, 1<<16)
+		m.Output[k].Bias = rng.Int64N(1<<15) - 1<<14 // non-zero: the bias is added to a hinted product
 	}
 	return p, ds, m
 }
