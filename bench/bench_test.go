@@ -77,6 +77,12 @@ func BenchmarkMLPDigitsNaive(b *testing.B) {
 	}
 }
 
+func BenchmarkLineage(b *testing.B) {
+	for _, n := range []string{"32", "64", "128"} {
+		benchWorkload(b, "lineage/N="+n)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

@@ -117,3 +117,34 @@ func (t *Tree) Siblings(k int) ([]fr.Element, error) {
 	}
 	return path, nil
 }
+
+// TreeRoot computes in-circuit the root of the tree over all of leaves,
+// padded with zero leaves to a power of two, exactly as NewTree does.
+func TreeRoot(api frontend.API, leaves []frontend.Variable) (frontend.Variable, error) {
+	h, err := poseidon2hash.New(api)
+	if err != nil {
+		return nil, err
+	}
+	md := func(xs ...frontend.Variable) frontend.Variable {
+		h.Reset()
+		h.Write(xs...)
+		return h.Sum()
+	}
+	n := 1 << Depth(len(leaves))
+	level := make([]frontend.Variable, n)
+	for i := range level {
+		if i < len(leaves) {
+			level[i] = md(leaves[i])
+		} else {
+			level[i] = md(0)
+		}
+	}
+	for len(level) > 1 {
+		next := make([]frontend.Variable, len(level)/2)
+		for i := range next {
+			next[i] = md(level[2*i], level[2*i+1])
+		}
+		level = next
+	}
+	return level[0], nil
+}

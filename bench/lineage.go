@@ -1,0 +1,87 @@
+package bench
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/lineage"
+	"github.com/potbench/potbench/datasets"
+)
+
+// Lineage workloads: "lineage/N=64" proves that the min-max-scaled features
+// of the first N digits rows (batches of 16) were derived from their raw
+// pixels. The plain baseline scales the same rows in float64.
+const lineageBatch = 16
+
+func init() {
+	Register(FamilyDef{Name: "lineage", Bench: "Lineage", Example: "N=64", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "N")
+		if err != nil {
+			return nil, err
+		}
+		n := s["N"]
+		if n%lineageBatch != 0 {
+			return nil, fmt.Errorf("lineage: N=%d is not a multiple of the batch size %d", n, lineageBatch)
+		}
+		t, err := datasets.Digits()
+		if err != nil {
+			return nil, err
+		}
+		if n > t.Rows() {
+			return nil, fmt.Errorf("lineage: N=%d is larger than the dataset (%d rows)", n, t.Rows())
+		}
+		raw := make([][]int64, n)
+		for i := range raw {
+			for _, v := range t.X[i] {
+				raw[i] = append(raw[i], int64(v))
+			}
+			raw[i] = append(raw[i], int64(t.Y[i]))
+		}
+		tr := lineage.MinMax(raw, fixedpoint.Format{Bits: 16}, fixedpoint.Format{Bits: 16, Frac: 12})
+		return &lineageWorkload{name: fmt.Sprintf("lineage/N=%d", n), p: lineage.Params{N: n, B: lineageBatch, Transform: tr}, raw: raw, x: t.X[:n]}, nil
+	}})
+}
+
+type lineageWorkload struct {
+	name string
+	p    lineage.Params
+	raw  [][]int64
+	x    [][]float64
+}
+
+func (w *lineageWorkload) Name() string              { return w.name }
+func (w *lineageWorkload) Elements() int             { return w.p.N * len(w.p.Transform.Lo) }
+func (w *lineageWorkload) Circuit() frontend.Circuit { return lineage.NewCircuit(w.p) }
+
+func (w *lineageWorkload) Assignment() (frontend.Circuit, error) {
+	c, _, err := w.p.Assign(w.raw)
+	return c, err
+}
+
+// Plain: min-max scaling of the same rows in float64 (find the ranges, scale).
+func (w *lineageWorkload) Plain() func() {
+	d := len(w.x[0])
+	out := make([][]float64, len(w.x))
+	for i := range out {
+		out[i] = make([]float64, d)
+	}
+	lo, hi := make([]float64, d), make([]float64, d)
+	return func() {
+		copy(lo, w.x[0])
+		copy(hi, w.x[0])
+		for _, r := range w.x {
+			for j, v := range r {
+				lo[j], hi[j] = min(lo[j], v), max(hi[j], v)
+			}
+		}
+		for i, r := range w.x {
+			for j, v := range r {
+				if hi[j] > lo[j] {
+					out[i][j] = 2*(v-lo[j])/(hi[j]-lo[j]) - 1
+				}
+			}
+		}
+	}
+}
