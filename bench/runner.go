@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -32,6 +33,9 @@ type Options struct {
 	Curve    ecc.ID             // default BN254
 	Backend  string             // "groth16" (default) or "plonk"
 	Count    int                // proofs per workload in Run (default 1)
+
+	// ProveProfile, when set, receives a CPU profile of each proof (pprof).
+	ProveProfile func() (io.WriteCloser, error)
 
 	// MemoryLimit refuses, after compiling, a circuit whose estimated peak
 	// memory (Memory.Estimate) exceeds it; 0 disables the check.
@@ -201,13 +205,29 @@ func (p *Prepared) ProveOnce() (Result, error) {
 	r.WitnessNs = time.Since(start).Nanoseconds()
 
 	p.opt.stage(StageProve)
+	var prof io.WriteCloser
+	if p.opt.ProveProfile != nil {
+		if prof, err = p.opt.ProveProfile(); err != nil {
+			return r, fmt.Errorf("%s: profile: %w", name, err)
+		}
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			prof.Close()
+			return r, fmt.Errorf("%s: profile: %w", name, err)
+		}
+	}
 	resetPeak()
 	start = time.Now()
 	proof, err := p.sys.prove(p.CS, p.PK, full)
+	r.ProveNs = time.Since(start).Nanoseconds()
+	if prof != nil {
+		pprof.StopCPUProfile()
+		if cerr := prof.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return r, fmt.Errorf("%s: prove: %w", name, err)
 	}
-	r.ProveNs = time.Since(start).Nanoseconds()
 	r.PeakProveB = peakBytes()
 	r.ProofBytes = sizeOf(proof)
 

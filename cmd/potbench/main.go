@@ -124,15 +124,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 type runConfig struct {
-	names    []string
-	out, id  string
-	keys     *bench.KeyCache
-	count    int
-	resume   bool
-	skipMem  bool
-	backends []string
-	verbose  bool
-	passArgs []string // flags to hand to a re-executed potbench
+	names      []string
+	out, id    string
+	keys       *bench.KeyCache
+	count      int
+	resume     bool
+	skipMem    bool
+	profileDir string
+	backends   []string
+	verbose    bool
+	passArgs   []string // flags to hand to a re-executed potbench
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -151,6 +152,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dataset := fs.String("dataset", "", "CSV file for linreg-file workloads: numbers, last column the target")
 	datasetSkip := fs.Int("dataset-skip", 0, "header lines to skip in -dataset")
 	clip := fs.Bool("clip", false, "saturate -dataset values outside the fixed-point range instead of failing")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of each proof to DIR/<workload>-<backend>.prof")
 	verbose := fs.Bool("v", false, "print a line per stage even when stderr is not a terminal")
 	var err error
 	if err = parseFlags(fs, args); err != nil {
@@ -210,7 +212,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	cfg.passArgs = []string{"-workloads", strings.Join(names, ","), "-count", fmt.Sprint(*count), "-host", cfg.id,
 		"-backends", strings.Join(blist, ",")}
-	cfg.resume, cfg.skipMem = *resume, *skipMem
+	cfg.resume, cfg.skipMem, cfg.profileDir = *resume, *skipMem, *cpuprofile
+	if *cpuprofile != "" {
+		if err := os.MkdirAll(*cpuprofile, 0o755); err != nil {
+			return fmt.Errorf("cannot create profile directory: %w", err)
+		}
+		abs, _ := filepath.Abs(*cpuprofile)
+		cfg.passArgs = append(cfg.passArgs, "-cpuprofile", abs)
+	}
 	for flagOn, arg := range map[bool][]string{*noCache: {"-no-key-cache"}, *resume: {"-resume"}, *skipMem: {"-skip-memory-check"}, *clip: {"-clip"}} {
 		if flagOn {
 			cfg.passArgs = append(cfg.passArgs, arg...)
@@ -303,6 +312,7 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 			model = bench.DefaultMemoryModel(j.backend)
 		}
 		opt := bench.Options{Keys: cfg.keys, Count: cfg.count, Backend: j.backend, MemoryLimit: limit, Memory: model,
+			ProveProfile: profileFile(cfg.profileDir, p.Name, j.name, j.backend),
 			OnStage: func(s string) {
 				prog.stage(i, label, s)
 				if stageHook != nil {
@@ -345,6 +355,17 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	fmt.Fprint(stdout, shown.Markdown())
 	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n\n", dir)
 	return nil
+}
+
+// profileFile returns the opener of a workload's prove profile, or nil.
+func profileFile(dir, profile, workload, backend string) func() (io.WriteCloser, error) {
+	if dir == "" {
+		return nil
+	}
+	name := strings.NewReplacer("/", "_", ",", "_", "=", "").Replace(workload)
+	return func() (io.WriteCloser, error) {
+		return os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.prof", name, backend, profile)))
+	}
 }
 
 // stageHook, when set (by tests), sees every stage as it starts.
