@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark/frontend"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -56,8 +57,36 @@ func (w *chainWorkload) Plain() func() {
 	}
 }
 
-// PlainBLAS has no chained gonum variant: K naive steps are the baseline.
-func (w *chainWorkload) PlainBLAS() func() { return nil }
+// PlainBLAS is the same K steps with gonum matrices.
+func (w *chainWorkload) PlainBLAS() func() {
+	xs, ys := w.batchesF64()
+	b, d := len(xs[0]), len(w.w)
+	var xm []*mat.Dense
+	var ym []*mat.VecDense
+	for t := range xs {
+		x := mat.NewDense(b, d, nil)
+		for i, r := range xs[t] {
+			x.SetRow(i, r)
+		}
+		xm, ym = append(xm, x), append(ym, mat.NewVecDense(b, ys[t]))
+	}
+	weights := mat.NewVecDense(d, append([]float64{}, w.w...))
+	bias := w.bias
+	e, g := mat.NewVecDense(b, nil), mat.NewVecDense(d, nil)
+	scale := w.lrF / float64(b)
+	return func() {
+		for t := range xm {
+			e.MulVec(xm[t], weights)
+			for i := 0; i < b; i++ {
+				e.SetVec(i, e.AtVec(i)+bias)
+			}
+			e.SubVec(e, ym[t])
+			g.MulVec(xm[t].T(), e)
+			weights.AddScaledVec(weights, -scale, g)
+			bias -= scale * mat.Sum(e)
+		}
+	}
+}
 
 func (w *chainWorkload) batchesF64() ([][][]float64, [][]float64) {
 	var xs [][][]float64
@@ -78,3 +107,6 @@ func (w *chainWorkload) batchesF64() ([][][]float64, [][]float64) {
 	}
 	return xs, ys
 }
+
+// EpochSteps is the number of proofs an epoch takes: each covers K batches.
+func (w *chainWorkload) EpochSteps() int { return w.ds.NumBatches() / w.p.K }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/consensys/gnark/frontend"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/lineage"
@@ -82,6 +84,32 @@ func (w *lineageWorkload) Plain() func() {
 					out[i][j] = 2*(v-lo[j])/(hi[j]-lo[j]) - 1
 				}
 			}
+		}
+	}
+}
+
+// PlainBLAS is the same scaling with gonum: column ranges with floats.Min and
+// floats.Max, then one scaled copy per column.
+func (w *lineageWorkload) PlainBLAS() func() {
+	n, d := len(w.x), len(w.x[0])
+	x := mat.NewDense(n, d, nil)
+	for i, r := range w.x {
+		x.SetRow(i, r)
+	}
+	out := mat.NewDense(n, d, nil)
+	col := make([]float64, n)
+	return func() {
+		for j := 0; j < d; j++ {
+			mat.Col(col, j, x)
+			lo, hi := floats.Min(col), floats.Max(col)
+			if hi > lo {
+				floats.AddConst(-lo, col)
+				floats.Scale(2/(hi-lo), col)
+				floats.AddConst(-1, col)
+			} else {
+				floats.Scale(0, col)
+			}
+			out.SetCol(j, col)
 		}
 	}
 }

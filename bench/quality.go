@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
@@ -117,6 +118,40 @@ func (w *qualityWorkload) Plain() func() {
 		eval(w.wLate, w.bLate)
 		if w.improve {
 			eval(w.wEarly, w.bEarly)
+		}
+	}
+}
+
+// PlainBLAS is the same evaluation with gonum: logits as one matrix-vector product.
+func (w *qualityWorkload) PlainBLAS() func() {
+	n, d := len(w.x), len(w.wLate)
+	x := mat.NewDense(n, d, nil)
+	for i, r := range w.x {
+		x.SetRow(i, r)
+	}
+	late, early := mat.NewVecDense(d, w.wLate), mat.NewVecDense(d, w.wEarly)
+	z := mat.NewVecDense(n, nil)
+	var sink float64
+	eval := func(wt *mat.VecDense, b float64) {
+		z.MulVec(x, wt)
+		var loss, correct float64
+		for i := 0; i < n; i++ {
+			zi := z.AtVec(i) + b
+			if w.y[i] == 1 {
+				loss += math.Log1p(math.Exp(-zi))
+			} else {
+				loss += math.Log1p(math.Exp(zi))
+			}
+			if (zi >= 0) == (w.y[i] == 1) {
+				correct++
+			}
+		}
+		sink += loss + correct
+	}
+	return func() {
+		eval(late, w.bLate)
+		if w.improve {
+			eval(early, w.bEarly)
 		}
 	}
 }

@@ -292,8 +292,8 @@ func frontier(b *strings.Builder, es []Entry) {
 
 func cost(b *strings.Builder, es []Entry, opt Options) {
 	price := opt.PricePerCoreHour
-	fmt.Fprintf(b, "\n## Cost model\n\nCore-seconds = prove time × cores the prover used (GOMAXPROCS); an epoch is one pass over the dataset in batches (the steps per epoch come from the vendored dataset). Price: $%.4g per core-hour. The plain epoch runs on one core.\n\n", price)
-	b.WriteString("| host | profile | backend | workload | steps/epoch | core-s per proven step | proven epoch | proven epoch cost | plain epoch cost |\n|---|---|---|---|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(b, "\n## Cost model\n\nCore-seconds = prove time × cores the prover used (GOMAXPROCS); an epoch is one pass over the dataset in batches (the proofs per epoch come from the vendored dataset; a chain proof covers K batches). Price: $%.4g per core-hour. The plain epoch runs on one core.\n\n", price)
+	b.WriteString("| host | profile | backend | workload | proofs/epoch | core-s per proof | proven epoch | proven epoch cost | plain epoch cost |\n|---|---|---|---|--:|--:|--:|--:|--:|\n")
 	for _, e := range es {
 		if e.Profile != "native" {
 			continue
