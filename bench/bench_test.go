@@ -83,6 +83,12 @@ func BenchmarkLineage(b *testing.B) {
 	}
 }
 
+func BenchmarkCommit(b *testing.B) {
+	for _, n := range []string{"1024", "4096", "16384"} {
+		benchWorkload(b, "commit/N="+n)
+	}
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }

@@ -124,7 +124,14 @@ func groups(es []Entry) []group {
 	return out
 }
 
+// minFitSizes is the fewest distinct sizes a family needs before the report
+// fits a law to it: two points always fit exactly and say nothing.
+const minFitSizes = 3
+
 func (g group) linear(x func(Entry) float64, y func(Entry) float64) (Linear, error) {
+	if len(g.Entries) < minFitSizes {
+		return Linear{}, fmt.Errorf("fit: %d sizes, need %d", len(g.Entries), minFitSizes)
+	}
 	var xs, ys []float64
 	for _, e := range g.Entries {
 		xs, ys = append(xs, x(e)), append(ys, y(e))
@@ -133,6 +140,9 @@ func (g group) linear(x func(Entry) float64, y func(Entry) float64) (Linear, err
 }
 
 func (g group) fit(x func(Entry) float64, y func(Entry) float64) (PowerLaw, error) {
+	if len(g.Entries) < minFitSizes {
+		return PowerLaw{}, fmt.Errorf("fit: %d sizes, need %d", len(g.Entries), minFitSizes)
+	}
 	var xs, ys []float64
 	for _, e := range g.Entries {
 		xs, ys = append(xs, x(e)), append(ys, y(e))
@@ -201,7 +211,7 @@ func verdict(b *strings.Builder, es []Entry) {
 var extrapolationSizes = []float64{1e4, 1e6, 1e8, 7e9}
 
 func scaling(b *strings.Builder, es []Entry) {
-	b.WriteString("\n## Scaling laws\n\nLeast-squares fits on a log-log scale over the measured sizes of each family (families with one size are left out).\n\n")
+	b.WriteString("\n## Scaling laws\n\nLeast-squares fits on a log-log scale over the measured sizes of each family (families measured at fewer than three sizes are left out).\n\n")
 	b.WriteString("| host | profile | backend | family | prove-ns vs constraints | overhead-x vs elements | constraints vs elements (linear) |\n|---|---|---|---|---|---|---|\n")
 	type ex struct {
 		g        group
