@@ -200,21 +200,12 @@ func TrainSoftmaxDigits(epochs, batch int, lr float64, seed uint64, snap func(st
 	if err != nil {
 		return TrainReport{}, err
 	}
-	train, test := t.Shuffle(seed).Split(1437)
-	trainS, testS := train.Standardize(), test.StandardizeWith(train)
-	p := softmax.DefaultParams(batch, trainS.Features(), t.Classes, commit.Depth(trainS.Rows()/batch))
-	rows, _, err := trainS.Quantize(p.Data)
+	p := softmax.DefaultParams(batch, t.Features(), t.Classes, depth(1437, batch))
+	sp, err := newSplit(t, seed, 1437, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	testRows, _, err := testS.Quantize(p.Data)
-	if err != nil {
-		return TrainReport{}, err
-	}
-	ds, err := commit.NewDataset(rows, batch, p.Data.Bits)
-	if err != nil {
-		return TrainReport{}, err
-	}
+	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := p.Zero()
 	w := make([][]float64, p.K)

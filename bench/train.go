@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
@@ -49,21 +50,12 @@ func TrainLogRegCancer(epochs, batch int, lr float64, seed uint64, snap func(Sna
 	if err != nil {
 		return TrainReport{}, err
 	}
-	train, test := t.Shuffle(seed).Split(455)
-	trainS, testS := train.Standardize(), test.StandardizeWith(train)
-	p := logreg.DefaultParams(batch, trainS.Features(), commit.Depth(trainS.Rows()/batch))
-	rows, _, err := trainS.Quantize(p.Data)
+	p := logreg.DefaultParams(batch, t.Features(), depth(455, batch))
+	sp, err := newSplit(t, seed, 455, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	testRows, _, err := testS.Quantize(p.Data)
-	if err != nil {
-		return TrainReport{}, err
-	}
-	ds, err := commit.NewDataset(rows, batch, p.Data.Bits)
-	if err != nil {
-		return TrainReport{}, err
-	}
+	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := linreg.Model{W: make([]int64, p.D)}
 	w, b := make([]float64, p.D), 0.0
@@ -118,22 +110,12 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 	if err != nil {
 		return TrainReport{}, err
 	}
-	train, test := t.Shuffle(seed).Split(354)
-	trainS := train.Standardize()
-	testS := test.StandardizeWith(train)
-	my, sy := meanStdOf(train.Y)
-	for i := range testS.Y {
-		testS.Y[i] = (testS.Y[i] - my) / sy
-	}
-	p := linreg.DefaultParams(batch, trainS.Features(), commit.Depth(trainS.Rows()/batch))
-	rows, _, err := trainS.Quantize(p.Data)
+	p := linreg.DefaultParams(batch, t.Features(), depth(354, batch))
+	sp, err := newSplit(t, seed, 354, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	ds, err := commit.NewDataset(rows, batch, p.Data.Bits)
-	if err != nil {
-		return TrainReport{}, err
-	}
+	trainS, testS, ds := sp.train, sp.test, sp.ds
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := linreg.Model{W: make([]int64, p.D)}
 	w, b := make([]float64, p.D), 0.0
@@ -196,3 +178,39 @@ func TrainAll() ([]TrainReport, error) {
 	}
 	return out, nil
 }
+
+// split is a seeded train/test split of a table in fixed point, the training
+// rows committed in batches.
+type split struct {
+	train, test *datasets.Table // standardised with the training rows' statistics
+	testRows    [][]int64       // the test rows quantised
+	ds          *commit.Dataset // the training rows, committed
+}
+
+// newSplit shuffles t with seed, keeps nTrain rows to train, standardises
+// features (and a regression target) with the training rows' statistics,
+// quantises both parts to the data format and commits the training rows.
+func newSplit(t *datasets.Table, seed uint64, nTrain, batch int, data fixedpoint.Format) (split, error) {
+	train, test := t.Shuffle(seed).Split(nTrain)
+	s := split{train: train.Standardize(), test: test.StandardizeWith(train)}
+	if t.Classes == 0 {
+		my, sy := meanStdOf(train.Y)
+		for i := range s.test.Y {
+			s.test.Y[i] = (s.test.Y[i] - my) / sy
+		}
+	}
+	rows, _, err := s.train.Quantize(data)
+	if err != nil {
+		return split{}, err
+	}
+	if s.testRows, _, err = s.test.Quantize(data); err != nil {
+		return split{}, err
+	}
+	if s.ds, err = commit.NewDataset(rows, batch, data.Bits); err != nil {
+		return split{}, err
+	}
+	return s, nil
+}
+
+// depth is the Merkle depth of n rows in batches of b.
+func depth(n, b int) int { return commit.Depth(n / b) }

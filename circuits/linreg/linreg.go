@@ -106,30 +106,13 @@ func NewCircuit(p Params) *Circuit {
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-
-	rows := make([][]frontend.Variable, p.B)
-	for i := range rows {
-		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
-	}
-	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+	pub := Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
+		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
+	if err := BindStep(fp, p, pub, c.X, c.Y, c.Siblings, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
 	}
-
-	before, err := commit.PackAndHash(fp, append(append([]frontend.Variable{}, c.W...), c.Bias), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(before, c.ModelBefore)
-
-	fp.AssertUnsigned(c.LearningRate, p.LRBits)
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-
-	after, err := commit.PackAndHash(fp, append(w, b), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(after, c.ModelAfter)
-	return nil
+	return BindModel(fp, p, append(w, b), c.ModelAfter)
 }
 
 // Step returns the weights and bias after one step. Inputs must already be
@@ -189,4 +172,36 @@ func UpdateFromGradient(fp *fixedpoint.API, p Params, g []frontend.Variable, sum
 	gb := api.Mul(sumE, new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac)))
 	bAfter := api.Sub(b, fp.DivRound(api.Mul(lr, gb), d, qBits))
 	return wAfter, bAfter
+}
+
+// Public holds what every training-step statement makes public.
+type Public struct {
+	DatasetRoot, BatchIndex, LearningRate, ModelBefore, ModelAfter frontend.Variable
+}
+
+// BindStep asserts what every step's inputs are bound to: the rows (x, then
+// the target or label y) are batch BatchIndex of the dataset committed by
+// DatasetRoot, the model values hash to ModelBefore, and the learning rate is
+// in range. It range-checks the rows and the model on the way.
+func BindStep(fp *fixedpoint.API, p Params, pub Public, x [][]frontend.Variable, y, siblings, model []frontend.Variable) error {
+	rows := make([][]frontend.Variable, len(x))
+	for i := range rows {
+		rows[i] = append(append([]frontend.Variable{}, x[i]...), y[i])
+	}
+	if err := commit.VerifyRows(fp, pub.DatasetRoot, pub.BatchIndex, rows, p.Data.Bits, siblings); err != nil {
+		return err
+	}
+	fp.AssertUnsigned(pub.LearningRate, p.LRBits)
+	return BindModel(fp, p, model, pub.ModelBefore)
+}
+
+// BindModel asserts that the model values (range-checked here) hash to the
+// commitment.
+func BindModel(fp *fixedpoint.API, p Params, model []frontend.Variable, commitment frontend.Variable) error {
+	h, err := commit.PackAndHash(fp, model, p.Model.Bits)
+	if err != nil {
+		return err
+	}
+	fp.Frontend().AssertIsEqual(h, commitment)
+	return nil
 }

@@ -81,29 +81,16 @@ func NewCircuit(p Params) *Circuit {
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	rows := make([][]frontend.Variable, p.B)
-	for i := range rows {
-		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
-		api.AssertIsBoolean(c.Y[i])
+	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
+		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
+	for _, y := range c.Y {
+		api.AssertIsBoolean(y)
 	}
-	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
 	}
-	before, err := commit.PackAndHash(fp, append(append([]frontend.Variable{}, c.W...), c.Bias), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(before, c.ModelBefore)
-	fp.AssertUnsigned(c.LearningRate, p.LRBits)
-
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-
-	after, err := commit.PackAndHash(fp, append(w, b), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(after, c.ModelAfter)
-	return nil
+	return linreg.BindModel(fp, p.Params, append(w, b), c.ModelAfter)
 }
 
 // Step returns the model after one step (inputs range-checked by the caller).

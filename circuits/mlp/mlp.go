@@ -140,28 +140,13 @@ func flatten(w1 [][]frontend.Variable, b1 []frontend.Variable, w2 [][]frontend.V
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	rows := make([][]frontend.Variable, p.B)
-	for i := range rows {
-		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
-	}
-	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
+		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
 		return err
 	}
-	before, err := commit.PackAndHash(fp, flatten(c.W1, c.B1, c.W2, c.B2), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(before, c.ModelBefore)
-	fp.AssertUnsigned(c.LearningRate, p.LRBits)
-
 	w1, b1, w2, b2 := Step(fp, p, c.X, c.Y, c.W1, c.B1, c.W2, c.B2, c.LearningRate)
-
-	after, err := commit.PackAndHash(fp, flatten(w1, b1, w2, b2), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(after, c.ModelAfter)
-	return nil
+	return linreg.BindModel(fp, p.Params, flatten(w1, b1, w2, b2), c.ModelAfter)
 }
 
 // Step returns both layers after one step (inputs range-checked by the caller).

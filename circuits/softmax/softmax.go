@@ -135,28 +135,13 @@ func flatten(w [][]frontend.Variable, b []frontend.Variable) []frontend.Variable
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	rows := make([][]frontend.Variable, p.B)
-	for i := range rows {
-		rows[i] = append(append([]frontend.Variable{}, c.X[i]...), c.Y[i])
-	}
-	if err := commit.VerifyRows(fp, c.DatasetRoot, c.BatchIndex, rows, p.Data.Bits, c.Siblings); err != nil {
+	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
+		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, flatten(c.W, c.Bias)); err != nil {
 		return err
 	}
-	before, err := commit.PackAndHash(fp, flatten(c.W, c.Bias), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(before, c.ModelBefore)
-	fp.AssertUnsigned(c.LearningRate, p.LRBits)
-
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-
-	after, err := commit.PackAndHash(fp, flatten(w, b), p.Model.Bits)
-	if err != nil {
-		return err
-	}
-	api.AssertIsEqual(after, c.ModelAfter)
-	return nil
+	return linreg.BindModel(fp, p.Params, flatten(w, b), c.ModelAfter)
 }
 
 // Probabilities returns the softmax of each row's logits at Data.Frac
