@@ -55,15 +55,29 @@ func HostReport(hostDir string) (string, error) {
 	sort.Strings(extra)
 	profiles = append(profiles, extra...)
 
+	// Compare the workloads measured under at least two profiles (all of
+	// them when there is only one profile).
 	var workloads []string
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, p := range profiles {
 		for _, r := range sets[p].Results {
-			if !seen[r.Workload] {
-				seen[r.Workload] = true
+			if r.Backend != "groth16" {
+				continue
+			}
+			if seen[r.Workload] == 0 {
 				workloads = append(workloads, r.Workload)
 			}
+			seen[r.Workload]++
 		}
+	}
+	if len(profiles) > 1 {
+		kept := workloads[:0]
+		for _, w := range workloads {
+			if seen[w] > 1 {
+				kept = append(kept, w)
+			}
+		}
+		workloads = kept
 	}
 	sort.SliceStable(workloads, func(i, j int) bool { return lessWorkload(workloads[i], workloads[j]) })
 	prove := func(profile, workload string) (int64, int) {
