@@ -197,3 +197,27 @@ func TestFitMemoryModel(t *testing.T) {
 		t.Errorf("Estimate = %d, want %d", got, want)
 	}
 }
+
+// Groth16 and PLONK runs of one workload must stay apart in bench.txt and in
+// comparisons.
+func TestBackendsKeptApart(t *testing.T) {
+	dir := t.TempDir()
+	set := &ResultSet{Host: hwprofiles.Detect(), Profile: "native"}
+	set.Merge(Result{Workload: "linreg/B=8,D=8", Curve: "bn254", Backend: "groth16", ProveNs: 1e8, PlainNs: 10},
+		Result{Workload: "linreg/B=8,D=8", Curve: "bn254", Backend: "plonk", ProveNs: 6e8, PlainNs: 10})
+	if err := set.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Compare(dir, dir, "prove-ns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].A.Center == rows[1].A.Center {
+		t.Fatalf("groth16 and plonk pooled: %+v", rows)
+	}
+	for _, r := range rows {
+		if r.A.Center != 1e8 && r.A.Center != 6e8 {
+			t.Errorf("%s: %g", r.Name, r.A.Center)
+		}
+	}
+}

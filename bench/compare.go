@@ -55,6 +55,9 @@ func readBench(path, unit string) (map[string][]float64, benchmath.Assumption, e
 				}
 				if ok {
 					name := procsSuffix.ReplaceAllString(rec.Name.String(), "")
+					if b := rec.GetConfig("backend"); b != "" && b != "groth16" {
+						name += " (" + b + ")" // never pool two proving systems
+					}
 					vals[name] = append(vals[name], val)
 				}
 			}

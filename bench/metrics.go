@@ -68,8 +68,8 @@ func UnitLines() []string {
 	return out
 }
 
-// ConfigLines are the benchfmt configuration lines for a run on host: the
-// host facts, the curve and backend.
+// ConfigLines are the benchfmt configuration lines of `go test -bench` runs
+// on host: the host facts, the curve and backend those benchmarks use.
 func ConfigLines(h hwprofiles.Host) []string {
 	return append(h.ConfigLines(), "curve: bn254", "backend: groth16")
 }

@@ -173,20 +173,27 @@ func (s *ResultSet) Benchfmt() []byte {
 	var buf bytes.Buffer
 	w := benchfmt.NewWriter(&buf)
 	var cfg []benchfmt.Config
-	for _, l := range ConfigLines(s.Host) {
+	for _, l := range s.Host.ConfigLines() {
 		k, v, _ := strings.Cut(l, ": ")
 		cfg = append(cfg, benchfmt.Config{Key: k, Value: []byte(v), File: true})
 	}
 	cfg = append(cfg, benchfmt.Config{Key: "profile", Value: []byte(s.Profile), File: true},
 		benchfmt.Config{Key: "goos", Value: []byte(s.Host.GOOS), File: true},
 		benchfmt.Config{Key: "goarch", Value: []byte(s.Host.GOARCH), File: true})
+	// Curve and backend are per result: a set may hold Groth16 and PLONK runs
+	// of the same workload, and benchstat must keep them apart.
+	withBackend := func(r Result) []benchfmt.Config {
+		return append(append([]benchfmt.Config{}, cfg...),
+			benchfmt.Config{Key: "curve", Value: []byte(strings.ToLower(r.Curve)), File: true},
+			benchfmt.Config{Key: "backend", Value: []byte(r.Backend), File: true})
+	}
 	for _, u := range units {
 		_ = w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "assume"}, OrigUnit: u.unit, Value: u.assume})
 		_ = w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better})
 	}
 	for _, r := range s.Results {
 		for _, one := range r.PerSample() {
-			res := &benchfmt.Result{Config: cfg, Name: benchfmt.Name(fmt.Sprintf("%s-%d", BenchName(r.Workload), s.Host.GOMAXPROCS)), Iters: 1}
+			res := &benchfmt.Result{Config: withBackend(r), Name: benchfmt.Name(fmt.Sprintf("%s-%d", BenchName(r.Workload), s.Host.GOMAXPROCS)), Iters: 1}
 			for _, m := range one.Metrics() {
 				res.Values = append(res.Values, benchfmt.Value{Value: m.Value, Unit: m.Unit})
 			}

@@ -493,6 +493,17 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// Rewrite each result set's derived files (tables, bench.txt) from its
+	// results.json, so that they follow the current format.
+	for _, h := range hosts {
+		set, err := bench.ReadResultSet(h)
+		if err != nil {
+			return err
+		}
+		if err := set.WriteDir(filepath.Dir(h)); err != nil {
+			return err
+		}
+	}
 	done := map[string]bool{}
 	for _, h := range hosts {
 		dir := filepath.Dir(filepath.Dir(h))
