@@ -65,3 +65,15 @@ func TestFitLinear(t *testing.T) {
 		t.Error("fit with one distinct x accepted")
 	}
 }
+
+func TestExtrapolateProve(t *testing.T) {
+	// a known law t = 2e-6 · c^1.2 (ns): from the point at 1e4, 1e8 follows exactly
+	law := func(c float64) float64 { return 2e-6 * math.Pow(c, 1.2) }
+	if got, want := ExtrapolateProve(law(1e4), 1e4, 1.2, 1e8), law(1e8); math.Abs(got-want)/want > 1e-12 {
+		t.Errorf("exponent 1.2: %g, want %g", got, want)
+	}
+	// a sublinear fit is not extrapolated below linear growth
+	if got := ExtrapolateProve(5, 100, 0.7, 1e6); math.Abs(got-5e4) > 1e-6 {
+		t.Errorf("exponent 0.7: %g, want the linear 5e4", got)
+	}
+}

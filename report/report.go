@@ -248,7 +248,7 @@ func scaling(b *strings.Builder, es []Entry) {
 	for _, x := range exs {
 		for _, n := range extrapolationSizes {
 			c := x.cons.At(n)
-			t := float64(x.anchor.ProveNs) * math.Pow(c/float64(x.anchor.Constraints), x.exp)
+			t := ExtrapolateProve(float64(x.anchor.ProveNs), float64(x.anchor.Constraints), x.exp, c)
 			mem := "–"
 			if x.okMem {
 				mem = bench.Bytes(int64(x.memModel.Base + x.memModel.PerConstraint*c))
@@ -256,6 +256,13 @@ func scaling(b *strings.Builder, es []Entry) {
 			fmt.Fprintf(b, "| %s | %s | %s | %.3g | %.3g | %.2f | %s | %s |\n", x.g.Host, x.g.Backend, x.g.Family, n, c, x.exp, humanSeconds(t/1e9), mem)
 		}
 	}
+}
+
+// ExtrapolateProve scales a measured prove time t0 at c0 constraints to c
+// constraints with exponent max(exp, 1): MSM and FFT work grows at least
+// linearly, so a sublinear fit over small sizes is not carried beyond them.
+func ExtrapolateProve(t0, c0, exp, c float64) float64 {
+	return t0 * math.Pow(c/c0, math.Max(exp, 1))
 }
 
 func humanSeconds(s float64) string {
