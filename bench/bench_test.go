@@ -35,6 +35,12 @@ func BenchmarkLinReg(b *testing.B) {
 	}
 }
 
+func BenchmarkLinRegNaive(b *testing.B) {
+	for _, s := range []string{"B=8,D=8", "B=16,D=16", "B=32,D=32"} {
+		benchWorkload(b, "linreg-naive/"+s)
+	}
+}
+
 func BenchmarkLogRegCancer(b *testing.B) {
 	for _, s := range []string{"B=16", "B=32", "B=64"} {
 		benchWorkload(b, "logreg/"+s)

@@ -262,3 +262,40 @@ func LinRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float6
 // EpochSteps is the number of batches in the workload's dataset: the steps
 // of one epoch.
 func (w *linRegWorkload) EpochSteps() int { return w.ds.NumBatches() }
+
+// linreg-naive: the same step and data as "linreg", built the naive way
+// (MiMC over every value, one Merkle path per row, every product rescaled),
+// so that the factor gained by the optimised circuit is measured in one run.
+func init() {
+	Register(FamilyDef{Name: "linreg-naive", Bench: "LinRegNaive", Example: "B=16,D=16", New: func(size string) (Workload, error) {
+		s, err := parseSize(size, "B", "D")
+		if err != nil {
+			return nil, err
+		}
+		t := datasets.Synthetic(s["B"]*linregBatches, s["D"], 1)
+		base, err := newLinReg(fmt.Sprintf("linreg-naive/B=%d,D=%d", s["B"], s["D"]), t, s["B"])
+		if err != nil {
+			return nil, err
+		}
+		nds, err := linreg.NewNaiveDataset(base.ds.Rows, s["B"])
+		if err != nil {
+			return nil, err
+		}
+		p := base.params
+		p.Depth = nds.Depth()
+		return &naiveLinRegWorkload{linRegWorkload: base, nds: nds, np: p}, nil
+	}})
+}
+
+type naiveLinRegWorkload struct {
+	*linRegWorkload
+	nds *linreg.NaiveDataset
+	np  linreg.Params
+}
+
+func (w *naiveLinRegWorkload) Circuit() frontend.Circuit { return linreg.NewNaiveCircuit(w.np) }
+
+func (w *naiveLinRegWorkload) Assignment() (frontend.Circuit, error) {
+	c, _, err := w.np.AssignNaive(w.nds, w.batch, w.model, w.lr)
+	return c, err
+}

@@ -15,6 +15,7 @@ import (
 // bench/testdata/constraints.csv, so that any growth shows up as a diff and
 // fails TestConstraintCounts.
 var StatsWorkloads = []string{"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32",
+	"linreg-naive/B=8,D=8", "linreg-naive/B=16,D=16", "linreg-naive/B=32,D=32",
 	"logreg/B=16", "logreg/B=32", "logreg/B=64",
 	"chain/K=1,B=16,D=16", "chain/K=2,B=16,D=16", "chain/K=4,B=16,D=16", "chain/K=8,B=16,D=16",
 	"quality/N=32", "quality/N=64", "quality/N=114", "improve/N=32", "improve/N=64",

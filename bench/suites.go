@@ -13,10 +13,12 @@ var Suites = map[string][]string{
 	// default: every family at one or two sizes (a few minutes on 2 cores
 	// with an empty key cache).
 	"default": {"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32",
+		"linreg-naive/B=16,D=16",
 		"logreg/B=16", "logreg/B=32", "chain/K=1,B=16,D=16", "chain/K=4,B=16,D=16", "quality/N=64", "improve/N=64",
 		"softmax/B=8", "softmax/B=16", "mlp/B=8", "mlp/B=16", "mlp-naive/B=8", "lineage/N=32", "lineage/N=64", "commit/N=4096"},
 	// full: every family at every benchmarked size.
 	"full": {"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32",
+		"linreg-naive/B=8,D=8", "linreg-naive/B=16,D=16", "linreg-naive/B=32,D=32",
 		"logreg/B=16", "logreg/B=32", "logreg/B=64",
 		"chain/K=1,B=16,D=16", "chain/K=2,B=16,D=16", "chain/K=4,B=16,D=16", "chain/K=8,B=16,D=16",
 		"quality/N=32", "quality/N=64", "quality/N=114", "improve/N=32", "improve/N=64",

@@ -76,7 +76,11 @@ func Depth(n int) int {
 
 // NewTree builds the tree over the given leaves, padding with zero leaves to a
 // power of two.
-func NewTree(leaves []fr.Element) (*Tree, error) {
+func NewTree(leaves []fr.Element) (*Tree, error) { return NewTreeWith(leaves, nativeMD) }
+
+// NewTreeWith builds the tree with another Merkle-Damgard hash md (the
+// in-circuit std/accumulator/merkle verifier takes any FieldHasher).
+func NewTreeWith(leaves []fr.Element, md func(...fr.Element) fr.Element) (*Tree, error) {
 	if len(leaves) == 0 {
 		return nil, fmt.Errorf("commit: a tree needs at least one leaf")
 	}
@@ -85,13 +89,13 @@ func NewTree(leaves []fr.Element) (*Tree, error) {
 	copy(padded, leaves)
 	level := make([]fr.Element, n)
 	for i := range padded {
-		level[i] = nativeMD(padded[i])
+		level[i] = md(padded[i])
 	}
 	t := &Tree{levels: [][]fr.Element{level}, leaves: padded}
 	for len(level) > 1 {
 		next := make([]fr.Element, len(level)/2)
 		for i := range next {
-			next[i] = nativeMD(level[2*i], level[2*i+1])
+			next[i] = md(level[2*i], level[2*i+1])
 		}
 		t.levels = append(t.levels, next)
 		level = next
