@@ -92,22 +92,13 @@ func (f MLPFloat) forward(x []float64) ([]float64, []float64) {
 		r[h] = math.Max(a, 0)
 	}
 	z := make([]float64, len(f.W2))
-	mx := math.Inf(-1)
 	for k, w := range f.W2 {
 		z[k] = f.B2[k]
 		for h, v := range r {
 			z[k] += v * w[h]
 		}
-		mx = math.Max(mx, z[k])
 	}
-	var s float64
-	for k := range z {
-		z[k] = math.Exp(z[k] - mx)
-		s += z[k]
-	}
-	for k := range z {
-		z[k] /= s
-	}
+	softmaxInPlace(z)
 	return r, z
 }
 
@@ -247,19 +238,10 @@ func (w *mlpWorkload) PlainBLAS() func() {
 		z.Mul(a, w2.T())
 		for i := 0; i < p.B; i++ {
 			row := z.RawRowView(i)
-			mx := math.Inf(-1)
 			for k := range row {
 				row[k] += b2[k]
-				mx = math.Max(mx, row[k])
 			}
-			var sum float64
-			for k := range row {
-				row[k] = math.Exp(row[k] - mx)
-				sum += row[k]
-			}
-			for k := range row {
-				row[k] /= sum
-			}
+			softmaxInPlace(row)
 			row[w.y[i]]--
 		}
 		dh.Mul(z, w2)

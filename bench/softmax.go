@@ -113,21 +113,15 @@ func SoftmaxPlainStep(x [][]float64, y []int, w [][]float64, b []float64, lr flo
 	gb := make([]float64, k)
 	z := make([]float64, k)
 	for i, row := range x {
-		mx := math.Inf(-1)
 		for c := range w {
 			z[c] = b[c]
 			for j, v := range row {
 				z[c] += v * w[c][j]
 			}
-			mx = math.Max(mx, z[c])
 		}
-		var s float64
+		softmaxInPlace(z)
 		for c := range z {
-			z[c] = math.Exp(z[c] - mx)
-			s += z[c]
-		}
-		for c := range z {
-			e := z[c] / s
+			e := z[c]
 			if c == y[i] {
 				e--
 			}
@@ -165,19 +159,10 @@ func (w *softmaxWorkload) PlainBLAS() func() {
 		z.Mul(x, weights.T())
 		for i := 0; i < bsz; i++ {
 			row := z.RawRowView(i)
-			mx := math.Inf(-1)
 			for c := range row {
 				row[c] += bias[c]
-				mx = math.Max(mx, row[c])
 			}
-			var s float64
-			for c := range row {
-				row[c] = math.Exp(row[c] - mx)
-				s += row[c]
-			}
-			for c := range row {
-				row[c] /= s
-			}
+			softmaxInPlace(row)
 			row[w.y[i]]--
 		}
 		g.Mul(z.T(), x)
@@ -253,4 +238,20 @@ func TrainSoftmaxDigits(epochs, batch int, lr float64, seed uint64, snap func(st
 	n := float64(len(testRows))
 	return TrainReport{Model: "softmax", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
 		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step}, nil
+}
+
+// softmaxInPlace turns logits into probabilities, subtracting the maximum first.
+func softmaxInPlace(z []float64) {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, v)
+	}
+	var s float64
+	for k := range z {
+		z[k] = math.Exp(z[k] - mx)
+		s += z[k]
+	}
+	for k := range z {
+		z[k] /= s
+	}
 }
