@@ -133,12 +133,7 @@ func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) 
 		if c.Siblings[t], err = ds.Siblings(k); err != nil {
 			return nil, linreg.Model{}, err
 		}
-		for i, r := range rows {
-			for j := 0; j < s.D; j++ {
-				c.X[t][i][j] = r[j]
-			}
-			c.Y[t][i] = r[s.D]
-		}
+		linreg.FillBatch(c.X[t], c.Y[t], rows)
 	}
 	after, err := s.Commitment(cur)
 	if err != nil {

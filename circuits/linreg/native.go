@@ -130,17 +130,10 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err := p.Validate(); err != nil {
 		return nil, Model{}, err
 	}
-	if ds.Depth() != p.Depth {
-		return nil, Model{}, fmt.Errorf("linreg: dataset tree depth %d, circuit expects %d", ds.Depth(), p.Depth)
-	}
-	if ds.BatchSize != p.B || ds.Bits != p.Data.Bits {
-		return nil, Model{}, fmt.Errorf("linreg: dataset batches of %d %d-bit rows, circuit expects %d %d-bit rows", ds.BatchSize, ds.Bits, p.B, p.Data.Bits)
-	}
-	siblings, err := ds.Siblings(k)
+	rows, siblings, err := p.Batch(ds, k)
 	if err != nil {
-		return nil, Model{}, err
+		return nil, Model{}, fmt.Errorf("linreg: %w", err)
 	}
-	rows := ds.Batch(k)
 	next, err := p.Step(m, rows, lr)
 	if err != nil {
 		return nil, Model{}, err
@@ -158,16 +151,36 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	c.BatchIndex = k
 	c.LearningRate = lr
 	c.ModelBefore, c.ModelAfter = before, after
-	for i, r := range rows {
-		for j := 0; j < p.D; j++ {
-			c.X[i][j] = r[j]
-		}
-		c.Y[i] = r[p.D]
-	}
+	FillBatch(c.X, c.Y, rows)
 	for j, w := range m.W {
 		c.W[j] = w
 	}
 	c.Bias = m.Bias
 	c.Siblings = siblings
 	return c, next, nil
+}
+
+// Batch checks that ds is cut and committed as the step expects and returns
+// batch k's rows and Merkle path.
+func (p Params) Batch(ds *commit.Dataset, k int) ([][]int64, []frontend.Variable, error) {
+	if ds.Depth() != p.Depth || ds.BatchSize != p.B || ds.Bits != p.Data.Bits {
+		return nil, nil, fmt.Errorf("dataset of batches of %d %d-bit rows (depth %d), circuit expects %d %d-bit rows (depth %d)",
+			ds.BatchSize, ds.Bits, ds.Depth(), p.B, p.Data.Bits, p.Depth)
+	}
+	siblings, err := ds.Siblings(k)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ds.Batch(k), siblings, nil
+}
+
+// FillBatch writes rows (features, then the target or label) into x and y.
+func FillBatch(x [][]frontend.Variable, y []frontend.Variable, rows [][]int64) {
+	for i, r := range rows {
+		d := len(r) - 1
+		for j := 0; j < d; j++ {
+			x[i][j] = r[j]
+		}
+		y[i] = r[d]
+	}
 }

@@ -173,14 +173,10 @@ func (p Params) Predict(m linreg.Model, features []int64) int64 {
 
 // Assign runs the native step on batch k of ds and returns the assignment.
 func (p Params) Assign(ds *commit.Dataset, k int, m linreg.Model, lr int64) (*Circuit, linreg.Model, error) {
-	if ds.Depth() != p.Depth || ds.BatchSize != p.B {
-		return nil, linreg.Model{}, fmt.Errorf("logreg: dataset of batches of %d (depth %d), circuit expects %d (depth %d)", ds.BatchSize, ds.Depth(), p.B, p.Depth)
-	}
-	siblings, err := ds.Siblings(k)
+	rows, siblings, err := p.Params.Batch(ds, k)
 	if err != nil {
-		return nil, linreg.Model{}, err
+		return nil, linreg.Model{}, fmt.Errorf("logreg: %w", err)
 	}
-	rows := ds.Batch(k)
 	next, err := p.NativeStep(m, rows, lr)
 	if err != nil {
 		return nil, linreg.Model{}, err
@@ -195,12 +191,7 @@ func (p Params) Assign(ds *commit.Dataset, k int, m linreg.Model, lr int64) (*Ci
 	}
 	c := NewCircuit(p)
 	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
-	for i, r := range rows {
-		for j := 0; j < p.D; j++ {
-			c.X[i][j] = r[j]
-		}
-		c.Y[i] = r[p.D]
-	}
+	linreg.FillBatch(c.X, c.Y, rows)
 	for j, w := range m.W {
 		c.W[j] = w
 	}

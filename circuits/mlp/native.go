@@ -137,14 +137,10 @@ func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
 
 // Assign runs the native step on batch k of ds and returns the assignment.
 func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
-	if ds.Depth() != p.Depth || ds.BatchSize != p.B {
-		return nil, Model{}, fmt.Errorf("mlp: dataset of batches of %d (depth %d), circuit expects %d (depth %d)", ds.BatchSize, ds.Depth(), p.B, p.Depth)
-	}
-	siblings, err := ds.Siblings(k)
+	rows, siblings, err := p.Params.Batch(ds, k)
 	if err != nil {
-		return nil, Model{}, err
+		return nil, Model{}, fmt.Errorf("mlp: %w", err)
 	}
-	rows := ds.Batch(k)
 	next, err := p.NativeStep(m, rows, lr)
 	if err != nil {
 		return nil, Model{}, err
@@ -159,12 +155,7 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	}
 	c := NewCircuit(p)
 	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
-	for i, r := range rows {
-		for j := 0; j < p.D; j++ {
-			c.X[i][j] = r[j]
-		}
-		c.Y[i] = r[p.D]
-	}
+	linreg.FillBatch(c.X, c.Y, rows)
 	for h, u := range m.Hidden {
 		for j, v := range u.W {
 			c.W1[h][j] = v
