@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/hwprofiles"
 )
 
@@ -183,15 +184,18 @@ func TestFitMemoryModel(t *testing.T) {
 	for _, n := range []int{1000, 5000, 20000} {
 		rs = append(rs, Result{Backend: "groth16", Constraints: n, PeakProveB: 20<<20 + 2048*int64(n), PeakSetupB: 1})
 	}
-	m, ok := FitMemoryModel(rs, "groth16")
+	m, ok := FitMemoryModel(rs, ecc.BN254, "groth16")
 	if !ok || math.Abs(m.Base-20<<20) > 1 || math.Abs(m.PerConstraint-2048) > 1e-6 || m.Runs != 3 {
 		t.Fatalf("fit = %+v, %v", m, ok)
 	}
-	if _, ok := FitMemoryModel(rs[:1], "groth16"); ok {
+	if _, ok := FitMemoryModel(rs[:1], ecc.BN254, "groth16"); ok {
 		t.Error("fit from a single size")
 	}
-	if _, ok := FitMemoryModel(rs, "plonk"); ok {
+	if _, ok := FitMemoryModel(rs, ecc.BN254, "plonk"); ok {
 		t.Error("fit from another backend's runs")
+	}
+	if _, ok := FitMemoryModel(rs, ecc.BLS12_381, "groth16"); ok {
+		t.Error("fit from another curve's runs")
 	}
 	if got, want := m.Estimate(10000), int64(memoryMargin*(20<<20+2048*10000)); got != want {
 		t.Errorf("Estimate = %d, want %d", got, want)

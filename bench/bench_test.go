@@ -4,20 +4,37 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark/logger"
 
+	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 )
 
 // TestMain prints benchfmt configuration and unit lines before benchmarks,
 // so that benchstat sees the profile, CPU and library versions.
+var (
+	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+commit.CurveNames())
+	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(Backends, ", "))
+	benchOptions Options
+)
+
 func TestMain(m *testing.M) {
 	flag.Parse()
 	logger.Disable()
+	curve, err := commit.ParseCurve(*benchCurve)
+	if err == nil {
+		_, err = newProvingSystem(*benchBackend)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	benchOptions = Options{Curve: curve, Backend: *benchBackend, Keys: DefaultKeyCache()}
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
-		for _, l := range ConfigLines(hwprofiles.Detect()) {
+		for _, l := range ConfigLines(hwprofiles.Detect(), curve, *benchBackend) {
 			fmt.Println(l)
 		}
 		for _, l := range UnitLines() {
@@ -102,6 +119,8 @@ func BenchmarkLinRegDiabetes(b *testing.B) {
 // benchWorkload runs one workload as a sub-benchmark: compile and setup once
 // (keys from the cache when present), then witness, prove, verify and the
 // plain step in every iteration; each stage is reported as its own metric.
+// The curve and backend come from -potbench.curve and -potbench.backend, e.g.
+// go test ./bench -run '^$' -bench LinReg -args -potbench.curve=bls12-381.
 func benchWorkload(b *testing.B, name string) {
 	_, sub, _ := cutFamily(BenchName(name))
 	b.Run(sub, func(b *testing.B) {
@@ -109,7 +128,7 @@ func benchWorkload(b *testing.B, name string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := Prepare(w, Options{Keys: DefaultKeyCache()})
+		p, err := Prepare(w, benchOptions)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
@@ -39,8 +40,12 @@ type chainWorkload struct {
 func (w *chainWorkload) Elements() int             { return w.p.K * w.params.B * w.params.D }
 func (w *chainWorkload) Circuit() frontend.Circuit { return chain.NewCircuit(w.p) }
 
-func (w *chainWorkload) Assignment() (frontend.Circuit, error) {
-	c, _, err := w.p.Assign(w.ds, w.first, w.model, w.lr)
+func (w *chainWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	ds, err := w.ds.On(curve)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := w.p.Assign(ds, w.first, w.model, w.lr)
 	return c, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
@@ -55,8 +56,8 @@ func (w *commitWorkload) Circuit() frontend.Circuit {
 	return &commitCircuit{Vals: make([]frontend.Variable, len(w.vals))}
 }
 
-func (w *commitWorkload) Assignment() (frontend.Circuit, error) {
-	h, err := commit.NativePackAndHash(w.vals, 16)
+func (w *commitWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	h, err := commit.NativePackAndHash(curve, w.vals, 16)
 	if err != nil {
 		return nil, err
 	}

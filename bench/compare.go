@@ -55,8 +55,13 @@ func readBench(path, unit string) (map[string][]float64, benchmath.Assumption, e
 				}
 				if ok {
 					name := procsSuffix.ReplaceAllString(rec.Name.String(), "")
-					if b := rec.GetConfig("backend"); b != "" && b != "groth16" {
-						name += " (" + b + ")" // never pool two proving systems
+					// Never pool two proving systems.
+					sys := Result{Backend: rec.GetConfig("backend"), Curve: rec.GetConfig("curve")}
+					if sys.Backend == "" {
+						sys.Backend = ReferenceSystem
+					}
+					if s := sys.System(); s != ReferenceSystem {
+						name += " (" + s + ")"
 					}
 					vals[name] = append(vals[name], val)
 				}

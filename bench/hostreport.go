@@ -61,7 +61,7 @@ func HostReport(hostDir string) (string, error) {
 	seen := map[string]int{}
 	for _, p := range profiles {
 		for _, r := range sets[p].Results {
-			if r.Backend != "groth16" {
+			if r.System() != ReferenceSystem {
 				continue
 			}
 			if seen[r.Workload] == 0 {
@@ -82,7 +82,7 @@ func HostReport(hostDir string) (string, error) {
 	sort.SliceStable(workloads, func(i, j int) bool { return lessWorkload(workloads[i], workloads[j]) })
 	prove := func(profile, workload string) (int64, int) {
 		for _, r := range sets[profile].Results {
-			if r.Workload == workload && r.Backend == "groth16" {
+			if r.Workload == workload && r.System() == ReferenceSystem {
 				return r.ProveNs, max(1, len(r.Samples))
 			}
 		}
@@ -226,7 +226,7 @@ func HostsReport(root string, profiles ...string) (string, error) {
 				var ns int64
 				if s := hosts[id][prof]; s != nil {
 					for _, r := range s.Results {
-						if r.Workload == w && r.Backend == "groth16" {
+						if r.Workload == w && r.System() == ReferenceSystem {
 							ns = r.ProveNs
 						}
 					}

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -57,8 +58,8 @@ func (w *lineageWorkload) Name() string              { return w.name }
 func (w *lineageWorkload) Elements() int             { return w.p.N * len(w.p.Transform.Lo) }
 func (w *lineageWorkload) Circuit() frontend.Circuit { return lineage.NewCircuit(w.p) }
 
-func (w *lineageWorkload) Assignment() (frontend.Circuit, error) {
-	c, _, err := w.p.Assign(w.raw)
+func (w *lineageWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	c, _, err := w.p.Assign(curve, w.raw)
 	return c, err
 }
 

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
@@ -163,12 +165,16 @@ func (w *linRegWorkload) Circuit() frontend.Circuit {
 	return linreg.NewCircuit(w.params)
 }
 
-func (w *linRegWorkload) Assignment() (frontend.Circuit, error) {
+func (w *linRegWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	ds, err := w.ds.On(curve)
+	if err != nil {
+		return nil, err
+	}
 	if w.logistic {
-		c, _, err := w.logParams().Assign(w.ds, w.batch, w.model, w.lr)
+		c, _, err := w.logParams().Assign(ds, w.batch, w.model, w.lr)
 		return c, err
 	}
-	c, _, err := w.params.Assign(w.ds, w.batch, w.model, w.lr)
+	c, _, err := w.params.Assign(ds, w.batch, w.model, w.lr)
 	return c, err
 }
 
@@ -277,25 +283,37 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		nds, err := linreg.NewNaiveDataset(base.ds.Rows, s["B"])
+		nds, err := linreg.NewNaiveDataset(ecc.BN254, base.ds.Rows, s["B"])
 		if err != nil {
 			return nil, err
 		}
 		p := base.params
 		p.Depth = nds.Depth()
-		return &naiveLinRegWorkload{linRegWorkload: base, nds: nds, np: p}, nil
+		return &naiveLinRegWorkload{linRegWorkload: base, nds: map[ecc.ID]*linreg.NaiveDataset{ecc.BN254: nds}, np: p}, nil
 	}})
 }
 
 type naiveLinRegWorkload struct {
 	*linRegWorkload
-	nds *linreg.NaiveDataset
+	mu  sync.Mutex
+	nds map[ecc.ID]*linreg.NaiveDataset // the row tree, per curve
 	np  linreg.Params
 }
 
 func (w *naiveLinRegWorkload) Circuit() frontend.Circuit { return linreg.NewNaiveCircuit(w.np) }
 
-func (w *naiveLinRegWorkload) Assignment() (frontend.Circuit, error) {
-	c, _, err := w.np.AssignNaive(w.nds, w.batch, w.model, w.lr)
+func (w *naiveLinRegWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	w.mu.Lock()
+	nds, ok := w.nds[curve]
+	if !ok {
+		var err error
+		if nds, err = linreg.NewNaiveDataset(curve, w.ds.Rows, w.np.B); err != nil {
+			w.mu.Unlock()
+			return nil, err
+		}
+		w.nds[curve] = nds
+	}
+	w.mu.Unlock()
+	c, _, err := w.np.AssignNaive(nds, w.batch, w.model, w.lr)
 	return c, err
 }

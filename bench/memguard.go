@@ -7,11 +7,14 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
 )
 
 // MemoryModel estimates the peak resident memory of setting up and proving a
 // circuit as Base + PerConstraint·constraints, calibrated from measured runs.
 type MemoryModel struct {
+	Curve         ecc.ID
 	Backend       string
 	Base          float64 // bytes
 	PerConstraint float64 // bytes
@@ -22,23 +25,29 @@ type MemoryModel struct {
 const memoryMargin = 1.5
 
 // DefaultMemoryModel is used until a host has results of its own: the fit of
-// the published 2-core and 16-core runs, rounded up.
-func DefaultMemoryModel(backend string) MemoryModel {
+// the published 2-core and 16-core BN254 runs, rounded up, and half as much
+// again on curves with larger points (BLS12-381's base field has 381 bits
+// against BN254's 254).
+func DefaultMemoryModel(curve ecc.ID, backend string) MemoryModel {
+	m := MemoryModel{Curve: curve, Backend: backend, Base: 32 << 20, PerConstraint: 3 << 10}
 	if backend == "plonk" {
-		return MemoryModel{Backend: backend, Base: 32 << 20, PerConstraint: 2 << 10}
+		m.PerConstraint = 2 << 10
 	}
-	return MemoryModel{Backend: backend, Base: 32 << 20, PerConstraint: 3 << 10}
+	if curve != ecc.BN254 {
+		m.PerConstraint *= 1.5
+	}
+	return m
 }
 
 // FitMemoryModel fits peak memory (the larger of setup and prove) against
-// constraints by least squares over results of one backend. It needs two
-// distinct sizes; otherwise it returns ok=false.
-func FitMemoryModel(results []Result, backend string) (MemoryModel, bool) {
+// constraints by least squares over results of one curve and backend. It
+// needs two distinct sizes; otherwise it returns ok=false.
+func FitMemoryModel(results []Result, curve ecc.ID, backend string) (MemoryModel, bool) {
 	var n, sx, sy, sxx, sxy float64
 	sizes := map[int]bool{}
 	for _, r := range results {
 		peak := max(r.PeakSetupB, r.PeakProveB)
-		if r.Backend != backend || peak <= 0 || r.Constraints <= 0 {
+		if r.Backend != backend || !sameCurve(r.Curve, curve) || peak <= 0 || r.Constraints <= 0 {
 			continue
 		}
 		x, y := float64(r.Constraints), float64(peak)
@@ -53,7 +62,13 @@ func FitMemoryModel(results []Result, backend string) (MemoryModel, bool) {
 	if slope <= 0 {
 		return MemoryModel{}, false
 	}
-	return MemoryModel{Backend: backend, Base: max(base, 0), PerConstraint: slope, Runs: int(n)}, true
+	return MemoryModel{Curve: curve, Backend: backend, Base: max(base, 0), PerConstraint: slope, Runs: int(n)}, true
+}
+
+// sameCurve compares a stored curve name with a curve; results written before
+// curves were recorded per result name none and are BN254.
+func sameCurve(name string, curve ecc.ID) bool {
+	return name == curve.String() || (name == "" && curve == ecc.BN254)
 }
 
 // Estimate is the expected peak in bytes, with a safety margin.

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/hwprofiles"
 )
 
@@ -70,6 +71,6 @@ func UnitLines() []string {
 
 // ConfigLines are the benchfmt configuration lines of `go test -bench` runs
 // on host: the host facts, the curve and backend those benchmarks use.
-func ConfigLines(h hwprofiles.Host) []string {
-	return append(h.ConfigLines(), "curve: bn254", "backend: groth16")
+func ConfigLines(h hwprofiles.Host, curve ecc.ID, backend string) []string {
+	return append(h.ConfigLines(), "curve: "+curve.String(), "backend: "+backend)
 }

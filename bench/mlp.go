@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
@@ -199,8 +200,12 @@ func (w *mlpWorkload) Elements() int {
 func (w *mlpWorkload) Circuit() frontend.Circuit { return mlp.NewCircuit(w.p) }
 func (w *mlpWorkload) EpochSteps() int           { return w.ds.NumBatches() }
 
-func (w *mlpWorkload) Assignment() (frontend.Circuit, error) {
-	c, _, err := w.p.Assign(w.ds, w.batch, w.model, w.lr)
+func (w *mlpWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	ds, err := w.ds.On(curve)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := w.p.Assign(ds, w.batch, w.model, w.lr)
 	return c, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
@@ -85,11 +86,15 @@ func (w *qualityWorkload) Circuit() frontend.Circuit {
 	return quality.NewScore(w.p)
 }
 
-func (w *qualityWorkload) Assignment() (frontend.Circuit, error) {
-	if w.improve {
-		return w.p.AssignImprovement(w.set, w.early, w.final, big.NewInt(0))
+func (w *qualityWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	set, err := w.set.On(curve)
+	if err != nil {
+		return nil, err
 	}
-	return w.p.AssignScore(w.set, w.final)
+	if w.improve {
+		return w.p.AssignImprovement(set, w.early, w.final, big.NewInt(0))
+	}
+	return w.p.AssignScore(set, w.final)
 }
 
 // Plain evaluates the same rows in float64: log-loss and accuracy (twice,

@@ -43,6 +43,18 @@ type Options struct {
 	Memory      MemoryModel // zero: DefaultMemoryModel(Backend)
 }
 
+// ReferenceSystem is the proving system the headline figures use.
+const ReferenceSystem = "groth16"
+
+// System names the proving system of a result: the backend, followed by the
+// curve when it is not BN254 ("groth16", "plonk", "groth16 bls12_381").
+func (r Result) System() string {
+	if r.Curve == "" || r.Curve == ecc.BN254.String() {
+		return r.Backend
+	}
+	return r.Backend + " " + r.Curve
+}
+
 func (o *Options) stage(s string) {
 	if o.OnStage != nil {
 		o.OnStage(s)
@@ -136,10 +148,17 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	p.Result.PublicInputs = cs.GetNbPublicVariables() - 1 // minus the constant wire
 	model := opt.Memory
 	if model.PerConstraint == 0 {
-		model = DefaultMemoryModel(opt.Backend)
+		model = DefaultMemoryModel(opt.Curve, opt.Backend)
 	}
 	if err := checkMemory(w.Name(), p.Result.Constraints, model, opt.MemoryLimit); err != nil {
 		return nil, err
+	}
+
+	// One untimed assignment: it commits the workload's dataset on the
+	// curve (a one-off cost of the data owner, not part of proving a step)
+	// and fails early on bad data.
+	if _, err := w.Assignment(opt.Curve); err != nil {
+		return nil, fmt.Errorf("%s: witness: %w", w.Name(), err)
 	}
 
 	opt.stage(StageSetup)
@@ -190,7 +209,7 @@ func (p *Prepared) ProveOnce() (Result, error) {
 
 	p.opt.stage(StageWitness)
 	start := time.Now()
-	a, err := p.W.Assignment()
+	a, err := p.W.Assignment(p.opt.Curve)
 	if err != nil {
 		return r, fmt.Errorf("%s: witness: %w", name, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
@@ -88,8 +89,12 @@ func (w *softmaxWorkload) Elements() int             { return w.p.B * w.p.D * w.
 func (w *softmaxWorkload) Circuit() frontend.Circuit { return softmax.NewCircuit(w.p) }
 func (w *softmaxWorkload) EpochSteps() int           { return w.ds.NumBatches() }
 
-func (w *softmaxWorkload) Assignment() (frontend.Circuit, error) {
-	c, _, err := w.p.Assign(w.ds, w.batch, w.model, w.lr)
+func (w *softmaxWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
+	ds, err := w.ds.On(curve)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := w.p.Assign(ds, w.batch, w.model, w.lr)
 	return c, err
 }
 

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
+	"github.com/potbench/potbench/circuits/commit"
 )
 
 // StatsWorkloads are the circuits whose constraint counts are tracked in
@@ -28,7 +28,7 @@ type Stat struct {
 	Constraints, Wires       int
 }
 
-// ConstraintStats compiles each workload for each backend on BN254.
+// ConstraintStats compiles each workload for each curve and backend.
 func ConstraintStats(workloads []string) ([]Stat, error) {
 	var out []Stat
 	for _, name := range workloads {
@@ -36,17 +36,19 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, b := range Backends {
-			sys, err := newProvingSystem(b)
-			if err != nil {
-				return nil, err
+		for _, curve := range commit.Curves {
+			for _, b := range Backends {
+				sys, err := newProvingSystem(b)
+				if err != nil {
+					return nil, err
+				}
+				cs, err := frontend.Compile(curve.ScalarField(), sys.builder(), w.Circuit())
+				if err != nil {
+					return nil, fmt.Errorf("%s/%s/%s: %w", name, curve, b, err)
+				}
+				wires := cs.GetNbPublicVariables() + cs.GetNbSecretVariables() + cs.GetNbInternalVariables()
+				out = append(out, Stat{name, curve.String(), b, cs.GetNbConstraints(), wires})
 			}
-			cs, err := frontend.Compile(ecc.BN254.ScalarField(), sys.builder(), w.Circuit())
-			if err != nil {
-				return nil, fmt.Errorf("%s/%s: %w", name, b, err)
-			}
-			wires := cs.GetNbPublicVariables() + cs.GetNbSecretVariables() + cs.GetNbInternalVariables()
-			out = append(out, Stat{name, "bn254", b, cs.GetNbConstraints(), wires})
 		}
 	}
 	return out, nil

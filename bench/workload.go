@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 )
 
@@ -21,8 +22,9 @@ type Workload interface {
 	Elements() int
 	// Circuit returns the sized, empty circuit for compiling.
 	Circuit() frontend.Circuit
-	// Assignment runs the native mirror and returns the full assignment.
-	Assignment() (frontend.Circuit, error)
+	// Assignment runs the native mirror and returns the full assignment,
+	// with commitments computed in the scalar field of curve.
+	Assignment(curve ecc.ID) (frontend.Circuit, error)
 	// Plain returns the same training step done plainly in float64 on the
 	// same batch; each call performs one step.
 	Plain() func()

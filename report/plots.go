@@ -51,7 +51,7 @@ func overheadPlot(es []Entry) ([]file, error) {
 	var lines []any
 	minX, maxX := 0.0, 0.0
 	for _, g := range groups(es) {
-		if g.Backend != "groth16" || g.Family != "linreg" || (g.Profile != "native" && g.Profile != "procs1" && g.Profile != "purego") {
+		if g.System != bench.ReferenceSystem || g.Family != "linreg" || (g.Profile != "native" && g.Profile != "procs1" && g.Profile != "purego") {
 			continue
 		}
 		var xys plotter.XYs
@@ -87,7 +87,7 @@ var stageNames = []string{"setup", "witness", "prove", "verify"}
 func stagesPlot(es []Entry, host string) ([]file, error) {
 	var sel []Entry
 	for _, e := range es {
-		if e.Host == host && e.Profile == "native" && e.Backend == "groth16" {
+		if e.Host == host && e.Profile == "native" && e.System == bench.ReferenceSystem {
 			sel = append(sel, e)
 		}
 	}
@@ -133,7 +133,7 @@ func profilesPlot(es []Entry, host string) ([]file, error) {
 	var workloads []string
 	seen := map[string]bool{}
 	for _, e := range es {
-		if e.Host != host || e.Backend != "groth16" {
+		if e.Host != host || e.System != bench.ReferenceSystem {
 			continue
 		}
 		if byProfile[e.Profile] == nil {

@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/commit"
 )
 
 // Claim is the overhead the report measures against: "privacy-preserving
@@ -27,7 +29,8 @@ const DefaultPricePerCoreHour = 0.05
 // Entry is one stored result with where it came from.
 type Entry struct {
 	Host, Profile string
-	Cores         int // GOMAXPROCS of the run
+	Cores         int    // GOMAXPROCS of the run
+	System        string // backend, and curve when not BN254 (Result.System)
 	bench.Result
 }
 
@@ -48,7 +51,7 @@ func Load(root string) ([]Entry, error) {
 		host := filepath.Base(filepath.Dir(filepath.Dir(p)))
 		profile := filepath.Base(filepath.Dir(p))
 		for _, r := range s.Results {
-			out = append(out, Entry{Host: host, Profile: profile, Cores: s.Host.GOMAXPROCS, Result: r})
+			out = append(out, Entry{Host: host, Profile: profile, Cores: s.Host.GOMAXPROCS, System: r.System(), Result: r})
 		}
 	}
 	if len(out) == 0 {
@@ -62,8 +65,8 @@ func Load(root string) ([]Entry, error) {
 		if a.Profile != b.Profile {
 			return profileRank(a.Profile) < profileRank(b.Profile)
 		}
-		if a.Backend != b.Backend {
-			return a.Backend < b.Backend
+		if a.System != b.System {
+			return a.System < b.System
 		}
 		return lessWorkload(a.Workload, b.Workload)
 	})
@@ -103,21 +106,28 @@ func sizeOrder(name string) string {
 
 // group is the results of one (host, profile, backend, family).
 type group struct {
-	Host, Profile, Backend, Family string
-	Cores                          int
-	Entries                        []Entry
+	Host, Profile, System, Family string
+	Curve                         ecc.ID
+	Backend                       string
+	Cores                         int
+	Entries                       []Entry
 }
 
 func groups(es []Entry) []group {
 	var out []group
 	idx := map[string]int{}
 	for _, e := range es {
-		k := strings.Join([]string{e.Host, e.Profile, e.Backend, bench.Family(e.Workload)}, "|")
+		k := strings.Join([]string{e.Host, e.Profile, e.System, bench.Family(e.Workload)}, "|")
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, group{Host: e.Host, Profile: e.Profile, Backend: e.Backend, Family: bench.Family(e.Workload), Cores: e.Cores})
+			curve, err := commit.ParseCurve(e.Curve)
+			if err != nil {
+				curve = ecc.BN254 // results written before curves were recorded
+			}
+			out = append(out, group{Host: e.Host, Profile: e.Profile, System: e.System, Curve: curve, Backend: e.Backend,
+				Family: bench.Family(e.Workload), Cores: e.Cores})
 		}
 		out[i].Entries = append(out[i].Entries, e)
 	}
@@ -179,7 +189,7 @@ func Headline(es []Entry) string {
 	var b strings.Builder
 	b.WriteString("| host | workload | constraints | prove | verify | plain step | overhead-x | vs the 1000x claim |\n|---|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, g := range groups(es) {
-		if g.Profile != "native" || g.Backend != "groth16" {
+		if g.Profile != "native" || g.System != bench.ReferenceSystem {
 			continue
 		}
 		e := g.Entries[len(g.Entries)-1] // the largest size
@@ -201,7 +211,7 @@ func verdict(b *strings.Builder, es []Entry) {
 	b.WriteString("\n## Verdict: every measured step\n\n")
 	b.WriteString("| host | profile | backend | workload | plain step | prove | verify | overhead-x | vs 1000x |\n|---|---|---|---|--:|--:|--:|--:|--:|\n")
 	for _, e := range es {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Host, e.Profile, e.Backend, e.Workload,
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Host, e.Profile, e.System, e.Workload,
 			bench.Duration(int64(e.PlainNs)), bench.Duration(e.ProveNs), bench.Duration(e.VerifyNs), bench.Factor(e.OverheadX()), vsClaim(e.OverheadX()))
 	}
 }
@@ -230,13 +240,13 @@ func scaling(b *strings.Builder, es []Entry) {
 			continue
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | ∝ c^%.2f (R²=%.3f) | ∝ e^%.2f (R²=%.3f) | %.0f + %.2f·e (R²=%.3f) |\n",
-			g.Host, g.Profile, g.Backend, g.Family, pv.Exp, pv.R2, ov.Exp, ov.R2, cs.Intercept, cs.Slope, cs.R2)
+			g.Host, g.Profile, g.System, g.Family, pv.Exp, pv.R2, ov.Exp, ov.R2, cs.Intercept, cs.Slope, cs.R2)
 		if g.Profile == "native" {
 			var rs []bench.Result
 			for _, e := range g.Entries {
 				rs = append(rs, e.Result)
 			}
-			m, ok := bench.FitMemoryModel(rs, g.Backend)
+			m, ok := bench.FitMemoryModel(rs, g.Curve, g.Backend)
 			exs = append(exs, ex{g: g, exp: max(pv.Exp, 1), anchor: g.Entries[len(g.Entries)-1], cons: cs, memModel: m, okMem: ok})
 		}
 	}
@@ -253,7 +263,7 @@ func scaling(b *strings.Builder, es []Entry) {
 			if x.okMem {
 				mem = bench.Bytes(int64(x.memModel.Base + x.memModel.PerConstraint*c))
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %.3g | %.3g | %.2f | %s | %s |\n", x.g.Host, x.g.Backend, x.g.Family, n, c, x.exp, humanSeconds(t/1e9), mem)
+			fmt.Fprintf(b, "| %s | %s | %s | %.3g | %.3g | %.2f | %s | %s |\n", x.g.Host, x.g.System, x.g.Family, n, c, x.exp, humanSeconds(t/1e9), mem)
 		}
 	}
 }
@@ -285,7 +295,7 @@ func frontier(b *strings.Builder, es []Entry) {
 	b.WriteString("\n## Real-time frontier\n\nThe largest measured step of each family proven within each deadline, and (fit) the training work per step at which the prove-time fit reaches the deadline.\n\n")
 	b.WriteString("| host | profile | backend | family | < 1 s | < 10 s | < 60 s | fit: elements at 1 s / 10 s / 60 s |\n|---|---|---|---|---|---|---|---|\n")
 	for _, g := range groups(es) {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |", g.Host, g.Profile, g.Backend, g.Family)
+		fmt.Fprintf(b, "| %s | %s | %s | %s |", g.Host, g.Profile, g.System, g.Family)
 		for _, d := range deadlines {
 			best := "none"
 			for _, e := range g.Entries {
@@ -322,7 +332,7 @@ func cost(b *strings.Builder, es []Entry, opt Options) {
 		stepCore := float64(e.ProveNs) / 1e9 * float64(e.Cores)
 		epochCore := stepCore * float64(steps)
 		plainCore := e.PlainNs / 1e9 * float64(steps)
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %.3g | %s | $%.2g | $%.2g |\n", e.Host, e.Profile, e.Backend, e.Workload, steps,
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %.3g | %s | $%.2g | $%.2g |\n", e.Host, e.Profile, e.System, e.Workload, steps,
 			stepCore, humanSeconds(epochCore), epochCore/3600*price, plainCore/3600*price)
 	}
 }

@@ -110,7 +110,7 @@ func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) 
 		return nil, linreg.Model{}, fmt.Errorf("chain: batches %d..%d outside the dataset's %d", first, first+p.K-1, ds.NumBatches())
 	}
 	c := NewCircuit(p)
-	before, err := s.Commitment(m)
+	before, err := s.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}
@@ -135,7 +135,7 @@ func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) 
 		}
 		linreg.FillBatch(c.X[t], c.Y[t], rows)
 	}
-	after, err := s.Commitment(cur)
+	after, err := s.Commitment(ds.Curve, cur)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}

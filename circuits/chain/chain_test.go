@@ -83,7 +83,7 @@ func TestChainTampering(t *testing.T) {
 	bumped := last.Clone()
 	bumped.Bias++
 	wrongLast := *honest
-	wrongLast.ModelLast, _ = p.Step.Commitment(bumped)
+	wrongLast.ModelLast, _ = p.Step.Commitment(ecc.BN254, bumped)
 	test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{
 		test.WithValidAssignment(honest),
 		test.WithInvalidAssignment(&swapped),

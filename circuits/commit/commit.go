@@ -1,15 +1,17 @@
 // Package commit binds data and models to single field elements: values are
 // packed several to a field element, packed elements are absorbed by a
-// Poseidon2 sponge of width 16, and dataset batches are leaves of a Poseidon2
-// Merkle tree. Each in-circuit function has a native twin computing the same
-// field elements with gnark-crypto (BN254).
+// Poseidon2 sponge, and dataset batches are leaves of a Poseidon2 Merkle tree.
+// Each in-circuit function has a native twin (Field) computing the same field
+// elements with gnark-crypto, on BN254 and BLS12-381.
 //
 // Cost on BN254 R1CS: one width-16 permutation (8 full, 57 partial rounds) is
 // about 571 constraints and absorbs 15 field elements; with 16-bit values
 // packed 15 to an element that is about 2.5 constraints per value, against
 // about 186 per value for gnark's default width-2 Merkle-Damgard hash on
-// unpacked values. Packing is only injective when every value is in range, so
-// the packer range-checks each value (about 3 constraints for 16 bits).
+// unpacked values. BLS12-381 has only widths 2 and 3 in gnark-crypto, so its
+// sponge absorbs 2 elements per permutation of about 240 constraints (about 8
+// per 16-bit value). Packing is only injective when every value is in range,
+// so the packer range-checks each value (about 3 constraints for 16 bits).
 //
 // Commitments here are binding, not hiding: a model or dataset with little
 // entropy can be found by trying candidates against its commitment.
@@ -19,24 +21,16 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	poseidon2bn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/permutation/poseidon2"
 
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
 
-// Sponge parameters: BN254 Poseidon2 with published round constants for t=16.
-const (
-	Width         = 16
-	Rate          = Width - 1 // one capacity element
-	FullRounds    = 8
-	PartialRounds = 57
-)
-
-// PackedBits is how many bits of a field element the packer fills: BN254's
-// modulus exceeds 2^253, so any sum below 2^253 is stored without reduction.
+// PackedBits is how many bits of a field element the packer fills: the
+// moduli of BN254 and BLS12-381 exceed 2^253, so any sum below 2^253 is stored
+// without reduction.
 const PackedBits = 253
 
 // PerElement is how many values of the given width share one field element.
@@ -65,21 +59,27 @@ func Pack(fp *fixedpoint.API, vals []frontend.Variable, bits int) []frontend.Var
 	return out
 }
 
-// Sponge absorbs elems and returns one digest. The input length is written to
-// the capacity lane first, so inputs of different lengths never collide
-// through zero padding.
+// Sponge absorbs elems and returns one digest, with the sponge of the
+// circuit's curve (SpongeFor). The input length is written to the capacity
+// lane first, so inputs of different lengths never collide through zero
+// padding.
 func Sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, error) {
-	perm, err := poseidon2.NewPoseidon2FromParameters(api, Width, FullRounds, PartialRounds)
+	curve, err := CurveOf(api.Compiler().Field())
 	if err != nil {
 		return nil, err
 	}
-	state := make([]frontend.Variable, Width)
+	sp, _ := SpongeFor(curve)
+	perm, err := poseidon2.NewPoseidon2FromParameters(api, sp.Width, sp.FullRounds, sp.PartialRounds)
+	if err != nil {
+		return nil, err
+	}
+	state := make([]frontend.Variable, sp.Width)
 	state[0] = len(elems)
-	for i := 1; i < Width; i++ {
+	for i := 1; i < sp.Width; i++ {
 		state[i] = 0
 	}
-	for start := 0; start < len(elems) || start == 0; start += Rate {
-		for k := 0; k < Rate && start+k < len(elems); k++ {
+	for start := 0; start < len(elems) || start == 0; start += sp.Rate() {
+		for k := 0; k < sp.Rate() && start+k < len(elems); k++ {
 			state[1+k] = api.Add(state[1+k], elems[start+k])
 		}
 		if err := perm.Permutation(state); err != nil {
@@ -98,20 +98,18 @@ func PackAndHash(fp *fixedpoint.API, vals []frontend.Variable, bits int) (fronte
 	return Sponge(fp.Frontend(), Pack(fp, vals, bits))
 }
 
-var nativePerm = poseidon2bn254.NewPermutation(Width, FullRounds, PartialRounds)
-
-// NativePack is the native twin of Pack; it fails on a value outside signed bits.
-func NativePack(vals []int64, bits int) ([]fr.Element, error) {
-	f := fixedpoint.Format{Bits: bits}
+// Pack is the native twin of Pack; it fails on a value outside signed bits.
+func (f *Field) Pack(vals []int64, bits int) ([]*big.Int, error) {
+	fmtv := fixedpoint.Format{Bits: bits}
 	per := PerElement(bits)
 	offset := new(big.Int).Lsh(big.NewInt(1), uint(bits-1))
-	out := make([]fr.Element, 0, PackedLen(len(vals), bits))
-	acc, u := new(big.Int), new(big.Int)
+	out := make([]*big.Int, 0, PackedLen(len(vals), bits))
+	u := new(big.Int)
 	for start := 0; start < len(vals); start += per {
-		acc.SetInt64(0)
+		acc := new(big.Int)
 		for k := 0; k < per && start+k < len(vals); k++ {
 			v := vals[start+k]
-			if err := f.Check(v); err != nil {
+			if err := fmtv.Check(v); err != nil {
 				return nil, fmt.Errorf("commit: value %d: %w", start+k, err)
 			}
 			u.SetInt64(v)
@@ -119,24 +117,24 @@ func NativePack(vals []int64, bits int) ([]fr.Element, error) {
 			u.Lsh(u, uint(bits*k))
 			acc.Add(acc, u)
 		}
-		var e fr.Element
-		e.SetBigInt(acc)
-		out = append(out, e)
+		out = append(out, acc)
 	}
 	return out, nil
 }
 
-// NativeSponge is the native twin of Sponge.
-func NativeSponge(elems []fr.Element) fr.Element {
-	var state [Width]fr.Element
-	state[0].SetUint64(uint64(len(elems)))
-	for start := 0; start < len(elems) || start == 0; start += Rate {
-		for k := 0; k < Rate && start+k < len(elems); k++ {
-			state[1+k].Add(&state[1+k], &elems[start+k])
+// Sponge is the native twin of Sponge.
+func (f *Field) Sponge(elems []*big.Int) *big.Int {
+	sp := f.Params
+	state := make([]*big.Int, sp.Width)
+	state[0] = big.NewInt(int64(len(elems)))
+	for i := 1; i < sp.Width; i++ {
+		state[i] = new(big.Int)
+	}
+	for start := 0; start < len(elems) || start == 0; start += sp.Rate() {
+		for k := 0; k < sp.Rate() && start+k < len(elems); k++ {
+			state[1+k] = f.Reduce(new(big.Int).Add(state[1+k], elems[start+k]))
 		}
-		if err := nativePerm.Permutation(state[:]); err != nil {
-			panic(err) // width is fixed above
-		}
+		f.sponge(state)
 		if len(elems) == 0 {
 			break
 		}
@@ -144,11 +142,20 @@ func NativeSponge(elems []fr.Element) fr.Element {
 	return state[1]
 }
 
-// NativePackAndHash is the native twin of PackAndHash.
-func NativePackAndHash(vals []int64, bits int) (fr.Element, error) {
-	packed, err := NativePack(vals, bits)
+// PackAndHash is the native twin of PackAndHash.
+func (f *Field) PackAndHash(vals []int64, bits int) (*big.Int, error) {
+	packed, err := f.Pack(vals, bits)
 	if err != nil {
-		return fr.Element{}, err
+		return nil, err
 	}
-	return NativeSponge(packed), nil
+	return f.Sponge(packed), nil
+}
+
+// NativePackAndHash is the native twin of PackAndHash on the given curve.
+func NativePackAndHash(curve ecc.ID, vals []int64, bits int) (*big.Int, error) {
+	f, err := FieldOf(curve)
+	if err != nil {
+		return nil, err
+	}
+	return f.PackAndHash(vals, bits)
 }

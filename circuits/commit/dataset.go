@@ -3,7 +3,10 @@ package commit
 import (
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"math/big"
+	"sync"
+
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/fixedpoint"
@@ -16,11 +19,25 @@ type Dataset struct {
 	Rows      [][]int64 // each row: features then targets, signed Bits-bit values
 	BatchSize int
 	Bits      int
+	Curve     ecc.ID // the curve whose scalar field holds the commitment
 	tree      *Tree
+
+	mu sync.Mutex
+	on map[ecc.ID]*Dataset // the same rows committed on other curves
 }
 
-// NewDataset commits rows in batches of batchSize values of the given width.
+// NewDataset commits rows on BN254 in batches of batchSize values of the
+// given width.
 func NewDataset(rows [][]int64, batchSize, bits int) (*Dataset, error) {
+	return NewDatasetOn(ecc.BN254, rows, batchSize, bits)
+}
+
+// NewDatasetOn commits rows on the given curve.
+func NewDatasetOn(curve ecc.ID, rows [][]int64, batchSize, bits int) (*Dataset, error) {
+	f, err := FieldOf(curve)
+	if err != nil {
+		return nil, err
+	}
 	if batchSize <= 0 {
 		return nil, fmt.Errorf("commit: batch size %d must be positive", batchSize)
 	}
@@ -33,21 +50,42 @@ func NewDataset(rows [][]int64, batchSize, bits int) (*Dataset, error) {
 			return nil, fmt.Errorf("commit: row %d has %d values, row 0 has %d", i, len(r), width)
 		}
 	}
-	d := &Dataset{Rows: rows, BatchSize: batchSize, Bits: bits}
-	leaves := make([]fr.Element, d.NumBatches())
+	d := &Dataset{Rows: rows, BatchSize: batchSize, Bits: bits, Curve: curve}
+	leaves := make([]*big.Int, d.NumBatches())
 	for k := range leaves {
-		leaf, err := NativePackAndHash(d.BatchValues(k), bits)
+		leaf, err := f.PackAndHash(d.BatchValues(k), bits)
 		if err != nil {
 			return nil, fmt.Errorf("commit: batch %d: %w", k, err)
 		}
 		leaves[k] = leaf
 	}
-	t, err := NewTree(leaves)
+	t, err := f.NewTree(leaves)
 	if err != nil {
 		return nil, err
 	}
 	d.tree = t
 	return d, nil
+}
+
+// On returns the same dataset committed on another curve (computed once).
+func (d *Dataset) On(curve ecc.ID) (*Dataset, error) {
+	if curve == d.Curve {
+		return d, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if o, ok := d.on[curve]; ok {
+		return o, nil
+	}
+	o, err := NewDatasetOn(curve, d.Rows, d.BatchSize, d.Bits)
+	if err != nil {
+		return nil, err
+	}
+	if d.on == nil {
+		d.on = map[ecc.ID]*Dataset{}
+	}
+	d.on[curve] = o
+	return o, nil
 }
 
 // NumBatches is the number of whole batches.
@@ -57,7 +95,7 @@ func (d *Dataset) NumBatches() int { return len(d.Rows) / d.BatchSize }
 func (d *Dataset) Depth() int { return d.tree.Depth() }
 
 // Root is the dataset commitment.
-func (d *Dataset) Root() fr.Element { return d.tree.Root() }
+func (d *Dataset) Root() *big.Int { return d.tree.Root() }
 
 // Batch returns the rows of batch k.
 func (d *Dataset) Batch(k int) [][]int64 { return d.Rows[k*d.BatchSize : (k+1)*d.BatchSize] }

@@ -3,8 +3,8 @@ package commit
 import (
 	"fmt"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	poseidon2bn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"math/big"
+
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/accumulator/merkle"
 	poseidon2hash "github.com/consensys/gnark/std/hash/poseidon2"
@@ -41,28 +41,22 @@ func VerifyBatch(api frontend.API, root, index, leaf frontend.Variable, siblings
 	return nil
 }
 
-var mdPerm = poseidon2bn254.NewDefaultPermutation()
-
-// nativeMD is gnark's Merkle-Damgard construction over the width-2 Poseidon2
-// compression with a zero initial state.
-func nativeMD(xs ...fr.Element) fr.Element {
-	var state fr.Element
-	for i := range xs {
-		var buf [2]fr.Element
-		buf[0], buf[1] = state, xs[i]
-		right := xs[i]
-		if err := mdPerm.Permutation(buf[:]); err != nil {
-			panic(err)
-		}
-		state.Add(&buf[1], &right)
+// MD is gnark's Merkle-Damgard construction over the width-2 Poseidon2
+// compression with a zero initial state, as std/hash/poseidon2 computes it.
+func (f *Field) MD(xs ...*big.Int) *big.Int {
+	state := new(big.Int)
+	for _, x := range xs {
+		buf := []*big.Int{state, f.Reduce(x)}
+		f.md(buf)
+		state = f.Reduce(buf[1].Add(buf[1], x))
 	}
 	return state
 }
 
 // Tree is the native Merkle tree over batch digests.
 type Tree struct {
-	levels [][]fr.Element // levels[0]: MD(leaf) per leaf; last: the root
-	leaves []fr.Element
+	levels [][]*big.Int // levels[0]: MD(leaf) per leaf; last: the root
+	leaves []*big.Int
 }
 
 // Depth returns the number of sibling nodes in a path for n leaves.
@@ -74,26 +68,29 @@ func Depth(n int) int {
 	return d
 }
 
-// NewTree builds the tree over the given leaves, padding with zero leaves to a
-// power of two.
-func NewTree(leaves []fr.Element) (*Tree, error) { return NewTreeWith(leaves, nativeMD) }
+// NewTree builds the tree over the given leaves with the field's Merkle-Damgard
+// hash, padding with zero leaves to a power of two.
+func (f *Field) NewTree(leaves []*big.Int) (*Tree, error) { return NewTreeWith(leaves, f.MD) }
 
 // NewTreeWith builds the tree with another Merkle-Damgard hash md (the
 // in-circuit std/accumulator/merkle verifier takes any FieldHasher).
-func NewTreeWith(leaves []fr.Element, md func(...fr.Element) fr.Element) (*Tree, error) {
+func NewTreeWith(leaves []*big.Int, md func(...*big.Int) *big.Int) (*Tree, error) {
 	if len(leaves) == 0 {
 		return nil, fmt.Errorf("commit: a tree needs at least one leaf")
 	}
 	n := 1 << Depth(len(leaves))
-	padded := make([]fr.Element, n)
+	padded := make([]*big.Int, n)
 	copy(padded, leaves)
-	level := make([]fr.Element, n)
+	for i := len(leaves); i < n; i++ {
+		padded[i] = new(big.Int)
+	}
+	level := make([]*big.Int, n)
 	for i := range padded {
 		level[i] = md(padded[i])
 	}
-	t := &Tree{levels: [][]fr.Element{level}, leaves: padded}
+	t := &Tree{levels: [][]*big.Int{level}, leaves: padded}
 	for len(level) > 1 {
-		next := make([]fr.Element, len(level)/2)
+		next := make([]*big.Int, len(level)/2)
 		for i := range next {
 			next[i] = md(level[2*i], level[2*i+1])
 		}
@@ -104,17 +101,17 @@ func NewTreeWith(leaves []fr.Element, md func(...fr.Element) fr.Element) (*Tree,
 }
 
 // Root returns the tree's root.
-func (t *Tree) Root() fr.Element { return t.levels[len(t.levels)-1][0] }
+func (t *Tree) Root() *big.Int { return t.levels[len(t.levels)-1][0] }
 
 // Depth returns the tree's depth (path length).
 func (t *Tree) Depth() int { return len(t.levels) - 1 }
 
 // Siblings returns the authentication path of leaf k, bottom level first.
-func (t *Tree) Siblings(k int) ([]fr.Element, error) {
+func (t *Tree) Siblings(k int) ([]*big.Int, error) {
 	if k < 0 || k >= len(t.leaves) {
 		return nil, fmt.Errorf("commit: leaf %d outside a tree of %d leaves", k, len(t.leaves))
 	}
-	path := make([]fr.Element, 0, t.Depth())
+	path := make([]*big.Int, 0, t.Depth())
 	for l := 0; l < t.Depth(); l++ {
 		path = append(path, t.levels[l][k^1])
 		k >>= 1

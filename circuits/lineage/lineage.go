@@ -16,6 +16,7 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
@@ -151,9 +152,10 @@ func flat(rows [][]frontend.Variable) []frontend.Variable {
 	return out
 }
 
-// Assign commits the raw rows and their transform and returns the assignment
-// with the feature dataset (the one training proofs use).
-func (p Params) Assign(raw [][]int64) (*Circuit, *commit.Dataset, error) {
+// Assign commits the raw rows and their transform on the given curve and
+// returns the assignment with the feature dataset (the one training proofs
+// use).
+func (p Params) Assign(curve ecc.ID, raw [][]int64) (*Circuit, *commit.Dataset, error) {
 	if len(raw) != p.N {
 		return nil, nil, fmt.Errorf("lineage: %d raw rows, circuit expects %d", len(raw), p.N)
 	}
@@ -161,11 +163,11 @@ func (p Params) Assign(raw [][]int64) (*Circuit, *commit.Dataset, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rawDS, err := commit.NewDataset(raw, p.B, p.Transform.Raw.Bits)
+	rawDS, err := commit.NewDatasetOn(curve, raw, p.B, p.Transform.Raw.Bits)
 	if err != nil {
 		return nil, nil, err
 	}
-	featDS, err := commit.NewDataset(feats, p.B, p.Transform.Out.Bits)
+	featDS, err := commit.NewDatasetOn(curve, feats, p.B, p.Transform.Out.Bits)
 	if err != nil {
 		return nil, nil, err
 	}

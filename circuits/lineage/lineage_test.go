@@ -41,7 +41,7 @@ func TestTransformMatchesNative(t *testing.T) {
 			t.Fatalf("row %d: constant column %d, label %d", i, r[2], r[3])
 		}
 	}
-	c, _, err := p.Assign(raw)
+	c, _, err := p.Assign(ecc.BN254, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestTransformMatchesNative(t *testing.T) {
 
 func TestLineageTampering(t *testing.T) {
 	p, raw := fixture(2)
-	honest, _, err := p.Assign(raw)
+	honest, _, err := p.Assign(ecc.BN254, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestLineageTampering(t *testing.T) {
 	other := p
 	other.Transform.Offset = append([]int64{}, p.Transform.Offset...)
 	other.Transform.Offset[0]++
-	_, otherDS, err := other.Assign(raw)
+	_, otherDS, err := other.Assign(ecc.BN254, raw)
 	if err != nil {
 		t.Fatal(err)
 	}

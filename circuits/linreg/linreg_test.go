@@ -143,7 +143,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 	wrongAfter := *honest
 	bumped := next.Clone()
 	bumped.W[1]++
-	wrongAfter.ModelAfter, _ = f.p.Commitment(bumped)
+	wrongAfter.ModelAfter, _ = f.p.Commitment(ecc.BN254, bumped)
 
 	wrongBefore := *honest
 	wrongBefore.W = append([]frontend.Variable{}, honest.W...)
@@ -172,7 +172,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 	copy(foreign.X, honest.X)
 	foreign.X[1] = append([]frontend.Variable{}, honest.X[1]...)
 	foreign.X[1][0] = foreignRows[1][0]
-	foreign.ModelAfter, _ = f.p.Commitment(foreignNext)
+	foreign.ModelAfter, _ = f.p.Commitment(ecc.BN254, foreignNext)
 
 	test.NewAssert(t).CheckCircuit(NewCircuit(f.p), append([]test.TestingOption{
 		test.WithValidAssignment(honest),

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr/mimc"
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/accumulator/merkle"
 	stdmimc "github.com/consensys/gnark/std/hash/mimc"
@@ -110,22 +109,6 @@ func (c *NaiveCircuit) Define(api frontend.API) error {
 	return nil
 }
 
-func mimcOf(xs ...fr.Element) fr.Element {
-	h := mimc.NewFieldHasher()
-	for _, x := range xs {
-		h.WriteElement(x)
-	}
-	return h.SumElement()
-}
-
-func elems(vals []int64) []fr.Element {
-	out := make([]fr.Element, len(vals))
-	for i, v := range vals {
-		out[i].SetInt64(v)
-	}
-	return out
-}
-
 // NaiveStep is the naive circuit's native mirror: every product rescaled.
 func (p Params) NaiveStep(m Model, rows [][]int64, lr int64) (Model, error) {
 	prodBits, gradBits := p.naiveBits()
@@ -184,22 +167,33 @@ func (p Params) NaiveStep(m Model, rows [][]int64, lr int64) (Model, error) {
 
 // NaiveDataset is the row tree of the naive circuit over all rows.
 type NaiveDataset struct {
-	Rows [][]int64
-	B    int
-	tree *commit.Tree
+	Rows  [][]int64
+	B     int
+	field *commit.Field
+	tree  *commit.Tree
 }
 
-// NewNaiveDataset commits rows one leaf per row.
-func NewNaiveDataset(rows [][]int64, b int) (*NaiveDataset, error) {
-	leaves := make([]fr.Element, len(rows))
-	for i, r := range rows {
-		leaves[i] = mimcOf(elems(r)...)
-	}
-	t, err := commit.NewTreeWith(leaves, mimcOf)
+// NewNaiveDataset commits rows one leaf per row with MiMC on the given curve.
+func NewNaiveDataset(curve ecc.ID, rows [][]int64, b int) (*NaiveDataset, error) {
+	f, err := commit.FieldOf(curve)
 	if err != nil {
 		return nil, err
 	}
-	return &NaiveDataset{Rows: rows, B: b, tree: t}, nil
+	leaves := make([]*big.Int, len(rows))
+	for i, r := range rows {
+		leaves[i] = f.MiMC(f.Ints(r)...)
+	}
+	t, err := commit.NewTreeWith(leaves, f.MiMC)
+	if err != nil {
+		return nil, err
+	}
+	return &NaiveDataset{Rows: rows, B: b, field: f, tree: t}, nil
+}
+
+// NaiveCommitment is the naive circuit's model commitment: MiMC over every
+// value.
+func (d *NaiveDataset) NaiveCommitment(m Model) *big.Int {
+	return d.field.MiMC(d.field.Ints(m.Values())...)
 }
 
 // Depth is the row tree's depth.
@@ -220,7 +214,7 @@ func (p Params) AssignNaive(ds *NaiveDataset, k int, m Model, lr int64) (*NaiveC
 	}
 	c := NewNaiveCircuit(p)
 	c.DatasetRoot, c.BatchIndex, c.LearningRate = ds.tree.Root(), k, lr
-	c.ModelBefore, c.ModelAfter = mimcOf(elems(m.Values())...), mimcOf(elems(next.Values())...)
+	c.ModelBefore, c.ModelAfter = ds.NaiveCommitment(m), ds.NaiveCommitment(next)
 	for i, r := range rows {
 		for j := 0; j < p.D; j++ {
 			c.X[i][j] = r[j]

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
@@ -13,7 +14,7 @@ import (
 func TestNaiveMatchesNativeAndRejectsTampering(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	rows := circuittest.Rows(rng, 8, 4, -2<<12, 2<<12)
-	ds, err := NewNaiveDataset(rows, 2)
+	ds, err := NewNaiveDataset(ecc.BN254, rows, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestNaiveMatchesNativeAndRejectsTampering(t *testing.T) {
 	bumped := next.Clone()
 	bumped.W[0]++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter = mimcOf(elems(bumped.Values())...)
+	wrongAfter.ModelAfter = ds.NaiveCommitment(bumped)
 	foreign := *honest
 	foreign.X = [][]frontend.Variable{honest.X[0], append([]frontend.Variable{}, honest.X[1]...)}
 	foreign.X[1][1] = 999

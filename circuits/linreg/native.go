@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
@@ -23,11 +24,11 @@ func (m Model) Values() []int64 { return append(append([]int64{}, m.W...), m.Bia
 func (m Model) Clone() Model { return Model{W: append([]int64{}, m.W...), Bias: m.Bias} }
 
 // Commitment is the native twin of the in-circuit model commitment.
-func (p Params) Commitment(m Model) (frontend.Variable, error) {
+func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
 	if len(m.W) != p.D {
 		return nil, fmt.Errorf("linreg: model has %d weights, want %d", len(m.W), p.D)
 	}
-	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
 	if err != nil {
 		return nil, fmt.Errorf("linreg: model: %w", err)
 	}
@@ -138,11 +139,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err != nil {
 		return nil, Model{}, err
 	}
-	before, err := p.Commitment(m)
+	before, err := p.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, Model{}, err
 	}
-	after, err := p.Commitment(next)
+	after, err := p.Commitment(ds.Curve, next)
 	if err != nil {
 		return nil, Model{}, err
 	}

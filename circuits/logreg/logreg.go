@@ -181,11 +181,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m linreg.Model, lr int64) (*Ci
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}
-	before, err := p.Commitment(m)
+	before, err := p.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}
-	after, err := p.Commitment(next)
+	after, err := p.Commitment(ds.Curve, next)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}

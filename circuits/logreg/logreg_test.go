@@ -60,7 +60,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	commitTo := func(mm linreg.Model) frontend.Variable {
-		h, err := p.Commitment(mm)
+		h, err := p.Commitment(ecc.BN254, mm)
 		if err != nil {
 			t.Fatal(err)
 		}

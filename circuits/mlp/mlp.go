@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/activation"
@@ -84,8 +85,8 @@ func (m Model) Clone() Model {
 }
 
 // Commitment is the native twin of the in-circuit model commitment.
-func (p Params) Commitment(m Model) (frontend.Variable, error) {
-	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
+	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
 	if err != nil {
 		return nil, fmt.Errorf("mlp: model: %w", err)
 	}

@@ -71,7 +71,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 	bumped := next.Clone()
 	bumped.Hidden[1].W[2]++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter, _ = p.Commitment(bumped)
+	wrongAfter.ModelAfter, _ = p.Commitment(ecc.BN254, bumped)
 
 	wrongBefore := *honest
 	wrongBefore.W2 = [][]frontend.Variable{honest.W2[0], append([]frontend.Variable{}, honest.W2[1]...), honest.W2[2]}
@@ -90,7 +90,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 	wrongLabel := *honest
 	wrongLabel.Y = append([]frontend.Variable{}, honest.Y...)
 	wrongLabel.Y[1] = rel[1][4]
-	wrongLabel.ModelAfter, _ = p.Commitment(relNext)
+	wrongLabel.ModelAfter, _ = p.Commitment(ecc.BN254, relNext)
 
 	wrongLR := *honest
 	wrongLR.LearningRate = 1<<14 - 1

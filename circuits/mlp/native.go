@@ -145,11 +145,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err != nil {
 		return nil, Model{}, err
 	}
-	before, err := p.Commitment(m)
+	before, err := p.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, Model{}, err
 	}
-	after, err := p.Commitment(next)
+	after, err := p.Commitment(ds.Curve, next)
 	if err != nil {
 		return nil, Model{}, err
 	}

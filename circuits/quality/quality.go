@@ -281,7 +281,7 @@ func (p Params) AssignScore(set *commit.Dataset, m linreg.Model) (*Score, error)
 	if err != nil {
 		return nil, err
 	}
-	h, err := p.Model.Commitment(m)
+	h, err := p.Model.Commitment(set.Curve, m)
 	if err != nil {
 		return nil, err
 	}
@@ -309,11 +309,11 @@ func (p Params) AssignImprovement(set *commit.Dataset, before, after linreg.Mode
 	if gain := new(big.Int).Sub(lb, la); gain.Cmp(margin) < 0 {
 		return nil, fmt.Errorf("quality: the second model improves the loss by %s, less than the margin %s", gain, margin)
 	}
-	hb, err := p.Model.Commitment(before)
+	hb, err := p.Model.Commitment(set.Curve, before)
 	if err != nil {
 		return nil, err
 	}
-	ha, err := p.Model.Commitment(after)
+	ha, err := p.Model.Commitment(set.Curve, after)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
@@ -85,8 +86,8 @@ func (p Params) Zero() Model {
 }
 
 // Commitment is the native twin of the in-circuit model commitment.
-func (p Params) Commitment(m Model) (frontend.Variable, error) {
-	h, err := commit.NativePackAndHash(m.Values(), p.Model.Bits)
+func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
+	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
 	if err != nil {
 		return nil, fmt.Errorf("softmax: model: %w", err)
 	}
@@ -381,11 +382,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err != nil {
 		return nil, Model{}, err
 	}
-	before, err := p.Commitment(m)
+	before, err := p.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, Model{}, err
 	}
-	after, err := p.Commitment(next)
+	after, err := p.Commitment(ds.Curve, next)
 	if err != nil {
 		return nil, Model{}, err
 	}

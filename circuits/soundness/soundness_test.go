@@ -101,7 +101,7 @@ func linregCase(t *testing.T) circuitCase {
 		return &c
 	}
 	commitTo := func(mm linreg.Model) frontend.Variable {
-		h, err := p.Commitment(mm)
+		h, err := p.Commitment(ecc.BN254, mm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func logregCase(t *testing.T) circuitCase {
 		t.Fatal(err)
 	}
 	commitTo := func(mm linreg.Model) frontend.Variable {
-		h, err := p.Commitment(mm)
+		h, err := p.Commitment(ecc.BN254, mm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,7 +361,7 @@ func softmaxCase(t *testing.T) circuitCase {
 	bumped := next.Clone()
 	bumped.Classes[0].Bias++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter, _ = p.Commitment(bumped)
+	wrongAfter.ModelAfter, _ = p.Commitment(ecc.BN254, bumped)
 	outOfClass := *honest
 	outOfClass.Y = append([]frontend.Variable{}, honest.Y...)
 	outOfClass.Y[2] = 5
@@ -401,7 +401,7 @@ func mlpCase(t *testing.T) circuitCase {
 	bumped := next.Clone()
 	bumped.Hidden[0].W[0]++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter, _ = p.Commitment(bumped)
+	wrongAfter.ModelAfter, _ = p.Commitment(ecc.BN254, bumped)
 	wrongLR := *honest
 	wrongLR.LearningRate = 1<<14 + 2
 	return circuitCase{name: "mlp step", circuit: mlp.NewCircuit(p), honest: honest, tampers: []tamper{
@@ -430,7 +430,7 @@ func chainCase(t *testing.T) circuitCase {
 	bumped := last.Clone()
 	bumped.W[1]++
 	wrongLast := *honest
-	wrongLast.ModelLast, _ = p.Step.Commitment(bumped)
+	wrongLast.ModelLast, _ = p.Step.Commitment(ecc.BN254, bumped)
 	return circuitCase{name: "chain of steps", circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
 		{kind: "row at wrong index", witness: &moved},
 		{kind: "wrong W_after", witness: &wrongLast},
@@ -471,14 +471,14 @@ func lineageCase(t *testing.T) circuitCase {
 	raw := circuittest.Rows(rng, 4, 3, 0, 16)
 	tr := lineage.MinMax(raw, fixedpoint.Format{Bits: 16}, fixedpoint.Format{Bits: 16, Frac: 12})
 	p := lineage.Params{N: 4, B: 2, Transform: tr}
-	honest, _, err := p.Assign(raw)
+	honest, _, err := p.Assign(ecc.BN254, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := p
 	other.Transform.Offset = append([]int64{}, tr.Offset...)
 	other.Transform.Offset[1]--
-	_, otherDS, err := other.Assign(raw)
+	_, otherDS, err := other.Assign(ecc.BN254, raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/logger"
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/report"
 )
@@ -132,6 +134,7 @@ type runConfig struct {
 	skipMem    bool
 	profileDir string
 	backends   []string
+	curves     []ecc.ID
 	verbose    bool
 	passArgs   []string // flags to hand to a re-executed potbench
 }
@@ -143,6 +146,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	profile := fs.String("profile", "native", "hardware profile (see 'potbench profiles')")
 	profiles := fs.String("profiles", "", "comma-separated profiles to run one after another (overrides -profile); \"all\" for every profile")
 	backends := fs.String("backends", "groth16", "comma-separated proving systems: "+strings.Join(bench.Backends, ", "))
+	curves := fs.String("curves", "bn254", "comma-separated curves: "+commit.CurveNames())
 	count := fs.Int("count", 1, "proofs per workload; stage times are medians, every proof is kept as a sample")
 	out := fs.String("out", "results", "results root; results go to OUT/<host>/<profile>/")
 	host := fs.String("host", "", "host id for the results directory (default: derived from the CPU, or $POTBENCH_HOST)")
@@ -202,8 +206,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		blist = append(blist, b)
 	}
 
+	var clist []ecc.ID
+	var cnames []string
+	for _, c := range strings.Split(*curves, ",") {
+		id, err := commit.ParseCurve(c)
+		if err != nil {
+			return err
+		}
+		clist = append(clist, id)
+		cnames = append(cnames, id.String())
+	}
+
 	h := hwprofiles.Detect()
-	cfg := runConfig{names: names, out: *out, id: *host, count: *count, backends: blist, verbose: *verbose}
+	cfg := runConfig{names: names, out: *out, id: *host, count: *count, backends: blist, curves: clist, verbose: *verbose}
 	if cfg.id == "" {
 		cfg.id = h.ID()
 	}
@@ -211,7 +226,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.keys = bench.DefaultKeyCache()
 	}
 	cfg.passArgs = []string{"-workloads", strings.Join(names, ","), "-count", fmt.Sprint(*count), "-host", cfg.id,
-		"-backends", strings.Join(blist, ",")}
+		"-backends", strings.Join(blist, ","), "-curves", strings.Join(cnames, ",")}
 	cfg.resume, cfg.skipMem, cfg.profileDir = *resume, *skipMem, *cpuprofile
 	if *cpuprofile != "" {
 		if err := os.MkdirAll(*cpuprofile, 0o755); err != nil {
@@ -277,11 +292,17 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 		return fmt.Errorf("training comparison: %w", err)
 	}
 
-	type job struct{ name, backend string }
+	type job struct {
+		name    string
+		curve   ecc.ID
+		backend string
+	}
 	var jobs []job
 	for _, n := range cfg.names {
-		for _, b := range cfg.backends {
-			jobs = append(jobs, job{n, b})
+		for _, c := range cfg.curves {
+			for _, b := range cfg.backends {
+				jobs = append(jobs, job{n, c, b})
+			}
 		}
 	}
 	prog := newProgress(stderr, len(jobs), cfg.verbose)
@@ -295,7 +316,10 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	var fresh []bench.Result
 	for i, j := range jobs {
 		label := fmt.Sprintf("%s %s %s", p.Name, j.name, j.backend)
-		if cfg.resume && hasResult(set, j.name, j.backend, cfg.count) {
+		if j.curve != ecc.BN254 {
+			label += " " + j.curve.String()
+		}
+		if cfg.resume && hasResult(set, j.name, j.curve, j.backend, cfg.count) {
 			prog.skipped(i, label)
 			continue
 		}
@@ -307,12 +331,12 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 		if err != nil {
 			return err
 		}
-		model, ok := bench.FitMemoryModel(set.Results, j.backend)
+		model, ok := bench.FitMemoryModel(set.Results, j.curve, j.backend)
 		if !ok {
-			model = bench.DefaultMemoryModel(j.backend)
+			model = bench.DefaultMemoryModel(j.curve, j.backend)
 		}
-		opt := bench.Options{Keys: cfg.keys, Count: cfg.count, Backend: j.backend, MemoryLimit: limit, Memory: model,
-			ProveProfile: profileFile(cfg.profileDir, p.Name, j.name, j.backend),
+		opt := bench.Options{Keys: cfg.keys, Count: cfg.count, Curve: j.curve, Backend: j.backend, MemoryLimit: limit, Memory: model,
+			ProveProfile: profileFile(cfg.profileDir, p.Name, j.name, j.curve, j.backend),
 			OnStage: func(s string) {
 				prog.stage(i, label, s)
 				if stageHook != nil {
@@ -358,11 +382,14 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 }
 
 // profileFile returns the opener of a workload's prove profile, or nil.
-func profileFile(dir, profile, workload, backend string) func() (io.WriteCloser, error) {
+func profileFile(dir, profile, workload string, curve ecc.ID, backend string) func() (io.WriteCloser, error) {
 	if dir == "" {
 		return nil
 	}
 	name := strings.NewReplacer("/", "_", ",", "_", "=", "").Replace(workload)
+	if curve != ecc.BN254 {
+		backend += "-" + curve.String()
+	}
 	return func() (io.WriteCloser, error) {
 		return os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%s.prof", name, backend, profile)))
 	}
@@ -378,11 +405,11 @@ func interrupted(label, dir string) error {
 	return fmt.Errorf("%w during %s; finished workloads are saved in %s (run again with -resume to do only the rest)", errInterrupted, label, dir)
 }
 
-// hasResult reports whether set already holds workload under backend, taken
-// with the same number of proofs.
-func hasResult(set *bench.ResultSet, workload, backend string, count int) bool {
+// hasResult reports whether set already holds workload under curve and
+// backend, taken with the same number of proofs.
+func hasResult(set *bench.ResultSet, workload string, curve ecc.ID, backend string, count int) bool {
 	for _, r := range set.Results {
-		if r.Workload == workload && r.Backend == backend && max(1, len(r.Samples)) == count {
+		if r.Workload == workload && r.Curve == curve.String() && r.Backend == backend && max(1, len(r.Samples)) == count {
 			return true
 		}
 	}

@@ -54,6 +54,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-out", dir, "-workloads", "linreg-diabetes/B=5000"}, "larger than the dataset"},
 		{[]string{"run", "-out", dir, "-profile", "turbo"}, `unknown profile "turbo"`},
 		{[]string{"run", "-out", dir, "-count", "0"}, "need at least one proof"},
+		{[]string{"run", "-out", dir, "-curves", "bn254,secp256k1"}, `unknown curve "secp256k1" (supported: bn254, bls12_381)`},
 		{[]string{"compare", dir, dir}, "bench.txt: no such file"},
 	} {
 		code, _, errs := run(t, tc.args...)
@@ -81,6 +82,16 @@ func TestRunWritesResults(t *testing.T) {
 
 	if _, err := os.Stat(filepath.Join(out, "testhost", "README.md")); err != nil {
 		t.Errorf("host report missing: %v", err)
+	}
+
+	// BLS12-381 beside BN254: both kept, neither replaces the other.
+	code, stdout, errs = run(t, "run", "-out", out, "-host", "testhost", "-workloads", "linreg/B=4,D=4", "-curves", "bls12-381")
+	if code != 0 || !strings.Contains(stdout, "| linreg/B=4,D=4 | bls12_381/groth16 |") {
+		t.Fatalf("bls12-381: exit %d, stderr %s, stdout:\n%s", code, errs, stdout)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "testhost", "native", "results.md"))
+	if !strings.Contains(string(md), "bn254/groth16") || !strings.Contains(string(md), "bls12_381/groth16") {
+		t.Errorf("results.md lost a curve:\n%s", md)
 	}
 
 	// The same run under a GOMAXPROCS profile lands beside it.
