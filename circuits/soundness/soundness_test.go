@@ -76,11 +76,11 @@ func shiftRescale(delta int64, moveRemainderOnly bool) []solver.Option {
 	return []solver.Option{solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), hint)}
 }
 
-func linregCase(t *testing.T) circuitCase {
+func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(11, 12))
 	p := linreg.DefaultParams(4, 3, 2)
 	one := int64(1) << p.Data.Frac
-	ds, err := commit.NewDataset(circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, 16)
+	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func linregCase(t *testing.T) circuitCase {
 		return &c
 	}
 	commitTo := func(mm linreg.Model) frontend.Variable {
-		h, err := p.Commitment(ecc.BN254, mm)
+		h, err := p.Commitment(curve, mm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,9 +181,9 @@ func (c *batchCircuit) Define(api frontend.API) error {
 	return commit.VerifyRows(fixedpoint.New(api), c.Root, c.Index, c.Rows, 16, c.Siblings)
 }
 
-func membershipCase(t *testing.T) circuitCase {
+func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(13, 14))
-	ds, err := commit.NewDataset(circuittest.Rows(rng, 12, 3, -3000, 3000), 3, 16)
+	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 12, 3, -3000, 3000), 3, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,14 +217,14 @@ func membershipCase(t *testing.T) circuitCase {
 	}}
 }
 
-func logregCase(t *testing.T) circuitCase {
+func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(15, 16))
 	p := logreg.DefaultParams(4, 3, 2)
 	rows := circuittest.Rows(rng, 16, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(2)
 	}
-	ds, err := commit.NewDataset(rows, 4, 16)
+	ds, err := commit.NewDatasetOn(curve, rows, 4, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func logregCase(t *testing.T) circuitCase {
 		t.Fatal(err)
 	}
 	commitTo := func(mm linreg.Model) frontend.Variable {
-		h, err := p.Commitment(ecc.BN254, mm)
+		h, err := p.Commitment(curve, mm)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,7 +310,7 @@ func (c *sigmoidCircuit) Define(api frontend.API) error {
 	return nil
 }
 
-func activationCase(t *testing.T) circuitCase {
+func activationCase(t *testing.T, curve ecc.ID) circuitCase {
 	tbl := activation.Sigmoid(6, 12)
 	z := int64(37)
 	s := tbl.Native(activation.NativeClamp(z, tbl.Lo, tbl.Hi()))
@@ -339,14 +339,14 @@ func withHint(h solver.Hint, tweak func(f *big.Int, out []*big.Int)) []solver.Op
 	})}
 }
 
-func softmaxCase(t *testing.T) circuitCase {
+func softmaxCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(21, 22))
 	p := softmax.DefaultParams(3, 3, 3, 1)
 	rows := circuittest.Rows(rng, 6, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(3)
 	}
-	ds, err := commit.NewDataset(rows, 3, 16)
+	ds, err := commit.NewDatasetOn(curve, rows, 3, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func softmaxCase(t *testing.T) circuitCase {
 	bumped := next.Clone()
 	bumped.Classes[0].Bias++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter, _ = p.Commitment(ecc.BN254, bumped)
+	wrongAfter.ModelAfter, _ = p.Commitment(curve, bumped)
 	outOfClass := *honest
 	outOfClass.Y = append([]frontend.Variable{}, honest.Y...)
 	outOfClass.Y[2] = 5
@@ -376,14 +376,14 @@ func softmaxCase(t *testing.T) circuitCase {
 	}}
 }
 
-func mlpCase(t *testing.T) circuitCase {
+func mlpCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(23, 24))
 	p := mlp.DefaultParams(2, 3, 2, 2, 1, true)
 	rows := circuittest.Rows(rng, 4, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(2)
 	}
-	ds, err := commit.NewDataset(rows, 2, 16)
+	ds, err := commit.NewDatasetOn(curve, rows, 2, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +401,7 @@ func mlpCase(t *testing.T) circuitCase {
 	bumped := next.Clone()
 	bumped.Hidden[0].W[0]++
 	wrongAfter := *honest
-	wrongAfter.ModelAfter, _ = p.Commitment(ecc.BN254, bumped)
+	wrongAfter.ModelAfter, _ = p.Commitment(curve, bumped)
 	wrongLR := *honest
 	wrongLR.LearningRate = 1<<14 + 2
 	return circuitCase{name: "mlp step", circuit: mlp.NewCircuit(p), honest: honest, tampers: []tamper{
@@ -413,10 +413,10 @@ func mlpCase(t *testing.T) circuitCase {
 	}}
 }
 
-func chainCase(t *testing.T) circuitCase {
+func chainCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(25, 26))
 	p := chain.Params{K: 2, Step: logreg.DefaultParams(2, 2, 2)}
-	ds, err := commit.NewDataset(circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, 16)
+	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +430,7 @@ func chainCase(t *testing.T) circuitCase {
 	bumped := last.Clone()
 	bumped.W[1]++
 	wrongLast := *honest
-	wrongLast.ModelLast, _ = p.Step.Commitment(ecc.BN254, bumped)
+	wrongLast.ModelLast, _ = p.Step.Commitment(curve, bumped)
 	return circuitCase{name: "chain of steps", circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
 		{kind: "row at wrong index", witness: &moved},
 		{kind: "wrong W_after", witness: &wrongLast},
@@ -438,7 +438,7 @@ func chainCase(t *testing.T) circuitCase {
 	}}
 }
 
-func qualityCase(t *testing.T) circuitCase {
+func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(27, 28))
 	p := quality.Params{N: 4, Logistic: true, Model: logreg.DefaultParams(1, 2, 0)}
 	rows := circuittest.Rows(rng, 4, 3, -2<<12, 2<<12)
@@ -446,6 +446,9 @@ func qualityCase(t *testing.T) circuitCase {
 		r[2] = rng.Int64N(2)
 	}
 	set, err := p.HeldoutSet(rows)
+	if err == nil {
+		set, err = set.On(curve)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,19 +469,19 @@ func qualityCase(t *testing.T) circuitCase {
 	}}
 }
 
-func lineageCase(t *testing.T) circuitCase {
+func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(29, 30))
 	raw := circuittest.Rows(rng, 4, 3, 0, 16)
 	tr := lineage.MinMax(raw, fixedpoint.Format{Bits: 16}, fixedpoint.Format{Bits: 16, Frac: 12})
 	p := lineage.Params{N: 4, B: 2, Transform: tr}
-	honest, _, err := p.Assign(ecc.BN254, raw)
+	honest, _, err := p.Assign(curve, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := p
 	other.Transform.Offset = append([]int64{}, tr.Offset...)
 	other.Transform.Offset[1]--
-	_, otherDS, err := other.Assign(ecc.BN254, raw)
+	_, otherDS, err := other.Assign(curve, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,15 +498,28 @@ func lineageCase(t *testing.T) circuitCase {
 	}}
 }
 
-func allCases(t *testing.T) []circuitCase {
-	return []circuitCase{linregCase(t), logregCase(t), softmaxCase(t), mlpCase(t), chainCase(t), qualityCase(t), lineageCase(t), membershipCase(t), activationCase(t)}
+func allCases(t *testing.T, curve ecc.ID) []circuitCase {
+	var out []circuitCase
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, lineageCase, membershipCase, activationCase} {
+		out = append(out, f(t, curve))
+	}
+	return out
 }
 
+// TestSoundnessMatrix runs the matrix on every curve the commitments support:
+// the commitments differ per curve (BLS12-381 has a narrower sponge), so the
+// same tampers must be rejected on each.
 func TestSoundnessMatrix(t *testing.T) {
-	cases := allCases(t)
+	for _, curve := range commit.Curves {
+		t.Run(curve.String(), func(t *testing.T) { soundnessMatrix(t, curve) })
+	}
+}
+
+func soundnessMatrix(t *testing.T, curve ecc.ID) {
+	cases := allCases(t, curve)
 	matrix := map[string]map[string]string{}
 	for _, c := range cases {
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c.circuit)
+		cs, err := frontend.Compile(curve.ScalarField(), r1cs.NewBuilder, c.circuit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +531,7 @@ func TestSoundnessMatrix(t *testing.T) {
 			// Both gnark's test engine (for witness tampering) and the
 			// R1CS solver (which runs the overridden hints) must reject.
 			rejected := circuittest.Solve(cs, tp.witness, tp.solverOp...) != nil
-			if tp.solverOp == nil && test.IsSolved(c.circuit, tp.witness, ecc.BN254.ScalarField()) == nil {
+			if tp.solverOp == nil && test.IsSolved(c.circuit, tp.witness, curve.ScalarField()) == nil {
 				rejected = false
 			}
 			if rejected {
@@ -527,7 +543,7 @@ func TestSoundnessMatrix(t *testing.T) {
 		}
 	}
 	var sb strings.Builder
-	sb.WriteString("\nsoundness matrix (circuit × tamper → outcome; –: not applied here, see the circuit's own tests)\n")
+	fmt.Fprintf(&sb, "\nsoundness matrix on %s (circuit × tamper → outcome; –: not applied here, see the circuit's own tests)\n", curve)
 	fmt.Fprintf(&sb, "%-24s", "tamper")
 	for _, c := range cases {
 		fmt.Fprintf(&sb, " | %-9s", short(c.name))
@@ -559,8 +575,8 @@ func TestSoundnessMatrix(t *testing.T) {
 
 // freeWires lists the wires of a compiled R1CS that appear in no constraint
 // (wire 0, the constant one, excepted).
-func freeWires(t *testing.T, circuit frontend.Circuit) (free []int, total int) {
-	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circuit)
+func freeWires(t *testing.T, curve ecc.ID, circuit frontend.Circuit) (free []int, total int) {
+	cs, err := frontend.Compile(curve.ScalarField(), r1cs.NewBuilder, circuit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -592,9 +608,11 @@ func freeWires(t *testing.T, circuit frontend.Circuit) (free []int, total int) {
 // constraint can take any value; gnark refuses unconstrained inputs at
 // compile time, and this finds unconstrained hint outputs too.
 func TestEveryWireConstrained(t *testing.T) {
-	for _, c := range allCases(t) {
-		if free, n := freeWires(t, c.circuit); len(free) > 0 {
-			t.Errorf("%s: %d of %d wires appear in no constraint, e.g. wire %d", c.name, len(free), n, free[0])
+	for _, curve := range commit.Curves {
+		for _, c := range allCases(t, curve) {
+			if free, n := freeWires(t, curve, c.circuit); len(free) > 0 {
+				t.Errorf("%s on %s: %d of %d wires appear in no constraint, e.g. wire %d", c.name, curve, len(free), n, free[0])
+			}
 		}
 	}
 }
@@ -614,7 +632,7 @@ func (c *leakyCircuit) Define(api frontend.API) error {
 }
 
 func TestFreeWireDetected(t *testing.T) {
-	if free, _ := freeWires(t, &leakyCircuit{}); len(free) != 2 {
+	if free, _ := freeWires(t, ecc.BN254, &leakyCircuit{}); len(free) != 2 {
 		t.Errorf("want the input V and the remainder reported, got wires %v", free)
 	}
 }

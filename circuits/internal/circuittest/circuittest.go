@@ -22,9 +22,10 @@ func SolveR1CS(circuit, assignment frontend.Circuit, opts ...solver.Option) erro
 	return Solve(cs, assignment, opts...)
 }
 
-// Solve solves a compiled constraint system for assignment.
+// Solve solves a compiled constraint system for assignment, in the
+// system's own field.
 func Solve(cs constraint.ConstraintSystem, assignment frontend.Circuit, opts ...solver.Option) error {
-	w, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	w, err := frontend.NewWitness(assignment, cs.Field())
 	if err != nil {
 		return err
 	}
