@@ -178,6 +178,7 @@ func Markdown(es []Entry, opt Options) string {
 	scaling(&b, es)
 	frontier(&b, es)
 	cost(&b, es, opt)
+	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
 	b.WriteString("- `plots/stages-<host>.svg`: time per stage for each workload on the host's native profile.\n")
 	b.WriteString("- `plots/profiles-<host>.svg`: prove time of each workload under each profile.\n")
@@ -334,6 +335,44 @@ func cost(b *strings.Builder, es []Entry, opt Options) {
 		plainCore := e.PlainNs / 1e9 * float64(steps)
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %.3g | %s | $%.2g | $%.2g |\n", e.Host, e.Profile, e.System, e.Workload, steps,
 			stepCore, humanSeconds(epochCore), epochCore/3600*price, plainCore/3600*price)
+	}
+}
+
+// curves compares each workload proven on BN254 and on another curve with
+// the same backend, host and profile (results taken in the same run where
+// the curves were run together).
+func curves(b *strings.Builder, es []Entry) {
+	type key struct{ host, profile, backend, workload string }
+	bn := map[key]Entry{}
+	for _, e := range es {
+		if e.Curve == "" || e.Curve == ecc.BN254.String() {
+			bn[key{e.Host, e.Profile, e.Backend, e.Workload}] = e
+		}
+	}
+	var rows []string
+	for _, e := range es {
+		if e.Curve == "" || e.Curve == ecc.BN254.String() {
+			continue
+		}
+		a, ok := bn[key{e.Host, e.Profile, e.Backend, e.Workload}]
+		if !ok || a.ProveNs == 0 || e.ProveNs == 0 {
+			continue
+		}
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %d | %d | %.2f | %.2f | %s | %s | %.2fx | %s / %s | %d / %d B |\n",
+			e.Host, e.Profile, e.Backend, e.Curve, e.Workload, a.Constraints, e.Constraints, a.ConstraintsPerElem(), e.ConstraintsPerElem(),
+			bench.Duration(a.ProveNs), bench.Duration(e.ProveNs), float64(e.ProveNs)/float64(a.ProveNs),
+			bench.Duration(a.VerifyNs), bench.Duration(e.VerifyNs), a.ProofBytes, e.ProofBytes))
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n## Curves: BN254 and BLS12-381\n\n")
+	b.WriteString("The same workloads proven on both curves (BLS12-381 gives about 128-bit security against about 100 for BN254, at larger field elements). ")
+	b.WriteString("The circuits are the same except for the commitments: BN254 hashes with a width-16 Poseidon2 sponge, BLS12-381 with width 3, the widest gnark-crypto implements for it. ")
+	b.WriteString("ratio is BLS12-381's prove time over BN254's.\n\n")
+	b.WriteString("| host | profile | backend | curve | workload | constraints BN254 | constraints | /elem BN254 | /elem | prove BN254 | prove | ratio | verify BN254 / curve | proof BN254 / curve |\n|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range rows {
+		b.WriteString(r)
 	}
 }
 

@@ -26,6 +26,11 @@ func fixture(t *testing.T) string {
 					Constraints: 2000 + 8*n*n, Elements: n * n, SetupNs: 5e8 * scale, WitnessNs: 1e5 * scale,
 					ProveNs: 1e8 * scale, VerifyNs: 1.5e6, PlainNs: float64(10 * n * n), ProofBytes: 196,
 					PeakSetupB: 20<<20 + int64(2048*(2000+8*n*n)), PeakProveB: 20<<20 + int64(2048*(2000+8*n*n))})
+				if hi == 0 && pi == 0 { // the same steps on BLS12-381, twice as slow
+					set.Merge(bench.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bls12_381", Backend: "groth16",
+						Constraints: 3000 + 12*n*n, Elements: n * n, SetupNs: 1e9 * scale, WitnessNs: 1e5 * scale,
+						ProveNs: 2e8 * scale, VerifyNs: 3e6, PlainNs: float64(10 * n * n), ProofBytes: 288})
+				}
 			}
 			if err := set.WriteDir(filepath.Join(root, host, profile)); err != nil {
 				t.Fatal(err)
@@ -67,6 +72,15 @@ func TestReportDeterministic(t *testing.T) {
 			t.Errorf("REPORT.md lacks %q", want)
 		}
 	}
+	// BLS12-381 sits beside BN254: compared in its own section, never in the
+	// headline.
+	if !strings.Contains(md, "## Curves: BN254 and BLS12-381") || !strings.Contains(md, "| hosta-2c | native | groth16 | bls12_381 | linreg/B=32,D=32 | 10192 | 15288 |") ||
+		!strings.Contains(md, "| 2.00x |") {
+		t.Errorf("REPORT.md lacks the curve comparison:\n%s", md)
+	}
+	if strings.Contains(Headline(mustLoad(t, root)), "bls12_381") || !strings.Contains(md, "| hosta-2c | native | groth16 bls12_381 | linreg/B=8,D=8 |") {
+		t.Error("BLS12-381 results in the headline, or missing from the verdict table")
+	}
 	for _, plot := range []string{"overhead.svg", "overhead.png", "stages-hosta-2c.png", "profiles-hostb-16c.svg"} {
 		if _, ok := snapshot[filepath.Join(root, "plots", plot)]; !ok {
 			t.Errorf("plot %s not written", plot)
@@ -89,4 +103,13 @@ func TestSpliceHeadline(t *testing.T) {
 	if _, err := SpliceHeadline("no markers", "x"); err == nil {
 		t.Error("README without markers accepted")
 	}
+}
+
+func mustLoad(t *testing.T, root string) []Entry {
+	t.Helper()
+	es, err := Load(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
