@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
+	gkrposeidon2 "github.com/consensys/gnark/std/hash/poseidon2/gkr-poseidon2"
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
@@ -15,33 +17,53 @@ import (
 
 // Commitment workloads: "commit/N=4096" proves that N private 16-bit values
 // hash (packed, Poseidon2 sponge) to a public digest: the cost of binding
-// data, per value. The plain baseline hashes the same values with SHA-256.
+// data, per value. "commit-gkr/N=1024" hashes the same packed values with
+// gnark's GKR-checked Poseidon2 (std/hash/poseidon2/gkr-poseidon2, a width-2
+// Merkle-Damgard chain) instead, for comparison. The plain baseline hashes
+// the same values with SHA-256.
 func init() {
-	Register(FamilyDef{Name: "commit", Bench: "Commit", Example: "N=4096", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "N")
-		if err != nil {
-			return nil, err
+	for _, gkr := range []bool{false, true} {
+		name, bench := "commit", "Commit"
+		if gkr {
+			name, bench = "commit-gkr", "CommitGKR"
 		}
-		rng := rand.New(rand.NewPCG(9, uint64(s["N"])))
-		vals := make([]int64, s["N"])
-		for i := range vals {
-			vals[i] = rng.Int64N(1<<16) - 1<<15
-		}
-		return &commitWorkload{name: fmt.Sprintf("commit/N=%d", s["N"]), vals: vals}, nil
-	}})
+		Register(FamilyDef{Name: name, Bench: bench, Example: "N=4096", New: func(size string) (Workload, error) {
+			s, err := parseSize(size, "N")
+			if err != nil {
+				return nil, err
+			}
+			rng := rand.New(rand.NewPCG(9, uint64(s["N"])))
+			vals := make([]int64, s["N"])
+			for i := range vals {
+				vals[i] = rng.Int64N(1<<16) - 1<<15
+			}
+			return &commitWorkload{name: fmt.Sprintf("%s/N=%d", name, s["N"]), vals: vals, gkr: gkr}, nil
+		}})
+	}
 }
 
 type commitWorkload struct {
 	name string
 	vals []int64
+	gkr  bool
 }
 
 type commitCircuit struct {
 	Digest frontend.Variable `gnark:",public"`
 	Vals   []frontend.Variable
+	gkr    bool
 }
 
 func (c *commitCircuit) Define(api frontend.API) error {
+	if c.gkr {
+		h, err := gkrposeidon2.New(api)
+		if err != nil {
+			return err
+		}
+		h.Write(commit.Pack(fixedpoint.New(api), c.Vals, 16)...)
+		api.AssertIsEqual(h.Sum(), c.Digest)
+		return nil
+	}
 	h, err := commit.PackAndHash(fixedpoint.New(api), c.Vals, 16)
 	if err != nil {
 		return err
@@ -53,15 +75,25 @@ func (c *commitCircuit) Define(api frontend.API) error {
 func (w *commitWorkload) Name() string  { return w.name }
 func (w *commitWorkload) Elements() int { return len(w.vals) }
 func (w *commitWorkload) Circuit() frontend.Circuit {
-	return &commitCircuit{Vals: make([]frontend.Variable, len(w.vals))}
+	return &commitCircuit{Vals: make([]frontend.Variable, len(w.vals)), gkr: w.gkr}
 }
 
 func (w *commitWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
-	h, err := commit.NativePackAndHash(curve, w.vals, 16)
+	f, err := commit.FieldOf(curve)
 	if err != nil {
 		return nil, err
 	}
-	c := &commitCircuit{Digest: h, Vals: make([]frontend.Variable, len(w.vals))}
+	var h *big.Int
+	if w.gkr {
+		packed, err := f.Pack(w.vals, 16)
+		if err != nil {
+			return nil, err
+		}
+		h = f.MD(packed...)
+	} else if h, err = f.PackAndHash(w.vals, 16); err != nil {
+		return nil, err
+	}
+	c := &commitCircuit{Digest: h, Vals: make([]frontend.Variable, len(w.vals)), gkr: w.gkr}
 	for i, v := range w.vals {
 		c.Vals[i] = v
 	}
