@@ -112,6 +112,12 @@ func BenchmarkCommit(b *testing.B) {
 	}
 }
 
+// BenchmarkCommitGKR: gnark's GKR-checked Poseidon2 on the same values as
+// BenchmarkCommit; its fixed cost is about 1.5M constraints.
+func BenchmarkCommitGKR(b *testing.B) {
+	benchWorkload(b, "commit-gkr/N=1024")
+}
+
 func BenchmarkLinRegDiabetes(b *testing.B) {
 	benchWorkload(b, "linreg-diabetes/B=32")
 }
