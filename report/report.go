@@ -339,8 +339,7 @@ func cost(b *strings.Builder, es []Entry, opt Options) {
 }
 
 // curves compares each workload proven on BN254 and on another curve with
-// the same backend, host and profile (results taken in the same run where
-// the curves were run together).
+// the same backend, host and profile.
 func curves(b *strings.Builder, es []Entry) {
 	type key struct{ host, profile, backend, workload string }
 	bn := map[key]Entry{}
@@ -367,9 +366,9 @@ func curves(b *strings.Builder, es []Entry) {
 		return
 	}
 	b.WriteString("\n## Curves: BN254 and BLS12-381\n\n")
-	b.WriteString("The same workloads proven on both curves (BLS12-381 gives about 128-bit security against about 100 for BN254, at larger field elements). ")
+	b.WriteString("The same workloads proven on both curves (BLS12-381 is estimated at about 120-bit security against about 100 for BN254, at the price of larger points and a 381-bit base field). ")
 	b.WriteString("The circuits are the same except for the commitments: BN254 hashes with a width-16 Poseidon2 sponge, BLS12-381 with width 3, the widest gnark-crypto implements for it. ")
-	b.WriteString("ratio is BLS12-381's prove time over BN254's.\n\n")
+	b.WriteString("ratio is BLS12-381's prove time over BN254's; `potbench run -curves bn254,bls12-381` takes both in one run, one after the other per workload.\n\n")
 	b.WriteString("| host | profile | backend | curve | workload | constraints BN254 | constraints | /elem BN254 | /elem | prove BN254 | prove | ratio | verify BN254 / curve | proof BN254 / curve |\n|---|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
