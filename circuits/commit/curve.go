@@ -117,26 +117,14 @@ func FieldOf(curve ecc.ID) (*Field, error) {
 	return actual.(*Field), nil
 }
 
-// MustField is FieldOf for curves known to be supported.
-func MustField(curve ecc.ID) *Field {
-	f, err := FieldOf(curve)
-	if err != nil {
-		panic(err)
-	}
-	return f
-}
-
 // Reduce returns v modulo the field's modulus, in [0, r).
 func (f *Field) Reduce(v *big.Int) *big.Int { return new(big.Int).Mod(v, f.modulus) }
-
-// Int returns the field element of a signed integer.
-func (f *Field) Int(v int64) *big.Int { return f.Reduce(big.NewInt(v)) }
 
 // Ints returns the field elements of signed integers.
 func (f *Field) Ints(vals []int64) []*big.Int {
 	out := make([]*big.Int, len(vals))
 	for i, v := range vals {
-		out[i] = f.Int(v)
+		out[i] = f.Reduce(big.NewInt(v))
 	}
 	return out
 }
