@@ -42,6 +42,9 @@ func init() {
 	}
 }
 
+// commitDomain is the commitment domain of n values: 16-bit integers.
+func commitDomain(n int) commit.Domain { return commit.Vector(n, fixedpoint.Format{Bits: 16}) }
+
 type commitWorkload struct {
 	name string
 	vals []int64
@@ -64,7 +67,7 @@ func (c *commitCircuit) Define(api frontend.API) error {
 		api.AssertIsEqual(h.Sum(), c.Digest)
 		return nil
 	}
-	h, err := commit.PackAndHash(fixedpoint.New(api), c.Vals, 16)
+	h, err := commit.PackAndHash(fixedpoint.New(api), commitDomain(len(c.Vals)), c.Vals)
 	if err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func (w *commitWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
 			return nil, err
 		}
 		h = f.MD(packed...)
-	} else if h, err = f.PackAndHash(w.vals, 16); err != nil {
+	} else if h, err = f.PackAndHash(commitDomain(len(w.vals)), w.vals); err != nil {
 		return nil, err
 	}
 	c := &commitCircuit{Digest: h, Vals: make([]frontend.Variable, len(w.vals)), gkr: w.gkr}

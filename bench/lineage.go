@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/lineage"
 	"github.com/potbench/potbench/datasets"
 )
@@ -42,8 +41,8 @@ func init() {
 			}
 			raw[i] = append(raw[i], int64(t.Y[i]))
 		}
-		tr := lineage.MinMax(raw, fixedpoint.Format{Bits: 16}, fixedpoint.Format{Bits: 16, Frac: 12})
-		return &lineageWorkload{name: fmt.Sprintf("lineage/N=%d", n), p: lineage.Params{N: n, B: lineageBatch, Transform: tr}, raw: raw, x: t.X[:n]}, nil
+		p := lineage.DefaultParams(n, lineageBatch, len(t.X[0]))
+		return &lineageWorkload{name: fmt.Sprintf("lineage/N=%d", n), p: p, raw: raw, x: t.X[:n]}, nil
 	}})
 }
 
@@ -55,7 +54,7 @@ type lineageWorkload struct {
 }
 
 func (w *lineageWorkload) Name() string              { return w.name }
-func (w *lineageWorkload) Elements() int             { return w.p.N * len(w.p.Transform.Lo) }
+func (w *lineageWorkload) Elements() int             { return w.p.N * w.p.D }
 func (w *lineageWorkload) Circuit() frontend.Circuit { return lineage.NewCircuit(w.p) }
 
 func (w *lineageWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {

@@ -121,7 +121,7 @@ func newLinearModel(name string, t *datasets.Table, b int, logistic bool) (*linR
 	if err != nil {
 		return nil, err
 	}
-	ds, err := commit.NewDataset(rows, b, p.Data.Bits)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
 	if err != nil {
 		return nil, err
 	}

@@ -172,7 +172,7 @@ func newMLP(name string, t *datasets.Table, b int, freivalds bool) (*mlpWorkload
 	if err != nil {
 		return nil, err
 	}
-	ds, err := commit.NewDataset(rows, b, p.Data.Bits)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
 	if err != nil {
 		return nil, err
 	}

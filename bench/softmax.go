@@ -54,7 +54,7 @@ func newSoftmax(name string, t *datasets.Table, b int) (*softmaxWorkload, error)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := commit.NewDataset(rows, b, p.Data.Bits)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
 	if err != nil {
 		return nil, err
 	}

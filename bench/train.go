@@ -206,7 +206,7 @@ func newSplit(t *datasets.Table, seed uint64, nTrain, batch int, data fixedpoint
 	if s.testRows, _, err = s.test.Quantize(data); err != nil {
 		return split{}, err
 	}
-	if s.ds, err = commit.NewDataset(rows, batch, data.Bits); err != nil {
+	if s.ds, err = commit.NewDataset(commit.RoleTrain, rows, batch, data); err != nil {
 		return split{}, err
 	}
 	return s, nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
@@ -40,21 +41,17 @@ func Clamp(fp *fixedpoint.API, t frontend.Variable, lo, hi int64, tBits int) fro
 	}
 	c, tp, tn := res[0], res[1], res[2]
 	api.AssertIsEqual(t, api.Sub(api.Add(c, tp), tn))
-	fp.AssertUnsigned(api.Sub(c, lo), bitLen(width-1))
+	if width == 1 {
+		// a range check of 0 bits does not exist: pin c directly
+		api.AssertIsEqual(c, lo)
+	} else {
+		fp.AssertUnsigned(api.Sub(c, lo), bits.Len64(uint64(width-1)))
+	}
 	fp.AssertUnsigned(tp, tBits)
 	fp.AssertUnsigned(tn, tBits)
 	api.AssertIsEqual(api.Mul(tp, api.Sub(hi, c)), 0)
 	api.AssertIsEqual(api.Mul(tn, api.Sub(c, lo)), 0)
 	return c
-}
-
-func bitLen(x int64) int {
-	n := 0
-	for x > 0 {
-		n++
-		x >>= 1
-	}
-	return max(n, 1)
 }
 
 // ClampHint: inputs (t, lo, hi) as field elements, outputs (c, tp, tn).

@@ -111,3 +111,43 @@ func TestSigmoidTable(t *testing.T) {
 	}
 	test.NewAssert(t).CheckCircuit(&sigmoidCircuit{tbl: tbl}, opts...)
 }
+
+type clampRangeCircuit struct {
+	T, C   frontend.Variable
+	lo, hi int64
+}
+
+func (c *clampRangeCircuit) Define(api frontend.API) error {
+	api.AssertIsEqual(Clamp(fixedpoint.New(api), c.T, c.lo, c.hi, 20), c.C)
+	return nil
+}
+
+// TestClampEveryWidth: for clamps 1, 2, 4 and 1024 wide, a prover whose hint
+// answers one past a bound (c = hi+1 or lo-1, with the excess moved so that
+// t = c + tp - tn still holds) is rejected, and the honest clamp accepted. A
+// one-wide clamp used to accept c = hi+1.
+func TestClampEveryWidth(t *testing.T) {
+	for _, w := range []int64{1, 2, 4, 1024} {
+		lo := int64(5)
+		hi := lo + w - 1
+		for _, tv := range []int64{lo - 3, lo - 1, lo, hi, hi + 1, hi + 7} {
+			for _, past := range []int64{hi + 1, lo - 1} {
+				cheat := func(f *big.Int, in, out []*big.Int) error {
+					out[0].Mod(big.NewInt(past), f)
+					tp, tn := max(tv-past, 0), max(past-tv, 0)
+					out[1].SetInt64(tp)
+					out[2].SetInt64(tn)
+					return nil
+				}
+				circuit := &clampRangeCircuit{lo: lo, hi: hi}
+				honest := &clampRangeCircuit{T: tv, C: NativeClamp(tv, lo, hi)}
+				if err := circuittest.SolveR1CS(circuit, honest); err != nil {
+					t.Fatalf("width %d, t=%d: honest clamp rejected: %v", w, tv, err)
+				}
+				if circuittest.SolveR1CS(circuit, &clampRangeCircuit{T: tv, C: past}, solver.OverrideHint(solver.GetHintID(ClampHint), cheat)) == nil {
+					t.Errorf("width %d: clamp of %d to [%d, %d] returned %d", w, tv, lo, hi, past)
+				}
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ package chain
 import (
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
@@ -61,11 +62,10 @@ func NewCircuit(p Params) *Circuit {
 func (c *Circuit) Define(api frontend.API) error {
 	p, s := c.Params, c.Params.Step
 	fp := fixedpoint.New(api)
-	first, err := commit.PackAndHash(fp, append(append([]frontend.Variable{}, c.W...), c.Bias), s.Model.Bits)
-	if err != nil {
+	dom, set := p.ModelDomain(), s.TrainSet()
+	if err := linreg.BindModel(fp, dom, append(append([]frontend.Variable{}, c.W...), c.Bias), c.ModelFirst); err != nil {
 		return err
 	}
-	api.AssertIsEqual(first, c.ModelFirst)
 	fp.AssertUnsigned(c.LearningRate, s.LRBits)
 
 	w, b := c.W, c.Bias
@@ -77,7 +77,7 @@ func (c *Circuit) Define(api frontend.API) error {
 				api.AssertIsBoolean(c.Y[t][i])
 			}
 		}
-		if err := commit.VerifyRows(fp, c.DatasetRoot, api.Add(c.FirstBatch, t), rows, s.Data.Bits, c.Siblings[t]); err != nil {
+		if err := commit.VerifyRows(fp, set, c.DatasetRoot, api.Add(c.FirstBatch, t), rows, c.Siblings[t]); err != nil {
 			return err
 		}
 		if t > 0 { // the first model is range-checked by its commitment
@@ -91,26 +91,35 @@ func (c *Circuit) Define(api frontend.API) error {
 			w, b = linreg.Step(fp, s.Params, c.X[t], c.Y[t], w, b, c.LearningRate)
 		}
 	}
-	last, err := commit.PackAndHash(fp, append(w, b), s.Model.Bits)
-	if err != nil {
-		return err
+	return linreg.BindModel(fp, dom, append(w, b), c.ModelLast)
+}
+
+// ModelDomain is the commitment domain of the chain's models: logistic or
+// linear, as its steps.
+func (p Params) ModelDomain() commit.Domain {
+	if p.Logistic {
+		return p.Step.ModelDomain()
 	}
-	api.AssertIsEqual(last, c.ModelLast)
-	return nil
+	return p.Step.Params.ModelDomain()
+}
+
+// Commitment is the native twin of the in-circuit model commitments.
+func (p Params) Commitment(curve ecc.ID, m linreg.Model) (frontend.Variable, error) {
+	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
 }
 
 // Assign runs K native steps from batch first and returns the assignment
 // and the last model.
 func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) (*Circuit, linreg.Model, error) {
 	s := p.Step
-	if ds.Depth() != s.Depth || ds.BatchSize != s.B {
-		return nil, linreg.Model{}, fmt.Errorf("chain: dataset of batches of %d (depth %d), circuit expects %d (depth %d)", ds.BatchSize, ds.Depth(), s.B, s.Depth)
+	if err := ds.Expect(s.TrainSet()); err != nil {
+		return nil, linreg.Model{}, fmt.Errorf("chain: %w", err)
 	}
 	if first < 0 || first+p.K > ds.NumBatches() {
 		return nil, linreg.Model{}, fmt.Errorf("chain: batches %d..%d outside the dataset's %d", first, first+p.K-1, ds.NumBatches())
 	}
 	c := NewCircuit(p)
-	before, err := s.Commitment(ds.Curve, m)
+	before, err := p.Commitment(ds.Curve, m)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}
@@ -135,7 +144,7 @@ func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) 
 		}
 		linreg.FillBatch(c.X[t], c.Y[t], rows)
 	}
-	after, err := s.Commitment(ds.Curve, cur)
+	after, err := p.Commitment(ds.Curve, cur)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}

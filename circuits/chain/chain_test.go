@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/test"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -25,7 +26,7 @@ func setup(t *testing.T, logistic bool, k int) (Params, *commit.Dataset, linreg.
 			r[2] = rng.Int64N(2)
 		}
 	}
-	ds, err := commit.NewDataset(rows, 3, 16)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}

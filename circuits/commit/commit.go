@@ -60,10 +60,11 @@ func Pack(fp *fixedpoint.API, vals []frontend.Variable, bits int) []frontend.Var
 }
 
 // Sponge absorbs elems and returns one digest, with the sponge of the
-// circuit's curve (SpongeFor). The input length is written to the capacity
-// lane first, so inputs of different lengths never collide through zero
-// padding.
-func Sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, error) {
+// circuit's curve (SpongeFor). The domain's tag (Domain.Tag) is written to
+// the capacity lane first: it fixes the kind, length, shape and format of
+// what is absorbed, so digests of different domains never collide through
+// zero padding or reinterpretation, at no constraint.
+func Sponge(api frontend.API, dom Domain, elems []frontend.Variable) (frontend.Variable, error) {
 	curve, err := CurveOf(api.Compiler().Field())
 	if err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func Sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, err
 		return nil, err
 	}
 	state := make([]frontend.Variable, sp.Width)
-	state[0] = len(elems)
+	state[0] = dom.Tag()
 	for i := 1; i < sp.Width; i++ {
 		state[i] = 0
 	}
@@ -92,10 +93,14 @@ func Sponge(api frontend.API, elems []frontend.Variable) (frontend.Variable, err
 	return state[1], nil
 }
 
-// PackAndHash is Sponge(Pack(vals, bits)): the commitment to a vector of
-// signed values.
-func PackAndHash(fp *fixedpoint.API, vals []frontend.Variable, bits int) (frontend.Variable, error) {
-	return Sponge(fp.Frontend(), Pack(fp, vals, bits))
+// PackAndHash is Sponge(dom, Pack(vals, dom.Format.Bits)): the commitment to
+// signed values of the domain dom. It fails, at compile time, when the number
+// of values is not the domain's.
+func PackAndHash(fp *fixedpoint.API, dom Domain, vals []frontend.Variable) (frontend.Variable, error) {
+	if err := dom.check(len(vals)); err != nil {
+		return nil, err
+	}
+	return Sponge(fp.Frontend(), dom, Pack(fp, vals, dom.Format.Bits))
 }
 
 // Pack is the native twin of Pack; it fails on a value outside signed bits.
@@ -123,10 +128,10 @@ func (f *Field) Pack(vals []int64, bits int) ([]*big.Int, error) {
 }
 
 // Sponge is the native twin of Sponge.
-func (f *Field) Sponge(elems []*big.Int) *big.Int {
+func (f *Field) Sponge(dom Domain, elems []*big.Int) *big.Int {
 	sp := f.Params
 	state := make([]*big.Int, sp.Width)
-	state[0] = big.NewInt(int64(len(elems)))
+	state[0] = dom.Tag()
 	for i := 1; i < sp.Width; i++ {
 		state[i] = new(big.Int)
 	}
@@ -143,19 +148,22 @@ func (f *Field) Sponge(elems []*big.Int) *big.Int {
 }
 
 // PackAndHash is the native twin of PackAndHash.
-func (f *Field) PackAndHash(vals []int64, bits int) (*big.Int, error) {
-	packed, err := f.Pack(vals, bits)
+func (f *Field) PackAndHash(dom Domain, vals []int64) (*big.Int, error) {
+	if err := dom.check(len(vals)); err != nil {
+		return nil, err
+	}
+	packed, err := f.Pack(vals, dom.Format.Bits)
 	if err != nil {
 		return nil, err
 	}
-	return f.Sponge(packed), nil
+	return f.Sponge(dom, packed), nil
 }
 
 // NativePackAndHash is the native twin of PackAndHash on the given curve.
-func NativePackAndHash(curve ecc.ID, vals []int64, bits int) (*big.Int, error) {
+func NativePackAndHash(curve ecc.ID, dom Domain, vals []int64) (*big.Int, error) {
 	f, err := FieldOf(curve)
 	if err != nil {
 		return nil, err
 	}
-	return f.PackAndHash(vals, bits)
+	return f.PackAndHash(dom, vals)
 }

@@ -17,11 +17,11 @@ import (
 type packHashCircuit struct {
 	Vals   []frontend.Variable
 	Digest frontend.Variable `gnark:",public"`
-	bits   int
+	dom    Domain
 }
 
 func (c *packHashCircuit) Define(api frontend.API) error {
-	h, err := PackAndHash(fixedpoint.New(api), c.Vals, c.bits)
+	h, err := PackAndHash(fixedpoint.New(api), c.dom, c.Vals)
 	if err != nil {
 		return err
 	}
@@ -29,9 +29,11 @@ func (c *packHashCircuit) Define(api frontend.API) error {
 	return nil
 }
 
+func vector(n, bits int) Domain { return Vector(n, fixedpoint.Format{Bits: bits}) }
+
 func packHashAssignment(t *testing.T, curve ecc.ID, vals []int64, bits int) *packHashCircuit {
 	t.Helper()
-	h, err := NativePackAndHash(curve, vals, bits)
+	h, err := NativePackAndHash(curve, vector(len(vals), bits), vals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func TestPackAndHashMatchesNative(t *testing.T) {
 			if tc.n > 2 {
 				vals[0], vals[1] = f.Min(), f.Max()
 			}
-			circuit := &packHashCircuit{Vals: make([]frontend.Variable, tc.n), bits: tc.bits}
+			circuit := &packHashCircuit{Vals: make([]frontend.Variable, tc.n), dom: vector(tc.n, tc.bits)}
 			if err := test.IsSolved(circuit, packHashAssignment(t, curve, vals, tc.bits), curve.ScalarField()); err != nil {
 				t.Fatalf("%s n=%d bits=%d: %v", curve, tc.n, tc.bits, err)
 			}
@@ -64,7 +66,7 @@ func TestPackAndHashMatchesNative(t *testing.T) {
 func TestPackAndHashRejectsTampering(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	vals := circuittest.Ints(rng, 20, -1000, 1000)
-	circuit := &packHashCircuit{Vals: make([]frontend.Variable, len(vals)), bits: 16}
+	circuit := &packHashCircuit{Vals: make([]frontend.Variable, len(vals)), dom: vector(len(vals), 16)}
 	for _, curve := range Curves {
 		changed := packHashAssignment(t, curve, vals, 16)
 		changed.Vals[3] = vals[3] + 1
@@ -101,10 +103,11 @@ type batchCircuit struct {
 	Root, Index frontend.Variable `gnark:",public"`
 	Rows        [][]frontend.Variable
 	Siblings    []frontend.Variable
+	set         Set
 }
 
 func (c *batchCircuit) Define(api frontend.API) error {
-	return VerifyRows(fixedpoint.New(api), c.Root, c.Index, c.Rows, 16, c.Siblings)
+	return VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Index, c.Rows, c.Siblings)
 }
 
 func batchAssignment(t *testing.T, ds *Dataset, k int) *batchCircuit {
@@ -125,7 +128,7 @@ func batchAssignment(t *testing.T, ds *Dataset, k int) *batchCircuit {
 }
 
 func emptyBatchCircuit(ds *Dataset) *batchCircuit {
-	c := &batchCircuit{Siblings: make([]frontend.Variable, ds.Depth())}
+	c := &batchCircuit{Siblings: make([]frontend.Variable, ds.Depth()), set: ds.Set()}
 	for range ds.BatchSize {
 		c.Rows = append(c.Rows, make([]frontend.Variable, len(ds.Rows[0])))
 	}
@@ -135,7 +138,7 @@ func emptyBatchCircuit(ds *Dataset) *batchCircuit {
 func TestDatasetMembership(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, nRows := range []int{3, 12, 20} { // depth 0, 2 and 3 (5 batches, 3 zero leaves)
-		bn, err := NewDataset(circuittest.Rows(rng, nRows, 5, -30000, 30000), 3, 16)
+		bn, err := NewDataset(RoleTrain, circuittest.Rows(rng, nRows, 5, -30000, 30000), 3, fixedpoint.Format{Bits: 16, Frac: 12})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,13 +177,13 @@ func checkMembership(t *testing.T, ds *Dataset) {
 }
 
 func TestNewDatasetErrors(t *testing.T) {
-	if _, err := NewDataset([][]int64{{1, 2}, {3}}, 1, 16); err == nil {
+	if _, err := NewDataset(RoleTrain, [][]int64{{1, 2}, {3}}, 1, fixedpoint.Format{Bits: 16, Frac: 12}); err == nil {
 		t.Error("ragged rows accepted")
 	}
-	if _, err := NewDataset([][]int64{{1, 2}}, 2, 16); err == nil {
+	if _, err := NewDataset(RoleTrain, [][]int64{{1, 2}}, 2, fixedpoint.Format{Bits: 16, Frac: 12}); err == nil {
 		t.Error("batch larger than the dataset accepted")
 	}
-	if _, err := NewDataset([][]int64{{1, 1 << 20}}, 1, 16); err == nil {
+	if _, err := NewDataset(RoleTrain, [][]int64{{1, 1 << 20}}, 1, fixedpoint.Format{Bits: 16, Frac: 12}); err == nil {
 		t.Error("value outside 16 bits accepted")
 	}
 }
@@ -197,14 +200,14 @@ func TestCurves(t *testing.T) {
 	if _, err := CurveOf(ecc.BW6_761.ScalarField()); err == nil {
 		t.Error("CurveOf accepted BW6-761's field")
 	}
-	if _, err := NewDatasetOn(ecc.BW6_761, [][]int64{{1}}, 1, 16); err == nil {
+	if _, err := NewDatasetOn(ecc.BW6_761, RoleTrain, [][]int64{{1}}, 1, fixedpoint.Format{Bits: 16, Frac: 12}); err == nil {
 		t.Error("NewDatasetOn accepted an unsupported curve")
 	}
 }
 
 func TestDatasetOnOtherCurve(t *testing.T) {
 	rows := circuittest.Rows(rand.New(rand.NewPCG(9, 10)), 8, 3, -100, 100)
-	bn, err := NewDataset(rows, 2, 16)
+	bn, err := NewDataset(RoleTrain, rows, 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +219,7 @@ func TestDatasetOnOtherCurve(t *testing.T) {
 	if again != bls {
 		t.Error("On recommitted the dataset instead of reusing it")
 	}
-	direct, err := NewDatasetOn(ecc.BLS12_381, rows, 2, 16)
+	direct, err := NewDatasetOn(ecc.BLS12_381, RoleTrain, rows, 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,5 +231,135 @@ func TestDatasetOnOtherCurve(t *testing.T) {
 	}
 	if same, _ := bn.On(ecc.BN254); same != bn {
 		t.Error("On(own curve) is not the dataset itself")
+	}
+}
+
+// TestDomainSeparation: each pair below packs to the same field elements, so
+// only the domain tag tells the commitments apart; natively and in-circuit,
+// a digest of one domain must not open as the other.
+func TestDomainSeparation(t *testing.T) {
+	q412 := fixedpoint.Format{Bits: 16, Frac: 12}
+	model := func(n int) Domain { return Model("linear", fixedpoint.Format{Bits: 32, Frac: 16}, n, n-1, 1) }
+	// 16-bit values and their 8-bit halves: (lo+128) + (hi+128)·2^8 = v + 2^15.
+	wide := []int64{1000, -2000, 77}
+	var halves []int64
+	for _, v := range wide {
+		u := v + 1<<15
+		halves = append(halves, u&0xff-128, u>>8-128)
+	}
+	// A model whose last value is the format's minimum packs like the model
+	// one value shorter.
+	short := []int64{5 << 16, -3 << 16, 1 << 15}
+	long := append(append([]int64{}, short...), -1<<31)
+	pairs := []struct {
+		name       string
+		domA, domB Domain
+		a, b       []int64
+	}{
+		{"16-bit values vs their 8-bit halves", Vector(3, fixedpoint.Format{Bits: 16}), Vector(6, fixedpoint.Format{Bits: 8}), wide, halves},
+		{"model vs the model with a trailing minimum", model(3), model(4), short, long},
+		{"the same values as a model and as a vector", model(3), Vector(3, fixedpoint.Format{Bits: 32, Frac: 16}), short, short},
+		{"the same values in two fixed-point formats", Vector(3, fixedpoint.Format{Bits: 16}), Vector(3, q412), wide, wide},
+		{"a batch of 2 rows of 3 vs 3 rows of 2", Set{RoleTrain, 2, 3, 1, q412}.Leaf(), Set{RoleTrain, 3, 2, 1, q412}.Leaf(), []int64{1, 2, 3, 4, 5, 6}, []int64{1, 2, 3, 4, 5, 6}},
+		{"a training batch vs a held-out batch", Set{RoleTrain, 2, 3, 0, q412}.Leaf(), Set{RoleHeldout, 2, 3, 0, q412}.Leaf(), []int64{1, 2, 3, 4, 5, 6}, []int64{1, 2, 3, 4, 5, 6}},
+	}
+	for _, curve := range Curves {
+		f, _ := FieldOf(curve)
+		for _, pc := range pairs {
+			pa, err := f.Pack(pc.a, pc.domA.Format.Bits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb, _ := f.Pack(pc.b, pc.domB.Format.Bits)
+			if len(pa) != len(pb) || pa[0].Cmp(pb[0]) != 0 {
+				t.Fatalf("%s: the pair does not pack alike, so it tests nothing", pc.name)
+			}
+			ha, err := f.PackAndHash(pc.domA, pc.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hb, err := f.PackAndHash(pc.domB, pc.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ha.Cmp(hb) == 0 {
+				t.Errorf("%s on %s: same commitment", pc.name, curve)
+			}
+			// In-circuit: a circuit for domain A rejects B's digest of values
+			// that pack alike.
+			circuit := &packHashCircuit{Vals: make([]frontend.Variable, len(pc.a)), dom: pc.domA}
+			valid := &packHashCircuit{Vals: make([]frontend.Variable, len(pc.a)), Digest: ha}
+			for i, v := range pc.a {
+				valid.Vals[i] = v
+			}
+			cross := *valid
+			cross.Digest = hb
+			if err := test.IsSolved(circuit, valid, curve.ScalarField()); err != nil {
+				t.Fatalf("%s on %s: honest digest rejected: %v", pc.name, curve, err)
+			}
+			if test.IsSolved(circuit, &cross, curve.ScalarField()) == nil {
+				t.Errorf("%s on %s: the other domain's digest was accepted", pc.name, curve)
+			}
+		}
+	}
+}
+
+// TestDatasetShapeBound: the rows of a 3-feature dataset in batches of 2 are,
+// flattened, the rows of a 1-feature dataset in batches of 4 (the finding
+// this guards against); their roots differ and neither opens as the other.
+func TestDatasetShapeBound(t *testing.T) {
+	q412 := fixedpoint.Format{Bits: 16, Frac: 12}
+	rng := rand.New(rand.NewPCG(31, 32))
+	wide := circuittest.Rows(rng, 8, 4, -3000, 3000)
+	var narrow [][]int64
+	for _, r := range wide {
+		narrow = append(narrow, r[:2], r[2:])
+	}
+	a, err := NewDataset(RoleTrain, wide, 2, q412)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewDataset(RoleTrain, narrow, 4, q412)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Root().Cmp(b.Root()) == 0 {
+		t.Fatal("one root for two shapes")
+	}
+	// batch 1 of the narrow reading, checked against the wide root
+	cross := batchAssignment(t, b, 1)
+	cross.Root = a.Root()
+	sib, _ := a.Siblings(1)
+	cross.Siblings = sib
+	if test.IsSolved(emptyBatchCircuit(b), cross, ecc.BN254.ScalarField()) == nil {
+		t.Error("a 1-feature batch opened against the 3-feature root")
+	}
+	if err := b.Expect(a.Set()); err == nil || !strings.Contains(err.Error(), "expects") {
+		t.Errorf("Expect = %v, want a shape mismatch", err)
+	}
+	heldout, _ := NewDataset(RoleHeldout, wide, 2, q412)
+	if heldout.Root().Cmp(a.Root()) == 0 {
+		t.Error("the same rows as training and held-out sets share a root")
+	}
+}
+
+func TestDomainTagsDiffer(t *testing.T) {
+	q := fixedpoint.Format{Bits: 16, Frac: 12}
+	seen := map[string]string{}
+	for _, d := range []Domain{
+		Vector(4, q), Vector(5, q), Vector(4, fixedpoint.Format{Bits: 16}), Model("linear", q, 4, 3, 1), Model("logistic", q, 4, 3, 1),
+		Set{RoleTrain, 2, 2, 1, q}.Leaf(), Set{RoleTrain, 2, 2, 2, q}.Leaf(), Set{RoleTrain, 2, 2, 1, q}.Node(), Set{RoleRaw, 2, 2, 1, q}.Node(),
+	} {
+		tag := d.Tag()
+		if tag.BitLen() > 248 {
+			t.Errorf("%s: tag of %d bits", d, tag.BitLen())
+		}
+		if prev, ok := seen[tag.String()]; ok {
+			t.Errorf("%s and %s share a tag", d, prev)
+		}
+		seen[tag.String()] = d.String()
+	}
+	if _, err := NativePackAndHash(ecc.BN254, Vector(3, q), []int64{1, 2}); err == nil {
+		t.Error("a commitment of 2 values for a domain of 3 was made")
 	}
 }

@@ -16,9 +16,10 @@ import (
 // batches of BatchSize rows (a trailing partial batch is dropped). Shuffle rows
 // before committing to train on a random order.
 type Dataset struct {
-	Rows      [][]int64 // each row: features then targets, signed Bits-bit values
+	Rows      [][]int64 // each row: features then targets, signed values of Format
 	BatchSize int
-	Bits      int
+	Format    fixedpoint.Format
+	Role      Role
 	Curve     ecc.ID // the curve whose scalar field holds the commitment
 	tree      *Tree
 
@@ -26,14 +27,14 @@ type Dataset struct {
 	on map[ecc.ID]*Dataset // the same rows committed on other curves
 }
 
-// NewDataset commits rows on BN254 in batches of batchSize values of the
-// given width.
-func NewDataset(rows [][]int64, batchSize, bits int) (*Dataset, error) {
-	return NewDatasetOn(ecc.BN254, rows, batchSize, bits)
+// NewDataset commits rows for the given role on BN254 in batches of
+// batchSize rows of values in format.
+func NewDataset(role Role, rows [][]int64, batchSize int, format fixedpoint.Format) (*Dataset, error) {
+	return NewDatasetOn(ecc.BN254, role, rows, batchSize, format)
 }
 
 // NewDatasetOn commits rows on the given curve.
-func NewDatasetOn(curve ecc.ID, rows [][]int64, batchSize, bits int) (*Dataset, error) {
+func NewDatasetOn(curve ecc.ID, role Role, rows [][]int64, batchSize int, format fixedpoint.Format) (*Dataset, error) {
 	f, err := FieldOf(curve)
 	if err != nil {
 		return nil, err
@@ -50,21 +51,27 @@ func NewDatasetOn(curve ecc.ID, rows [][]int64, batchSize, bits int) (*Dataset, 
 			return nil, fmt.Errorf("commit: row %d has %d values, row 0 has %d", i, len(r), width)
 		}
 	}
-	d := &Dataset{Rows: rows, BatchSize: batchSize, Bits: bits, Curve: curve}
+	d := &Dataset{Rows: rows, BatchSize: batchSize, Format: format, Role: role, Curve: curve}
+	set := d.Set()
 	leaves := make([]*big.Int, d.NumBatches())
 	for k := range leaves {
-		leaf, err := f.PackAndHash(d.BatchValues(k), bits)
+		leaf, err := f.PackAndHash(set.Leaf(), d.BatchValues(k))
 		if err != nil {
 			return nil, fmt.Errorf("commit: batch %d: %w", k, err)
 		}
 		leaves[k] = leaf
 	}
-	t, err := f.NewTree(leaves)
+	t, err := f.NewTree(set, leaves)
 	if err != nil {
 		return nil, err
 	}
 	d.tree = t
 	return d, nil
+}
+
+// Set is how the dataset is committed.
+func (d *Dataset) Set() Set {
+	return Set{Role: d.Role, BatchSize: d.BatchSize, Width: len(d.Rows[0]), Depth: Depth(d.NumBatches()), Format: d.Format}
 }
 
 // On returns the same dataset committed on another curve (computed once).
@@ -77,7 +84,7 @@ func (d *Dataset) On(curve ecc.ID) (*Dataset, error) {
 	if o, ok := d.on[curve]; ok {
 		return o, nil
 	}
-	o, err := NewDatasetOn(curve, d.Rows, d.BatchSize, d.Bits)
+	o, err := NewDatasetOn(curve, d.Role, d.Rows, d.BatchSize, d.Format)
 	if err != nil {
 		return nil, err
 	}
@@ -125,16 +132,30 @@ func (d *Dataset) Siblings(k int) ([]frontend.Variable, error) {
 	return out, nil
 }
 
-// VerifyRows asserts that rows (values in the dataset's width, range-checked
-// here) are batch index of the dataset with the given root.
-func VerifyRows(fp *fixedpoint.API, root, index frontend.Variable, rows [][]frontend.Variable, bits int, siblings []frontend.Variable) error {
+// VerifyRows asserts that rows (values of the set's format, range-checked
+// here) are batch index of the dataset of set with the given root.
+func VerifyRows(fp *fixedpoint.API, set Set, root, index frontend.Variable, rows [][]frontend.Variable, siblings []frontend.Variable) error {
+	if len(rows) != set.BatchSize {
+		return fmt.Errorf("commit: %d rows for a %s", len(rows), set)
+	}
 	var flat []frontend.Variable
-	for _, r := range rows {
+	for i, r := range rows {
+		if len(r) != set.Width {
+			return fmt.Errorf("commit: row %d has %d values for a %s", i, len(r), set)
+		}
 		flat = append(flat, r...)
 	}
-	leaf, err := PackAndHash(fp, flat, bits)
+	leaf, err := PackAndHash(fp, set.Leaf(), flat)
 	if err != nil {
 		return err
 	}
-	return VerifyBatch(fp.Frontend(), root, index, leaf, siblings)
+	return VerifyBatch(fp.Frontend(), set, root, index, leaf, siblings)
+}
+
+// Expect reports a dataset committed otherwise than a statement expects.
+func (d *Dataset) Expect(want Set) error {
+	if got := d.Set(); got != want {
+		return fmt.Errorf("commit: the dataset is a %s, the statement expects a %s", got, want)
+	}
+	return nil
 }

@@ -7,7 +7,8 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/accumulator/merkle"
-	poseidon2hash "github.com/consensys/gnark/std/hash/poseidon2"
+	"github.com/consensys/gnark/std/hash"
+	"github.com/consensys/gnark/std/permutation/poseidon2"
 )
 
 // A dataset is committed as a Merkle tree whose leaves are whole batches: leaf
@@ -18,13 +19,29 @@ import (
 // per row. Unused leaves of the last power of two are zero.
 //
 // Inner nodes use gnark's std Merkle verifier with gnark's default Poseidon2
-// Merkle-Damgard hash (width 2), so node(a, b) = MD(a, b) and the level-0
-// value of leaf x is MD(x), exactly as merkle.MerkleProof.VerifyProof computes.
+// compression (width 2) in a Merkle-Damgard hash whose initial state is the
+// tag of the set's Node domain, so node(a, b) = MD(a, b) and the level-0 value
+// of leaf x is MD(x), exactly as merkle.MerkleProof.VerifyProof computes. The
+// tag binds the set's role, batch shape, depth and value format into the
+// root, at no constraint.
 
-// VerifyBatch asserts that leaf sits at position index of the tree with the
-// given root; siblings are the sibling nodes from the bottom level up.
-func VerifyBatch(api frontend.API, root, index, leaf frontend.Variable, siblings []frontend.Variable) error {
-	h, err := poseidon2hash.New(api)
+// treeHasher is the Merkle-Damgard hash of a set's tree.
+func treeHasher(api frontend.API, set Set) (hash.FieldHasher, error) {
+	perm, err := poseidon2.NewPoseidon2(api)
+	if err != nil {
+		return nil, err
+	}
+	return hash.NewMerkleDamgardHasher(api, perm, set.Node().Tag()), nil
+}
+
+// VerifyBatch asserts that leaf sits at position index of the tree of set
+// with the given root; siblings are the sibling nodes from the bottom level
+// up. The index is pinned to [0, 2^set.Depth).
+func VerifyBatch(api frontend.API, set Set, root, index, leaf frontend.Variable, siblings []frontend.Variable) error {
+	if len(siblings) != set.Depth {
+		return fmt.Errorf("commit: %d siblings for a tree of depth %d", len(siblings), set.Depth)
+	}
+	h, err := treeHasher(api, set)
 	if err != nil {
 		return err
 	}
@@ -43,8 +60,11 @@ func VerifyBatch(api frontend.API, root, index, leaf frontend.Variable, siblings
 
 // MD is gnark's Merkle-Damgard construction over the width-2 Poseidon2
 // compression with a zero initial state, as std/hash/poseidon2 computes it.
-func (f *Field) MD(xs ...*big.Int) *big.Int {
-	state := new(big.Int)
+func (f *Field) MD(xs ...*big.Int) *big.Int { return f.MDFrom(new(big.Int), xs...) }
+
+// MDFrom is MD from the initial state iv.
+func (f *Field) MDFrom(iv *big.Int, xs ...*big.Int) *big.Int {
+	state := f.Reduce(iv)
 	for _, x := range xs {
 		buf := []*big.Int{state, f.Reduce(x)}
 		f.md(buf)
@@ -68,9 +88,16 @@ func Depth(n int) int {
 	return d
 }
 
-// NewTree builds the tree over the given leaves with the field's Merkle-Damgard
-// hash, padding with zero leaves to a power of two.
-func (f *Field) NewTree(leaves []*big.Int) (*Tree, error) { return NewTreeWith(leaves, f.MD) }
+// NewTree builds the tree of set over the given leaves with the field's
+// Merkle-Damgard hash from the set's tag, padding with zero leaves to a power
+// of two.
+func (f *Field) NewTree(set Set, leaves []*big.Int) (*Tree, error) {
+	if d := Depth(len(leaves)); d != set.Depth {
+		return nil, fmt.Errorf("commit: %d leaves make a tree of depth %d, the set says %d", len(leaves), d, set.Depth)
+	}
+	iv := set.Node().Tag()
+	return NewTreeWith(leaves, func(xs ...*big.Int) *big.Int { return f.MDFrom(iv, xs...) })
+}
 
 // NewTreeWith builds the tree with another Merkle-Damgard hash md (the
 // in-circuit std/accumulator/merkle verifier takes any FieldHasher).
@@ -119,10 +146,13 @@ func (t *Tree) Siblings(k int) ([]*big.Int, error) {
 	return path, nil
 }
 
-// TreeRoot computes in-circuit the root of the tree over all of leaves,
-// padded with zero leaves to a power of two, exactly as NewTree does.
-func TreeRoot(api frontend.API, leaves []frontend.Variable) (frontend.Variable, error) {
-	h, err := poseidon2hash.New(api)
+// TreeRoot computes in-circuit the root of the tree of set over all of
+// leaves, padded with zero leaves to a power of two, exactly as NewTree does.
+func TreeRoot(api frontend.API, set Set, leaves []frontend.Variable) (frontend.Variable, error) {
+	if d := Depth(len(leaves)); d != set.Depth {
+		return nil, fmt.Errorf("commit: %d leaves make a tree of depth %d, the set says %d", len(leaves), d, set.Depth)
+	}
+	h, err := treeHasher(api, set)
 	if err != nil {
 		return nil, err
 	}

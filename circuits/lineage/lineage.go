@@ -1,19 +1,31 @@
 // Package lineage proves that a committed training set was derived from a
-// committed raw set by a stated preprocessing step: per-column min-max
-// scaling onto the fixed-point grid,
+// committed raw set by per-column min-max scaling onto the fixed-point grid:
 //
-//	feature = round((raw - Lo_j) · Mult_j / 2^Shift) - Offset_j,
+//	lo_j = min_i raw_ij,  hi_j = max_i raw_ij
+//	mult_j = round(2^(Shift+Out.Frac+1) / (hi_j - lo_j))   (0 for a constant column)
+//	feature_ij = round((raw_ij - lo_j) · mult_j / 2^Shift) - offset_j
 //
-// with labels (the last column) carried over. Both sets are committed exactly
-// as training circuits expect (commit.Dataset: batches of B rows as Merkle
-// leaves), so FeatureRoot is the DatasetRoot a training proof names, and this
-// proof ties it to RawRoot. The transform's constants are part of the circuit
-// (and so of its verifying key).
+// with offset_j = 2^Out.Frac (0 for a constant column), so each column's
+// minimum maps to -1 and its maximum to about +1; labels (the last column) are
+// carried over. Both sets are committed exactly as training circuits expect
+// (commit.Dataset: batches of B rows as Merkle leaves), the raw set with role
+// raw and the features with role train, so FeatureRoot is the DatasetRoot a
+// training proof names, and this proof ties it to RawRoot.
+//
+// Soundness: lo_j and hi_j are private witnesses pinned in the circuit: every
+// raw value lies between them (two range checks of Raw.Bits bits per value)
+// and each is attained (Π_i (raw_ij - lo_j) = 0 and Π_i (hi_j - raw_ij) = 0).
+// mult_j is a hinted rounding division by the variable hi_j - lo_j, pinned by
+// fixedpoint.DivFloorVar. Nothing about the raw data is a circuit constant, so
+// the verifying key reveals only the shape and formats.
+//
+// Cost per raw feature value: the two range checks, two products for the
+// attainment checks, one product with mult_j and one rounding division,
+// beside packing both sets; per column one variable division.
 package lineage
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -23,48 +35,87 @@ import (
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
 
-// Transform is per-column min-max scaling to [-1, 1] at Out.Frac fractional bits.
+// Params: N raw rows of D features and a label, in batches of B; values in
+// the Raw format are scaled into the Out format with Shift bits of precision
+// in the multiplier.
+type Params struct {
+	N, B, D  int
+	Shift    int
+	Raw, Out fixedpoint.Format
+}
+
+// DefaultParams: 16-bit integer raw values scaled to Q4.12 with a 20-bit
+// multiplier shift.
+func DefaultParams(n, b, d int) Params {
+	return Params{N: n, B: b, D: d, Shift: 20, Raw: fixedpoint.Format{Bits: 16}, Out: fixedpoint.Format{Bits: 16, Frac: 12}}
+}
+
+// RawSet and FeatureSet are how the two sets are committed.
+func (p Params) RawSet() commit.Set {
+	return commit.Set{Role: commit.RoleRaw, BatchSize: p.B, Width: p.D + 1, Depth: commit.Depth(p.N / p.B), Format: p.Raw}
+}
+
+// FeatureSet is the training set the features are committed as.
+func (p Params) FeatureSet() commit.Set {
+	return commit.Set{Role: commit.RoleTrain, BatchSize: p.B, Width: p.D + 1, Depth: commit.Depth(p.N / p.B), Format: p.Out}
+}
+
+// multNumerator is 2^(Shift+Out.Frac+1): the multiplier maps a column's span
+// onto 2 (from -1 to +1).
+func (p Params) multNumerator() *big.Int {
+	return new(big.Int).Lsh(big.NewInt(1), uint(p.Shift+p.Out.Frac+1))
+}
+
+// Transform is per-column min-max scaling: the native side, with each
+// column's bounds and the derived multiplier and offset.
 type Transform struct {
-	Lo, Mult, Offset []int64
-	Shift            int
-	Raw, Out         fixedpoint.Format
+	Lo, Hi, Mult, Offset []int64
 }
 
 // MinMax fits the transform to raw rows (features first, label last): column
 // j's minimum maps to -1 and its maximum to +1; a constant column maps to 0.
-func MinMax(raw [][]int64, rawFmt, out fixedpoint.Format) Transform {
-	d := len(raw[0]) - 1
-	t := Transform{Lo: make([]int64, d), Mult: make([]int64, d), Offset: make([]int64, d), Shift: 20, Raw: rawFmt, Out: out}
-	for j := 0; j < d; j++ {
-		lo, hi := raw[0][j], raw[0][j]
+// The multiplier is rounded exactly as the circuit rounds it.
+func (p Params) MinMax(raw [][]int64) Transform {
+	lo, hi := make([]int64, p.D), make([]int64, p.D)
+	for j := range lo {
+		lo[j], hi[j] = raw[0][j], raw[0][j]
 		for _, r := range raw {
-			lo, hi = min(lo, r[j]), max(hi, r[j])
+			lo[j], hi[j] = min(lo[j], r[j]), max(hi[j], r[j])
 		}
-		t.Lo[j] = lo
-		if hi > lo {
-			t.Mult[j] = int64(math.Round(math.Ldexp(2, t.Shift+out.Frac) / float64(hi-lo)))
-			t.Offset[j] = 1 << out.Frac
+	}
+	return p.Fit(lo, hi)
+}
+
+// Fit is the transform that maps lo to -1 and hi to +1 per column, whether
+// or not they are the columns' bounds (a prover's claim, checked by the
+// circuit).
+func (p Params) Fit(lo, hi []int64) Transform {
+	t := Transform{Lo: append([]int64{}, lo...), Hi: append([]int64{}, hi...), Mult: make([]int64, len(lo)), Offset: make([]int64, len(lo))}
+	for j := range lo {
+		if hi[j] > lo[j] {
+			t.Mult[j] = fixedpoint.DivRound(p.multNumerator(), big.NewInt(hi[j]-lo[j])).Int64()
+			t.Offset[j] = 1 << p.Out.Frac
 		}
 	}
 	return t
 }
 
 // Apply is the native transform; it fails on a value outside the formats.
-func (t Transform) Apply(raw [][]int64) ([][]int64, error) {
-	d := len(t.Lo)
+func (p Params) Apply(t Transform, raw [][]int64) ([][]int64, error) {
+	d := p.D
 	out := make([][]int64, len(raw))
-	div := big.NewInt(1 << t.Shift)
+	div := big.NewInt(1 << p.Shift)
 	for i, r := range raw {
 		if len(r) != d+1 {
 			return nil, fmt.Errorf("lineage: row %d has %d values, want %d", i, len(r), d+1)
 		}
 		out[i] = make([]int64, d+1)
 		for j := 0; j < d; j++ {
-			if err := t.Raw.Check(r[j]); err != nil {
+			if err := p.Raw.Check(r[j]); err != nil {
 				return nil, fmt.Errorf("lineage: raw row %d column %d: %w", i, j, err)
 			}
 			v := fixedpoint.DivRound(big.NewInt((r[j]-t.Lo[j])*t.Mult[j]), div).Int64() - t.Offset[j]
-			if err := t.Out.Check(v); err != nil {
+			if err := p.Out.Check(v); err != nil {
 				return nil, fmt.Errorf("lineage: feature row %d column %d: %w", i, j, err)
 			}
 			out[i][j] = v
@@ -74,68 +125,86 @@ func (t Transform) Apply(raw [][]int64) ([][]int64, error) {
 	return out, nil
 }
 
-// Params: N rows in batches of B.
-type Params struct {
-	N, B      int
-	Transform Transform
-}
-
-// Circuit is the statement "FeatureRoot commits to Transform applied to the
-// rows committed by RawRoot".
+// Circuit is the statement "FeatureRoot commits to the min-max scaling of
+// the rows committed by RawRoot".
 type Circuit struct {
 	RawRoot     frontend.Variable `gnark:",public"`
 	FeatureRoot frontend.Variable `gnark:",public"`
 
-	Raw [][]frontend.Variable // N rows, features then label
+	Raw    [][]frontend.Variable // N rows, features then label
+	Lo, Hi []frontend.Variable   // per feature column: its minimum and maximum
 
 	Params Params `gnark:"-"`
 }
 
 // NewCircuit returns an empty circuit.
 func NewCircuit(p Params) *Circuit {
-	c := &Circuit{Params: p}
+	c := &Circuit{Params: p, Lo: make([]frontend.Variable, p.D), Hi: make([]frontend.Variable, p.D)}
 	for range p.N {
-		c.Raw = append(c.Raw, make([]frontend.Variable, len(p.Transform.Lo)+1))
+		c.Raw = append(c.Raw, make([]frontend.Variable, p.D+1))
 	}
 	return c
 }
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
-	p, t := c.Params, c.Params.Transform
-	if p.N%p.B != 0 {
+	p := c.Params
+	if p.B <= 0 || p.N%p.B != 0 {
 		return fmt.Errorf("lineage: %d rows are not whole batches of %d", p.N, p.B)
 	}
 	fp := fixedpoint.New(api)
-	d := len(t.Lo)
-	div := big.NewInt(1 << t.Shift)
-	qBits := t.Out.Bits + 2
+	d := p.D
 	features := make([][]frontend.Variable, p.N)
-	for i, r := range c.Raw {
+	for i := range features {
 		features[i] = make([]frontend.Variable, d+1)
-		for j := 0; j < d; j++ {
-			q := fp.DivRound(api.Mul(api.Sub(r[j], t.Lo[j]), t.Mult[j]), div, qBits)
-			features[i][j] = api.Sub(q, t.Offset[j])
-		}
-		features[i][d] = r[d]
+		features[i][d] = c.Raw[i][d]
 	}
+	div := new(big.Int).Lsh(big.NewInt(1), uint(p.Shift))
+	multBits := p.Shift + p.Out.Frac + 2
+	for j := 0; j < d; j++ {
+		lo, hi := c.Lo[j], c.Hi[j]
+		// lo <= raw_ij <= hi for every i, with equality attained on each side
+		var atLo, atHi frontend.Variable = 1, 1
+		for i := range c.Raw {
+			below, above := api.Sub(c.Raw[i][j], lo), api.Sub(hi, c.Raw[i][j])
+			fp.AssertUnsigned(below, p.Raw.Bits)
+			fp.AssertUnsigned(above, p.Raw.Bits)
+			atLo, atHi = api.Mul(atLo, below), api.Mul(atHi, above)
+		}
+		api.AssertIsEqual(atLo, 0)
+		api.AssertIsEqual(atHi, 0)
+		// mult = round(A / span) = floor((2A + span) / (2·span)) for span > 0;
+		// a constant column divides by 1 instead and gets mult = offset = 0.
+		span := api.Sub(hi, lo)
+		constant := api.IsZero(span)
+		varies := api.Sub(1, constant)
+		safe := api.Add(span, constant)
+		q := fp.DivFloorVar(api.Add(new(big.Int).Lsh(p.multNumerator(), 1), safe), api.Mul(safe, 2), multBits, p.Raw.Bits+1)
+		mult := api.Mul(q, varies)
+		offset := api.Mul(varies, 1<<p.Out.Frac)
+		for i := range c.Raw {
+			v := fp.DivRound(api.Mul(api.Sub(c.Raw[i][j], lo), mult), div, p.Out.Bits+2)
+			features[i][j] = api.Sub(v, offset)
+		}
+	}
+	rawSet, featSet := p.RawSet(), p.FeatureSet()
 	var rawLeaves, featLeaves []frontend.Variable
 	for k := 0; k < p.N/p.B; k++ {
-		rl, err := commit.PackAndHash(fp, flat(c.Raw[k*p.B:(k+1)*p.B]), t.Raw.Bits)
+		rl, err := commit.PackAndHash(fp, rawSet.Leaf(), flat(c.Raw[k*p.B:(k+1)*p.B]))
 		if err != nil {
 			return err
 		}
-		fl, err := commit.PackAndHash(fp, flat(features[k*p.B:(k+1)*p.B]), t.Out.Bits)
+		fl, err := commit.PackAndHash(fp, featSet.Leaf(), flat(features[k*p.B:(k+1)*p.B]))
 		if err != nil {
 			return err
 		}
 		rawLeaves, featLeaves = append(rawLeaves, rl), append(featLeaves, fl)
 	}
-	rawRoot, err := commit.TreeRoot(api, rawLeaves)
+	rawRoot, err := commit.TreeRoot(api, rawSet, rawLeaves)
 	if err != nil {
 		return err
 	}
-	featRoot, err := commit.TreeRoot(api, featLeaves)
+	featRoot, err := commit.TreeRoot(api, featSet, featLeaves)
 	if err != nil {
 		return err
 	}
@@ -152,22 +221,28 @@ func flat(rows [][]frontend.Variable) []frontend.Variable {
 	return out
 }
 
-// Assign commits the raw rows and their transform on the given curve and
-// returns the assignment with the feature dataset (the one training proofs
-// use).
+// Assign fits the min-max transform to the raw rows, commits both sets on
+// the given curve and returns the assignment with the feature dataset (the
+// one training proofs use).
 func (p Params) Assign(curve ecc.ID, raw [][]int64) (*Circuit, *commit.Dataset, error) {
 	if len(raw) != p.N {
 		return nil, nil, fmt.Errorf("lineage: %d raw rows, circuit expects %d", len(raw), p.N)
 	}
-	feats, err := p.Transform.Apply(raw)
+	return p.AssignWith(curve, raw, p.MinMax(raw))
+}
+
+// AssignWith is Assign with a given transform: a cheating prover's claim when
+// t is not the min-max fit of raw, which the circuit must then reject.
+func (p Params) AssignWith(curve ecc.ID, raw [][]int64, t Transform) (*Circuit, *commit.Dataset, error) {
+	feats, err := p.Apply(t, raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	rawDS, err := commit.NewDatasetOn(curve, raw, p.B, p.Transform.Raw.Bits)
+	rawDS, err := commit.NewDatasetOn(curve, commit.RoleRaw, raw, p.B, p.Raw)
 	if err != nil {
 		return nil, nil, err
 	}
-	featDS, err := commit.NewDatasetOn(curve, feats, p.B, p.Transform.Out.Bits)
+	featDS, err := commit.NewDatasetOn(curve, commit.RoleTrain, feats, p.B, p.Out)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,6 +252,9 @@ func (p Params) Assign(curve ecc.ID, raw [][]int64) (*Circuit, *commit.Dataset, 
 		for j, v := range r {
 			c.Raw[i][j] = v
 		}
+	}
+	for j := range t.Lo {
+		c.Lo[j], c.Hi[j] = t.Lo[j], t.Hi[j]
 	}
 	return c, featDS, nil
 }

@@ -108,11 +108,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	fp := fixedpoint.New(api)
 	pub := Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
 		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
-	if err := BindStep(fp, p, pub, c.X, c.Y, c.Siblings, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
+	dom := p.ModelDomain()
+	if err := BindStep(fp, p, pub, c.X, c.Y, c.Siblings, dom, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
 	}
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-	return BindModel(fp, p, append(w, b), c.ModelAfter)
+	return BindModel(fp, dom, append(w, b), c.ModelAfter)
 }
 
 // Step returns the weights and bias after one step. Inputs must already be
@@ -179,26 +180,37 @@ type Public struct {
 	DatasetRoot, BatchIndex, LearningRate, ModelBefore, ModelAfter frontend.Variable
 }
 
+// TrainSet is how a step expects its dataset committed: training rows of D
+// features and one target or label, in batches of B, in the data format.
+func (p Params) TrainSet() commit.Set {
+	return commit.Set{Role: commit.RoleTrain, BatchSize: p.B, Width: p.D + 1, Depth: p.Depth, Format: p.Data}
+}
+
+// ModelDomain is the commitment domain of a linear model: D weights and a
+// bias in the model format.
+func (p Params) ModelDomain() commit.Domain { return commit.Model("linear", p.Model, p.D+1, p.D, 1) }
+
 // BindStep asserts what every step's inputs are bound to: the rows (x, then
-// the target or label y) are batch BatchIndex of the dataset committed by
-// DatasetRoot, the model values hash to ModelBefore, and the learning rate is
-// in range. It range-checks the rows and the model on the way.
-func BindStep(fp *fixedpoint.API, p Params, pub Public, x [][]frontend.Variable, y, siblings, model []frontend.Variable) error {
+// the target or label y) are batch BatchIndex of the training set committed
+// by DatasetRoot (p.TrainSet), the model values are a model of domain dom
+// committed by ModelBefore, and the learning rate is in range. It
+// range-checks the rows and the model on the way.
+func BindStep(fp *fixedpoint.API, p Params, pub Public, x [][]frontend.Variable, y, siblings []frontend.Variable, dom commit.Domain, model []frontend.Variable) error {
 	rows := make([][]frontend.Variable, len(x))
 	for i := range rows {
 		rows[i] = append(append([]frontend.Variable{}, x[i]...), y[i])
 	}
-	if err := commit.VerifyRows(fp, pub.DatasetRoot, pub.BatchIndex, rows, p.Data.Bits, siblings); err != nil {
+	if err := commit.VerifyRows(fp, p.TrainSet(), pub.DatasetRoot, pub.BatchIndex, rows, siblings); err != nil {
 		return err
 	}
 	fp.AssertUnsigned(pub.LearningRate, p.LRBits)
-	return BindModel(fp, p, model, pub.ModelBefore)
+	return BindModel(fp, dom, model, pub.ModelBefore)
 }
 
-// BindModel asserts that the model values (range-checked here) hash to the
-// commitment.
-func BindModel(fp *fixedpoint.API, p Params, model []frontend.Variable, commitment frontend.Variable) error {
-	h, err := commit.PackAndHash(fp, model, p.Model.Bits)
+// BindModel asserts that the model values (range-checked here) are a model
+// of domain dom with the given commitment.
+func BindModel(fp *fixedpoint.API, dom commit.Domain, model []frontend.Variable, commitment frontend.Variable) error {
+	h, err := commit.PackAndHash(fp, dom, model)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func newFixture(t *testing.T, seed uint64, b, d, batches int) fixture {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	p := DefaultParams(b, d, commit.Depth(batches))
 	one := int64(1) << p.Data.Frac
-	ds, err := commit.NewDataset(circuittest.Rows(rng, b*batches, d+1, -2*one, 2*one), b, p.Data.Bits)
+	ds, err := commit.NewDataset(commit.RoleTrain, circuittest.Rows(rng, b*batches, d+1, -2*one, 2*one), b, p.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestStepEdgeValues(t *testing.T) {
 	dmin, dmax := p.Data.Min(), p.Data.Max()
 	// Extreme data with small weights, and extreme weights with a zero
 	// learning rate (the update is then exactly zero).
-	ds, err := commit.NewDataset([][]int64{{dmin, dmax, dmin, dmax}, {dmax, -1, 0, dmin}, {1, -1, 1, -1}, {0, 0, 0, 0}}, 2, 16)
+	ds, err := commit.NewDataset(commit.RoleTrain, [][]int64{{dmin, dmax, dmin, dmax}, {dmax, -1, 0, dmin}, {1, -1, 1, -1}, {0, 0, 0, 0}}, 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}

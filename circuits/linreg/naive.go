@@ -64,6 +64,15 @@ func (c *NaiveCircuit) Define(api frontend.API) error {
 		h.Write(xs...)
 		return h.Sum()
 	}
+	// BatchIndex < 2^Depth keeps BatchIndex·B + i far from wrapping modulo
+	// p, so the row paths below pin rows BatchIndex·B .. BatchIndex·B+B-1:
+	// without it, BatchIndex = s/B mod p would name the window starting at
+	// any row s.
+	if p.Depth == 0 {
+		api.AssertIsEqual(c.BatchIndex, 0)
+	} else {
+		fp.AssertUnsigned(c.BatchIndex, p.Depth)
+	}
 	for i := range c.X {
 		for _, v := range append(append([]frontend.Variable{}, c.X[i]...), c.Y[i]) {
 			fp.AssertSigned(v, p.Data.Bits)
@@ -199,6 +208,22 @@ func (d *NaiveDataset) NaiveCommitment(m Model) *big.Int {
 // Depth is the row tree's depth.
 func (d *NaiveDataset) Depth() int { return d.tree.Depth() }
 
+// Root is the row tree's root.
+func (d *NaiveDataset) Root() *big.Int { return d.tree.Root() }
+
+// RowPath returns the Merkle path of row i as circuit assignments.
+func (d *NaiveDataset) RowPath(i int) ([]frontend.Variable, error) {
+	sib, err := d.tree.Siblings(i)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]frontend.Variable, len(sib))
+	for l := range sib {
+		out[l] = sib[l]
+	}
+	return out, nil
+}
+
 // AssignNaive runs the naive step on batch k and returns the assignment.
 func (p Params) AssignNaive(ds *NaiveDataset, k int, m Model, lr int64) (*NaiveCircuit, Model, error) {
 	if ds.Depth() != p.Depth || ds.B != p.B {
@@ -220,12 +245,8 @@ func (p Params) AssignNaive(ds *NaiveDataset, k int, m Model, lr int64) (*NaiveC
 			c.X[i][j] = r[j]
 		}
 		c.Y[i] = r[p.D]
-		sib, err := ds.tree.Siblings(k*p.B + i)
-		if err != nil {
+		if c.Paths[i], err = ds.RowPath(k*p.B + i); err != nil {
 			return nil, Model{}, err
-		}
-		for l := range sib {
-			c.Paths[i][l] = sib[l]
 		}
 	}
 	for j, v := range m.W {

@@ -25,12 +25,15 @@ func (m Model) Clone() Model { return Model{W: append([]int64{}, m.W...), Bias: 
 
 // Commitment is the native twin of the in-circuit model commitment.
 func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	if len(m.W) != p.D {
-		return nil, fmt.Errorf("linreg: model has %d weights, want %d", len(m.W), p.D)
-	}
-	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
+	return CommitModel(curve, p.ModelDomain(), m.Values())
+}
+
+// CommitModel commits model values in the domain dom, as BindModel checks
+// in-circuit.
+func CommitModel(curve ecc.ID, dom commit.Domain, values []int64) (frontend.Variable, error) {
+	h, err := commit.NativePackAndHash(curve, dom, values)
 	if err != nil {
-		return nil, fmt.Errorf("linreg: model: %w", err)
+		return nil, fmt.Errorf("%s model: %w", dom.Name, err)
 	}
 	return h, nil
 }
@@ -164,9 +167,8 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 // Batch checks that ds is cut and committed as the step expects and returns
 // batch k's rows and Merkle path.
 func (p Params) Batch(ds *commit.Dataset, k int) ([][]int64, []frontend.Variable, error) {
-	if ds.Depth() != p.Depth || ds.BatchSize != p.B || ds.Bits != p.Data.Bits {
-		return nil, nil, fmt.Errorf("dataset of batches of %d %d-bit rows (depth %d), circuit expects %d %d-bit rows (depth %d)",
-			ds.BatchSize, ds.Bits, ds.Depth(), p.B, p.Data.Bits, p.Depth)
+	if err := ds.Expect(p.TrainSet()); err != nil {
+		return nil, nil, err
 	}
 	siblings, err := ds.Siblings(k)
 	if err != nil {

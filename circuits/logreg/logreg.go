@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/activation"
@@ -86,11 +87,21 @@ func (c *Circuit) Define(api frontend.API) error {
 	for _, y := range c.Y {
 		api.AssertIsBoolean(y)
 	}
-	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
+	dom := p.ModelDomain()
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, dom, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
 	}
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-	return linreg.BindModel(fp, p.Params, append(w, b), c.ModelAfter)
+	return linreg.BindModel(fp, dom, append(w, b), c.ModelAfter)
+}
+
+// ModelDomain is the commitment domain of a logistic model: D weights and a
+// bias, as a linear model's, but committed as its own family.
+func (p Params) ModelDomain() commit.Domain { return commit.Model("logistic", p.Model, p.D+1, p.D, 1) }
+
+// Commitment is the native twin of the in-circuit model commitment.
+func (p Params) Commitment(curve ecc.ID, m linreg.Model) (frontend.Variable, error) {
+	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
 }
 
 // Step returns the model after one step (inputs range-checked by the caller).

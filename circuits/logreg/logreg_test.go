@@ -21,7 +21,7 @@ func dataset(t *testing.T, rng *rand.Rand, p Params, batches int, lim int64) *co
 	for _, r := range rows {
 		r[p.D] = rng.Int64N(2)
 	}
-	ds, err := commit.NewDataset(rows, p.B, p.Data.Bits)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, p.B, p.Data)
 	if err != nil {
 		t.Fatal(err)
 	}

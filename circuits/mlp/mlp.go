@@ -14,7 +14,6 @@
 package mlp
 
 import (
-	"fmt"
 	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -86,11 +85,13 @@ func (m Model) Clone() Model {
 
 // Commitment is the native twin of the in-circuit model commitment.
 func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
-	if err != nil {
-		return nil, fmt.Errorf("mlp: model: %w", err)
-	}
-	return h, nil
+	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
+}
+
+// ModelDomain is the commitment domain of the network: H hidden units of D
+// weights and a bias, then K output units of H weights and a bias.
+func (p Params) ModelDomain() commit.Domain {
+	return commit.Model("mlp", p.Model, p.H*(p.D+1)+p.K*(p.H+1), p.D, p.H, p.K)
 }
 
 // Circuit is the statement of one MLP step.
@@ -143,11 +144,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	fp := fixedpoint.New(api)
 	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
 		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
-	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
+	dom := p.ModelDomain()
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, dom, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
 		return err
 	}
 	w1, b1, w2, b2 := Step(fp, p, c.X, c.Y, c.W1, c.B1, c.W2, c.B2, c.LearningRate)
-	return linreg.BindModel(fp, p.Params, flatten(w1, b1, w2, b2), c.ModelAfter)
+	return linreg.BindModel(fp, dom, flatten(w1, b1, w2, b2), c.ModelAfter)
 }
 
 // Step returns both layers after one step (inputs range-checked by the caller).

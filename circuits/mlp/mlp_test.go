@@ -13,6 +13,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/matmul"
 )
@@ -26,7 +27,7 @@ func fixture(t *testing.T, seed uint64, freivalds bool) (Params, *commit.Dataset
 	for _, r := range rows {
 		r[4] = rng.Int64N(3)
 	}
-	ds, err := commit.NewDataset(rows, 3, 16)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"math"
 	"math/big"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/activation"
@@ -147,7 +148,27 @@ func verifySet(fp *fixedpoint.API, p Params, root frontend.Variable, rows [][]fr
 			fp.Frontend().AssertIsBoolean(r[p.Model.D])
 		}
 	}
-	return commit.VerifyRows(fp, root, 0, rows, p.Model.Data.Bits, nil)
+	return commit.VerifyRows(fp, p.Set(), root, 0, rows, nil)
+}
+
+// Set is how the held-out set is committed: one batch of all N rows, each D
+// features and the target or label.
+func (p Params) Set() commit.Set {
+	return commit.Set{Role: commit.RoleHeldout, BatchSize: p.N, Width: p.Model.D + 1, Depth: 0, Format: p.Model.Data}
+}
+
+// ModelDomain is the commitment domain of the scored models: logistic or
+// linear, as the training steps commit them.
+func (p Params) ModelDomain() commit.Domain {
+	if p.Logistic {
+		return p.Model.ModelDomain()
+	}
+	return p.Model.Params.ModelDomain()
+}
+
+// Commitment is the native twin of the in-circuit model commitment.
+func (p Params) Commitment(curve ecc.ID, m linreg.Model) (frontend.Variable, error) {
+	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
 }
 
 // evaluate checks the model commitment and returns the summed loss and the
@@ -155,11 +176,9 @@ func verifySet(fp *fixedpoint.API, p Params, root frontend.Variable, rows [][]fr
 func evaluate(fp *fixedpoint.API, p Params, commitment frontend.Variable, rows [][]frontend.Variable, w []frontend.Variable, b frontend.Variable) (loss, correct frontend.Variable, err error) {
 	api := fp.Frontend()
 	m := p.Model
-	h, err := commit.PackAndHash(fp, append(append([]frontend.Variable{}, w...), b), m.Model.Bits)
-	if err != nil {
+	if err := linreg.BindModel(fp, p.ModelDomain(), append(append([]frontend.Variable{}, w...), b), commitment); err != nil {
 		return nil, nil, err
 	}
-	api.AssertIsEqual(h, commitment)
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(m.Data.Frac))
 	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(m.Model.Frac))
 	loss, correct = 0, 0
@@ -264,7 +283,7 @@ func (p Params) HeldoutSet(rows [][]int64) (*commit.Dataset, error) {
 	if len(rows) != p.N {
 		return nil, fmt.Errorf("quality: %d held-out rows, circuit expects %d", len(rows), p.N)
 	}
-	return commit.NewDataset(rows, p.N, p.Model.Data.Bits)
+	return commit.NewDataset(commit.RoleHeldout, rows, p.N, p.Model.Data)
 }
 
 func assignRows(dst [][]frontend.Variable, rows [][]int64) {
@@ -281,7 +300,10 @@ func (p Params) AssignScore(set *commit.Dataset, m linreg.Model) (*Score, error)
 	if err != nil {
 		return nil, err
 	}
-	h, err := p.Model.Commitment(set.Curve, m)
+	if err := set.Expect(p.Set()); err != nil {
+		return nil, fmt.Errorf("quality: %w", err)
+	}
+	h, err := p.Commitment(set.Curve, m)
 	if err != nil {
 		return nil, err
 	}
@@ -309,11 +331,14 @@ func (p Params) AssignImprovement(set *commit.Dataset, before, after linreg.Mode
 	if gain := new(big.Int).Sub(lb, la); gain.Cmp(margin) < 0 {
 		return nil, fmt.Errorf("quality: the second model improves the loss by %s, less than the margin %s", gain, margin)
 	}
-	hb, err := p.Model.Commitment(set.Curve, before)
+	if err := set.Expect(p.Set()); err != nil {
+		return nil, fmt.Errorf("quality: %w", err)
+	}
+	hb, err := p.Commitment(set.Curve, before)
 	if err != nil {
 		return nil, err
 	}
-	ha, err := p.Model.Commitment(set.Curve, after)
+	ha, err := p.Commitment(set.Curve, after)
 	if err != nil {
 		return nil, err
 	}

@@ -87,11 +87,13 @@ func (p Params) Zero() Model {
 
 // Commitment is the native twin of the in-circuit model commitment.
 func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	h, err := commit.NativePackAndHash(curve, m.Values(), p.Model.Bits)
-	if err != nil {
-		return nil, fmt.Errorf("softmax: model: %w", err)
-	}
-	return h, nil
+	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
+}
+
+// ModelDomain is the commitment domain of a softmax model: K classes of D
+// weights and a bias.
+func (p Params) ModelDomain() commit.Domain {
+	return commit.Model("softmax", p.Model, p.K*(p.D+1), p.D, p.K)
 }
 
 // Circuit is the statement of one softmax-regression step.
@@ -138,11 +140,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	fp := fixedpoint.New(api)
 	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
 		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
-	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, flatten(c.W, c.Bias)); err != nil {
+	dom := p.ModelDomain()
+	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, dom, flatten(c.W, c.Bias)); err != nil {
 		return err
 	}
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-	return linreg.BindModel(fp, p.Params, flatten(w, b), c.ModelAfter)
+	return linreg.BindModel(fp, dom, flatten(w, b), c.ModelAfter)
 }
 
 // Probabilities returns the softmax of each row's logits at Data.Frac

@@ -11,6 +11,7 @@ import (
 	"github.com/consensys/gnark/test"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 )
 
@@ -23,7 +24,7 @@ func fixture(t *testing.T, seed uint64) (Params, *commit.Dataset, Model) {
 	for _, r := range rows {
 		r[4] = rng.Int64N(3)
 	}
-	ds, err := commit.NewDataset(rows, 3, 16)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,9 @@ type circuitCase struct {
 var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not in dataset", "row at wrong index",
 	"value out of range", "wrong learning rate", "rescale quotient +1", "rescale quotient -1", "rescale remainder off",
 	"wrong label", "wrong activation output", "false clamp", "wrong softmax maximum", "wrong ReLU mask",
-	"wrong matrix product", "wrong claimed score", "wrong transform"}
+	"wrong matrix product", "wrong claimed score", "wrong transform",
+	"dataset of another shape", "model of another shape", "values of another width", "commitment of another kind",
+	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
@@ -80,7 +82,7 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(11, 12))
 	p := linreg.DefaultParams(4, 3, 2)
 	one := int64(1) << p.Data.Frac
-	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,42 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 	wrongLR := clone()
 	wrongLR.LearningRate = lr + 1
 
+	// The same batches read as rows of one feature and a target: 8 rows of
+	// 2 values per batch flatten to the same 16 values as 4 rows of 4.
+	var narrow [][]int64
+	for _, r := range ds.Rows {
+		narrow = append(narrow, r[:2], r[2:])
+	}
+	narrowDS, err := commit.NewDatasetOn(curve, commit.RoleTrain, narrow, 8, p.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherShape := clone()
+	otherShape.DatasetRoot = narrowDS.Root()
+	otherShape.Siblings, _ = narrowDS.Siblings(k)
+
+	// A 4-feature model whose bias is the format's minimum: packed, it is the
+	// 3-feature model (weights, then bias as the fourth weight).
+	long := linreg.Model{W: m.Values(), Bias: p.Model.Min()}
+	longCommit, err := linreg.DefaultParams(4, 4, 2).Commitment(curve, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trailing := clone()
+	trailing.ModelBefore = longCommit
+
+	// The same model values committed as a plain vector, not as a model.
+	vec, err := commit.NativePackAndHash(curve, commit.Vector(4, p.Model), m.Values())
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKind := clone()
+	otherKind.ModelBefore = vec
+
 	return circuitCase{name: "linreg step", circuit: linreg.NewCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "dataset of another shape", witness: otherShape},
+		{kind: "model of another shape", witness: trailing},
+		{kind: "commitment of another kind", witness: otherKind},
 		{kind: "wrong update", witness: wrongUpdate},
 		{kind: "wrong W_before", witness: wrongBefore},
 		{kind: "wrong W_after", witness: wrongAfter},
@@ -175,15 +212,16 @@ type batchCircuit struct {
 	Root, Index frontend.Variable `gnark:",public"`
 	Rows        [][]frontend.Variable
 	Siblings    []frontend.Variable
+	set         commit.Set
 }
 
 func (c *batchCircuit) Define(api frontend.API) error {
-	return commit.VerifyRows(fixedpoint.New(api), c.Root, c.Index, c.Rows, 16, c.Siblings)
+	return commit.VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Index, c.Rows, c.Siblings)
 }
 
 func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(13, 14))
-	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 12, 3, -3000, 3000), 3, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 12, 3, -3000, 3000), 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +237,7 @@ func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 		}
 		return a
 	}
-	empty := &batchCircuit{Siblings: make([]frontend.Variable, ds.Depth())}
+	empty := &batchCircuit{Siblings: make([]frontend.Variable, ds.Depth()), set: ds.Set()}
 	for range 3 {
 		empty.Rows = append(empty.Rows, make([]frontend.Variable, 3))
 	}
@@ -210,7 +248,35 @@ func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 	outOfRange := assign(2)
 	outOfRange.Rows[1][0] = ds.Batch(2)[1][0] + 1<<16
 	outOfRange.Rows[1][1] = ds.Batch(2)[1][1] - 1
+	// The same rows as 8-bit halves (each 16-bit value v is lo + 2^8·hi
+	// after the offsets): 6 values a row pack to the same field element as 3.
+	var halves [][]int64
+	for _, r := range ds.Rows {
+		var h []int64
+		for _, v := range r {
+			u := v + 1<<15
+			h = append(h, u&0xff-128, u>>8-128)
+		}
+		halves = append(halves, h)
+	}
+	halfDS, err := commit.NewDatasetOn(curve, commit.RoleTrain, halves, 3, fixedpoint.Format{Bits: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherWidth := assign(2)
+	otherWidth.Root = halfDS.Root()
+	otherWidth.Siblings, _ = halfDS.Siblings(2)
+	// The same rows committed as a held-out set.
+	heldDS, err := commit.NewDatasetOn(curve, commit.RoleHeldout, ds.Rows, 3, ds.Format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKind := assign(2)
+	otherKind.Root = heldDS.Root()
+	otherKind.Siblings, _ = heldDS.Siblings(2)
 	return circuitCase{name: "batch membership", circuit: empty, honest: assign(2), tampers: []tamper{
+		{kind: "values of another width", witness: otherWidth},
+		{kind: "commitment of another kind", witness: otherKind},
 		{kind: "row not in dataset", witness: foreign},
 		{kind: "row at wrong index", witness: moved},
 		{kind: "value out of range", witness: outOfRange},
@@ -224,7 +290,7 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 	for _, r := range rows {
 		r[3] = rng.Int64N(2)
 	}
-	ds, err := commit.NewDatasetOn(curve, rows, 4, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 4, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +332,13 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 	wrongIndex.BatchIndex = 0
 	wrongLR := *honest
 	wrongLR.LearningRate = lr - 1
+	// the model's values committed as a linear model: another family
+	linCommit, err := p.Params.Commitment(curve, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKind := *honest
+	otherKind.ModelBefore = linCommit
 	foreignRows := make([][]int64, len(batch))
 	for i := range batch {
 		foreignRows[i] = append([]int64{}, batch[i]...)
@@ -296,6 +369,7 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 		{kind: "row at wrong index", witness: &wrongIndex},
 		{kind: "wrong learning rate", witness: &wrongLR},
 		{kind: "wrong label", witness: &wrongLabel},
+		{kind: "commitment of another kind", witness: &otherKind},
 	}}
 }
 
@@ -346,7 +420,7 @@ func softmaxCase(t *testing.T, curve ecc.ID) circuitCase {
 	for _, r := range rows {
 		r[3] = rng.Int64N(3)
 	}
-	ds, err := commit.NewDatasetOn(curve, rows, 3, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +457,7 @@ func mlpCase(t *testing.T, curve ecc.ID) circuitCase {
 	for _, r := range rows {
 		r[3] = rng.Int64N(2)
 	}
-	ds, err := commit.NewDatasetOn(curve, rows, 2, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +490,7 @@ func mlpCase(t *testing.T, curve ecc.ID) circuitCase {
 func chainCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(25, 26))
 	p := chain.Params{K: 2, Step: logreg.DefaultParams(2, 2, 2)}
-	ds, err := commit.NewDatasetOn(curve, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, 16)
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,18 +544,26 @@ func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 }
 
 func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
-	rng := rand.New(rand.NewPCG(29, 30))
-	raw := circuittest.Rows(rng, 4, 3, 0, 16)
-	tr := lineage.MinMax(raw, fixedpoint.Format{Bits: 16}, fixedpoint.Format{Bits: 16, Frac: 12})
-	p := lineage.Params{N: 4, B: 2, Transform: tr}
+	raw := [][]int64{{3, 9, 1}, {10, 2, 0}, {7, 16, 1}, {0, 5, 0}} // column 0: 0..10
+	p := lineage.DefaultParams(4, 2, 2)
 	honest, _, err := p.Assign(curve, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := p
-	other.Transform.Offset = append([]int64{}, tr.Offset...)
-	other.Transform.Offset[1]--
-	_, otherDS, err := other.Assign(curve, raw)
+	// claimAs is a prover claiming column 0's bounds are lo and hi, with the
+	// multiplier and features that follow from them.
+	claimAs := func(lo, hi int64) *lineage.Circuit {
+		tr := p.MinMax(raw)
+		tr.Lo[0], tr.Hi[0] = lo, hi
+		c, _, err := p.AssignWith(curve, raw, p.Fit(tr.Lo, tr.Hi))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tr := p.MinMax(raw)
+	tr.Offset[1]--
+	_, otherDS, err := p.AssignWith(curve, raw, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,12 +577,74 @@ func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
 		{kind: "wrong transform", witness: &wrongTransform},
 		{kind: "row not in dataset", witness: &changed},
 		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
+		{kind: "wrong minimum", witness: claimAs(3, 10)},              // moved into the column
+		{kind: "wrong maximum", witness: claimAs(0, 7)},               // inside the column
+		{kind: "minimum below every value", witness: claimAs(-1, 10)}, // not attained
+	}}
+}
+
+// naiveCase: the naive linear step, whose batch index must name a batch.
+func naiveCase(t *testing.T, curve ecc.ID) circuitCase {
+	rng := rand.New(rand.NewPCG(33, 34))
+	p := linreg.DefaultParams(2, 2, 3) // row tree of depth 3: 8 rows, 4 batches
+	ds, err := linreg.NewNaiveDataset(curve, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), p.B)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linreg.Model{W: circuittest.Ints(rng, 2, -1<<16, 1<<16), Bias: 7}
+	honest, _, err := p.AssignNaive(ds, 1, m, 1<<13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows 1 and 2 straddle batches 0 and 1: BatchIndex = 1/B mod r makes
+	// BatchIndex·B + i name them.
+	const start = 1
+	rows := ds.Rows[start : start+p.B]
+	next, err := p.NaiveStep(m, rows, 1<<13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := *honest
+	window.BatchIndex = new(big.Int).ModInverse(big.NewInt(int64(p.B)), curve.ScalarField())
+	window.ModelAfter = ds.NaiveCommitment(next)
+	window.X, window.Y, window.Paths = make([][]frontend.Variable, p.B), make([]frontend.Variable, p.B), make([][]frontend.Variable, p.B)
+	for i, r := range rows {
+		window.X[i] = []frontend.Variable{r[0], r[1]}
+		window.Y[i] = r[2]
+		if window.Paths[i], err = ds.RowPath(start + i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return circuitCase{name: "linreg-naive step", circuit: linreg.NewNaiveCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "batch window not a batch", witness: &window},
+	}}
+}
+
+// clampCircuit clamps to one value: [5, 5].
+type clampCircuit struct{ T, C frontend.Variable }
+
+func (c *clampCircuit) Define(api frontend.API) error {
+	api.AssertIsEqual(activation.Clamp(fixedpoint.New(api), c.T, 5, 5, 20), c.C)
+	return nil
+}
+
+func clampCase(t *testing.T, curve ecc.ID) circuitCase {
+	// t = 6 clamps to 5; a hint claiming c = 6 with no excess satisfies
+	// t = c + tp - tn and both products, so only c - lo < 1 rejects it.
+	cheat := func(f *big.Int, in, out []*big.Int) error {
+		out[0].SetInt64(6)
+		out[1].SetInt64(0)
+		out[2].SetInt64(0)
+		return nil
+	}
+	return circuitCase{name: "one-wide clamp", circuit: &clampCircuit{}, honest: &clampCircuit{T: 6, C: 5}, tampers: []tamper{
+		{kind: "one-wide clamp", witness: &clampCircuit{T: 6, C: 6}, solverOp: []solver.Option{solver.OverrideHint(solver.GetHintID(activation.ClampHint), cheat)}},
 	}}
 }
 
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, lineageCase, membershipCase, activationCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return out
@@ -544,14 +688,14 @@ func soundnessMatrix(t *testing.T, curve ecc.ID) {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "\nsoundness matrix on %s (circuit × tamper → outcome; –: not applied here, see the circuit's own tests)\n", curve)
-	fmt.Fprintf(&sb, "%-24s", "tamper")
+	fmt.Fprintf(&sb, "%-26s", "tamper")
 	for _, c := range cases {
 		fmt.Fprintf(&sb, " | %-9s", short(c.name))
 	}
 	sb.WriteString("\n")
 	total, rejected := 0, 0
 	for _, k := range kinds {
-		fmt.Fprintf(&sb, "%-24s", k)
+		fmt.Fprintf(&sb, "%-26s", k)
 		for _, c := range cases {
 			v, ok := matrix[c.name][k]
 			if !ok {
