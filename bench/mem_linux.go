@@ -6,14 +6,18 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
 
-// resetPeak starts a new peak-memory window: the kernel's resident-set high
-// water mark (VmHWM) is reset by writing 5 to /proc/self/clear_refs.
+// resetPeak starts a new peak-memory window: the heap freed by earlier work
+// is returned to the kernel (a collection alone leaves it resident, so a small
+// workload measured after a large one would inherit its footprint), then the
+// resident-set high water mark (VmHWM) is reset by writing 5 to
+// /proc/self/clear_refs.
 func resetPeak() {
-	runtime.GC()
+	debug.FreeOSMemory()
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
