@@ -18,6 +18,7 @@ import (
 var (
 	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+commit.CurveNames())
 	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(Backends, ", "))
+	benchGKR     = flag.Bool("potbench.gkr", false, "also run BenchmarkCommitGKR (about 1.5M constraints: minutes of setup and 5 GB on 2 cores)")
 	benchOptions Options
 )
 
@@ -113,8 +114,12 @@ func BenchmarkCommit(b *testing.B) {
 }
 
 // BenchmarkCommitGKR: gnark's GKR-checked Poseidon2 on the same values as
-// BenchmarkCommit; its fixed cost is about 1.5M constraints.
+// BenchmarkCommit; its fixed cost is about 1.5M constraints, so it runs only
+// with -potbench.gkr.
 func BenchmarkCommitGKR(b *testing.B) {
+	if !*benchGKR {
+		b.Skip("opt-in: about 5 minutes of setup and 5 GB on 2 cores; pass -args -potbench.gkr")
+	}
 	benchWorkload(b, "commit-gkr/N=1024")
 }
 

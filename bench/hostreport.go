@@ -92,8 +92,8 @@ func HostReport(hostDir string) (string, error) {
 	var b strings.Builder
 	h := sets[profiles[0]].Host
 	fmt.Fprintf(&b, "# potbench on %s: profiles compared\n\n", filepath.Base(hostDir))
-	fmt.Fprintf(&b, "%s (%s family %d model %d), %d physical / %d logical cores, L2 %s, L3 %s; CPU features %s; %s/%s, %s; gnark %s, gnark-crypto %s.\n\n",
-		h.Brand, h.Vendor, h.Family, h.Model, h.PhysicalCores, h.LogicalCores, Bytes(int64(h.L2Bytes)), Bytes(int64(h.L3Bytes)),
+	fmt.Fprintf(&b, "%s (%s family %d model %d), %d physical / %s, L2 %s, L3 %s; CPU features %s; %s/%s, %s; gnark %s, gnark-crypto %s.\n\n",
+		h.Brand, h.Vendor, h.Family, h.Model, h.PhysicalCores, h.CoresText(), Bytes(int64(h.L2Bytes)), Bytes(int64(h.L3Bytes)),
 		strings.Join(h.Features, ","), h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto)
 	b.WriteString("| profile | build tags | gnark-crypto assembly | GOMAXPROCS | description |\n|---|---|---|--:|---|\n")
 	for _, p := range profiles {
@@ -194,7 +194,7 @@ func HostsReport(root string, profiles ...string) (string, error) {
 	b.WriteString("# potbench: hosts compared\n\n| host | CPU | logical cores | gnark-crypto assembly |\n|---|---|--:|---|\n")
 	for _, id := range ids {
 		if s := hosts[id]["native"]; s != nil {
-			fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", id, s.Host.Brand, s.Host.LogicalCores, strings.Join(s.Host.GnarkCryptoASM, ","))
+			fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", id, s.Host.Brand, s.Host.Available(), strings.Join(s.Host.GnarkCryptoASM, ","))
 		}
 	}
 	for _, prof := range profiles {

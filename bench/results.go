@@ -137,8 +137,8 @@ func (s *ResultSet) Markdown() string {
 	var b strings.Builder
 	h := s.Host
 	fmt.Fprintf(&b, "# potbench results: %s\n\n", h.ID())
-	fmt.Fprintf(&b, "%s, %d logical cores (GOMAXPROCS %d), %s/%s, %s; gnark %s, gnark-crypto %s (assembly: %s); profile %s.\n\n",
-		h.Brand, h.LogicalCores, h.GOMAXPROCS, h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto,
+	fmt.Fprintf(&b, "%s, %s (GOMAXPROCS %d), %s/%s, %s; gnark %s, gnark-crypto %s (assembly: %s); profile %s.\n\n",
+		h.Brand, h.CoresText(), h.GOMAXPROCS, h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto,
 		strings.Join(h.GnarkCryptoASM, ","), s.Profile)
 	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (prove) |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	gcpu "github.com/consensys/gnark-crypto/utils/cpu"
@@ -19,12 +20,14 @@ import (
 
 // Host describes the machine and build.
 type Host struct {
+	Name           string   `json:"name,omitempty"` // the host id chosen for the run (-host, $POTBENCH_HOST); empty: derived
 	Brand          string   `json:"brand"`
 	Vendor         string   `json:"vendor"`
 	Family         int      `json:"family"`
 	Model          int      `json:"model"`
 	PhysicalCores  int      `json:"physical_cores"`
-	LogicalCores   int      `json:"logical_cores"`
+	LogicalCores   int      `json:"logical_cores"`   // the machine's, as CPUID reports them
+	Cores          int      `json:"cores,omitempty"` // available to this process: CPU affinity and cgroup quota
 	L2Bytes        int      `json:"l2_bytes"`
 	L3Bytes        int      `json:"l3_bytes"`
 	Features       []string `json:"features"`         // CPU flags that matter to field arithmetic
@@ -43,15 +46,17 @@ type Host struct {
 var relevantFeatures = []cpuid.FeatureID{cpuid.ADX, cpuid.BMI2, cpuid.AVX2, cpuid.AVX512F, cpuid.AVX512DQ,
 	cpuid.AVX512IFMA, cpuid.AVX512VBMI2, cpuid.SHA, cpuid.ASIMD}
 
-// Detect reads the host facts.
+// Detect reads the host facts. $POTBENCH_HOST, when set, names the host.
 func Detect() Host {
 	c := cpuid.CPU
 	h := Host{
+		Name:  os.Getenv("POTBENCH_HOST"),
 		Brand: strings.TrimSpace(c.BrandName), Vendor: c.VendorString, Family: c.Family, Model: c.Model,
 		PhysicalCores: c.PhysicalCores, LogicalCores: c.LogicalCores, L2Bytes: c.Cache.L2, L3Bytes: c.Cache.L3,
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Gnark: moduleVersion("github.com/consensys/gnark"), GnarkCrypto: moduleVersion("github.com/consensys/gnark-crypto"),
 	}
+	h.Cores = availableCores()
 	if h.LogicalCores == 0 {
 		h.LogicalCores = runtime.NumCPU()
 	}
@@ -103,12 +108,32 @@ func moduleVersion(path string) string {
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
-// ID names the host for results/<id>/: the CPU model and logical core count,
-// e.g. "amd-epyc-7b13-2c", or with family and model
-// numbers where the brand string has none ("amd-epyc-f25m17-2c"). POTBENCH_HOST overrides it.
+// Available is the number of cores the run could use: Cores, or for results
+// recorded before it existed, the machine's logical cores.
+func (h Host) Available() int {
+	if h.Cores > 0 {
+		return h.Cores
+	}
+	return h.LogicalCores
+}
+
+// CoresText says how many cores the run had: "2 logical cores", or in a
+// container or under an affinity mask "2 cores available (254 logical on the
+// machine)".
+func (h Host) CoresText() string {
+	if h.Available() == h.LogicalCores {
+		return fmt.Sprintf("%d logical cores", h.LogicalCores)
+	}
+	return fmt.Sprintf("%d cores available (%d logical on the machine)", h.Available(), h.LogicalCores)
+}
+
+// ID names the host for results/<id>/: Name when set, else the CPU model and
+// the cores available to the process, e.g. "amd-epyc-7b13-2c", or with family
+// and model numbers where the brand string has none ("amd-epyc-f25m17-2c"). A
+// 2-core container on a 254-core server is a 2-core host.
 func (h Host) ID() string {
-	if id := os.Getenv("POTBENCH_HOST"); id != "" {
-		return id
+	if h.Name != "" {
+		return h.Name
 	}
 	brand := strings.ToLower(h.Brand)
 	for _, noise := range []string{"(r)", "(tm)", "processor", "cpu", "core"} {
@@ -127,21 +152,65 @@ func (h Host) ID() string {
 	if !strings.ContainsAny(slug, "0123456789") { // a brand without a model number, e.g. "AMD EPYC"
 		slug = fmt.Sprintf("%s-f%dm%d", slug, h.Family, h.Model)
 	}
-	return fmt.Sprintf("%s-%dc", slug, h.LogicalCores)
+	return fmt.Sprintf("%s-%dc", slug, h.Available())
 }
 
 // ConfigLines returns the host as benchfmt configuration lines ("key: value"),
 // which benchstat shows and can group by.
 func (h Host) ConfigLines() []string {
-	return []string{
+	lines := []string{
 		"host: " + h.ID(),
 		"cpu-brand: " + h.Brand,
-		fmt.Sprintf("cores: %d", h.LogicalCores),
-		"cpu-features: " + strings.Join(h.Features, ","),
+		fmt.Sprintf("cores: %d", h.Available()),
+	}
+	if h.Available() != h.LogicalCores {
+		lines = append(lines, fmt.Sprintf("machine-cores: %d", h.LogicalCores))
+	}
+	return append(lines,
+		"cpu-features: "+strings.Join(h.Features, ","),
 		"gnark-crypto-asm: " + strings.Join(h.GnarkCryptoASM, ","),
 		"build-tags: " + strings.Join(h.BuildTags, ","),
 		"go: " + h.GoVersion,
 		"gnark: " + h.Gnark,
-		"gnark-crypto: " + h.GnarkCrypto,
+		"gnark-crypto: "+h.GnarkCrypto,
+	)
+}
+
+// availableCores is the number of CPUs this process may run on: its CPU
+// affinity (runtime.NumCPU) bounded by the cgroup's CPU quota, rounded up, as
+// the Go runtime sizes GOMAXPROCS by default.
+func availableCores() int {
+	n := runtime.NumCPU()
+	if q, ok := cgroupQuota(); ok && q < n {
+		n = q
 	}
+	return max(n, 1)
+}
+
+// cgroupQuota reads the CPU quota of this process's cgroup (v2's cpu.max,
+// else v1's cfs quota and period), in whole cores rounded up.
+func cgroupQuota() (int, bool) {
+	if data, err := os.ReadFile("/sys/fs/cgroup/cpu.max"); err == nil {
+		f := strings.Fields(string(data))
+		if len(f) == 2 {
+			return quotaCores(f[0], f[1])
+		}
+	}
+	q, err1 := os.ReadFile("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+	p, err2 := os.ReadFile("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return quotaCores(strings.TrimSpace(string(q)), strings.TrimSpace(string(p)))
+}
+
+// quotaCores turns a quota and period (microseconds; "max" or -1 for none)
+// into whole cores, rounded up.
+func quotaCores(quota, period string) (int, bool) {
+	q, err1 := strconv.ParseInt(quota, 10, 64)
+	p, err2 := strconv.ParseInt(period, 10, 64)
+	if err1 != nil || err2 != nil || q <= 0 || p <= 0 {
+		return 0, false
+	}
+	return int((q + p - 1) / p), true
 }

@@ -39,3 +39,54 @@ func TestIDOverride(t *testing.T) {
 		t.Errorf("ID() = %q with POTBENCH_HOST set", id)
 	}
 }
+
+// TestHostNamedByAvailableCores: a 2-core container on a 254-core server is
+// a 2-core host, and the machine's total is kept as a separate fact.
+func TestHostNamedByAvailableCores(t *testing.T) {
+	h := Host{Brand: "AMD EPYC", Family: 26, Model: 2, LogicalCores: 254, Cores: 2, GOARCH: "amd64"}
+	if id := h.ID(); id != "amd-epyc-f26m2-2c" {
+		t.Errorf("ID = %q, want amd-epyc-f26m2-2c", id)
+	}
+	lines := strings.Join(h.ConfigLines(), "\n")
+	if !strings.Contains(lines, "cores: 2\n") || !strings.Contains(lines, "machine-cores: 254") {
+		t.Errorf("config lines:\n%s", lines)
+	}
+	if got := h.CoresText(); got != "2 cores available (254 logical on the machine)" {
+		t.Errorf("CoresText = %q", got)
+	}
+	old := Host{Brand: "AMD EPYC", Family: 25, Model: 17, LogicalCores: 2} // recorded before Cores existed
+	if old.ID() != "amd-epyc-f25m17-2c" || strings.Contains(strings.Join(old.ConfigLines(), "\n"), "machine-cores") {
+		t.Errorf("old host: %q %v", old.ID(), old.ConfigLines())
+	}
+	// procs-half and procs-all follow the available cores
+	if n, _ := procs("half", h.Available()); n != 1 {
+		t.Errorf("procs-half on 2 available cores = %d", n)
+	}
+}
+
+// TestHostNameFixedAtDetect: the host id is read once, so a later change of
+// $POTBENCH_HOST cannot make the host: line disagree with the folder name.
+func TestHostNameFixedAtDetect(t *testing.T) {
+	t.Setenv("POTBENCH_HOST", "first")
+	h := Detect()
+	t.Setenv("POTBENCH_HOST", "second")
+	if h.ID() != "first" || !strings.Contains(h.ConfigLines()[0], "first") {
+		t.Errorf("ID %q, host line %q, want first", h.ID(), h.ConfigLines()[0])
+	}
+	h.Name = "chosen"
+	if h.ID() != "chosen" {
+		t.Errorf("ID %q after choosing a name", h.ID())
+	}
+}
+
+func TestQuotaCores(t *testing.T) {
+	for _, tc := range []struct {
+		q, p string
+		want int
+		ok   bool
+	}{{"200000", "100000", 2, true}, {"150000", "100000", 2, true}, {"max", "100000", 0, false}, {"-1", "100000", 0, false}, {"50000", "100000", 1, true}} {
+		if n, ok := quotaCores(tc.q, tc.p); n != tc.want || ok != tc.ok {
+			t.Errorf("quotaCores(%s, %s) = %d, %v", tc.q, tc.p, n, ok)
+		}
+	}
+}

@@ -225,27 +225,18 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !*noCache {
 		cfg.keys = bench.DefaultKeyCache()
 	}
-	cfg.passArgs = []string{"-workloads", strings.Join(names, ","), "-count", fmt.Sprint(*count), "-host", cfg.id,
-		"-backends", strings.Join(blist, ","), "-curves", strings.Join(cnames, ",")}
 	cfg.resume, cfg.skipMem, cfg.profileDir = *resume, *skipMem, *cpuprofile
+	explicit := map[string]string{"workloads": strings.Join(names, ","), "host": cfg.id,
+		"curves": strings.Join(cnames, ","), "dataset": dsPath}
 	if *cpuprofile != "" {
 		if err := os.MkdirAll(*cpuprofile, 0o755); err != nil {
 			return fmt.Errorf("cannot create profile directory: %w", err)
 		}
-		abs, _ := filepath.Abs(*cpuprofile)
-		cfg.passArgs = append(cfg.passArgs, "-cpuprofile", abs)
+		explicit["cpuprofile"], _ = filepath.Abs(*cpuprofile)
 	}
-	for flagOn, arg := range map[bool][]string{*noCache: {"-no-key-cache"}, *resume: {"-resume"}, *skipMem: {"-skip-memory-check"}, *clip: {"-clip"}} {
-		if flagOn {
-			cfg.passArgs = append(cfg.passArgs, arg...)
-		}
-	}
-	if dsPath != "" {
-		cfg.passArgs = append(cfg.passArgs, "-dataset", dsPath, "-dataset-skip", fmt.Sprint(*datasetSkip))
-	}
-	if *verbose {
-		cfg.passArgs = append(cfg.passArgs, "-v")
-	}
+	// The child gets its profile and output directory from reexec, and the
+	// resolved workload list instead of the suite.
+	cfg.passArgs = forwardedFlags(fs, []string{"suite", "profile", "profiles", "out"}, explicit)
 	hostDir := filepath.Join(cfg.out, cfg.id)
 	// Fail before any long work if results cannot be written.
 	if err := os.MkdirAll(hostDir, 0o755); err != nil {
@@ -274,11 +265,11 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	}
 	prev := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(prev)
-	cores := hwprofiles.Detect().LogicalCores
-	if err := p.Apply(cores); err != nil {
+	if err := p.Apply(hwprofiles.Detect().Available()); err != nil {
 		return err
 	}
 	h := hwprofiles.Detect()
+	h.Name = cfg.id
 	dir := filepath.Join(cfg.out, cfg.id, p.Name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create results directory: %w", err)
@@ -416,6 +407,32 @@ func hasResult(set *bench.ResultSet, workload string, curve ecc.ID, backend stri
 	return false
 }
 
+// forwardedFlags lists the flags for a potbench re-executed for another
+// profile, as -name=value: every flag set on fs (FlagSet.Visit sees exactly
+// those) except the ones in drop, with the values of explicit (flags whose
+// value this process resolved, such as an absolute path) replacing or adding
+// to them; an empty explicit value is left out.
+func forwardedFlags(fs *flag.FlagSet, drop []string, explicit map[string]string) []string {
+	var args []string
+	fs.Visit(func(f *flag.Flag) {
+		if _, ok := explicit[f.Name]; ok || slices.Contains(drop, f.Name) {
+			return
+		}
+		args = append(args, "-"+f.Name+"="+f.Value.String())
+	})
+	names := make([]string, 0, len(explicit))
+	for n := range explicit {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if explicit[n] != "" {
+			args = append(args, "-"+n+"="+explicit[n])
+		}
+	}
+	return args
+}
+
 // reexec runs the profile with a binary built with its tags.
 func reexec(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout, stderr io.Writer) error {
 	tags := strings.Join(p.Tags, ",")
@@ -471,8 +488,8 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, l := range h.ConfigLines() {
 		fmt.Fprintf(stdout, "  %s\n", l)
 	}
-	fmt.Fprintf(stdout, "  vendor: %s, family %d, model %d; %d physical / %d logical cores; L2 %s, L3 %s; %s/%s; GOMAXPROCS %d\n",
-		h.Vendor, h.Family, h.Model, h.PhysicalCores, h.LogicalCores, bench.Bytes(int64(h.L2Bytes)), bench.Bytes(int64(h.L3Bytes)),
+	fmt.Fprintf(stdout, "  vendor: %s, family %d, model %d; %d physical / %d logical cores on the machine, %d available to this process; L2 %s, L3 %s; %s/%s; GOMAXPROCS %d\n",
+		h.Vendor, h.Family, h.Model, h.PhysicalCores, h.LogicalCores, h.Available(), cacheSize(h.L2Bytes), cacheSize(h.L3Bytes),
 		h.GOOS, h.GOARCH, h.GOMAXPROCS)
 	tags := strings.Join(hwprofiles.BuildTags(), ",")
 	if tags == "" {
@@ -491,6 +508,14 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "  %-11s tags=%-8s env=%-18s %s (%s)\n", p.Name, strings.Join(p.Tags, ","), fmtEnv(p.Env), p.Description, how)
 	}
 	return nil
+}
+
+// cacheSize prints a cache size, or "unknown" where CPUID gives none.
+func cacheSize(n int) string {
+	if n <= 0 {
+		return "unknown"
+	}
+	return bench.Bytes(int64(n))
 }
 
 func fmtEnv(env map[string]string) string {

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,5 +205,31 @@ func TestRunInterruptedAndResumed(t *testing.T) {
 	set, _ = bench.ReadResultSet(filepath.Join(out, "h", "native", "results.json"))
 	if len(set.Results) != 3 {
 		t.Errorf("after resume: %d results, want 3", len(set.Results))
+	}
+}
+
+// TestForwardedFlags: a child run for another profile gets every flag that
+// was set. The flags used to be gathered in a map keyed by whether each was
+// on, so with -no-key-cache -resume only one of them reached the child.
+func TestForwardedFlags(t *testing.T) {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	for _, b := range []string{"no-key-cache", "resume", "skip-memory-check", "clip", "v"} {
+		fs.Bool(b, false, "")
+	}
+	fs.String("suite", "default", "")
+	fs.String("profiles", "", "")
+	fs.String("workloads", "", "")
+	fs.String("backends", "groth16", "")
+	fs.String("dataset", "", "")
+	fs.Int("count", 1, "")
+	if err := fs.Parse([]string{"-no-key-cache", "-resume", "-skip-memory-check", "-clip", "-v", "-suite", "full",
+		"-profiles", "all", "-count", "3", "-dataset", "rel.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	got := forwardedFlags(fs, []string{"suite", "profiles"}, map[string]string{"workloads": "linreg/B=4,D=4", "dataset": "/abs/rel.csv", "cpuprofile": ""})
+	want := []string{"-clip=true", "-count=3", "-no-key-cache=true", "-resume=true", "-skip-memory-check=true", "-v=true",
+		"-dataset=/abs/rel.csv", "-workloads=linreg/B=4,D=4"}
+	if !slices.Equal(got, want) {
+		t.Errorf("forwarded %q\nwant      %q", got, want)
 	}
 }
