@@ -126,7 +126,7 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 			if snap != nil {
 				snap(Snapshot{Step: step, Dataset: ds, Batch: k, Model: m.Clone(), LR: lrInt})
 			}
-			if m, err = p.Step(m, ds.Batch(k), lrInt); err != nil {
+			if m, err = p.NativeStep(m, ds.Batch(k), lrInt); err != nil {
 				return TrainReport{}, fmt.Errorf("step %d: %w", step, err)
 			}
 			b = LinRegPlainStep(trainS.X[k*batch:(k+1)*batch], trainS.Y[k*batch:(k+1)*batch], w, b, lr, grad)

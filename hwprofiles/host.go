@@ -168,10 +168,10 @@ func (h Host) ConfigLines() []string {
 	}
 	return append(lines,
 		"cpu-features: "+strings.Join(h.Features, ","),
-		"gnark-crypto-asm: " + strings.Join(h.GnarkCryptoASM, ","),
-		"build-tags: " + strings.Join(h.BuildTags, ","),
-		"go: " + h.GoVersion,
-		"gnark: " + h.Gnark,
+		"gnark-crypto-asm: "+strings.Join(h.GnarkCryptoASM, ","),
+		"build-tags: "+strings.Join(h.BuildTags, ","),
+		"go: "+h.GoVersion,
+		"gnark: "+h.Gnark,
 		"gnark-crypto: "+h.GnarkCrypto,
 	)
 }

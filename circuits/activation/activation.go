@@ -7,19 +7,13 @@ package activation
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"math/bits"
 
-	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/lookup/logderivlookup"
 
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
-
-func init() {
-	solver.RegisterHint(ClampHint, ReLUHint)
-}
 
 // Clamp returns min(max(t, lo), hi) for a signed t with |t| < 2^tBits.
 //
@@ -54,24 +48,6 @@ func Clamp(fp *fixedpoint.API, t frontend.Variable, lo, hi int64, tBits int) fro
 	return c
 }
 
-// ClampHint: inputs (t, lo, hi) as field elements, outputs (c, tp, tn).
-func ClampHint(field *big.Int, in, out []*big.Int) error {
-	t := fixedpoint.FromField(in[0], field)
-	lo, hi := fixedpoint.FromField(in[1], field), fixedpoint.FromField(in[2], field)
-	c := new(big.Int).Set(t)
-	out[1].SetInt64(0)
-	out[2].SetInt64(0)
-	if t.Cmp(hi) > 0 {
-		c.Set(hi)
-		out[1].Sub(t, hi)
-	} else if t.Cmp(lo) < 0 {
-		c.Set(lo)
-		out[2].Sub(lo, t)
-	}
-	out[0].Mod(c, field)
-	return nil
-}
-
 // NativeClamp is the twin of Clamp.
 func NativeClamp(t, lo, hi int64) int64 { return min(max(t, lo), hi) }
 
@@ -93,16 +69,6 @@ func ReLU(fp *fixedpoint.API, a frontend.Variable, aBits int) (r, m frontend.Var
 	// m(a-1) - (1-m)a = 2ma - m - a = 2r - m - a
 	fp.AssertUnsigned(api.Sub(api.Sub(api.Mul(r, 2), m), a), aBits)
 	return r, m
-}
-
-// ReLUHint: input a, output [a > 0].
-func ReLUHint(field *big.Int, in, out []*big.Int) error {
-	if fixedpoint.FromField(in[0], field).Sign() > 0 {
-		out[0].SetInt64(1)
-	} else {
-		out[0].SetInt64(0)
-	}
-	return nil
 }
 
 // NativeReLU is the twin of ReLU.

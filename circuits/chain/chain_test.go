@@ -47,7 +47,7 @@ func TestChainMatchesNativeSteps(t *testing.T) {
 				if logistic {
 					cur, _ = p.Step.NativeStep(cur, ds.Batch(2+s), 1<<14)
 				} else {
-					cur, _ = p.Step.Params.Step(cur, ds.Batch(2+s), 1<<14)
+					cur, _ = p.Step.Params.NativeStep(cur, ds.Batch(2+s), 1<<14)
 				}
 			}
 			if cur.Bias != last.Bias || cur.W[0] != last.W[0] || cur.W[1] != last.W[1] {

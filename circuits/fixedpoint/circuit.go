@@ -4,14 +4,9 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/rangecheck"
 )
-
-func init() {
-	solver.RegisterHint(DivHint)
-}
 
 // API adds fixed-point operations to a frontend.API. All range checks go to
 // one shared gnark rangecheck.Checker, so they are batched into a single
@@ -82,24 +77,6 @@ func (a *API) DivRound(v frontend.Variable, d *big.Int, qBits int) frontend.Vari
 	a.AssertSigned(q, qBits)
 	a.AssertLess(r, d)
 	return q
-}
-
-// DivHint computes the floor quotient and the remainder of a signed field
-// element by a positive divisor: inputs (num, d), outputs (q, r).
-func DivHint(field *big.Int, inputs, outputs []*big.Int) error {
-	if len(inputs) != 2 || len(outputs) != 2 {
-		return fmt.Errorf("DivHint: want 2 inputs and 2 outputs, got %d and %d", len(inputs), len(outputs))
-	}
-	num := FromField(inputs[0], field)
-	d := inputs[1]
-	if d.Sign() <= 0 {
-		return fmt.Errorf("DivHint: divisor %s is not positive", d)
-	}
-	q, r := new(big.Int), new(big.Int)
-	q.DivMod(num, d, r) // Euclidean: 0 <= r < d
-	outputs[0].Mod(q, field)
-	outputs[1].Set(r)
-	return nil
 }
 
 func isPow2(d *big.Int) bool {

@@ -9,7 +9,7 @@
 //
 // All products are kept exact at the scale they arise in; each new weight is
 // rounded once, by one division with a range-pinned quotient. The native
-// mirror [Params.Step] computes the same integers.
+// mirror [Params.NativeStep] computes the same integers.
 package linreg
 
 import (
@@ -20,6 +20,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/step"
 )
 
 // Params fixes the shape and number formats of a step; one circuit per Params.
@@ -77,11 +78,7 @@ func (p Params) quotientBits() int { return p.Model.Bits + 1 }
 // the model committed by ModelBefore, on batch BatchIndex of the dataset
 // committed by DatasetRoot, with learning rate LearningRate".
 type Circuit struct {
-	DatasetRoot  frontend.Variable `gnark:",public"`
-	BatchIndex   frontend.Variable `gnark:",public"`
-	LearningRate frontend.Variable `gnark:",public"`
-	ModelBefore  frontend.Variable `gnark:",public"`
-	ModelAfter   frontend.Variable `gnark:",public"`
+	step.Public
 
 	X        [][]frontend.Variable // B × D features
 	Y        []frontend.Variable   // B targets
@@ -106,14 +103,12 @@ func NewCircuit(p Params) *Circuit {
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	pub := Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
-		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
 	dom := p.ModelDomain()
-	if err := BindStep(fp, p, pub, c.X, c.Y, c.Siblings, dom, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
+	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
 	}
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-	return BindModel(fp, dom, append(w, b), c.ModelAfter)
+	return step.BindModel(fp, dom, append(w, b), c.ModelAfter)
 }
 
 // Step returns the weights and bias after one step. Inputs must already be
@@ -175,45 +170,11 @@ func UpdateFromGradient(fp *fixedpoint.API, p Params, g []frontend.Variable, sum
 	return wAfter, bAfter
 }
 
-// Public holds what every training-step statement makes public.
-type Public struct {
-	DatasetRoot, BatchIndex, LearningRate, ModelBefore, ModelAfter frontend.Variable
-}
-
-// TrainSet is how a step expects its dataset committed: training rows of D
-// features and one target or label, in batches of B, in the data format.
-func (p Params) TrainSet() commit.Set {
-	return commit.Set{Role: commit.RoleTrain, BatchSize: p.B, Width: p.D + 1, Depth: p.Depth, Format: p.Data}
+// Shape is what the step binds besides its model.
+func (p Params) Shape() step.Shape {
+	return step.Shape{B: p.B, D: p.D, Depth: p.Depth, Data: p.Data, LRBits: p.LRBits}
 }
 
 // ModelDomain is the commitment domain of a linear model: D weights and a
 // bias in the model format.
 func (p Params) ModelDomain() commit.Domain { return commit.Model("linear", p.Model, p.D+1, p.D, 1) }
-
-// BindStep asserts what every step's inputs are bound to: the rows (x, then
-// the target or label y) are batch BatchIndex of the training set committed
-// by DatasetRoot (p.TrainSet), the model values are a model of domain dom
-// committed by ModelBefore, and the learning rate is in range. It
-// range-checks the rows and the model on the way.
-func BindStep(fp *fixedpoint.API, p Params, pub Public, x [][]frontend.Variable, y, siblings []frontend.Variable, dom commit.Domain, model []frontend.Variable) error {
-	rows := make([][]frontend.Variable, len(x))
-	for i := range rows {
-		rows[i] = append(append([]frontend.Variable{}, x[i]...), y[i])
-	}
-	if err := commit.VerifyRows(fp, p.TrainSet(), pub.DatasetRoot, pub.BatchIndex, rows, siblings); err != nil {
-		return err
-	}
-	fp.AssertUnsigned(pub.LearningRate, p.LRBits)
-	return BindModel(fp, dom, model, pub.ModelBefore)
-}
-
-// BindModel asserts that the model values (range-checked here) are a model
-// of domain dom with the given commitment.
-func BindModel(fp *fixedpoint.API, dom commit.Domain, model []frontend.Variable, commitment frontend.Variable) error {
-	h, err := commit.PackAndHash(fp, dom, model)
-	if err != nil {
-		return err
-	}
-	fp.Frontend().AssertIsEqual(h, commitment)
-	return nil
-}

@@ -62,7 +62,7 @@ func TestStepMatchesNative(t *testing.T) {
 
 func TestStepNativeMatchesFloat(t *testing.T) {
 	f := newFixture(t, 2, 8, 5, 2)
-	next, err := f.p.Step(f.m, f.ds.Batch(0), f.lr)
+	next, err := f.p.NativeStep(f.m, f.ds.Batch(0), f.lr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 		foreignRows[i] = append([]int64{}, rows[i]...)
 	}
 	foreignRows[1][0] += 17
-	foreignNext, err := f.p.Step(f.m, foreignRows, f.lr)
+	foreignNext, err := f.p.NativeStep(f.m, foreignRows, f.lr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/step"
 )
 
 // NaiveCircuit states the same step as Circuit, built the straightforward
@@ -19,11 +20,7 @@ import (
 // and every product rescaled to the model's scale before it is summed. Its
 // Params.Depth is the depth of the row tree.
 type NaiveCircuit struct {
-	DatasetRoot  frontend.Variable `gnark:",public"`
-	BatchIndex   frontend.Variable `gnark:",public"`
-	LearningRate frontend.Variable `gnark:",public"`
-	ModelBefore  frontend.Variable `gnark:",public"`
-	ModelAfter   frontend.Variable `gnark:",public"`
+	step.Public
 
 	X     [][]frontend.Variable
 	Y     []frontend.Variable

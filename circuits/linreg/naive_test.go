@@ -46,7 +46,7 @@ func TestNaiveMatchesNativeAndRejectsTampering(t *testing.T) {
 	}, checkOpts...)...)
 	// The naive step rounds every product, so it may differ from the
 	// optimised step by a few units in the last place, no more.
-	opt, err := p.Step(m, rows[4:6], 1<<14)
+	opt, err := p.NativeStep(m, rows[4:6], 1<<14)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/step"
 )
 
 // Model is a linear model in the Model format.
@@ -25,23 +26,13 @@ func (m Model) Clone() Model { return Model{W: append([]int64{}, m.W...), Bias: 
 
 // Commitment is the native twin of the in-circuit model commitment.
 func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	return CommitModel(curve, p.ModelDomain(), m.Values())
+	return step.CommitModel(curve, p.ModelDomain(), m.Values())
 }
 
-// CommitModel commits model values in the domain dom, as BindModel checks
-// in-circuit.
-func CommitModel(curve ecc.ID, dom commit.Domain, values []int64) (frontend.Variable, error) {
-	h, err := commit.NativePackAndHash(curve, dom, values)
-	if err != nil {
-		return nil, fmt.Errorf("%s model: %w", dom.Name, err)
-	}
-	return h, nil
-}
-
-// Step is the native mirror of the circuit: the model after one SGD step on
+// NativeStep is the native mirror of the circuit: the model after one SGD step on
 // rows (each D features then the target). It fails if any input or result
 // leaves its fixed-point range, which is exactly when no proof exists.
-func (p Params) Step(m Model, rows [][]int64, lr int64) (Model, error) {
+func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
 	if len(rows) != p.B {
 		return Model{}, fmt.Errorf("linreg: batch has %d rows, want %d", len(rows), p.B)
 	}
@@ -134,11 +125,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err := p.Validate(); err != nil {
 		return nil, Model{}, err
 	}
-	rows, siblings, err := p.Batch(ds, k)
+	rows, siblings, err := step.Batch(ds, p.Shape(), k)
 	if err != nil {
 		return nil, Model{}, fmt.Errorf("linreg: %w", err)
 	}
-	next, err := p.Step(m, rows, lr)
+	next, err := p.NativeStep(m, rows, lr)
 	if err != nil {
 		return nil, Model{}, err
 	}
@@ -155,35 +146,11 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	c.BatchIndex = k
 	c.LearningRate = lr
 	c.ModelBefore, c.ModelAfter = before, after
-	FillBatch(c.X, c.Y, rows)
+	step.FillBatch(c.X, c.Y, rows)
 	for j, w := range m.W {
 		c.W[j] = w
 	}
 	c.Bias = m.Bias
 	c.Siblings = siblings
 	return c, next, nil
-}
-
-// Batch checks that ds is cut and committed as the step expects and returns
-// batch k's rows and Merkle path.
-func (p Params) Batch(ds *commit.Dataset, k int) ([][]int64, []frontend.Variable, error) {
-	if err := ds.Expect(p.TrainSet()); err != nil {
-		return nil, nil, err
-	}
-	siblings, err := ds.Siblings(k)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ds.Batch(k), siblings, nil
-}
-
-// FillBatch writes rows (features, then the target or label) into x and y.
-func FillBatch(x [][]frontend.Variable, y []frontend.Variable, rows [][]int64) {
-	for i, r := range rows {
-		d := len(r) - 1
-		for j := 0; j < d; j++ {
-			x[i][j] = r[j]
-		}
-		y[i] = r[d]
-	}
 }

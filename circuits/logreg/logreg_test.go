@@ -72,7 +72,7 @@ func TestTamperedWitnessesRejected(t *testing.T) {
 	wrongAfter.ModelAfter = commitTo(bumped)
 
 	// the linear-regression update of the same batch: a step with the wrong loss
-	linNext, err := p.Params.Step(m, ds.Batch(k), lr)
+	linNext, err := p.Params.NativeStep(m, ds.Batch(k), lr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,12 +15,9 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/multicommit"
 )
-
-func init() { solver.RegisterHint(ProductHint) }
 
 func dims(a, b [][]frontend.Variable) (n, m, p int) {
 	n, m = len(a), len(a[0])
@@ -100,27 +97,6 @@ func Freivalds(api frontend.API, a, b [][]frontend.Variable) [][]frontend.Variab
 		return nil
 	}, committed...)
 	return out
-}
-
-// ProductHint computes A·B in the field: inputs n, m, p, then A and B row by row.
-func ProductHint(field *big.Int, in, out []*big.Int) error {
-	n, m, p := int(in[0].Int64()), int(in[1].Int64()), int(in[2].Int64())
-	if len(in) != 3+n*m+m*p || len(out) != n*p {
-		return fmt.Errorf("ProductHint: %d inputs and %d outputs for %d×%d·%d×%d", len(in), len(out), n, m, m, p)
-	}
-	a, b := in[3:3+n*m], in[3+n*m:]
-	t := new(big.Int)
-	for i := 0; i < n; i++ {
-		for k := 0; k < p; k++ {
-			acc := out[i*p+k].SetInt64(0)
-			for j := 0; j < m; j++ {
-				t.Mul(a[i*m+j], b[j*p+k])
-				acc.Add(acc, t)
-			}
-			acc.Mod(acc, field)
-		}
-	}
-	return nil
 }
 
 // Transpose returns Aᵀ.

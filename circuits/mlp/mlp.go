@@ -25,6 +25,7 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/matmul"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/circuits/step"
 )
 
 // Params fix the network's shape and formats.
@@ -85,7 +86,7 @@ func (m Model) Clone() Model {
 
 // Commitment is the native twin of the in-circuit model commitment.
 func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
+	return step.CommitModel(curve, p.ModelDomain(), m.Values())
 }
 
 // ModelDomain is the commitment domain of the network: H hidden units of D
@@ -96,11 +97,7 @@ func (p Params) ModelDomain() commit.Domain {
 
 // Circuit is the statement of one MLP step.
 type Circuit struct {
-	DatasetRoot  frontend.Variable `gnark:",public"`
-	BatchIndex   frontend.Variable `gnark:",public"`
-	LearningRate frontend.Variable `gnark:",public"`
-	ModelBefore  frontend.Variable `gnark:",public"`
-	ModelAfter   frontend.Variable `gnark:",public"`
+	step.Public
 
 	X        [][]frontend.Variable // B × D
 	Y        []frontend.Variable   // B labels
@@ -142,14 +139,12 @@ func flatten(w1 [][]frontend.Variable, b1 []frontend.Variable, w2 [][]frontend.V
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
-		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
 	dom := p.ModelDomain()
-	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, dom, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
+	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
 		return err
 	}
 	w1, b1, w2, b2 := Step(fp, p, c.X, c.Y, c.W1, c.B1, c.W2, c.B2, c.LearningRate)
-	return linreg.BindModel(fp, dom, flatten(w1, b1, w2, b2), c.ModelAfter)
+	return step.BindModel(fp, dom, flatten(w1, b1, w2, b2), c.ModelAfter)
 }
 
 // Step returns both layers after one step (inputs range-checked by the caller).

@@ -8,6 +8,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/step"
 )
 
 // Zero returns a model of the right shape with all weights zero.
@@ -137,7 +138,7 @@ func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
 
 // Assign runs the native step on batch k of ds and returns the assignment.
 func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
-	rows, siblings, err := p.Params.Batch(ds, k)
+	rows, siblings, err := step.Batch(ds, p.Shape(), k)
 	if err != nil {
 		return nil, Model{}, fmt.Errorf("mlp: %w", err)
 	}
@@ -155,7 +156,7 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	}
 	c := NewCircuit(p)
 	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
-	linreg.FillBatch(c.X, c.Y, rows)
+	step.FillBatch(c.X, c.Y, rows)
 	for h, u := range m.Hidden {
 		for j, v := range u.W {
 			c.W1[h][j] = v

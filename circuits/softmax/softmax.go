@@ -18,20 +18,16 @@
 package softmax
 
 import (
-	"fmt"
 	"math/big"
 
-	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/step"
 )
-
-func init() { solver.RegisterHint(OneHotHint) }
 
 // Params: the linear step's shape and formats, K classes, the grid.
 type Params struct {
@@ -76,20 +72,6 @@ func (m Model) Clone() Model {
 	return out
 }
 
-// Zero is the all-zero model.
-func (p Params) Zero() Model {
-	m := Model{}
-	for range p.K {
-		m.Classes = append(m.Classes, linreg.Model{W: make([]int64, p.D)})
-	}
-	return m
-}
-
-// Commitment is the native twin of the in-circuit model commitment.
-func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
-	return linreg.CommitModel(curve, p.ModelDomain(), m.Values())
-}
-
 // ModelDomain is the commitment domain of a softmax model: K classes of D
 // weights and a bias.
 func (p Params) ModelDomain() commit.Domain {
@@ -98,11 +80,7 @@ func (p Params) ModelDomain() commit.Domain {
 
 // Circuit is the statement of one softmax-regression step.
 type Circuit struct {
-	DatasetRoot  frontend.Variable `gnark:",public"`
-	BatchIndex   frontend.Variable `gnark:",public"`
-	LearningRate frontend.Variable `gnark:",public"`
-	ModelBefore  frontend.Variable `gnark:",public"`
-	ModelAfter   frontend.Variable `gnark:",public"`
+	step.Public
 
 	X        [][]frontend.Variable // B × D
 	Y        []frontend.Variable   // B labels in [0, K)
@@ -138,14 +116,12 @@ func flatten(w [][]frontend.Variable, b []frontend.Variable) []frontend.Variable
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
 	fp := fixedpoint.New(api)
-	pub := linreg.Public{DatasetRoot: c.DatasetRoot, BatchIndex: c.BatchIndex, LearningRate: c.LearningRate,
-		ModelBefore: c.ModelBefore, ModelAfter: c.ModelAfter}
 	dom := p.ModelDomain()
-	if err := linreg.BindStep(fp, p.Params, pub, c.X, c.Y, c.Siblings, dom, flatten(c.W, c.Bias)); err != nil {
+	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, flatten(c.W, c.Bias)); err != nil {
 		return err
 	}
 	w, b := Step(fp, p, c.X, c.Y, c.W, c.Bias, c.LearningRate)
-	return linreg.BindModel(fp, dom, flatten(w, b), c.ModelAfter)
+	return step.BindModel(fp, dom, flatten(w, b), c.ModelAfter)
 }
 
 // Probabilities returns the softmax of each row's logits at Data.Frac
@@ -250,158 +226,4 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Va
 		wAfter[k], bAfter[k] = linreg.Update(fp, p.Params, x, errs[k], p.Data.Frac, w[k], b[k], lr)
 	}
 	return wAfter, bAfter
-}
-
-// MaxHint returns the largest of its signed inputs.
-func MaxHint(field *big.Int, in, out []*big.Int) error {
-	m := fixedpoint.FromField(in[0], field)
-	for _, v := range in[1:] {
-		if s := fixedpoint.FromField(v, field); s.Cmp(m) > 0 {
-			m = s
-		}
-	}
-	out[0].Mod(m, field)
-	return nil
-}
-
-// OneHotHint: input y, outputs the K bits of [y == k].
-func OneHotHint(field *big.Int, in, out []*big.Int) error {
-	for k := range out {
-		if in[0].IsInt64() && in[0].Int64() == int64(k) {
-			out[k].SetInt64(1)
-		} else {
-			out[k].SetInt64(0)
-		}
-	}
-	return nil
-}
-
-func init() { solver.RegisterHint(MaxHint) }
-
-// NativeProbabilities is the twin of Probabilities for one row.
-func (p Params) NativeProbabilities(m Model, features []int64) []int64 {
-	z := make([]*big.Int, p.K)
-	for k, c := range m.Classes {
-		acc := c.Bias << p.Data.Frac
-		for j, x := range features {
-			acc += x * c.W[j]
-		}
-		z[k] = big.NewInt(acc)
-	}
-	return p.NativeProbabilitiesFromLogits(z)
-}
-
-// NativeProbabilitiesFromLogits is the twin of ProbabilitiesFromLogits for one row.
-func (p Params) NativeProbabilitiesFromLogits(z []*big.Int) []int64 {
-	tbl := p.Exp()
-	shift := big.NewInt(1 << p.logitShift())
-	t := make([]int64, p.K)
-	mx := int64(0)
-	for k := range z {
-		t[k] = fixedpoint.DivRound(z[k], shift).Int64()
-		if k == 0 || t[k] > mx {
-			mx = t[k]
-		}
-	}
-	e := make([]int64, p.K)
-	var s int64
-	for k := range t {
-		e[k] = tbl.Native(activation.NativeClamp(mx-t[k], tbl.Lo, tbl.Hi()))
-		s += e[k]
-	}
-	out := make([]int64, p.K)
-	for k := range e {
-		out[k] = (e[k] << p.Data.Frac) / s
-	}
-	return out
-}
-
-// NativeStep is the native mirror of one step on rows (D features, then the label).
-func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
-	if len(rows) != p.B || len(m.Classes) != p.K {
-		return Model{}, fmt.Errorf("softmax: batch of %d rows and %d classes, want %d and %d", len(rows), len(m.Classes), p.B, p.K)
-	}
-	if lr < 0 || lr >= int64(1)<<p.LRBits {
-		return Model{}, fmt.Errorf("softmax: learning rate %d outside [0, 2^%d)", lr, p.LRBits)
-	}
-	for _, v := range m.Values() {
-		if err := p.Model.Check(v); err != nil {
-			return Model{}, fmt.Errorf("softmax: model: %w", err)
-		}
-	}
-	errs := make([][]int64, p.K)
-	for i, r := range rows {
-		if len(r) != p.D+1 {
-			return Model{}, fmt.Errorf("softmax: row %d has %d values, want %d features and a label", i, len(r), p.D+1)
-		}
-		for _, v := range r[:p.D] {
-			if err := p.Data.Check(v); err != nil {
-				return Model{}, fmt.Errorf("softmax: row %d: %w", i, err)
-			}
-		}
-		y := r[p.D]
-		if y < 0 || y >= int64(p.K) {
-			return Model{}, fmt.Errorf("softmax: row %d: label %d outside 0..%d", i, y, p.K-1)
-		}
-		probs := p.NativeProbabilities(m, r[:p.D])
-		for k := range probs {
-			e := probs[k]
-			if int64(k) == y {
-				e -= 1 << p.Data.Frac
-			}
-			errs[k] = append(errs[k], e)
-		}
-	}
-	out := Model{}
-	for k, c := range m.Classes {
-		next, err := p.NativeUpdate(c, rows, errs[k], p.Data.Frac, lr)
-		if err != nil {
-			return Model{}, fmt.Errorf("softmax: class %d: %w", k, err)
-		}
-		out.Classes = append(out.Classes, next)
-	}
-	return out, nil
-}
-
-// Predict returns the class with the highest probability (the first on ties).
-func (p Params) Predict(m Model, features []int64) int {
-	probs := p.NativeProbabilities(m, features)
-	best := 0
-	for k, v := range probs {
-		if v > probs[best] {
-			best = k
-		}
-	}
-	return best
-}
-
-// Assign runs the native step on batch k of ds and returns the assignment.
-func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
-	rows, siblings, err := p.Params.Batch(ds, k)
-	if err != nil {
-		return nil, Model{}, fmt.Errorf("softmax: %w", err)
-	}
-	next, err := p.NativeStep(m, rows, lr)
-	if err != nil {
-		return nil, Model{}, err
-	}
-	before, err := p.Commitment(ds.Curve, m)
-	if err != nil {
-		return nil, Model{}, err
-	}
-	after, err := p.Commitment(ds.Curve, next)
-	if err != nil {
-		return nil, Model{}, err
-	}
-	c := NewCircuit(p)
-	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
-	linreg.FillBatch(c.X, c.Y, rows)
-	for kk, cl := range m.Classes {
-		for j, v := range cl.W {
-			c.W[kk][j] = v
-		}
-		c.Bias[kk] = cl.Bias
-	}
-	c.Siblings = siblings
-	return c, next, nil
 }

@@ -118,7 +118,7 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 		other[i] = append([]int64{}, rows[i]...)
 	}
 	other[0][3] += 100
-	otherNext, err := p.Step(m, other, lr)
+	otherNext, err := p.NativeStep(m, other, lr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 		frows[i] = append([]int64{}, rows[i]...)
 	}
 	frows[2][1] += 5
-	fnext, err := p.Step(m, frows, lr)
+	fnext, err := p.NativeStep(m, frows, lr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 		}
 		return h
 	}
-	linNext, _ := p.Params.Step(m, ds.Batch(k), lr)
+	linNext, _ := p.Params.NativeStep(m, ds.Batch(k), lr)
 	wrongUpdate := *honest
 	wrongUpdate.ModelAfter = commitTo(linNext)
 	bumped := next.Clone()
