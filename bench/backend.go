@@ -19,23 +19,31 @@ import (
 // Backends are the proving systems a workload can be measured with.
 var Backends = []string{"groth16", "plonk"}
 
-// key is a proving or verifying key that the cache can store.
-type key interface {
+// Key is a proving or verifying key that the cache can store.
+type Key interface {
 	io.WriterTo
 	WriteRawTo(io.Writer) (int64, error)
 	UnsafeReadFrom(io.Reader) (int64, error)
 }
 
-// provingSystem hides the differences between gnark's backends.
-type provingSystem interface {
-	builder() frontend.NewBuilder
-	newKeys(curve ecc.ID) (pk, vk key)
-	setup(cs constraint.ConstraintSystem) (pk, vk key, err error)
-	prove(cs constraint.ConstraintSystem, pk key, w witness.Witness) (io.WriterTo, error)
-	verify(proof io.WriterTo, vk key, public witness.Witness) error
+// Proof is a proof that can be written and read back.
+type Proof interface {
+	io.WriterTo
+	io.ReaderFrom
 }
 
-func newProvingSystem(name string) (provingSystem, error) {
+// System hides the differences between gnark's backends.
+type System interface {
+	NewProof(curve ecc.ID) Proof
+	Builder() frontend.NewBuilder
+	NewKeys(curve ecc.ID) (pk, vk Key)
+	Setup(cs constraint.ConstraintSystem) (pk, vk Key, err error)
+	Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error)
+	Verify(proof io.WriterTo, vk Key, public witness.Witness) error
+}
+
+// NewSystem returns the proving system called name ("groth16", "plonk").
+func NewSystem(name string) (System, error) {
 	switch name {
 	case "groth16":
 		return groth16System{}, nil
@@ -47,18 +55,19 @@ func newProvingSystem(name string) (provingSystem, error) {
 
 type groth16System struct{}
 
-func (groth16System) builder() frontend.NewBuilder { return r1cs.NewBuilder }
-func (groth16System) newKeys(c ecc.ID) (key, key) {
+func (groth16System) Builder() frontend.NewBuilder { return r1cs.NewBuilder }
+func (groth16System) NewProof(c ecc.ID) Proof      { return groth16.NewProof(c) }
+func (groth16System) NewKeys(c ecc.ID) (Key, Key) {
 	return groth16.NewProvingKey(c), groth16.NewVerifyingKey(c)
 }
-func (groth16System) setup(cs constraint.ConstraintSystem) (key, key, error) {
+func (groth16System) Setup(cs constraint.ConstraintSystem) (Key, Key, error) {
 	pk, vk, err := groth16.Setup(cs)
 	return pk, vk, err
 }
-func (groth16System) prove(cs constraint.ConstraintSystem, pk key, w witness.Witness) (io.WriterTo, error) {
+func (groth16System) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error) {
 	return groth16.Prove(cs, pk.(groth16.ProvingKey), w)
 }
-func (groth16System) verify(proof io.WriterTo, vk key, public witness.Witness) error {
+func (groth16System) Verify(proof io.WriterTo, vk Key, public witness.Witness) error {
 	return groth16.Verify(proof.(groth16.Proof), vk.(groth16.VerifyingKey), public)
 }
 
@@ -67,11 +76,12 @@ func (groth16System) verify(proof io.WriterTo, vk key, public witness.Witness) e
 // such keys must never secure anything. Its generation counts as setup.
 type plonkSystem struct{}
 
-func (plonkSystem) builder() frontend.NewBuilder { return scs.NewBuilder }
-func (plonkSystem) newKeys(c ecc.ID) (key, key) {
+func (plonkSystem) Builder() frontend.NewBuilder { return scs.NewBuilder }
+func (plonkSystem) NewProof(c ecc.ID) Proof      { return plonk.NewProof(c) }
+func (plonkSystem) NewKeys(c ecc.ID) (Key, Key) {
 	return plonk.NewProvingKey(c), plonk.NewVerifyingKey(c)
 }
-func (plonkSystem) setup(cs constraint.ConstraintSystem) (key, key, error) {
+func (plonkSystem) Setup(cs constraint.ConstraintSystem) (Key, Key, error) {
 	srs, lagrange, err := unsafekzg.NewSRS(cs)
 	if err != nil {
 		return nil, nil, err
@@ -79,9 +89,9 @@ func (plonkSystem) setup(cs constraint.ConstraintSystem) (key, key, error) {
 	pk, vk, err := plonk.Setup(cs, srs, lagrange)
 	return pk, vk, err
 }
-func (plonkSystem) prove(cs constraint.ConstraintSystem, pk key, w witness.Witness) (io.WriterTo, error) {
+func (plonkSystem) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error) {
 	return plonk.Prove(cs, pk.(plonk.ProvingKey), w)
 }
-func (plonkSystem) verify(proof io.WriterTo, vk key, public witness.Witness) error {
+func (plonkSystem) Verify(proof io.WriterTo, vk Key, public witness.Witness) error {
 	return plonk.Verify(proof.(plonk.Proof), vk.(plonk.VerifyingKey), public)
 }

@@ -1,25 +1,28 @@
-package bench
+package bench_test
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/consensys/gnark/logger"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/resultset"
 )
 
 // TestMain prints benchfmt configuration and unit lines before benchmarks,
 // so that benchstat sees the profile, CPU and library versions.
 var (
 	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+commit.CurveNames())
-	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(Backends, ", "))
+	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(bench.Backends, ", "))
 	benchGKR     = flag.Bool("potbench.gkr", false, "also run BenchmarkCommitGKR (about 1.5M constraints: minutes of setup and 5 GB on 2 cores)")
-	benchOptions Options
+	benchOptions bench.Options
 )
 
 func TestMain(m *testing.M) {
@@ -27,91 +30,47 @@ func TestMain(m *testing.M) {
 	logger.Disable()
 	curve, err := commit.ParseCurve(*benchCurve)
 	if err == nil {
-		_, err = newProvingSystem(*benchBackend)
+		if !slices.Contains(bench.Backends, *benchBackend) {
+			err = fmt.Errorf("unknown backend %q (known: %s)", *benchBackend, strings.Join(bench.Backends, ", "))
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	benchOptions = Options{Curve: curve, Backend: *benchBackend, Keys: DefaultKeyCache()}
+	benchOptions = bench.Options{Curve: curve, Backend: *benchBackend, Keys: bench.DefaultKeyCache()}
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
-		for _, l := range ConfigLines(hwprofiles.Detect(), curve, *benchBackend) {
+		for _, l := range resultset.ConfigLines(hwprofiles.Detect(), curve, *benchBackend) {
 			fmt.Println(l)
 		}
-		for _, l := range UnitLines() {
+		for _, l := range resultset.UnitLines() {
 			fmt.Println(l)
 		}
 	}
 	os.Exit(m.Run())
 }
 
-var linregSizes = []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}
+func BenchmarkLinReg(b *testing.B) { benchFamily(b, "linreg") }
 
-func BenchmarkLinReg(b *testing.B) {
-	for _, s := range linregSizes {
-		benchWorkload(b, "linreg/"+s)
-	}
-}
+func BenchmarkLinRegNaive(b *testing.B) { benchFamily(b, "linreg-naive") }
 
-func BenchmarkLinRegNaive(b *testing.B) {
-	for _, s := range []string{"B=8,D=8", "B=16,D=16", "B=32,D=32"} {
-		benchWorkload(b, "linreg-naive/"+s)
-	}
-}
+func BenchmarkLogRegCancer(b *testing.B) { benchFamily(b, "logreg") }
 
-func BenchmarkLogRegCancer(b *testing.B) {
-	for _, s := range []string{"B=16", "B=32", "B=64"} {
-		benchWorkload(b, "logreg/"+s)
-	}
-}
+func BenchmarkChain(b *testing.B) { benchFamily(b, "chain") }
 
-func BenchmarkChain(b *testing.B) {
-	for _, k := range []string{"1", "2", "4", "8"} {
-		benchWorkload(b, "chain/K="+k+",B=16,D=16")
-	}
-}
+func BenchmarkQualityScore(b *testing.B) { benchFamily(b, "quality") }
 
-func BenchmarkQualityScore(b *testing.B) {
-	for _, n := range []string{"32", "64", "114"} {
-		benchWorkload(b, "quality/N="+n)
-	}
-}
+func BenchmarkQualityImprove(b *testing.B) { benchFamily(b, "improve") }
 
-func BenchmarkQualityImprove(b *testing.B) {
-	for _, n := range []string{"32", "64"} {
-		benchWorkload(b, "improve/N="+n)
-	}
-}
+func BenchmarkSoftmaxDigits(b *testing.B) { benchFamily(b, "softmax") }
 
-func BenchmarkSoftmaxDigits(b *testing.B) {
-	for _, s := range []string{"B=8", "B=16", "B=32"} {
-		benchWorkload(b, "softmax/"+s)
-	}
-}
+func BenchmarkMLPDigits(b *testing.B) { benchFamily(b, "mlp") }
 
-func BenchmarkMLPDigits(b *testing.B) {
-	for _, s := range []string{"B=8", "B=16", "B=32"} {
-		benchWorkload(b, "mlp/"+s)
-	}
-}
+func BenchmarkMLPDigitsNaive(b *testing.B) { benchFamily(b, "mlp-naive") }
 
-func BenchmarkMLPDigitsNaive(b *testing.B) {
-	for _, s := range []string{"B=8", "B=16"} {
-		benchWorkload(b, "mlp-naive/"+s)
-	}
-}
+func BenchmarkLineage(b *testing.B) { benchFamily(b, "lineage") }
 
-func BenchmarkLineage(b *testing.B) {
-	for _, n := range []string{"32", "64", "128"} {
-		benchWorkload(b, "lineage/N="+n)
-	}
-}
-
-func BenchmarkCommit(b *testing.B) {
-	for _, n := range []string{"1024", "4096", "16384"} {
-		benchWorkload(b, "commit/N="+n)
-	}
-}
+func BenchmarkCommit(b *testing.B) { benchFamily(b, "commit") }
 
 // BenchmarkCommitGKR: gnark's GKR-checked Poseidon2 on the same values as
 // BenchmarkCommit; its fixed cost is about 1.5M constraints, so it runs only
@@ -120,11 +79,22 @@ func BenchmarkCommitGKR(b *testing.B) {
 	if !*benchGKR {
 		b.Skip("opt-in: about 5 minutes of setup and 5 GB on 2 cores; pass -args -potbench.gkr")
 	}
-	benchWorkload(b, "commit-gkr/N=1024")
+	benchFamily(b, "commit-gkr")
 }
 
-func BenchmarkLinRegDiabetes(b *testing.B) {
-	benchWorkload(b, "linreg-diabetes/B=32")
+func BenchmarkLinRegDiabetes(b *testing.B) { benchFamily(b, "linreg-diabetes") }
+
+// benchFamily runs every benchmarked size of a family (bench.FamilyDef.Sizes).
+func benchFamily(b *testing.B, family string) {
+	for _, f := range bench.Families() {
+		if f.Name == family {
+			for _, size := range f.Sizes {
+				benchWorkload(b, family+"/"+size)
+			}
+			return
+		}
+	}
+	b.Fatalf("no family %q", family)
 }
 
 // benchWorkload runs one workload as a sub-benchmark: compile and setup once
@@ -133,17 +103,17 @@ func BenchmarkLinRegDiabetes(b *testing.B) {
 // The curve and backend come from -potbench.curve and -potbench.backend, e.g.
 // go test ./bench -run '^$' -bench LinReg -args -potbench.curve=bls12-381.
 func benchWorkload(b *testing.B, name string) {
-	_, sub, _ := cutFamily(BenchName(name))
+	_, sub, _ := cutFamily(bench.BenchName(name))
 	b.Run(sub, func(b *testing.B) {
-		w, err := New(name)
+		w, err := bench.New(name)
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := Prepare(w, benchOptions)
+		p, err := bench.Prepare(w, benchOptions)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var runs []Result
+		var runs []resultset.Result
 		for b.Loop() {
 			r, err := p.ProveOnce()
 			if err != nil {
@@ -152,7 +122,7 @@ func benchWorkload(b *testing.B, name string) {
 			runs = append(runs, r)
 		}
 		b.ReportMetric(0, "ns/op")
-		for _, m := range Combine(p.Result, runs).Metrics() {
+		for _, m := range bench.Combine(p.Result, runs).Metrics() {
 			b.ReportMetric(m.Value, m.Unit)
 		}
 	})

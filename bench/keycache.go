@@ -14,6 +14,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/internal/atomicfile"
 )
 
 // KeyCache keeps proving and verifying keys on disk, keyed by a hash
@@ -63,7 +64,7 @@ func (c *KeyCache) Key(cs constraint.ConstraintSystem, curve, backend string) (s
 
 // LoadGroth16 returns cached keys, or ok=false when there are none (or they
 // were corrupt, which is reported as a warning).
-func (c *KeyCache) Load(name string, pk, vk key) (ok bool) {
+func (c *KeyCache) Load(name string, pk, vk Key) (ok bool) {
 	for _, part := range []struct {
 		ext string
 		r   interface {
@@ -91,7 +92,7 @@ func (c *KeyCache) Load(name string, pk, vk key) (ok bool) {
 
 // StoreGroth16 writes the keys; failures are warnings, since the cache only
 // saves time.
-func (c *KeyCache) Store(name string, pk, vk key) {
+func (c *KeyCache) Store(name string, pk, vk Key) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		c.warn("key cache disabled: %v", err)
 		return
@@ -129,10 +130,10 @@ func (r rawWriter) WriteTo(w io.Writer) (int64, error) { return r.k.WriteRawTo(w
 // writeChecked writes data and its SHA-256 beside it, each atomically.
 func writeChecked(path string, data []byte) error {
 	sum := sha256.Sum256(data)
-	if err := WriteFileAtomic(path, data); err != nil {
+	if err := atomicfile.Write(path, data); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path+".sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
+	return atomicfile.Write(path+".sha256", []byte(hex.EncodeToString(sum[:])+"\n"))
 }
 
 func readChecked(path string) ([]byte, error) {
@@ -149,38 +150,4 @@ func readChecked(path string) ([]byte, error) {
 		return nil, fmt.Errorf("checksum mismatch (file is corrupt or was changed)")
 	}
 	return data, nil
-}
-
-// WriteFileAtomic writes data to a temporary file in path's directory and
-// renames it over path, so readers see either the old or the new content.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/potbench/potbench/resultset"
+	"gonum.org/v1/gonum/stat"
 )
 
 // MemoryModel estimates the peak resident memory of setting up and proving a
@@ -42,27 +44,25 @@ func DefaultMemoryModel(curve ecc.ID, backend string) MemoryModel {
 // FitMemoryModel fits peak memory (the larger of setup and prove) against
 // constraints by least squares over results of one curve and backend. It
 // needs two distinct sizes; otherwise it returns ok=false.
-func FitMemoryModel(results []Result, curve ecc.ID, backend string) (MemoryModel, bool) {
-	var n, sx, sy, sxx, sxy float64
+func FitMemoryModel(results []resultset.Result, curve ecc.ID, backend string) (MemoryModel, bool) {
+	var xs, ys []float64
 	sizes := map[int]bool{}
 	for _, r := range results {
 		peak := max(r.PeakSetupB, r.PeakProveB)
 		if r.Backend != backend || !sameCurve(r.Curve, curve) || peak <= 0 || r.Constraints <= 0 {
 			continue
 		}
-		x, y := float64(r.Constraints), float64(peak)
-		n, sx, sy, sxx, sxy = n+1, sx+x, sy+y, sxx+x*x, sxy+x*y
+		xs, ys = append(xs, float64(r.Constraints)), append(ys, float64(peak))
 		sizes[r.Constraints] = true
 	}
 	if len(sizes) < 2 {
 		return MemoryModel{}, false
 	}
-	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
-	base := (sy - slope*sx) / n
+	base, slope := stat.LinearRegression(xs, ys, nil, false)
 	if slope <= 0 {
 		return MemoryModel{}, false
 	}
-	return MemoryModel{Curve: curve, Backend: backend, Base: max(base, 0), PerConstraint: slope, Runs: int(n)}, true
+	return MemoryModel{Curve: curve, Backend: backend, Base: max(base, 0), PerConstraint: slope, Runs: len(xs)}, true
 }
 
 // sameCurve compares a stored curve name with a curve; results written before
@@ -81,7 +81,7 @@ func (m MemoryModel) String() string {
 	if m.Runs > 0 {
 		src = fmt.Sprintf("fitted on %d measured runs", m.Runs)
 	}
-	return fmt.Sprintf("%s + %s per constraint, ×%.1f margin; %s", Bytes(int64(m.Base)), Bytes(int64(m.PerConstraint)), memoryMargin, src)
+	return fmt.Sprintf("%s + %s per constraint, ×%.1f margin; %s", resultset.Bytes(int64(m.Base)), resultset.Bytes(int64(m.PerConstraint)), memoryMargin, src)
 }
 
 // ErrTooBig is wrapped by the error of a workload refused by the memory guard.
@@ -95,7 +95,7 @@ func checkMemory(name string, constraints int, m MemoryModel, limit int64) error
 	if need := m.Estimate(constraints); need > limit {
 		return fmt.Errorf("%w: %s (%d %s constraints) needs about %s to set up and prove (%s), only %s is available; "+
 			"choose a smaller size, or pass -skip-memory-check to try anyway", ErrTooBig, name, constraints, m.Backend,
-			Bytes(need), m, Bytes(limit))
+			resultset.Bytes(need), m, resultset.Bytes(limit))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
+	"github.com/potbench/potbench/resultset"
 )
 
 // Stage names, in the order they run.
@@ -43,82 +44,20 @@ type Options struct {
 	Memory      MemoryModel // zero: DefaultMemoryModel(Backend)
 }
 
-// ReferenceSystem is the proving system the headline figures use.
-const ReferenceSystem = "groth16"
-
-// System names the proving system of a result: the backend, followed by the
-// curve when it is not BN254 ("groth16", "plonk", "groth16 bls12_381").
-func (r Result) System() string {
-	if r.Curve == "" || r.Curve == ecc.BN254.String() {
-		return r.Backend
-	}
-	return r.Backend + " " + r.Curve
-}
-
 func (o *Options) stage(s string) {
 	if o.OnStage != nil {
 		o.OnStage(s)
 	}
 }
 
-// Result holds one workload's measured figures. Times are nanoseconds; a
-// stage not run is zero.
-type Result struct {
-	Workload     string   `json:"workload"`
-	Curve        string   `json:"curve"`
-	Backend      string   `json:"backend"`
-	Constraints  int      `json:"constraints"`
-	Elements     int      `json:"elements"`
-	PublicInputs int      `json:"public_inputs"`
-	CompileNs    int64    `json:"compile_ns"`
-	SetupNs      int64    `json:"setup_ns"`
-	SetupCached  bool     `json:"setup_cached"`
-	WitnessNs    int64    `json:"witness_ns"`
-	ProveNs      int64    `json:"prove_ns"`
-	VerifyNs     int64    `json:"verify_ns"`
-	PlainNs      float64  `json:"plain_ns"`
-	PlainBLASNs  float64  `json:"plain_blas_ns,omitempty"`
-	ProofBytes   int64    `json:"proof_bytes"`
-	PKBytes      int64    `json:"pk_bytes"`
-	VKBytes      int64    `json:"vk_bytes"`
-	PeakSetupB   int64    `json:"peak_setup_bytes"`
-	PeakProveB   int64    `json:"peak_prove_bytes"`
-	Samples      []Sample `json:"samples,omitempty"`
-}
-
-// OverheadX is prove time over plain step time.
-func (r Result) OverheadX() float64 {
-	if r.PlainNs <= 0 {
-		return 0
-	}
-	return float64(r.ProveNs) / r.PlainNs
-}
-
-// OverheadBLASX is prove time over the gonum (BLAS) plain step; 0 when the
-// workload has no such baseline.
-func (r Result) OverheadBLASX() float64 {
-	if r.PlainBLASNs <= 0 {
-		return 0
-	}
-	return float64(r.ProveNs) / r.PlainBLASNs
-}
-
-// ConstraintsPerElem is constraints per unit of training work.
-func (r Result) ConstraintsPerElem() float64 {
-	if r.Elements == 0 {
-		return 0
-	}
-	return float64(r.Constraints) / float64(r.Elements)
-}
-
 // Prepared is a compiled circuit with its keys, ready to prove repeatedly.
 type Prepared struct {
 	W      Workload
 	CS     constraint.ConstraintSystem
-	PK, VK key
-	Result Result // compile and setup figures filled in
+	PK, VK Key
+	Result resultset.Result // compile and setup figures filled in
 	opt    Options
-	sys    provingSystem
+	sys    System
 }
 
 // Prepare compiles w and runs (or loads) the setup.
@@ -129,16 +68,19 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	if opt.Backend == "" {
 		opt.Backend = "groth16"
 	}
-	sys, err := newProvingSystem(opt.Backend)
+	sys, err := NewSystem(opt.Backend)
 	if err != nil {
 		return nil, err
 	}
 	p := &Prepared{W: w, opt: opt, sys: sys}
-	p.Result = Result{Workload: w.Name(), Curve: opt.Curve.String(), Backend: opt.Backend, Elements: w.Elements()}
+	p.Result = resultset.Result{Workload: w.Name(), Curve: opt.Curve.String(), Backend: opt.Backend, Elements: w.Elements()}
+	if e, ok := w.(interface{ EpochSteps() int }); ok {
+		p.Result.EpochSteps = e.EpochSteps()
+	}
 
 	opt.stage(StageCompile)
 	start := time.Now()
-	cs, err := frontend.Compile(opt.Curve.ScalarField(), sys.builder(), w.Circuit())
+	cs, err := frontend.Compile(opt.Curve.ScalarField(), sys.Builder(), w.Circuit())
 	if err != nil {
 		return nil, fmt.Errorf("%s: compile: %w", w.Name(), err)
 	}
@@ -162,7 +104,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	}
 
 	opt.stage(StageSetup)
-	p.PK, p.VK = sys.newKeys(opt.Curve)
+	p.PK, p.VK = sys.NewKeys(opt.Curve)
 	var cacheName string
 	if opt.Keys != nil {
 		if cacheName, err = opt.Keys.Key(cs, opt.Curve.String(), opt.Backend); err != nil {
@@ -174,7 +116,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	if opt.Keys != nil && opt.Keys.Load(cacheName, p.PK, p.VK) {
 		p.Result.SetupCached = true
 	} else {
-		if p.PK, p.VK, err = sys.setup(cs); err != nil {
+		if p.PK, p.VK, err = sys.Setup(cs); err != nil {
 			return nil, fmt.Errorf("%s: setup: %w", w.Name(), err)
 		}
 	}
@@ -203,7 +145,7 @@ func sizeOf(w io.WriterTo) int64 {
 
 // ProveOnce builds the witness, proves and verifies, and returns the result
 // with those stages filled in (compile and setup copied from Prepare).
-func (p *Prepared) ProveOnce() (Result, error) {
+func (p *Prepared) ProveOnce() (resultset.Result, error) {
 	r := p.Result
 	name := p.W.Name()
 
@@ -236,7 +178,7 @@ func (p *Prepared) ProveOnce() (Result, error) {
 	}
 	resetPeak()
 	start = time.Now()
-	proof, err := p.sys.prove(p.CS, p.PK, full)
+	proof, err := p.sys.Prove(p.CS, p.PK, full)
 	r.ProveNs = time.Since(start).Nanoseconds()
 	if prof != nil {
 		pprof.StopCPUProfile()
@@ -252,7 +194,7 @@ func (p *Prepared) ProveOnce() (Result, error) {
 
 	p.opt.stage(StageVerify)
 	start = time.Now()
-	if err := p.sys.verify(proof, p.VK, public); err != nil {
+	if err := p.sys.Verify(proof, p.VK, public); err != nil {
 		return r, fmt.Errorf("%s: verify: the proof was rejected: %w", name, err)
 	}
 	r.VerifyNs = time.Since(start).Nanoseconds()
@@ -289,45 +231,35 @@ func TimePlain(step func(), d time.Duration) float64 {
 }
 
 // Run prepares w and proves it opt.Count times (at least once); the stage
-// figures are medians over the proofs, each proof kept as a Sample.
-func Run(w Workload, opt Options) (Result, error) {
+// figures are medians over the proofs, each proof kept as a resultset.Sample.
+func Run(w Workload, opt Options) (resultset.Result, error) {
 	p, err := Prepare(w, opt)
 	if err != nil {
-		return Result{}, err
+		return resultset.Result{}, err
 	}
-	var runs []Result
+	var runs []resultset.Result
 	for range max(1, opt.Count) {
 		r, err := p.ProveOnce()
 		if err != nil {
-			return Result{}, err
+			return resultset.Result{}, err
 		}
 		runs = append(runs, r)
 	}
 	return Combine(p.Result, runs), nil
 }
 
-// Sample is one proof's per-run figures.
-type Sample struct {
-	WitnessNs  int64   `json:"witness_ns"`
-	ProveNs    int64   `json:"prove_ns"`
-	VerifyNs   int64   `json:"verify_ns"`
-	PlainNs    float64 `json:"plain_ns"`
-	PlainBLAS  float64 `json:"plain_blas_ns,omitempty"`
-	PeakProveB int64   `json:"peak_prove_bytes"`
-}
-
 // Combine puts the medians of runs on top of the prepared figures and keeps
 // every run as a sample.
-func Combine(prepared Result, runs []Result) Result {
+func Combine(prepared resultset.Result, runs []resultset.Result) resultset.Result {
 	out := prepared
 	if len(runs) == 0 {
 		return out
 	}
-	out.Samples = make([]Sample, len(runs))
+	out.Samples = make([]resultset.Sample, len(runs))
 	for i, r := range runs {
-		out.Samples[i] = Sample{r.WitnessNs, r.ProveNs, r.VerifyNs, r.PlainNs, r.PlainBLASNs, r.PeakProveB}
+		out.Samples[i] = resultset.Sample{WitnessNs: r.WitnessNs, ProveNs: r.ProveNs, VerifyNs: r.VerifyNs, PlainNs: r.PlainNs, PlainBLAS: r.PlainBLASNs, PeakProveB: r.PeakProveB}
 	}
-	med := func(f func(Sample) float64) float64 {
+	med := func(f func(resultset.Sample) float64) float64 {
 		v := make([]float64, len(out.Samples))
 		for i, s := range out.Samples {
 			v[i] = f(s)
@@ -339,28 +271,12 @@ func Combine(prepared Result, runs []Result) Result {
 			return (v[n/2-1] + v[n/2]) / 2
 		}
 	}
-	out.WitnessNs = int64(med(func(s Sample) float64 { return float64(s.WitnessNs) }))
-	out.ProveNs = int64(med(func(s Sample) float64 { return float64(s.ProveNs) }))
-	out.VerifyNs = int64(med(func(s Sample) float64 { return float64(s.VerifyNs) }))
-	out.PlainNs = med(func(s Sample) float64 { return s.PlainNs })
-	out.PlainBLASNs = med(func(s Sample) float64 { return s.PlainBLAS })
-	out.PeakProveB = int64(med(func(s Sample) float64 { return float64(s.PeakProveB) }))
+	out.WitnessNs = int64(med(func(s resultset.Sample) float64 { return float64(s.WitnessNs) }))
+	out.ProveNs = int64(med(func(s resultset.Sample) float64 { return float64(s.ProveNs) }))
+	out.VerifyNs = int64(med(func(s resultset.Sample) float64 { return float64(s.VerifyNs) }))
+	out.PlainNs = med(func(s resultset.Sample) float64 { return s.PlainNs })
+	out.PlainBLASNs = med(func(s resultset.Sample) float64 { return s.PlainBLAS })
+	out.PeakProveB = int64(med(func(s resultset.Sample) float64 { return float64(s.PeakProveB) }))
 	out.ProofBytes = runs[0].ProofBytes
-	return out
-}
-
-// PerSample returns r once per sample with that sample's stage figures (r
-// itself when it has no samples): one benchmark line each.
-func (r Result) PerSample() []Result {
-	if len(r.Samples) == 0 {
-		return []Result{r}
-	}
-	out := make([]Result, len(r.Samples))
-	for i, s := range r.Samples {
-		one := r
-		one.Samples = nil
-		one.WitnessNs, one.ProveNs, one.VerifyNs, one.PlainNs, one.PlainBLASNs, one.PeakProveB = s.WitnessNs, s.ProveNs, s.VerifyNs, s.PlainNs, s.PlainBLAS, s.PeakProveB
-		out[i] = one
-	}
 	return out
 }

@@ -11,16 +11,13 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 )
 
-// StatsWorkloads are the circuits whose constraint counts are tracked in
+// TrackedWorkloads are the circuits whose constraint counts are tracked in
 // bench/testdata/constraints.csv, so that any growth shows up as a diff and
-// fails TestConstraintCounts.
-var StatsWorkloads = []string{"linreg/B=8,D=8", "linreg/B=16,D=16", "linreg/B=32,D=32", "linreg/B=64,D=64", "linreg-diabetes/B=32",
-	"linreg-naive/B=8,D=8", "linreg-naive/B=16,D=16", "linreg-naive/B=32,D=32",
-	"logreg/B=16", "logreg/B=32", "logreg/B=64",
-	"chain/K=1,B=16,D=16", "chain/K=2,B=16,D=16", "chain/K=4,B=16,D=16", "chain/K=8,B=16,D=16",
-	"quality/N=32", "quality/N=64", "quality/N=114", "improve/N=32", "improve/N=64",
-	"softmax/B=8", "softmax/B=16", "softmax/B=32", "mlp/B=8", "mlp/B=16", "mlp/B=32", "mlp-naive/B=8", "mlp-naive/B=16",
-	"lineage/N=32", "lineage/N=64", "lineage/N=128", "commit/N=1024", "commit/N=4096", "commit/N=16384"}
+// fails TestConstraintCounts: the full suite.
+func TrackedWorkloads() []string {
+	names, _ := Suite("full")
+	return names
+}
 
 // Stat is one tracked count.
 type Stat struct {
@@ -38,11 +35,11 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 		}
 		for _, curve := range commit.Curves {
 			for _, b := range Backends {
-				sys, err := newProvingSystem(b)
+				sys, err := NewSystem(b)
 				if err != nil {
 					return nil, err
 				}
-				cs, err := frontend.Compile(curve.ScalarField(), sys.builder(), w.Circuit())
+				cs, err := frontend.Compile(curve.ScalarField(), sys.Builder(), w.Circuit())
 				if err != nil {
 					return nil, fmt.Errorf("%s/%s/%s: %w", name, curve, b, err)
 				}

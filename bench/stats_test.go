@@ -1,4 +1,4 @@
-package bench
+package bench_test
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/internal/atomicfile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/constraints.csv with the current counts")
@@ -14,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite testdata/constraints.csv with t
 // testdata/constraints.csv: a circuit that grows fails; one that shrinks asks
 // for the file to be regenerated (go test ./bench -run TestConstraintCounts -update).
 func TestConstraintCounts(t *testing.T) {
-	got, err := ConstraintStats(StatsWorkloads)
+	got, err := bench.ConstraintStats(bench.TrackedWorkloads())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +26,7 @@ func TestConstraintCounts(t *testing.T) {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteFileAtomic(path, WriteStats(got)); err != nil {
+		if err := atomicfile.Write(path, bench.WriteStats(got)); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -32,11 +35,11 @@ func TestConstraintCounts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (generate it with -update)", err)
 	}
-	want, err := ReadStats(bytes.NewReader(data), path)
+	want, err := bench.ReadStats(bytes.NewReader(data), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx := map[string]Stat{}
+	idx := map[string]bench.Stat{}
 	for _, s := range want {
 		idx[s.Workload+"|"+s.Curve+"|"+s.Backend] = s
 	}

@@ -1,7 +1,8 @@
-// Package bench measures proof-of-training workloads stage by stage (compile,
-// setup, witness, prove, verify) beside plain training of the same step on the
-// same data, in the same process, so every overhead factor is a ratio taken in
-// one run.
+// Package bench is potbench's harness: it measures a registered workload
+// stage by stage (compile, setup, witness, prove, verify) beside plain
+// training of the same step on the same data, in the same process, so every
+// overhead factor is a ratio taken in one run; it holds the workload registry,
+// the proving backends, the key cache, the memory guard and suite execution.
 package bench
 
 import (
@@ -30,51 +31,86 @@ type Workload interface {
 	Plain() func()
 }
 
-// Family returns the part of a workload name before the first '/'.
-func Family(name string) string {
-	f, _, _ := strings.Cut(name, "/")
-	return f
-}
-
 // FamilyDef registers a workload family.
 type FamilyDef struct {
-	Name    string                              // "linreg"
-	Bench   string                              // Go benchmark name, "LinReg"
-	Example string                              // a valid size, "B=32,D=32"
-	New     func(size string) (Workload, error) // builds one size
+	Name    string   // "linreg"
+	Bench   string   // Go benchmark name, "LinReg"
+	Keys    []string // the size's keys, "B", "D"
+	Sizes   []string // every benchmarked size, smallest first: the full suite
+	Default []string // the sizes of the default suite
+	OptIn   bool     // left out of the suites (a run or benchmark names it)
+	Example string   // a valid size for messages (default: the first of Sizes)
+	// New builds one size, given the size's values by key.
+	New func(size map[string]int) (Workload, error)
 }
 
-var registry = map[string]FamilyDef{}
+// example is a valid size of the family, for messages.
+func (f FamilyDef) example() string {
+	if f.Example != "" || len(f.Sizes) == 0 {
+		return f.Example
+	}
+	return f.Sizes[0]
+}
 
-// Register adds a workload family.
+var (
+	registry = map[string]FamilyDef{}
+	order    []string // registration order
+)
+
+// Register adds a workload family; families keep their registration order.
 func Register(f FamilyDef) {
 	if _, dup := registry[f.Name]; dup {
 		panic("bench: family registered twice: " + f.Name)
 	}
 	registry[f.Name] = f
+	order = append(order, f.Name)
 }
 
-// Families lists the registered family names, sorted.
-func Families() []string {
-	out := make([]string, 0, len(registry))
-	for f := range registry {
-		out = append(out, f)
+// Families lists the registered families in registration order.
+func Families() []FamilyDef {
+	out := make([]FamilyDef, len(order))
+	for i, n := range order {
+		out[i] = registry[n]
 	}
-	sort.Strings(out)
 	return out
+}
+
+func familyNames() string {
+	names := append([]string{}, order...)
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// Check reports whether name is a registered family with a well-formed size,
+// without building the workload.
+func Check(name string) error {
+	_, _, err := lookup(name)
+	return err
+}
+
+func lookup(name string) (FamilyDef, map[string]int, error) {
+	family, size, ok := strings.Cut(name, "/")
+	f, known := registry[family]
+	if !known {
+		return FamilyDef{}, nil, fmt.Errorf("unknown workload family %q (known: %s)", family, familyNames())
+	}
+	if !ok {
+		return FamilyDef{}, nil, fmt.Errorf("workload %q has no size: write it as %s/<size>, e.g. %s/%s", name, family, family, f.example())
+	}
+	s, err := ParseSize(size, f.Keys...)
+	if err != nil {
+		return FamilyDef{}, nil, fmt.Errorf("%s: %w", family, err)
+	}
+	return f, s, nil
 }
 
 // New builds a workload from its full name "family/size".
 func New(name string) (Workload, error) {
-	family, size, ok := strings.Cut(name, "/")
-	f, known := registry[family]
-	if !known {
-		return nil, fmt.Errorf("unknown workload family %q (known: %s)", family, strings.Join(Families(), ", "))
+	f, s, err := lookup(name)
+	if err != nil {
+		return nil, err
 	}
-	if !ok {
-		return nil, fmt.Errorf("workload %q has no size: write it as %s/<size>, e.g. %s/%s", name, family, family, f.Example)
-	}
-	return f.New(size)
+	return f.New(s)
 }
 
 // BenchName turns "linreg/B=8,D=8" into the Go benchmark name
@@ -91,8 +127,9 @@ func BenchName(workload string) string {
 	return name + "/" + strings.ReplaceAll(size, ",", "/")
 }
 
-// parseSize reads "K=V,K=V" with integer values, requiring exactly the keys given.
-func parseSize(size string, keys ...string) (map[string]int, error) {
+// ParseSize reads "K=V,K=V" with positive integer values, requiring exactly
+// the keys given.
+func ParseSize(size string, keys ...string) (map[string]int, error) {
 	out := map[string]int{}
 	for _, part := range strings.Split(size, ",") {
 		k, v, ok := strings.Cut(part, "=")
@@ -111,4 +148,14 @@ func parseSize(size string, keys ...string) (map[string]int, error) {
 		return nil, fmt.Errorf("size %q: unexpected keys (want exactly %s)", size, strings.Join(keys, ","))
 	}
 	return out, nil
+}
+
+// Replace swaps the registered family of the same name for f, keeping its
+// place (a family whose workloads depend on run options, such as a user's
+// dataset file).
+func Replace(f FamilyDef) {
+	if _, ok := registry[f.Name]; !ok {
+		panic("bench: no family to replace: " + f.Name)
+	}
+	registry[f.Name] = f
 }

@@ -6,7 +6,9 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -203,13 +205,13 @@ func (t *Table) Standardize() *Table {
 		for i := range t.X {
 			col[i] = t.X[i][j]
 		}
-		m, s := meanStd(col)
+		m, s := MeanStd(col)
 		for i := range out.X {
 			out.X[i][j] = scale(out.X[i][j], m, s)
 		}
 	}
 	if t.Classes == 0 {
-		m, s := meanStd(t.Y)
+		m, s := MeanStd(t.Y)
 		for i := range out.Y {
 			out.Y[i] = scale(out.Y[i], m, s)
 		}
@@ -217,7 +219,9 @@ func (t *Table) Standardize() *Table {
 	return out
 }
 
-func meanStd(xs []float64) (float64, float64) {
+// MeanStd is the mean and population standard deviation of xs, as
+// Standardize uses them.
+func MeanStd(xs []float64) (float64, float64) {
 	var m, v float64
 	for _, x := range xs {
 		m += x
@@ -363,10 +367,35 @@ func (t *Table) StandardizeWith(ref *Table) *Table {
 		for i := range ref.X {
 			col[i] = ref.X[i][j]
 		}
-		m, s := meanStd(col)
+		m, s := MeanStd(col)
 		for i := range out.X {
 			out.X[i][j] = scale(out.X[i][j], m, s)
 		}
 	}
 	return out
+}
+
+// Files names the vendored files of each dataset.
+var Files = map[string][]string{
+	"diabetes":      {"diabetes_data_raw.csv.gz", "diabetes_target.csv.gz"},
+	"breast_cancer": {"breast_cancer.csv"},
+	"digits":        {"digits.csv.gz"},
+}
+
+// SHA256 is the hex SHA-256 of a vendored dataset's files as shipped,
+// concatenated in the order of Files.
+func SHA256(name string) (string, error) {
+	fs, ok := Files[name]
+	if !ok {
+		return "", fmt.Errorf("no vendored dataset %q", name)
+	}
+	h := sha256.New()
+	for _, f := range fs {
+		b, err := files.ReadFile("data/" + f)
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

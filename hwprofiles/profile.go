@@ -21,6 +21,7 @@ var profileFiles embed.FS
 // the suite runs, so that CPU feature sets and core counts can be compared.
 type Profile struct {
 	Name        string            `json:"name"`
+	Order       int               `json:"order,omitempty"` // place in listings and reports, from 1; 0: after those with one
 	Description string            `json:"description"`
 	Tags        []string          `json:"tags"` // gnark-crypto build tags
 	Env         map[string]string `json:"env"`
@@ -44,6 +45,7 @@ func ParseProfile(name string, data []byte) (Profile, error) {
 	if p.Name == "" {
 		return Profile{}, fmt.Errorf("%s: profile has no name", name)
 	}
+
 	if want := strings.TrimSuffix(path.Base(name), ".json"); want != p.Name {
 		return Profile{}, fmt.Errorf("%s: profile is named %q, the file name says %q", name, p.Name, want)
 	}
@@ -82,7 +84,7 @@ func procs(v string, cores int) (int, error) {
 	return n, nil
 }
 
-// Profiles returns the shipped profiles, sorted by name.
+// Profiles returns the shipped profiles in their order.
 func Profiles() ([]Profile, error) {
 	entries, err := fs.Glob(profileFiles, "profiles/*.json")
 	if err != nil {
@@ -100,8 +102,27 @@ func Profiles() ([]Profile, error) {
 		}
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool {
+		if oi, oj := orderKey(out[i].Order), orderKey(out[j].Order); oi != oj {
+			return oi < oj
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out, nil
+}
+
+// Rank is a profile's place in listings: its order, profiles not shipped
+// (results of an older or a custom profile) after all others, by name.
+func Rank(name string) string {
+	ps, err := Profiles()
+	if err == nil {
+		for _, p := range ps {
+			if p.Name == name {
+				return fmt.Sprintf("%02d", orderKey(p.Order))
+			}
+		}
+	}
+	return "99" + name
 }
 
 // Lookup returns the profile called name.
@@ -143,4 +164,11 @@ func (p Profile) Apply(logicalCores int) error {
 		runtime.GOMAXPROCS(n)
 	}
 	return nil
+}
+
+func orderKey(order int) int {
+	if order <= 0 {
+		return 98
+	}
+	return order
 }

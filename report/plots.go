@@ -7,13 +7,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/resultset"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/potbench/potbench/bench"
 )
 
 // A file is a rendered output: a path relative to the results root, and bytes.
@@ -51,7 +52,7 @@ func overheadPlot(es []Entry) ([]file, error) {
 	var lines []any
 	minX, maxX := 0.0, 0.0
 	for _, g := range groups(es) {
-		if g.System != bench.ReferenceSystem || g.Family != "linreg" || (g.Profile != "native" && g.Profile != "procs1" && g.Profile != "purego") {
+		if g.System != resultset.ReferenceSystem || g.Family != "linreg" || (g.Profile != "native" && g.Profile != "procs1" && g.Profile != "purego") {
 			continue
 		}
 		var xys plotter.XYs
@@ -87,7 +88,7 @@ var stageNames = []string{"setup", "witness", "prove", "verify"}
 func stagesPlot(es []Entry, host string) ([]file, error) {
 	var sel []Entry
 	for _, e := range es {
-		if e.Host == host && e.Profile == "native" && e.System == bench.ReferenceSystem {
+		if e.Host == host && e.Profile == "native" && e.System == resultset.ReferenceSystem {
 			sel = append(sel, e)
 		}
 	}
@@ -133,7 +134,7 @@ func profilesPlot(es []Entry, host string) ([]file, error) {
 	var workloads []string
 	seen := map[string]bool{}
 	for _, e := range es {
-		if e.Host != host || e.System != bench.ReferenceSystem {
+		if e.Host != host || e.System != resultset.ReferenceSystem {
 			continue
 		}
 		if byProfile[e.Profile] == nil {
@@ -148,12 +149,12 @@ func profilesPlot(es []Entry, host string) ([]file, error) {
 	if len(byProfile) < 2 {
 		return nil, nil
 	}
-	sort.SliceStable(workloads, func(i, j int) bool { return lessWorkload(workloads[i], workloads[j]) })
+	sort.SliceStable(workloads, func(i, j int) bool { return resultset.LessWorkload(workloads[i], workloads[j]) })
 	var profiles []string
 	for pr := range byProfile {
 		profiles = append(profiles, pr)
 	}
-	sort.Slice(profiles, func(i, j int) bool { return profileRank(profiles[i]) < profileRank(profiles[j]) })
+	sort.Slice(profiles, func(i, j int) bool { return hwprofiles.Rank(profiles[i]) < hwprofiles.Rank(profiles[j]) })
 	p := plot.New()
 	p.Title.Text = "Prove time by hardware profile, " + host + " (Groth16)"
 	p.Y.Label.Text = "milliseconds"
@@ -225,7 +226,7 @@ func Write(root string, opt Options) ([]string, error) {
 		if err := mkdirFor(path); err != nil {
 			return nil, err
 		}
-		if err := bench.WriteFileAtomic(path, f.data); err != nil {
+		if err := atomicfile.Write(path, f.data); err != nil {
 			return nil, err
 		}
 		paths = append(paths, path)

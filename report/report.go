@@ -11,6 +11,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/resultset"
 )
 
 // Claim is the overhead the report measures against: "privacy-preserving
@@ -31,31 +33,28 @@ type Entry struct {
 	Host, Profile string
 	Cores         int    // GOMAXPROCS of the run
 	System        string // backend, and curve when not BN254 (Result.System)
-	bench.Result
+	resultset.Result
 }
 
 // Load reads every results/<host>/<profile>/results.json under root, in a
 // fixed order.
 func Load(root string) ([]Entry, error) {
-	paths, err := filepath.Glob(filepath.Join(root, "*", "*", "results.json"))
+	locs, err := resultset.Find(root)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(paths)
 	var out []Entry
-	for _, p := range paths {
-		s, err := bench.ReadResultSet(p)
+	for _, l := range locs {
+		s, err := resultset.Read(l.Path)
 		if err != nil {
 			return nil, err
 		}
-		host := filepath.Base(filepath.Dir(filepath.Dir(p)))
-		profile := filepath.Base(filepath.Dir(p))
 		for _, r := range s.Results {
-			out = append(out, Entry{Host: host, Profile: profile, Cores: s.Host.GOMAXPROCS, System: r.System(), Result: r})
+			out = append(out, Entry{Host: l.Host, Profile: l.Profile, Cores: s.Host.GOMAXPROCS, System: r.System(), Result: r})
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no results (expected %s/<host>/<profile>/results.json; run 'potbench run' first)", root, root)
+		return nil, resultset.ErrNoResults(root)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -63,45 +62,14 @@ func Load(root string) ([]Entry, error) {
 			return a.Host < b.Host
 		}
 		if a.Profile != b.Profile {
-			return profileRank(a.Profile) < profileRank(b.Profile)
+			return hwprofiles.Rank(a.Profile) < hwprofiles.Rank(b.Profile)
 		}
 		if a.System != b.System {
 			return a.System < b.System
 		}
-		return lessWorkload(a.Workload, b.Workload)
+		return resultset.LessWorkload(a.Workload, b.Workload)
 	})
 	return out, nil
-}
-
-var profileOrder = []string{"native", "noavx512", "noadx", "purego", "procs1", "procs-half", "procs-all"}
-
-func profileRank(p string) string {
-	for i, q := range profileOrder {
-		if q == p {
-			return fmt.Sprintf("%02d", i)
-		}
-	}
-	return "99" + p
-}
-
-func lessWorkload(a, b string) bool {
-	fa, fb := bench.Family(a), bench.Family(b)
-	if fa != fb {
-		return fa < fb
-	}
-	return sizeOrder(a) < sizeOrder(b)
-}
-
-func sizeOrder(name string) string {
-	_, size, _ := strings.Cut(name, "/")
-	var sb strings.Builder
-	for _, part := range strings.Split(size, ",") {
-		k, v, _ := strings.Cut(part, "=")
-		var n int
-		fmt.Sscan(v, &n)
-		fmt.Fprintf(&sb, "%s=%012d,", k, n)
-	}
-	return sb.String()
 }
 
 // group is the results of one (host, profile, backend, family).
@@ -117,7 +85,7 @@ func groups(es []Entry) []group {
 	var out []group
 	idx := map[string]int{}
 	for _, e := range es {
-		k := strings.Join([]string{e.Host, e.Profile, e.System, bench.Family(e.Workload)}, "|")
+		k := strings.Join([]string{e.Host, e.Profile, e.System, resultset.Family(e.Workload)}, "|")
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
@@ -127,7 +95,7 @@ func groups(es []Entry) []group {
 				curve = ecc.BN254 // results written before curves were recorded
 			}
 			out = append(out, group{Host: e.Host, Profile: e.Profile, System: e.System, Curve: curve, Backend: e.Backend,
-				Family: bench.Family(e.Workload), Cores: e.Cores})
+				Family: resultset.Family(e.Workload), Cores: e.Cores})
 		}
 		out[i].Entries = append(out[i].Entries, e)
 	}
@@ -190,12 +158,12 @@ func Headline(es []Entry) string {
 	var b strings.Builder
 	b.WriteString("| host | workload | constraints | prove | verify | plain step | overhead-x | vs the 1000x claim |\n|---|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, g := range groups(es) {
-		if g.Profile != "native" || g.System != bench.ReferenceSystem {
+		if g.Profile != "native" || g.System != resultset.ReferenceSystem {
 			continue
 		}
 		e := g.Entries[len(g.Entries)-1] // the largest size
 		fmt.Fprintf(&b, "| %s (%d cores) | %s | %d | %s | %s | %s | %s | %s |\n", e.Host, e.Cores, e.Workload, e.Constraints,
-			bench.Duration(e.ProveNs), bench.Duration(e.VerifyNs), bench.Duration(int64(e.PlainNs)), bench.Factor(e.OverheadX()),
+			resultset.Duration(e.ProveNs), resultset.Duration(e.VerifyNs), resultset.Duration(int64(e.PlainNs)), resultset.Factor(e.OverheadX()),
 			vsClaim(e.OverheadX()))
 	}
 	return b.String()
@@ -205,7 +173,7 @@ func vsClaim(x float64) string {
 	if x <= Claim {
 		return fmt.Sprintf("within (%.2g of it)", x/Claim)
 	}
-	return bench.Factor(x/Claim) + " beyond"
+	return resultset.Factor(x/Claim) + " beyond"
 }
 
 func verdict(b *strings.Builder, es []Entry) {
@@ -213,7 +181,7 @@ func verdict(b *strings.Builder, es []Entry) {
 	b.WriteString("| host | profile | backend | workload | plain step | prove | verify | overhead-x | vs 1000x |\n|---|---|---|---|--:|--:|--:|--:|--:|\n")
 	for _, e := range es {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Host, e.Profile, e.System, e.Workload,
-			bench.Duration(int64(e.PlainNs)), bench.Duration(e.ProveNs), bench.Duration(e.VerifyNs), bench.Factor(e.OverheadX()), vsClaim(e.OverheadX()))
+			resultset.Duration(int64(e.PlainNs)), resultset.Duration(e.ProveNs), resultset.Duration(e.VerifyNs), resultset.Factor(e.OverheadX()), vsClaim(e.OverheadX()))
 	}
 }
 
@@ -243,7 +211,7 @@ func scaling(b *strings.Builder, es []Entry) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | ∝ c^%.2f (R²=%.3f) | ∝ e^%.2f (R²=%.3f) | %.0f + %.2f·e (R²=%.3f) |\n",
 			g.Host, g.Profile, g.System, g.Family, pv.Exp, pv.R2, ov.Exp, ov.R2, cs.Intercept, cs.Slope, cs.R2)
 		if g.Profile == "native" {
-			var rs []bench.Result
+			var rs []resultset.Result
 			for _, e := range g.Entries {
 				rs = append(rs, e.Result)
 			}
@@ -262,7 +230,7 @@ func scaling(b *strings.Builder, es []Entry) {
 			t := ExtrapolateProve(float64(x.anchor.ProveNs), float64(x.anchor.Constraints), x.exp, c)
 			mem := "–"
 			if x.okMem {
-				mem = bench.Bytes(int64(x.memModel.Base + x.memModel.PerConstraint*c))
+				mem = resultset.Bytes(int64(x.memModel.Base + x.memModel.PerConstraint*c))
 			}
 			fmt.Fprintf(b, "| %s | %s | %s | %.3g | %.3g | %.2f | %s | %s |\n", x.g.Host, x.g.System, x.g.Family, n, c, x.exp, humanSeconds(t/1e9), mem)
 		}
@@ -287,7 +255,7 @@ func humanSeconds(s float64) string {
 	case s >= 60:
 		return fmt.Sprintf("%.3g min", s/60)
 	}
-	return bench.Duration(int64(s * 1e9))
+	return resultset.Duration(int64(s * 1e9))
 }
 
 var deadlines = []float64{1, 10, 60} // seconds
@@ -326,7 +294,7 @@ func cost(b *strings.Builder, es []Entry, opt Options) {
 		if e.Profile != "native" {
 			continue
 		}
-		steps := epochSteps(e.Workload)
+		steps := e.EpochSteps
 		if steps == 0 {
 			continue
 		}
@@ -359,8 +327,8 @@ func curves(b *strings.Builder, es []Entry) {
 		}
 		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %d | %d | %.2f | %.2f | %s | %s | %.2fx | %s / %s | %d / %d B |\n",
 			e.Host, e.Profile, e.Backend, e.Curve, e.Workload, a.Constraints, e.Constraints, a.ConstraintsPerElem(), e.ConstraintsPerElem(),
-			bench.Duration(a.ProveNs), bench.Duration(e.ProveNs), float64(e.ProveNs)/float64(a.ProveNs),
-			bench.Duration(a.VerifyNs), bench.Duration(e.VerifyNs), a.ProofBytes, e.ProofBytes))
+			resultset.Duration(a.ProveNs), resultset.Duration(e.ProveNs), float64(e.ProveNs)/float64(a.ProveNs),
+			resultset.Duration(a.VerifyNs), resultset.Duration(e.VerifyNs), a.ProofBytes, e.ProofBytes))
 	}
 	if len(rows) == 0 {
 		return
@@ -373,19 +341,6 @@ func curves(b *strings.Builder, es []Entry) {
 	for _, r := range rows {
 		b.WriteString(r)
 	}
-}
-
-// epochSteps is the number of batches of a workload's dataset; 0 when the
-// workload cannot be built here (a user's file).
-func epochSteps(workload string) int {
-	w, err := bench.New(workload)
-	if err != nil {
-		return 0
-	}
-	if e, ok := w.(interface{ EpochSteps() int }); ok {
-		return e.EpochSteps()
-	}
-	return 0
 }
 
 func mkdirFor(path string) error { return os.MkdirAll(filepath.Dir(path), 0o755) }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/resultset"
 )
 
 // fixture writes a small results tree: two hosts, two profiles, three sizes.
@@ -18,21 +18,21 @@ func fixture(t *testing.T) string {
 	root := t.TempDir()
 	for hi, host := range []string{"hosta-2c", "hostb-16c"} {
 		for pi, profile := range []string{"native", "purego"} {
-			set := &bench.ResultSet{Host: hwprofiles.Host{Brand: "Test CPU", LogicalCores: 2 + 14*hi, GOMAXPROCS: 2 + 14*hi,
+			set := &resultset.ResultSet{Host: hwprofiles.Host{Brand: "Test CPU", LogicalCores: 2 + 14*hi, GOMAXPROCS: 2 + 14*hi,
 				GnarkCryptoASM: []string{"adx"}, Gnark: "v0.16.3", GnarkCrypto: "v0.21.0"}, Profile: profile}
 			for si, n := range []int{8, 16, 32} {
 				scale := int64(1+si) * int64(1+pi) * int64(2-hi)
-				set.Merge(bench.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bn254", Backend: "groth16",
+				set.Merge(resultset.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bn254", Backend: "groth16",
 					Constraints: 2000 + 8*n*n, Elements: n * n, SetupNs: 5e8 * scale, WitnessNs: 1e5 * scale,
-					ProveNs: 1e8 * scale, VerifyNs: 1.5e6, PlainNs: float64(10 * n * n), ProofBytes: 196,
+					ProveNs: 1e8 * scale, VerifyNs: 1.5e6, PlainNs: float64(10 * n * n), ProofBytes: 196, EpochSteps: 8,
 					PeakSetupB: 20<<20 + int64(2048*(2000+8*n*n)), PeakProveB: 20<<20 + int64(2048*(2000+8*n*n))})
 				if hi == 0 && pi == 0 { // the same steps on BLS12-381, twice as slow
-					set.Merge(bench.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bls12_381", Backend: "groth16",
+					set.Merge(resultset.Result{Workload: "linreg/B=" + itoa(n) + ",D=" + itoa(n), Curve: "bls12_381", Backend: "groth16",
 						Constraints: 3000 + 12*n*n, Elements: n * n, SetupNs: 1e9 * scale, WitnessNs: 1e5 * scale,
 						ProveNs: 2e8 * scale, VerifyNs: 3e6, PlainNs: float64(10 * n * n), ProofBytes: 288})
 				}
 			}
-			if err := set.WriteDir(filepath.Join(root, host, profile)); err != nil {
+			if err := WriteSet(filepath.Join(root, host, profile), set, func(w string) string { return w }); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -13,6 +13,11 @@
 // per 16-bit value). Packing is only injective when every value is in range,
 // so the packer range-checks each value (about 3 constraints for 16 bits).
 //
+// Every digest starts from the tag of its Domain (kind, role or family,
+// value count, shape, fixed-point format) in the sponge's capacity element,
+// and a dataset's tree from its Set's tag, so a commitment means one thing:
+// see domain.go. The tags are circuit constants and cost no constraint.
+//
 // Commitments here are binding, not hiding: a model or dataset with little
 // entropy can be found by trying candidates against its commitment.
 package commit

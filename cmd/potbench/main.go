@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,11 +28,16 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/logger"
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/report"
+	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/trainrun"
+	"github.com/potbench/potbench/workloads"
 )
 
 type command struct {
@@ -44,6 +50,8 @@ var commands = []command{
 	{"profiles", "show the host's facts and the hardware profiles", cmdProfiles},
 	{"compare", "compare two result sets with benchstat's statistics", cmdCompare},
 	{"report", "regenerate the comparison pages under results/ from stored results", cmdReport},
+	{"train", "train a model, prove every step and its held-out score, write a run directory", cmdTrain},
+	{"verify", "verify a run directory written by train (the buyer's side: needs nothing else)", cmdVerify},
 }
 
 func main() {
@@ -77,7 +85,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
-			case errors.Is(err, errInterrupted):
+			case errors.Is(err, bench.ErrInterrupted):
 				fmt.Fprintf(stderr, "potbench %s: %v\n", c.name, err)
 				return 130
 			default:
@@ -168,7 +176,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	bench.SetUserDataset(dsPath, *datasetSkip, *clip)
+	workloads.UseDatasetFile(dsPath, *datasetSkip, *clip)
 	if *count < 1 {
 		return fmt.Errorf("-count %d: need at least one proof per workload", *count)
 	}
@@ -244,13 +252,13 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	for _, p := range plist {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%w before profile %s", errInterrupted, p.Name)
+			return fmt.Errorf("%w before profile %s", bench.ErrInterrupted, p.Name)
 		}
 		if err := runProfile(ctx, p, cfg, stdout, stderr); err != nil {
 			return err
 		}
 	}
-	if err := bench.WriteHostReport(hostDir); err != nil {
+	if err := report.WriteHostReport(hostDir); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Profiles compared in %s\n", filepath.Join(hostDir, "README.md"))
@@ -274,100 +282,48 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create results directory: %w", err)
 	}
-	set, err := bench.ReadResultSet(filepath.Join(dir, "results.json"))
+	set, err := resultset.Read(filepath.Join(dir, resultset.FileName))
 	if err != nil {
 		return err
 	}
 	set.Host, set.Profile = h, p.Name
-	if set.Training, err = bench.TrainAll(); err != nil {
+	if set.Training, err = workloads.TrainAll(); err != nil {
 		return fmt.Errorf("training comparison: %w", err)
 	}
-
-	type job struct {
-		name    string
-		curve   ecc.ID
-		backend string
-	}
-	var jobs []job
-	for _, n := range cfg.names {
-		for _, c := range cfg.curves {
-			for _, b := range cfg.backends {
-				jobs = append(jobs, job{n, c, b})
-			}
-		}
-	}
-	prog := newProgress(stderr, len(jobs), cfg.verbose)
+	suite := bench.SuiteRun{Profile: p.Name, Names: cfg.names, Curves: cfg.curves, Backends: cfg.backends, Count: cfg.count, Keys: cfg.keys, Resume: cfg.resume}
+	prog := newProgress(stderr, len(suite.Jobs()), cfg.verbose)
+	defer prog.done()
 	if cfg.keys != nil {
 		cfg.keys.Warn = prog.warn
 	}
-	var limit int64
 	if avail, ok := bench.AvailableMemory(); ok && !cfg.skipMem {
-		limit = avail
+		suite.MemoryLimit = avail
 	}
-	var fresh []bench.Result
-	for i, j := range jobs {
-		label := fmt.Sprintf("%s %s %s", p.Name, j.name, j.backend)
-		if j.curve != ecc.BN254 {
-			label += " " + j.curve.String()
+	label := func(j bench.Job) string { return p.Name + " " + j.Label() }
+	suite.OnStage = func(j bench.Job, stage string) {
+		prog.stage(j.I, label(j), stage)
+		if stageHook != nil {
+			stageHook(label(j), stage)
 		}
-		if cfg.resume && hasResult(set, j.name, j.curve, j.backend, cfg.count) {
-			prog.skipped(i, label)
-			continue
+	}
+	suite.OnSkip = func(j bench.Job) { prog.skipped(j.I, label(j)) }
+	suite.OnResult = func(j bench.Job, r resultset.Result) { prog.finished(j.I, label(j), r) }
+	suite.Save = func(set *resultset.ResultSet) error { return report.WriteSet(dir, set, bench.BenchName) }
+	if cfg.profileDir != "" {
+		suite.ProveProfile = func(workload string, curve ecc.ID, backend string) func() (io.WriteCloser, error) {
+			return profileFile(cfg.profileDir, p.Name, workload, curve, backend)
 		}
-		if err := ctx.Err(); err != nil {
-			prog.done()
-			return interrupted(label, dir)
+	}
+	fresh, err := suite.Run(ctx, set)
+	if err != nil {
+		if errors.Is(err, bench.ErrInterrupted) {
+			return fmt.Errorf("%w; finished workloads are saved in %s (run again with -resume to do only the rest)", err, dir)
 		}
-		w, err := bench.New(j.name)
-		if err != nil {
-			return err
-		}
-		model, ok := bench.FitMemoryModel(set.Results, j.curve, j.backend)
-		if !ok {
-			model = bench.DefaultMemoryModel(j.curve, j.backend)
-		}
-		opt := bench.Options{Keys: cfg.keys, Count: cfg.count, Curve: j.curve, Backend: j.backend, MemoryLimit: limit, Memory: model,
-			ProveProfile: profileFile(cfg.profileDir, p.Name, j.name, j.curve, j.backend),
-			OnStage: func(s string) {
-				prog.stage(i, label, s)
-				if stageHook != nil {
-					stageHook(label, s)
-				}
-			}}
-		// Proving cannot be cancelled inside gnark: on a signal, stop waiting
-		// and return, leaving the results written so far as they are.
-		type outcome struct {
-			r   bench.Result
-			err error
-		}
-		done := make(chan outcome, 1)
-		go func() {
-			r, err := bench.Run(w, opt)
-			done <- outcome{r, err}
-		}()
-		var o outcome
-		select {
-		case o = <-done:
-		case <-ctx.Done():
-			prog.done()
-			return interrupted(label, dir)
-		}
-		if o.err != nil {
-			prog.done()
-			return o.err
-		}
-		fresh = append(fresh, o.r)
-		set.Merge(o.r)
-		// Written after each workload, so an interrupted run keeps what finished.
-		if err := set.WriteDir(dir); err != nil {
-			prog.done()
-			return err
-		}
-		prog.finished(i, label, o.r)
+		return err
 	}
 	prog.done()
-	shown := &bench.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh, Training: set.Training}
-	fmt.Fprint(stdout, shown.Markdown())
+	shown := &resultset.ResultSet{Host: set.Host, Profile: set.Profile, Results: fresh, Training: set.Training}
+	fmt.Fprint(stdout, report.ResultsPage(shown))
 	fmt.Fprintf(stdout, "\nWrote %s/{results.json,results.csv,results.md,bench.txt}\n\n", dir)
 	return nil
 }
@@ -388,24 +344,6 @@ func profileFile(dir, profile, workload string, curve ecc.ID, backend string) fu
 
 // stageHook, when set (by tests), sees every stage as it starts.
 var stageHook func(label, stage string)
-
-// errInterrupted marks a run stopped by SIGINT or SIGTERM.
-var errInterrupted = errors.New("interrupted")
-
-func interrupted(label, dir string) error {
-	return fmt.Errorf("%w during %s; finished workloads are saved in %s (run again with -resume to do only the rest)", errInterrupted, label, dir)
-}
-
-// hasResult reports whether set already holds workload under curve and
-// backend, taken with the same number of proofs.
-func hasResult(set *bench.ResultSet, workload string, curve ecc.ID, backend string, count int) bool {
-	for _, r := range set.Results {
-		if r.Workload == workload && r.Curve == curve.String() && r.Backend == backend && max(1, len(r.Samples)) == count {
-			return true
-		}
-	}
-	return false
-}
 
 // forwardedFlags lists the flags for a potbench re-executed for another
 // profile, as -name=value: every flag set on fs (FlagSet.Visit sees exactly
@@ -515,7 +453,7 @@ func cacheSize(n int) string {
 	if n <= 0 {
 		return "unknown"
 	}
-	return bench.Bytes(int64(n))
+	return resultset.Bytes(int64(n))
 }
 
 func fmtEnv(env map[string]string) string {
@@ -541,43 +479,44 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *price <= 0 {
 		return fmt.Errorf("-price-per-core-hour %g: must be positive", *price)
 	}
-	hosts, err := filepath.Glob(filepath.Join(*root, "*", "*", "results.json"))
+	locs, err := resultset.Find(*root)
 	if err != nil {
 		return err
 	}
 	// Rewrite each result set's derived files (tables, bench.txt) from its
 	// results.json, so that they follow the current format.
-	for _, h := range hosts {
-		set, err := bench.ReadResultSet(h)
+	for _, l := range locs {
+		set, err := resultset.Read(l.Path)
 		if err != nil {
 			return err
 		}
-		if err := set.WriteDir(filepath.Dir(h)); err != nil {
+		backfill(set)
+		if err := report.WriteSet(filepath.Dir(l.Path), set, bench.BenchName); err != nil {
 			return err
 		}
 	}
 	done := map[string]bool{}
-	for _, h := range hosts {
-		dir := filepath.Dir(filepath.Dir(h))
+	for _, l := range locs {
+		dir := resultset.HostDir(*root, l.Host)
 		if done[dir] {
 			continue
 		}
 		done[dir] = true
-		if err := bench.WriteHostReport(dir); err != nil {
+		if err := report.WriteHostReport(dir); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(dir, "README.md"))
 	}
 	if len(done) == 0 {
-		return fmt.Errorf("%s: no results (expected %s/<host>/<profile>/results.json; run 'potbench run' first)", *root, *root)
+		return resultset.ErrNoResults(*root)
 	}
 	if len(done) > 1 {
-		s, err := bench.HostsReport(*root, "native", "procs1", "purego")
+		s, err := report.HostsReport(*root, "native", "procs1", "purego")
 		if err != nil {
 			return err
 		}
 		path := filepath.Join(*root, "HOSTS.md")
-		if err := bench.WriteFileAtomic(path, []byte(s)); err != nil {
+		if err := atomicfile.Write(path, []byte(s)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", path)
@@ -607,12 +546,27 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return fmt.Errorf("%s: %w", *readme, err)
 		}
-		if err := bench.WriteFileAtomic(*readme, []byte(updated)); err != nil {
+		if err := atomicfile.Write(*readme, []byte(updated)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "updated the headline of %s\n", *readme)
 	}
 	return nil
+}
+
+// backfill fills in what results recorded before a field existed lack and
+// the workload definitions know: the proofs per epoch of the real dataset.
+func backfill(set *resultset.ResultSet) {
+	for i, r := range set.Results {
+		if r.EpochSteps != 0 {
+			continue
+		}
+		if w, err := bench.New(r.Workload); err == nil {
+			if e, ok := w.(interface{ EpochSteps() int }); ok {
+				set.Results[i].EpochSteps = e.EpochSteps()
+			}
+		}
+	}
 }
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -630,12 +584,12 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errUsage
 	}
 	a, b := fs.Arg(0), fs.Arg(1)
-	rows, err := bench.Compare(a, b, *unit)
+	rows, err := report.Compare(a, b, *unit)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: B/A ratios (below 1: B is lower)\n\n", *unit)
-	fmt.Fprint(stdout, bench.FormatRows(rows, a, b, *unit))
+	fmt.Fprint(stdout, report.FormatRows(rows, a, b, *unit))
 	return nil
 }
 
@@ -652,7 +606,7 @@ type progress struct {
 func newProgress(w io.Writer, total int, verbose bool) *progress {
 	p := &progress{w: w, total: total, verbose: verbose}
 	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		if term.IsTerminal(int(f.Fd())) {
 			p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
 				progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
 				progressbar.OptionSetWidth(20), progressbar.OptionClearOnFinish(), progressbar.OptionShowDescriptionAtLineEnd(),
@@ -671,8 +625,8 @@ func (p *progress) stage(i int, name, stage string) {
 	}
 }
 
-func (p *progress) finished(i int, name string, r bench.Result) {
-	line := fmt.Sprintf("[%d/%d] %s: prove %s, overhead %s", i+1, p.total, name, bench.Duration(r.ProveNs), bench.Factor(r.OverheadX()))
+func (p *progress) finished(i int, name string, r resultset.Result) {
+	line := fmt.Sprintf("[%d/%d] %s: prove %s, overhead %s", i+1, p.total, name, resultset.Duration(r.ProveNs), resultset.Factor(r.OverheadX()))
 	p.line(line)
 	if p.bar != nil {
 		_ = p.bar.Add(1)
@@ -687,6 +641,14 @@ func (p *progress) line(s string) {
 		fmt.Fprintln(p.w, s)
 	case p.verbose:
 		fmt.Fprintln(p.w, s)
+	}
+}
+
+// finishedLine counts one unit of work done, with a line about it.
+func (p *progress) finishedLine(i int, line string) {
+	p.line(fmt.Sprintf("[%d/%d] %s", i+1, p.total, line))
+	if p.bar != nil {
+		_ = p.bar.Add(1)
 	}
 }
 
@@ -708,4 +670,165 @@ func (p *progress) done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// defaultLR is each model's learning rate in the training comparisons.
+var defaultLR = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1, "mlp": 0.1}
+
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
+	model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
+	dataset := fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits)")
+	epochs := fs.Int("epochs", 1, "epochs")
+	batch := fs.Int("batch", 32, "rows per batch")
+	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
+	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
+	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
+	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(bench.Backends, ", "))
+	out := fs.String("out", "", "run directory (default runs/MODEL-DATASET-bB-kK-eE)")
+	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
+	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
+	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")
+	merge := fs.Bool("merge", false, "only assemble the manifest from the shards' proofs")
+	results := fs.String("results", "results", "results root: the run's figures go to RESULTS/<host>/runs/NAME.json")
+	host := fs.String("host", "", "host id for the figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c, err := commit.ParseCurve(*curve)
+	if err != nil {
+		return err
+	}
+	if *lr == 0 {
+		*lr = defaultLR[*model]
+	}
+	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
+		Curve: c, Backend: *backend, Resume: *resume}
+	name := fmt.Sprintf("%s-b%d-k%d-e%d", *model, *batch, *chainK, *epochs)
+	if c != ecc.BN254 || *backend != "groth16" {
+		name += "-" + c.String() + "-" + *backend
+	}
+	cfg.Dir = *out
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join("runs", name)
+	}
+	switch {
+	case *prepare && *merge:
+		return fmt.Errorf("-prepare and -merge are separate stages")
+	case *prepare:
+		cfg.Stage = "prepare"
+	case *merge:
+		cfg.Stage = "merge"
+	case *shard != "":
+		cfg.Stage = "prove"
+		if cfg.Shard, cfg.Shards, err = parseShard(*shard); err != nil {
+			return err
+		}
+	}
+	var prog *progress
+	cfg.Progress = func(done, total int, what string) {
+		if prog == nil {
+			prog = newProgress(stderr, total, *verbose)
+		}
+		prog.finishedLine(done-1, what)
+	}
+	m, err := trainrun.Train(ctx, cfg)
+	if prog != nil {
+		prog.done()
+	}
+	if err != nil {
+		return err
+	}
+	switch cfg.Stage {
+	case "prepare":
+		fmt.Fprintf(stdout, "keys set up in %s; now prove with -shard i/n, then -merge\n", cfg.Dir)
+		return nil
+	case "prove":
+		fmt.Fprintf(stdout, "shard %d/%d proven into %s\n", cfg.Shard, cfg.Shards, cfg.Dir)
+		return nil
+	}
+	v, err := trainrun.Verify(cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("the run just written does not verify: %w", err)
+	}
+	id := *host
+	if id == "" {
+		id = hwprofiles.Detect().ID()
+	}
+	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
+		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
+		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
+		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil}
+	path, err := resultset.WriteRun(*results, id, sum)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d steps in %d proofs, prove %s (%.3g core-s), plain float64 run %s, overhead %s; transcript %s, verified in %s; test %s %.4f (float64 %.4f)\n",
+		cfg.Dir, sum.Steps, sum.Proofs, resultset.Duration(sum.ProveNs), sum.CoreSeconds(), resultset.Duration(sum.PlainRunNs),
+		resultset.Factor(sum.OverheadX()), resultset.Bytes(sum.Bytes), resultset.Duration(sum.VerifyNs), sum.Metric, sum.FixedPoint, sum.Float64)
+	fmt.Fprintf(stdout, "figures in %s\n", path)
+	return nil
+}
+
+// parseShard reads "i/n", or "n" with i from the scheduler's environment
+// (Kubernetes Indexed Jobs set JOB_COMPLETION_INDEX, Slurm arrays
+// SLURM_ARRAY_TASK_ID).
+func parseShard(s string) (int, int, error) {
+	is, ns, ok := strings.Cut(s, "/")
+	if !ok {
+		is, ns = "", s
+		for _, env := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+			if v := os.Getenv(env); v != "" {
+				is = v
+				break
+			}
+		}
+		if is == "" {
+			return 0, 0, fmt.Errorf("-shard %s: no shard index (write i/n, or set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", s)
+		}
+	}
+	i, err1 := strconv.Atoi(is)
+	n, err2 := strconv.Atoi(ns)
+	if err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("-shard %s: want i/n with 0 <= i < n", s)
+	}
+	return i, n, nil
+}
+
+func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("verify", "verify RUN-DIRECTORY", stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "verify needs one run directory, got %d arguments\n", fs.NArg())
+		fs.Usage()
+		return errUsage
+	}
+	v, err := trainrun.Verify(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("FAIL: %w", err)
+	}
+	m := v.Manifest
+	fmt.Fprintf(stdout, "OK: %s trained on %s (root %s) for %d steps from %s to %s, every step proven\n",
+		m.Model, m.Dataset.Name, short(m.Dataset.Root), v.Steps, short(m.InitialModel.Commitment), short(m.FinalModel.Commitment))
+	fmt.Fprintf(stdout, "  %d proofs (%s, %s) verified in %s; transcript %s\n", v.Proofs, m.Backend, m.Curve, resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes))
+	if m.Score != nil {
+		fmt.Fprintf(stdout, "  held-out score proven: %d of %d correct, summed loss %s (test %s %.4f)\n", m.Score.Correct, m.Dataset.TestRows, m.Score.LossSum, m.Score.Metric, m.Score.FixedPoint)
+	} else {
+		fmt.Fprintf(stdout, "  held-out score not proven (no score circuit for %s): test %s %.4f computed natively\n", m.Model, m.Figures.Metric, m.Figures.FixedPoint)
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 14 {
+		return h[:10] + "…"
+	}
+	return h
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/resultset"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -184,7 +184,7 @@ func TestRunInterruptedAndResumed(t *testing.T) {
 	if code != 130 || !strings.Contains(stderr.String(), "interrupted during native linreg/B=5,D=5") {
 		t.Fatalf("exit %d, stderr %q; want 130 and the interrupted workload named", code, stderr.String())
 	}
-	set, err := bench.ReadResultSet(filepath.Join(out, "h", "native", "results.json"))
+	set, err := resultset.Read(filepath.Join(out, "h", "native", "results.json"))
 	if err != nil {
 		t.Fatalf("results after interruption: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestRunInterruptedAndResumed(t *testing.T) {
 	if strings.Contains(stdoutS, "| linreg/B=4,D=4 |") || !strings.Contains(stdoutS, "| linreg/B=6,D=6 |") {
 		t.Errorf("resume re-ran finished work or skipped missing work:\n%s", stdoutS)
 	}
-	set, _ = bench.ReadResultSet(filepath.Join(out, "h", "native", "results.json"))
+	set, _ = resultset.Read(filepath.Join(out, "h", "native", "results.json"))
 	if len(set.Results) != 3 {
 		t.Errorf("after resume: %d results, want 3", len(set.Results))
 	}

@@ -1,10 +1,12 @@
-package bench
+package resultset
 
 import (
-	"fmt"
+	"bytes"
+	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/hwprofiles"
+	"golang.org/x/perf/benchfmt"
 )
 
 // Metric is one reported figure with its benchmark unit.
@@ -62,11 +64,17 @@ func (r Result) Metrics() []Metric {
 // UnitLines are benchfmt unit-metadata lines, telling benchstat which units
 // are exact counts and which direction is better.
 func UnitLines() []string {
-	out := make([]string, len(units))
-	for i, u := range units {
-		out[i] = fmt.Sprintf("Unit %s assume=%s better=%s", u.unit, u.assume, u.better)
+	var buf bytes.Buffer
+	writeUnits(benchfmt.NewWriter(&buf))
+	return strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+}
+
+// writeUnits writes every unit's metadata.
+func writeUnits(w *benchfmt.Writer) {
+	for _, u := range units {
+		_ = w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "assume"}, OrigUnit: u.unit, Value: u.assume})
+		_ = w.Write(&benchfmt.UnitMetadata{UnitMetadataKey: benchfmt.UnitMetadataKey{Unit: u.unit, Key: "better"}, OrigUnit: u.unit, Value: u.better})
 	}
-	return out
 }
 
 // ConfigLines are the benchfmt configuration lines of `go test -bench` runs

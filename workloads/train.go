@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -9,26 +9,20 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/resultset"
 )
 
-// TrainReport compares training the same model on the same real data with the
-// native fixed-point mirror (what the circuits prove) and in plain float64.
+// TrainReport is a training comparison (resultset.Training) with what the
+// quality workloads and the tests need of the run.
 type TrainReport struct {
-	Model       string  `json:"model"`
-	Dataset     string  `json:"dataset"`
-	Metric      string  `json:"metric"` // "accuracy" (higher is better) or "mse"
-	Epochs      int     `json:"epochs"`
-	Batch       int     `json:"batch"`
-	LR          float64 `json:"lr"`
-	TrainRows   int     `json:"train_rows"`
-	TestRows    int     `json:"test_rows"`
-	FixedPoint  float64 `json:"fixed_point"`
-	Float64     float64 `json:"float64"`
-	StepsProved int     `json:"-"`
+	resultset.Training
+	StepsProved int
 
-	Final linreg.Model    `json:"-"` // the fixed-point model after training
-	Test  *datasets.Table `json:"-"` // the standardised test rows
-	Quant [][]int64       `json:"-"` // the test rows quantised as the circuits see them
+	Final   linreg.Model    // the fixed-point model after training (linear models)
+	Train   *datasets.Table // the standardised training rows, in batch order
+	Test    *datasets.Table // the standardised test rows
+	Quant   [][]int64       // the test rows quantised as the circuits see them
+	Dataset *commit.Dataset // the training rows, committed in batches
 }
 
 // Snapshot is one step of a training run, for checking that the circuit
@@ -89,9 +83,9 @@ func TrainLogRegCancer(epochs, batch int, lr float64, seed uint64, snap func(Sna
 		}
 	}
 	n := float64(len(testRows))
-	return TrainReport{Model: "logreg", Dataset: "breast_cancer", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step,
-		Final: m, Test: testS, Quant: testRows}, nil
+	return TrainReport{Training: resultset.Training{Model: "logreg", Dataset: "breast_cancer", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n}, StepsProved: step,
+		Final: m, Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }
 
 func boolInt(b bool) int {
@@ -115,7 +109,7 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 	if err != nil {
 		return TrainReport{}, err
 	}
-	trainS, testS, ds := sp.train, sp.test, sp.ds
+	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := linreg.Model{W: make([]int64, p.D)}
 	w, b := make([]float64, p.D), 0.0
@@ -145,25 +139,14 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 		floatSE += (pw - testS.Y[i]) * (pw - testS.Y[i])
 	}
 	n := float64(len(testS.X))
-	return TrainReport{Model: "linreg", Dataset: "diabetes", Metric: "mse", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testS.X), FixedPoint: fixedSE / n, Float64: floatSE / n, StepsProved: step}, nil
-}
-
-func meanStdOf(xs []float64) (float64, float64) {
-	var m, v float64
-	for _, x := range xs {
-		m += x
-	}
-	m /= float64(len(xs))
-	for _, x := range xs {
-		v += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(v / float64(len(xs)))
+	return TrainReport{Training: resultset.Training{Model: "linreg", Dataset: "diabetes", Metric: "mse", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testS.X), FixedPoint: fixedSE / n, Float64: floatSE / n}, StepsProved: step,
+		Final: m, Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }
 
 // TrainAll runs every model's comparison with the settings the tests use.
-func TrainAll() ([]TrainReport, error) {
-	var out []TrainReport
+func TrainAll() ([]resultset.Training, error) {
+	var out []resultset.Training
 	for _, f := range []func() (TrainReport, error){
 		func() (TrainReport, error) { return TrainLinRegDiabetes(5, 32, 0.05, 1, nil) },
 		func() (TrainReport, error) { return TrainLogRegCancer(5, 32, 0.1, 1, nil) },
@@ -174,7 +157,7 @@ func TrainAll() ([]TrainReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		out = append(out, r.Training)
 	}
 	return out, nil
 }
@@ -194,7 +177,7 @@ func newSplit(t *datasets.Table, seed uint64, nTrain, batch int, data fixedpoint
 	train, test := t.Shuffle(seed).Split(nTrain)
 	s := split{train: train.Standardize(), test: test.StandardizeWith(train)}
 	if t.Classes == 0 {
-		my, sy := meanStdOf(train.Y)
+		my, sy := datasets.MeanStd(train.Y)
 		for i := range s.test.Y {
 			s.test.Y[i] = (s.test.Y[i] - my) / sy
 		}

@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -23,71 +24,50 @@ const (
 	linregLR      = 0.05
 )
 
-// userDataset is the file behind the "linreg-file" workloads (potbench run -dataset).
-var userDataset struct {
-	path string
-	skip int
-	clip bool
-}
-
-// SetUserDataset names the CSV (features then target, comma-separated, skip
-// header lines) that "linreg-file/B=.." workloads train on. Without clip, a
-// value that does not fit the data format after standardising is an error.
-func SetUserDataset(path string, skip int, clip bool) {
-	userDataset.path, userDataset.skip, userDataset.clip = path, skip, clip
-}
-
-func init() {
-	Register(FamilyDef{Name: "linreg-file", Bench: "LinRegFile", Example: "B=32", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B")
-		if err != nil {
-			return nil, err
-		}
-		if userDataset.path == "" {
-			return nil, fmt.Errorf("linreg-file workloads train on your data: name the CSV with -dataset FILE")
-		}
-		t, err := datasets.LoadFile(userDataset.path, userDataset.skip)
-		if err != nil {
-			return nil, err
-		}
-		t = t.Standardize()
-		if !userDataset.clip {
-			if _, err := t.QuantizeStrict(linreg.DefaultParams(1, 1, 0).Data); err != nil {
-				return nil, fmt.Errorf("%w (pass -clip to saturate such values)", err)
+// FileFamily is the "linreg-file" family: one least-squares step on a CSV
+// (features then target, comma-separated, skip header lines), standardised.
+// Without clip, a value that does not fit the data format after
+// standardising is an error. With an empty path the family asks for one.
+func FileFamily(path string, skip int, clip bool) bench.FamilyDef {
+	return bench.FamilyDef{Name: "linreg-file", Bench: "LinRegFile", Example: "B=32", Keys: []string{"B"}, OptIn: true,
+		New: func(s map[string]int) (bench.Workload, error) {
+			if path == "" {
+				return nil, fmt.Errorf("linreg-file workloads train on your data: name the CSV with -dataset FILE")
 			}
-		}
-		return newLinReg(fmt.Sprintf("linreg-file/B=%d", s["B"]), t, s["B"])
-	}})
-	Register(FamilyDef{Name: "linreg", Bench: "LinReg", Example: "B=32,D=32", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B", "D")
-		if err != nil {
-			return nil, err
-		}
+			t, err := datasets.LoadFile(path, skip)
+			if err != nil {
+				return nil, err
+			}
+			t = t.Standardize()
+			if !clip {
+				if _, err := t.QuantizeStrict(linreg.DefaultParams(1, 1, 0).Data); err != nil {
+					return nil, fmt.Errorf("%w (pass -clip to saturate such values)", err)
+				}
+			}
+			return newLinReg(fmt.Sprintf("linreg-file/B=%d", s["B"]), t, s["B"])
+		}}
+}
+
+func linregFamilies() (out []bench.FamilyDef) {
+	out = append(out, bench.FamilyDef{Name: "linreg", Bench: "LinReg", Example: "B=32,D=32", Keys: []string{"B", "D"}, New: func(s map[string]int) (bench.Workload, error) {
 		t := datasets.Synthetic(s["B"]*linregBatches, s["D"], 1)
 		return newLinReg(fmt.Sprintf("linreg/B=%d,D=%d", s["B"], s["D"]), t, s["B"])
 	}})
-	Register(FamilyDef{Name: "logreg", Bench: "LogRegCancer", Example: "B=32", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B")
-		if err != nil {
-			return nil, err
-		}
+	out = append(out, bench.FamilyDef{Name: "logreg", Bench: "LogRegCancer", Example: "B=32", Keys: []string{"B"}, New: func(s map[string]int) (bench.Workload, error) {
 		t, err := datasets.BreastCancer()
 		if err != nil {
 			return nil, err
 		}
 		return newLinearModel(fmt.Sprintf("logreg/B=%d", s["B"]), t.Shuffle(1).Standardize(), s["B"], true)
 	}})
-	Register(FamilyDef{Name: "linreg-diabetes", Bench: "LinRegDiabetes", Example: "B=32", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B")
-		if err != nil {
-			return nil, err
-		}
+	out = append(out, bench.FamilyDef{Name: "linreg-diabetes", Bench: "LinRegDiabetes", Example: "B=32", Keys: []string{"B"}, New: func(s map[string]int) (bench.Workload, error) {
 		t, err := datasets.Diabetes()
 		if err != nil {
 			return nil, err
 		}
 		return newLinReg(fmt.Sprintf("linreg-diabetes/B=%d", s["B"]), t.Standardize(), s["B"])
 	}})
+	return out
 }
 
 type linRegWorkload struct {
@@ -272,12 +252,8 @@ func (w *linRegWorkload) EpochSteps() int { return w.ds.NumBatches() }
 // linreg-naive: the same step and data as "linreg", built the naive way
 // (MiMC over every value, one Merkle path per row, every product rescaled),
 // so that the factor gained by the optimised circuit is measured in one run.
-func init() {
-	Register(FamilyDef{Name: "linreg-naive", Bench: "LinRegNaive", Example: "B=16,D=16", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B", "D")
-		if err != nil {
-			return nil, err
-		}
+func naiveFamilies() (out []bench.FamilyDef) {
+	out = append(out, bench.FamilyDef{Name: "linreg-naive", Bench: "LinRegNaive", Example: "B=16,D=16", Keys: []string{"B", "D"}, New: func(s map[string]int) (bench.Workload, error) {
 		t := datasets.Synthetic(s["B"]*linregBatches, s["D"], 1)
 		base, err := newLinReg(fmt.Sprintf("linreg-naive/B=%d,D=%d", s["B"], s["D"]), t, s["B"])
 		if err != nil {
@@ -291,6 +267,7 @@ func init() {
 		p.Depth = nds.Depth()
 		return &naiveLinRegWorkload{linRegWorkload: base, nds: map[ecc.ID]*linreg.NaiveDataset{ecc.BN254: nds}, np: p}, nil
 	}})
+	return out
 }
 
 type naiveLinRegWorkload struct {

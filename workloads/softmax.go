@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -9,25 +9,24 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/resultset"
 )
 
 // Softmax workloads: "softmax/B=32" is one step of 10-class softmax
 // regression on the digits data (64 features).
-func init() {
-	Register(FamilyDef{Name: "softmax", Bench: "SoftmaxDigits", Example: "B=32", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "B")
-		if err != nil {
-			return nil, err
-		}
+func softmaxFamilies() (out []bench.FamilyDef) {
+	out = append(out, bench.FamilyDef{Name: "softmax", Bench: "SoftmaxDigits", Example: "B=32", Keys: []string{"B"}, New: func(s map[string]int) (bench.Workload, error) {
 		t, err := datasets.Digits()
 		if err != nil {
 			return nil, err
 		}
 		return newSoftmax(fmt.Sprintf("softmax/B=%d", s["B"]), t.Shuffle(1).Standardize(), s["B"])
 	}})
+	return out
 }
 
 type softmaxWorkload struct {
@@ -241,8 +240,9 @@ func TrainSoftmaxDigits(epochs, batch int, lr float64, seed uint64, snap func(st
 		}
 	}
 	n := float64(len(testRows))
-	return TrainReport{Model: "softmax", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step}, nil
+	return TrainReport{Training: resultset.Training{Model: "softmax", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n}, StepsProved: step,
+		Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }
 
 // softmaxInPlace turns logits into probabilities, subtracting the maximum first.

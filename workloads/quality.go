@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -19,17 +20,14 @@ import (
 // the log-loss and accuracy of the trained logistic model on N held-out rows;
 // "improve/N=64" proves that the trained model beats the model after its
 // first epoch on them. The plain baseline evaluates the same rows in float64.
-func init() {
+func qualityFamilies() (out []bench.FamilyDef) {
 	for _, kind := range []string{"quality", "improve"} {
-		Register(FamilyDef{Name: kind, Bench: map[string]string{"quality": "QualityScore", "improve": "QualityImprove"}[kind],
-			Example: "N=64", New: func(size string) (Workload, error) {
-				s, err := parseSize(size, "N")
-				if err != nil {
-					return nil, err
-				}
+		out = append(out, bench.FamilyDef{Name: kind, Bench: map[string]string{"quality": "QualityScore", "improve": "QualityImprove"}[kind],
+			Example: "N=64", Keys: []string{"N"}, New: func(s map[string]int) (bench.Workload, error) {
 				return newQuality(kind, s["N"])
 			}})
 	}
+	return out
 }
 
 type qualityWorkload struct {

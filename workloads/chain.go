@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
@@ -14,12 +15,8 @@ import (
 
 // Chain workloads: "chain/K=4,B=16,D=16" proves K consecutive linear-
 // regression steps on the synthetic table in one proof.
-func init() {
-	Register(FamilyDef{Name: "chain", Bench: "Chain", Example: "K=4,B=16,D=16", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "K", "B", "D")
-		if err != nil {
-			return nil, err
-		}
+func chainFamilies() (out []bench.FamilyDef) {
+	out = append(out, bench.FamilyDef{Name: "chain", Bench: "Chain", Example: "K=4,B=16,D=16", Keys: []string{"K", "B", "D"}, New: func(s map[string]int) (bench.Workload, error) {
 		batches := max(linregBatches, s["K"])
 		t := datasets.Synthetic(s["B"]*batches, s["D"], 1)
 		base, err := newLinReg(fmt.Sprintf("chain/K=%d,B=%d,D=%d", s["K"], s["B"], s["D"]), t, s["B"])
@@ -29,6 +26,7 @@ func init() {
 		p := chain.Params{K: s["K"], Step: logreg.Params{Params: base.params}}
 		return &chainWorkload{linRegWorkload: base, p: p, first: 0}, nil
 	}})
+	return out
 }
 
 type chainWorkload struct {

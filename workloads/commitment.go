@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	gkrposeidon2 "github.com/consensys/gnark/std/hash/poseidon2/gkr-poseidon2"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
@@ -21,17 +22,13 @@ import (
 // gnark's GKR-checked Poseidon2 (std/hash/poseidon2/gkr-poseidon2, a width-2
 // Merkle-Damgard chain) instead, for comparison. The plain baseline hashes
 // the same values with SHA-256.
-func init() {
+func commitFamilies() (out []bench.FamilyDef) {
 	for _, gkr := range []bool{false, true} {
-		name, bench := "commit", "Commit"
+		name, goName := "commit", "Commit"
 		if gkr {
-			name, bench = "commit-gkr", "CommitGKR"
+			name, goName = "commit-gkr", "CommitGKR"
 		}
-		Register(FamilyDef{Name: name, Bench: bench, Example: "N=4096", New: func(size string) (Workload, error) {
-			s, err := parseSize(size, "N")
-			if err != nil {
-				return nil, err
-			}
+		out = append(out, bench.FamilyDef{Name: name, Bench: goName, Example: "N=4096", Keys: []string{"N"}, New: func(s map[string]int) (bench.Workload, error) {
 			rng := rand.New(rand.NewPCG(9, uint64(s["N"])))
 			vals := make([]int64, s["N"])
 			for i := range vals {
@@ -40,6 +37,7 @@ func init() {
 			return &commitWorkload{name: fmt.Sprintf("%s/N=%d", name, s["N"]), vals: vals, gkr: gkr}, nil
 		}})
 	}
+	return out
 }
 
 // commitDomain is the commitment domain of n values: 16-bit integers.

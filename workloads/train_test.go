@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/lineage"
 	"github.com/potbench/potbench/datasets"
 )
@@ -17,12 +18,8 @@ import (
 // pixels. The plain baseline scales the same rows in float64.
 const lineageBatch = 16
 
-func init() {
-	Register(FamilyDef{Name: "lineage", Bench: "Lineage", Example: "N=64", New: func(size string) (Workload, error) {
-		s, err := parseSize(size, "N")
-		if err != nil {
-			return nil, err
-		}
+func lineageFamilies() (out []bench.FamilyDef) {
+	out = append(out, bench.FamilyDef{Name: "lineage", Bench: "Lineage", Example: "N=64", Keys: []string{"N"}, New: func(s map[string]int) (bench.Workload, error) {
 		n := s["N"]
 		if n%lineageBatch != 0 {
 			return nil, fmt.Errorf("lineage: N=%d is not a multiple of the batch size %d", n, lineageBatch)
@@ -44,6 +41,7 @@ func init() {
 		p := lineage.DefaultParams(n, lineageBatch, len(t.X[0]))
 		return &lineageWorkload{name: fmt.Sprintf("lineage/N=%d", n), p: p, raw: raw, x: t.X[:n]}, nil
 	}})
+	return out
 }
 
 type lineageWorkload struct {

@@ -1,29 +1,30 @@
-package bench
+package report
 
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/resultset"
 )
 
 // ReadHost reads every profile's results under a host directory
 // (<hostDir>/<profile>/results.json).
-func ReadHost(hostDir string) (map[string]*ResultSet, error) {
-	paths, err := filepath.Glob(filepath.Join(hostDir, "*", "results.json"))
+func ReadHost(hostDir string) (map[string]*resultset.ResultSet, error) {
+	paths, err := resultset.FindHost(hostDir)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*ResultSet{}
-	for _, p := range paths {
-		s, err := ReadResultSet(p)
+	out := map[string]*resultset.ResultSet{}
+	for profile, p := range paths {
+		s, err := resultset.Read(p)
 		if err != nil {
 			return nil, err
 		}
-		out[filepath.Base(filepath.Dir(p))] = s
+		out[profile] = s
 	}
 	return out, nil
 }
@@ -39,21 +40,11 @@ func HostReport(hostDir string) (string, error) {
 	if len(sets) == 0 {
 		return "", fmt.Errorf("%s: no profile results (expected %s/<profile>/results.json)", hostDir, hostDir)
 	}
-	order := []string{"native", "noavx512", "noadx", "purego", "procs1", "procs-half", "procs-all"}
 	var profiles []string
-	for _, p := range order {
-		if sets[p] != nil {
-			profiles = append(profiles, p)
-		}
-	}
-	var extra []string
 	for p := range sets {
-		if !slices.Contains(order, p) {
-			extra = append(extra, p)
-		}
+		profiles = append(profiles, p)
 	}
-	sort.Strings(extra)
-	profiles = append(profiles, extra...)
+	sort.Slice(profiles, func(i, j int) bool { return hwprofiles.Rank(profiles[i]) < hwprofiles.Rank(profiles[j]) })
 
 	// Compare the workloads measured under at least two profiles (all of
 	// them when there is only one profile).
@@ -61,7 +52,7 @@ func HostReport(hostDir string) (string, error) {
 	seen := map[string]int{}
 	for _, p := range profiles {
 		for _, r := range sets[p].Results {
-			if r.System() != ReferenceSystem {
+			if r.System() != resultset.ReferenceSystem {
 				continue
 			}
 			if seen[r.Workload] == 0 {
@@ -79,10 +70,10 @@ func HostReport(hostDir string) (string, error) {
 		}
 		workloads = kept
 	}
-	sort.SliceStable(workloads, func(i, j int) bool { return lessWorkload(workloads[i], workloads[j]) })
+	sort.SliceStable(workloads, func(i, j int) bool { return resultset.LessWorkload(workloads[i], workloads[j]) })
 	prove := func(profile, workload string) (int64, int) {
 		for _, r := range sets[profile].Results {
-			if r.Workload == workload && r.System() == ReferenceSystem {
+			if r.Workload == workload && r.System() == resultset.ReferenceSystem {
 				return r.ProveNs, max(1, len(r.Samples))
 			}
 		}
@@ -93,7 +84,7 @@ func HostReport(hostDir string) (string, error) {
 	h := sets[profiles[0]].Host
 	fmt.Fprintf(&b, "# potbench on %s: profiles compared\n\n", filepath.Base(hostDir))
 	fmt.Fprintf(&b, "%s (%s family %d model %d), %d physical / %s, L2 %s, L3 %s; CPU features %s; %s/%s, %s; gnark %s, gnark-crypto %s.\n\n",
-		h.Brand, h.Vendor, h.Family, h.Model, h.PhysicalCores, h.CoresText(), Bytes(int64(h.L2Bytes)), Bytes(int64(h.L3Bytes)),
+		h.Brand, h.Vendor, h.Family, h.Model, h.PhysicalCores, h.CoresText(), resultset.Bytes(int64(h.L2Bytes)), resultset.Bytes(int64(h.L3Bytes)),
 		strings.Join(h.Features, ","), h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto)
 	b.WriteString("| profile | build tags | gnark-crypto assembly | GOMAXPROCS | description |\n|---|---|---|--:|---|\n")
 	for _, p := range profiles {
@@ -127,7 +118,7 @@ func HostReport(hostDir string) (string, error) {
 		if ns == 0 {
 			return "–"
 		}
-		return fmt.Sprintf("%s (n=%d)", Duration(ns), n)
+		return fmt.Sprintf("%s (n=%d)", resultset.Duration(ns), n)
 	})
 	ratio := func(base string) func(p, w string) string {
 		return func(p, w string) string {
@@ -157,7 +148,7 @@ func WriteHostReport(hostDir string) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(hostDir, "README.md"), []byte(s)); err != nil {
+	if err := atomicfile.Write(filepath.Join(hostDir, "README.md"), []byte(s)); err != nil {
 		return fmt.Errorf("cannot write host report: %w", err)
 	}
 	return nil
@@ -167,15 +158,15 @@ func WriteHostReport(hostDir string) error {
 // workload, the median prove time of every host under the same profile
 // (native: every core; procs1: one core) and the ratio to the first host.
 func HostsReport(root string, profiles ...string) (string, error) {
-	dirs, err := filepath.Glob(filepath.Join(root, "*", "*", "results.json"))
+	locs, err := resultset.Find(root)
 	if err != nil {
 		return "", err
 	}
-	hosts := map[string]map[string]*ResultSet{}
-	for _, d := range dirs {
-		host := filepath.Base(filepath.Dir(filepath.Dir(d)))
+	hosts := map[string]map[string]*resultset.ResultSet{}
+	for _, l := range locs {
+		host := l.Host
 		if hosts[host] == nil {
-			sets, err := ReadHost(filepath.Join(root, host))
+			sets, err := ReadHost(resultset.HostDir(root, host))
 			if err != nil {
 				return "", err
 			}
@@ -213,7 +204,7 @@ func HostsReport(root string, profiles ...string) (string, error) {
 		if len(workloads) == 0 {
 			continue
 		}
-		sort.SliceStable(workloads, func(i, j int) bool { return lessWorkload(workloads[i], workloads[j]) })
+		sort.SliceStable(workloads, func(i, j int) bool { return resultset.LessWorkload(workloads[i], workloads[j]) })
 		fmt.Fprintf(&b, "\n## Profile %s: median prove time, and speed-up over %s\n\n| workload |", prof, ids[0])
 		for _, id := range ids {
 			fmt.Fprintf(&b, " %s |", id)
@@ -226,7 +217,7 @@ func HostsReport(root string, profiles ...string) (string, error) {
 				var ns int64
 				if s := hosts[id][prof]; s != nil {
 					for _, r := range s.Results {
-						if r.Workload == w && r.System() == ReferenceSystem {
+						if r.Workload == w && r.System() == resultset.ReferenceSystem {
 							ns = r.ProveNs
 						}
 					}
@@ -236,11 +227,11 @@ func HostsReport(root string, profiles ...string) (string, error) {
 					b.WriteString(" – |")
 				case i == 0:
 					base = ns
-					fmt.Fprintf(&b, " %s |", Duration(ns))
+					fmt.Fprintf(&b, " %s |", resultset.Duration(ns))
 				case base == 0:
-					fmt.Fprintf(&b, " %s |", Duration(ns))
+					fmt.Fprintf(&b, " %s |", resultset.Duration(ns))
 				default:
-					fmt.Fprintf(&b, " %s (%.2fx) |", Duration(ns), float64(base)/float64(ns))
+					fmt.Fprintf(&b, " %s (%.2fx) |", resultset.Duration(ns), float64(base)/float64(ns))
 				}
 			}
 			b.WriteString("\n")

@@ -1,4 +1,4 @@
-package bench
+package report
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/potbench/potbench/resultset"
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
 )
@@ -56,11 +57,11 @@ func readBench(path, unit string) (map[string][]float64, benchmath.Assumption, e
 				if ok {
 					name := procsSuffix.ReplaceAllString(rec.Name.String(), "")
 					// Never pool two proving systems.
-					sys := Result{Backend: rec.GetConfig("backend"), Curve: rec.GetConfig("curve")}
+					sys := resultset.Result{Backend: rec.GetConfig("backend"), Curve: rec.GetConfig("curve")}
 					if sys.Backend == "" {
-						sys.Backend = ReferenceSystem
+						sys.Backend = resultset.ReferenceSystem
 					}
-					if s := sys.System(); s != ReferenceSystem {
+					if s := sys.System(); s != resultset.ReferenceSystem {
 						name += " (" + s + ")"
 					}
 					vals[name] = append(vals[name], val)
@@ -126,11 +127,11 @@ func FormatRows(rows []Row, a, b, unit string) string {
 func formatUnit(v float64, unit string) string {
 	switch {
 	case strings.HasSuffix(unit, "-ns"):
-		return Duration(int64(v))
+		return resultset.Duration(int64(v))
 	case strings.HasSuffix(unit, "-B"):
-		return Bytes(int64(v))
+		return resultset.Bytes(int64(v))
 	case strings.HasSuffix(unit, "-x"):
-		return Factor(v)
+		return resultset.Factor(v)
 	}
 	return fmt.Sprintf("%.4g", v)
 }

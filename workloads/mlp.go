@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"fmt"
@@ -9,25 +9,23 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/resultset"
 )
 
 // MLP workloads on digits: "mlp/B=32" is one step of a 64-32-10 ReLU network
 // with Freivalds-checked products, "mlp-naive/B=32" the same statement with
 // every product multiplied out.
-func init() {
+func mlpFamilies() (out []bench.FamilyDef) {
 	for _, naive := range []bool{false, true} {
-		name, bench := "mlp", "MLPDigits"
+		name, goName := "mlp", "MLPDigits"
 		if naive {
-			name, bench = "mlp-naive", "MLPDigitsNaive"
+			name, goName = "mlp-naive", "MLPDigitsNaive"
 		}
-		Register(FamilyDef{Name: name, Bench: bench, Example: "B=32", New: func(size string) (Workload, error) {
-			s, err := parseSize(size, "B")
-			if err != nil {
-				return nil, err
-			}
+		out = append(out, bench.FamilyDef{Name: name, Bench: goName, Example: "B=32", Keys: []string{"B"}, New: func(s map[string]int) (bench.Workload, error) {
 			t, err := datasets.Digits()
 			if err != nil {
 				return nil, err
@@ -35,6 +33,7 @@ func init() {
 			return newMLP(fmt.Sprintf("%s/B=%d", name, s["B"]), t.Shuffle(1).Standardize(), s["B"], !naive)
 		}})
 	}
+	return out
 }
 
 // mlpHidden is the hidden width of the MLP workloads.
@@ -323,6 +322,7 @@ func TrainMLPDigits(epochs, batch int, lr float64, seed uint64, snap func(step, 
 		}
 	}
 	n := float64(len(testRows))
-	return TrainReport{Model: "mlp 64-32-10", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n, StepsProved: step}, nil
+	return TrainReport{Training: resultset.Training{Model: "mlp 64-32-10", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
+		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n}, StepsProved: step,
+		Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }

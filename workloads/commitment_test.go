@@ -1,4 +1,4 @@
-package bench
+package workloads
 
 import (
 	"math/big"
@@ -6,12 +6,13 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/test"
+	"github.com/potbench/potbench/bench"
 )
 
 // TestCommitGKRMatchesNative: the GKR-checked hash and its native twin agree,
 // and a wrong digest is rejected.
 func TestCommitGKRMatchesNative(t *testing.T) {
-	w, err := New("commit-gkr/N=32")
+	w, err := bench.New("commit-gkr/N=32")
 	if err != nil {
 		t.Fatal(err)
 	}

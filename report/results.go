@@ -1,0 +1,55 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/potbench/potbench/resultset"
+)
+
+// ResultsPage renders a result set as results.md: the results table with a
+// header naming the host, and the training comparison.
+func ResultsPage(s *resultset.ResultSet) string {
+	var b strings.Builder
+	h := s.Host
+	fmt.Fprintf(&b, "# potbench results: %s\n\n", h.ID())
+	fmt.Fprintf(&b, "%s, %s (GOMAXPROCS %d), %s/%s, %s; gnark %s, gnark-crypto %s (assembly: %s); profile %s.\n\n",
+		h.Brand, h.CoresText(), h.GOMAXPROCS, h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto,
+		strings.Join(h.GnarkCryptoASM, ","), s.Profile)
+	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (prove) |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range s.Results {
+		setup := resultset.Duration(r.SetupNs)
+		if r.SetupCached {
+			setup += " (cached)"
+		}
+		blas, blasX := "–", "–"
+		if r.PlainBLASNs > 0 {
+			blas, blasX = resultset.Duration(int64(r.PlainBLASNs)), resultset.Factor(r.OverheadBLASX())
+		}
+		fmt.Fprintf(&b, "| %s | %s/%s | %d | %.2f | %s | %s | %s | %s | %d B | %s | %s | %s | %s | %s |\n",
+			r.Workload, r.Curve, r.Backend, r.Constraints, r.ConstraintsPerElem(), setup,
+			resultset.Duration(r.WitnessNs), resultset.Duration(r.ProveNs), resultset.Duration(r.VerifyNs), r.ProofBytes,
+			resultset.Duration(int64(r.PlainNs)), resultset.Factor(r.OverheadX()), blas, blasX, resultset.Bytes(r.PeakProveB))
+	}
+	if len(s.Training) > 0 {
+		b.WriteString("\n## Training on real data: fixed point (what the circuits prove) against float64\n\n")
+		b.WriteString("| model | dataset | epochs | batch | lr | train/test rows | metric | fixed point | float64 |\n|---|---|--:|--:|--:|--:|---|--:|--:|\n")
+		for _, t := range s.Training {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %g | %d/%d | test %s | %.4f | %.4f |\n", t.Model, t.Dataset, t.Epochs, t.Batch, t.LR,
+				t.TrainRows, t.TestRows, t.Metric, t.FixedPoint, t.Float64)
+		}
+	}
+	b.WriteString("\noverhead-x = prove time / plain float64 training step on the same batch (naive Go loops; \"gonum\": gonum/mat, BLAS-backed), measured in the same run.\n")
+	return b.String()
+}
+
+// WriteSet writes a result set's directory: its data files (benchmark names
+// from benchName) and results.md, each atomically.
+func WriteSet(dir string, s *resultset.ResultSet, benchName func(workload string) string) error {
+	files, err := s.Files(benchName)
+	if err != nil {
+		return err
+	}
+	return resultset.WriteDir(dir, append(files, resultset.File{Name: "results.md", Data: []byte(ResultsPage(s))}))
+}

@@ -1,0 +1,92 @@
+package resultset
+
+import "github.com/consensys/gnark-crypto/ecc"
+
+// ReferenceSystem is the proving system the headline figures use.
+const ReferenceSystem = "groth16"
+
+// System names the proving system of a result: the backend, followed by the
+// curve when it is not BN254 ("groth16", "plonk", "groth16 bls12_381").
+func (r Result) System() string {
+	if r.Curve == "" || r.Curve == ecc.BN254.String() {
+		return r.Backend
+	}
+	return r.Backend + " " + r.Curve
+}
+
+// Result holds one workload's measured figures. Times are nanoseconds; a
+// stage not run is zero.
+type Result struct {
+	Workload     string   `json:"workload"`
+	Curve        string   `json:"curve"`
+	Backend      string   `json:"backend"`
+	Constraints  int      `json:"constraints"`
+	Elements     int      `json:"elements"`
+	PublicInputs int      `json:"public_inputs"`
+	CompileNs    int64    `json:"compile_ns"`
+	SetupNs      int64    `json:"setup_ns"`
+	SetupCached  bool     `json:"setup_cached"`
+	WitnessNs    int64    `json:"witness_ns"`
+	ProveNs      int64    `json:"prove_ns"`
+	VerifyNs     int64    `json:"verify_ns"`
+	PlainNs      float64  `json:"plain_ns"`
+	PlainBLASNs  float64  `json:"plain_blas_ns,omitempty"`
+	ProofBytes   int64    `json:"proof_bytes"`
+	PKBytes      int64    `json:"pk_bytes"`
+	VKBytes      int64    `json:"vk_bytes"`
+	PeakSetupB   int64    `json:"peak_setup_bytes"`
+	PeakProveB   int64    `json:"peak_prove_bytes"`
+	Samples      []Sample `json:"samples,omitempty"`
+	EpochSteps   int      `json:"epoch_steps,omitempty"` // proofs per epoch of the workload's real dataset; 0: none
+}
+
+// OverheadX is prove time over plain step time.
+func (r Result) OverheadX() float64 {
+	if r.PlainNs <= 0 {
+		return 0
+	}
+	return float64(r.ProveNs) / r.PlainNs
+}
+
+// OverheadBLASX is prove time over the gonum (BLAS) plain step; 0 when the
+// workload has no such baseline.
+func (r Result) OverheadBLASX() float64 {
+	if r.PlainBLASNs <= 0 {
+		return 0
+	}
+	return float64(r.ProveNs) / r.PlainBLASNs
+}
+
+// ConstraintsPerElem is constraints per unit of training work.
+func (r Result) ConstraintsPerElem() float64 {
+	if r.Elements == 0 {
+		return 0
+	}
+	return float64(r.Constraints) / float64(r.Elements)
+}
+
+// Sample is one proof's per-run figures.
+type Sample struct {
+	WitnessNs  int64   `json:"witness_ns"`
+	ProveNs    int64   `json:"prove_ns"`
+	VerifyNs   int64   `json:"verify_ns"`
+	PlainNs    float64 `json:"plain_ns"`
+	PlainBLAS  float64 `json:"plain_blas_ns,omitempty"`
+	PeakProveB int64   `json:"peak_prove_bytes"`
+}
+
+// PerSample returns r once per sample with that sample's stage figures (r
+// itself when it has no samples): one benchmark line each.
+func (r Result) PerSample() []Result {
+	if len(r.Samples) == 0 {
+		return []Result{r}
+	}
+	out := make([]Result, len(r.Samples))
+	for i, s := range r.Samples {
+		one := r
+		one.Samples = nil
+		one.WitnessNs, one.ProveNs, one.VerifyNs, one.PlainNs, one.PlainBLASNs, one.PeakProveB = s.WitnessNs, s.ProveNs, s.VerifyNs, s.PlainNs, s.PlainBLAS, s.PeakProveB
+		out[i] = one
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package resultset
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/potbench/potbench/internal/atomicfile"
+)
+
+// RunSummary is the measured cost of one proven training run (potbench
+// train), against the plain float64 run of the same schedule.
+type RunSummary struct {
+	Name       string  `json:"name"`
+	Model      string  `json:"model"`
+	Dataset    string  `json:"dataset"`
+	Epochs     int     `json:"epochs"`
+	Batch      int     `json:"batch"`
+	Chain      int     `json:"chain"`
+	Curve      string  `json:"curve"`
+	Backend    string  `json:"backend"`
+	Steps      int     `json:"steps"`
+	Proofs     int     `json:"proofs"` // score included
+	SetupNs    int64   `json:"setup_ns"`
+	ProveNs    int64   `json:"prove_ns"` // every proof
+	Cores      int     `json:"cores"`
+	PlainRunNs int64   `json:"plain_run_ns"`
+	VerifyNs   int64   `json:"verify_ns"` // the whole transcript
+	Bytes      int64   `json:"transcript_bytes"`
+	Metric     string  `json:"metric"`
+	FixedPoint float64 `json:"fixed_point"`
+	Float64    float64 `json:"float64"`
+	ScoreProof bool    `json:"score_proven"`
+}
+
+// CoreSeconds is the proving work in core-seconds.
+func (r RunSummary) CoreSeconds() float64 { return float64(r.ProveNs) / 1e9 * float64(r.Cores) }
+
+// OverheadX is the whole run's prove time over the plain run's time.
+func (r RunSummary) OverheadX() float64 {
+	if r.PlainRunNs <= 0 {
+		return 0
+	}
+	return float64(r.ProveNs) / float64(r.PlainRunNs)
+}
+
+// ReadRuns reads every run summary under root, by host then name.
+func ReadRuns(root string) (map[string][]RunSummary, error) {
+	paths, err := filepath.Glob(filepath.Join(root, "*", "runs", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	out := map[string][]RunSummary{}
+	for _, p := range paths {
+		var r RunSummary
+		if err := readStrict(p, &r); err != nil {
+			return nil, err
+		}
+		host := filepath.Base(filepath.Dir(filepath.Dir(p)))
+		out[host] = append(out[host], r)
+	}
+	return out, nil
+}
+
+// readStrict decodes a JSON file refusing unknown fields; errors name it.
+func readStrict(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteRun stores a run summary as RunsDir(root, host)/NAME.json.
+func WriteRun(root, host string, r RunSummary) (string, error) {
+	dir := RunsDir(root, host)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, r.Name+".json")
+	return path, atomicfile.Write(path, append(b, '\n'))
+}

@@ -1,0 +1,272 @@
+package trainrun
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/chain"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/circuits/mlp"
+	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/workloads"
+)
+
+// A model is handled here by its committed values (the order its family's
+// Values gives); each family converts to and from its own type.
+
+// snapshot is the state before one SGD step: the batch and the model.
+type snapshot struct {
+	batch int
+	model []int64
+}
+
+// family adapts one model family's training, circuits and commitments.
+type family struct {
+	name, dataset string
+	// train runs the seeded fixed-point training (and its float64 twin),
+	// calling snap before every step.
+	train func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error)
+	// shape returns the step's circuits and model handling for a dataset
+	// committed as ds (its batch size, width and depth).
+	shape func(ds *commit.Dataset, testRows int) shape
+	// plain runs the same schedule in float64 once.
+	plain   func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
+	initial string // how the initial model is made
+}
+
+// shape is what proving needs for one dataset shape.
+type shape struct {
+	domain     commit.Domain
+	stepCircut func() frontend.Circuit
+	assignStep func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
+	// chains of K steps, nil when the family has no chain circuit
+	chainCircuit func(k int) frontend.Circuit
+	assignChain  func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
+	// the held-out score, nil when the family has no score circuit
+	scoreCircuit func() frontend.Circuit
+	assignScore  func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error)
+	decode       func(m []int64) []float64
+}
+
+var families = map[string]family{
+	"linreg":  linearFamily(false),
+	"logreg":  linearFamily(true),
+	"softmax": softmaxFamily(),
+	"mlp":     mlpFamily(),
+}
+
+// Models lists the model families a run can train.
+func Models() []string { return []string{"linreg", "logreg", "softmax", "mlp"} }
+
+func lookupFamily(model, dataset string) (family, error) {
+	f, ok := families[model]
+	if !ok {
+		return family{}, fmt.Errorf("unknown model %q (known: %s)", model, strings.Join(Models(), ", "))
+	}
+	if dataset != "" && dataset != f.dataset {
+		return family{}, fmt.Errorf("model %s trains on %s, not %q", model, f.dataset, dataset)
+	}
+	return f, nil
+}
+
+func linearModel(m []int64) linreg.Model {
+	return linreg.Model{W: append([]int64{}, m[:len(m)-1]...), Bias: m[len(m)-1]}
+}
+
+func linearFamily(logistic bool) family {
+	f := family{name: "linreg", dataset: "diabetes", train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+		return workloads.TrainLinRegDiabetes(epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+	}, initial: "all weights and the bias zero"}
+	if logistic {
+		f.name, f.dataset = "logreg", "breast_cancer"
+		f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+			return workloads.TrainLogRegCancer(epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+		}
+	}
+	f.plain = func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+		t := rep.Train
+		w, b, grad := make([]float64, t.Features()), 0.0, make([]float64, t.Features())
+		for range epochs {
+			for k := 0; k+batch <= t.Rows(); k += batch {
+				if logistic {
+					b = workloads.LogRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
+				} else {
+					b = workloads.LinRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
+				}
+			}
+		}
+	}
+	f.shape = func(ds *commit.Dataset, testRows int) shape {
+		p := logreg.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, ds.Depth())
+		dom := p.Params.ModelDomain()
+		if logistic {
+			dom = p.ModelDomain()
+		}
+		s := shape{domain: dom, decode: func(m []int64) []float64 {
+			out := make([]float64, len(m))
+			for i, v := range m {
+				out[i] = p.Model.Decode(v)
+			}
+			return out
+		}}
+		if logistic {
+			s.stepCircut = func() frontend.Circuit { return logreg.NewCircuit(p) }
+			s.assignStep = func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+				c, next, err := p.Assign(ds, k, linearModel(m), lr)
+				return c, next.Values(), err
+			}
+		} else {
+			s.stepCircut = func() frontend.Circuit { return linreg.NewCircuit(p.Params) }
+			s.assignStep = func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+				c, next, err := p.Params.Assign(ds, k, linearModel(m), lr)
+				return c, next.Values(), err
+			}
+		}
+		s.chainCircuit = func(k int) frontend.Circuit { return chain.NewCircuit(chain.Params{K: k, Logistic: logistic, Step: p}) }
+		s.assignChain = func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+			c, last, err := chain.Params{K: k, Logistic: logistic, Step: p}.Assign(ds, first, linearModel(m), lr)
+			return c, last.Values(), err
+		}
+		qp := quality.Params{N: testRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
+		s.scoreCircuit = func() frontend.Circuit { return quality.NewScore(qp) }
+		s.assignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
+			set, err := qp.HeldoutSet(rows)
+			if err == nil {
+				set, err = set.On(curve)
+			}
+			if err != nil {
+				return nil, nil, nil, 0, err
+			}
+			c, err := qp.AssignScore(set, linearModel(m))
+			if err != nil {
+				return nil, nil, nil, 0, err
+			}
+			loss, _ := c.LossSum.(*big.Int)
+			correct, _ := c.Correct.(int64)
+			return c, set, loss, correct, nil
+		}
+		return s
+	}
+	return f
+}
+
+func softmaxFamily() family {
+	return family{name: "softmax", dataset: "digits", initial: "all weights and biases zero",
+		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+			return workloads.TrainSoftmaxDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m softmax.Model, _ int64) {
+				snap(snapshot{k, m.Values()})
+			})
+		},
+		plain: func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+			t := rep.Train
+			w := make([][]float64, t.Classes)
+			for c := range w {
+				w[c] = make([]float64, t.Features())
+			}
+			b := make([]float64, t.Classes)
+			ys := make([]int, batch)
+			for range epochs {
+				for k := 0; k+batch <= t.Rows(); k += batch {
+					for i := range ys {
+						ys[i] = int(t.Y[k+i])
+					}
+					workloads.SoftmaxPlainStep(t.X[k:k+batch], ys, w, b, lr)
+				}
+			}
+		},
+		shape: func(ds *commit.Dataset, testRows int) shape {
+			p := softmax.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 10, ds.Depth())
+			toModel := func(m []int64) softmax.Model {
+				out := softmax.Model{}
+				for c := 0; c < p.K; c++ {
+					out.Classes = append(out.Classes, linearModel(m[c*(p.D+1):(c+1)*(p.D+1)]))
+				}
+				return out
+			}
+			return shape{domain: p.ModelDomain(),
+				stepCircut: func() frontend.Circuit { return softmax.NewCircuit(p) },
+				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+					c, next, err := p.Assign(ds, k, toModel(m), lr)
+					return c, next.Values(), err
+				},
+				decode: decoder(p.Model.Decode)}
+		},
+	}
+}
+
+func mlpFamily() family {
+	return family{name: "mlp", dataset: "digits", initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (workloads.InitMLP)",
+		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+			return workloads.TrainMLPDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m mlp.Model, _ int64) {
+				snap(snapshot{k, m.Values()})
+			})
+		},
+		plain: func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+			t := rep.Train
+			p := mlp.DefaultParams(batch, t.Features(), 32, t.Classes, 0, true)
+			_, f := workloads.InitMLP(p, seed)
+			ys := make([]int, batch)
+			for range epochs {
+				for k := 0; k+batch <= t.Rows(); k += batch {
+					for i := range ys {
+						ys[i] = int(t.Y[k+i])
+					}
+					workloads.MLPPlainStep(t.X[k:k+batch], ys, f, lr)
+				}
+			}
+		},
+		shape: func(ds *commit.Dataset, testRows int) shape {
+			p := mlp.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 32, 10, ds.Depth(), true)
+			toModel := func(m []int64) mlp.Model {
+				var out mlp.Model
+				at := 0
+				for range p.H {
+					out.Hidden = append(out.Hidden, linearModel(m[at:at+p.D+1]))
+					at += p.D + 1
+				}
+				for range p.K {
+					out.Output = append(out.Output, linearModel(m[at:at+p.H+1]))
+					at += p.H + 1
+				}
+				return out
+			}
+			return shape{domain: p.ModelDomain(),
+				stepCircut: func() frontend.Circuit { return mlp.NewCircuit(p) },
+				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+					c, next, err := p.Assign(ds, k, toModel(m), lr)
+					return c, next.Values(), err
+				},
+				decode: decoder(p.Model.Decode)}
+		},
+	}
+}
+
+func decoder(dec func(int64) float64) func([]int64) []float64 {
+	return func(m []int64) []float64 {
+		out := make([]float64, len(m))
+		for i, v := range m {
+			out[i] = dec(v)
+		}
+		return out
+	}
+}
+
+// timePlain is the mean time of one float64 run of the schedule, repeated
+// for at least 100 ms.
+func timePlain(run func()) time.Duration {
+	var n int
+	start := time.Now()
+	for n == 0 || time.Since(start) < 100*time.Millisecond {
+		run()
+		n++
+	}
+	return time.Since(start) / time.Duration(n)
+}

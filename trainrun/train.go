@@ -1,0 +1,536 @@
+// Package trainrun proves whole training runs: it trains a model with the
+// native fixed-point mirror from a seeded start, proves every step (or every
+// chain of K steps) and the final model's held-out score, and writes a
+// self-contained run directory; Verify checks such a directory with nothing
+// else: every proof, and the links between them (model after of one proof is
+// model before of the next, one dataset root, the batch schedule, the learning
+// rate, the final model file, the score's model and held-out set).
+//
+// A run directory:
+//
+//	manifest.json   what was proven, every proof's public inputs, the figures
+//	README.md       the statement in words
+//	model.json      the final model (fixed point and float64)
+//	vk/SHAPE.vk     one verifying key per circuit shape
+//	proofs/N.proof  the proofs; proofs/N.json the prover's record of each
+//	keys/SHAPE.pk   the proving keys (the prover's; not needed to verify)
+//
+// Proving a run is embarrassingly parallel once the native trace is known (it
+// is recomputed, deterministically, by every process): Prepare sets up the
+// keys, each of n shards proves the jobs whose index is its own modulo n, and
+// Merge assembles the manifest.
+package trainrun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/workloads"
+)
+
+// Config is a run to make.
+type Config struct {
+	Model, Dataset string // Dataset empty: the model's own
+	Epochs, Batch  int
+	LR             float64
+	Seed           uint64
+	Chain          int // steps per proof
+	Curve          ecc.ID
+	Backend        string
+	Dir            string
+	Resume         bool // keep proofs already in Dir (after an interruption)
+
+	// Sharding: Stage "prepare" sets up the keys; "prove" with Shards > 1
+	// proves job j when j % Shards == Shard; "merge" assembles the manifest.
+	// Stage "" does all three.
+	Stage         string
+	Shard, Shards int
+
+	// Progress sees each finished job.
+	Progress func(done, total int, what string)
+}
+
+// lrFrac is the learning rate's fractional bits in every step circuit.
+const lrFrac = 16
+
+func (c Config) validate() error {
+	switch {
+	case c.Epochs < 1:
+		return fmt.Errorf("-epochs %d: a run needs at least one epoch", c.Epochs)
+	case c.Batch < 1:
+		return fmt.Errorf("-batch %d: must be positive", c.Batch)
+	case c.Chain < 1:
+		return fmt.Errorf("-chain %d: must be positive", c.Chain)
+	case c.LR <= 0 || c.LR >= 16:
+		return fmt.Errorf("-lr %g: must be in (0, 16)", c.LR)
+	case c.Dir == "":
+		return fmt.Errorf("no run directory (-out)")
+	case c.Shards > 1 && (c.Shard < 0 || c.Shard >= c.Shards):
+		return fmt.Errorf("shard %d/%d: want 0 <= i < n", c.Shard, c.Shards)
+	}
+	switch c.Stage {
+	case "", "prepare", "prove", "merge":
+	default:
+		return fmt.Errorf("unknown stage %q", c.Stage)
+	}
+	return nil
+}
+
+// job is one proof to make.
+type job struct {
+	index       int
+	shape       string // "step", "chain-K", "score"
+	first, size int    // steps covered
+}
+
+func (j job) file() string { return fmt.Sprintf("proofs/%04d-%s", j.index, j.shape) }
+
+// plan is the native trace of a run and its proof jobs.
+type plan struct {
+	cfg      Config
+	fam      family
+	rep      workloads.TrainReport
+	ds       *commit.Dataset // on the run's curve
+	shape    shape
+	snaps    []snapshot
+	final    []int64
+	lrFixed  int64
+	jobs     []job
+	trainDur time.Duration
+	sys      bench.System
+}
+
+func newPlan(cfg Config) (*plan, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	fam, err := lookupFamily(cfg.Model, cfg.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	sys, err := bench.NewSystem(cfg.Backend)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{cfg: cfg, fam: fam, sys: sys, lrFixed: int64(math.Round(cfg.LR * (1 << lrFrac)))}
+	start := time.Now()
+	p.rep, err = fam.train(cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed, func(s snapshot) { p.snaps = append(p.snaps, s) })
+	p.trainDur = time.Since(start)
+	if err != nil {
+		return nil, fmt.Errorf("training %s on %s: %w", cfg.Model, fam.dataset, err)
+	}
+	if p.ds, err = p.rep.Dataset.On(cfg.Curve); err != nil {
+		return nil, err
+	}
+	p.shape = fam.shape(p.ds, len(p.rep.Quant))
+	if cfg.Chain > 1 && p.shape.chainCircuit == nil {
+		return nil, fmt.Errorf("-chain %d: %s has no chain circuit (linreg and logreg do)", cfg.Chain, cfg.Model)
+	}
+	last := p.snaps[len(p.snaps)-1]
+	if _, p.final, err = p.shape.assignStep(p.ds, last.batch, last.model, p.lrFixed); err != nil {
+		return nil, err
+	}
+	// Jobs: within each epoch, chains of Chain consecutive steps, the
+	// remainder step by step; then the score.
+	nb := p.ds.NumBatches()
+	for e := 0; e < cfg.Epochs; e++ {
+		for k := 0; k < nb; {
+			size := cfg.Chain
+			if k+size > nb || size == 1 {
+				size = 1
+			}
+			shape := "step"
+			if size > 1 {
+				shape = fmt.Sprintf("chain-%d", size)
+			}
+			p.jobs = append(p.jobs, job{index: len(p.jobs), shape: shape, first: e*nb + k, size: size})
+			k += size
+		}
+	}
+	if p.shape.scoreCircuit != nil {
+		p.jobs = append(p.jobs, job{index: len(p.jobs), shape: "score"})
+	}
+	return p, nil
+}
+
+// circuitOf returns the empty circuit of a shape.
+func (p *plan) circuitOf(shape string) frontend.Circuit {
+	switch {
+	case shape == "step":
+		return p.shape.stepCircut()
+	case shape == "score":
+		return p.shape.scoreCircuit()
+	}
+	var k int
+	fmt.Sscanf(shape, "chain-%d", &k)
+	return p.shape.chainCircuit(k)
+}
+
+// shapes lists the shapes the jobs use, in first use.
+func (p *plan) shapes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, j := range p.jobs {
+		if !seen[j.shape] {
+			seen[j.shape] = true
+			out = append(out, j.shape)
+		}
+	}
+	return out
+}
+
+// compiled is one shape's constraint system and keys.
+type compiled struct {
+	cs     constraint.ConstraintSystem
+	id     string
+	pk, vk bench.Key
+}
+
+// Train makes (part of) a run; see Config.Stage. It returns the manifest
+// once the run is complete (stage "" or "merge").
+func Train(ctx context.Context, cfg Config) (*Manifest, error) {
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the run directory: %w", err)
+	}
+	for _, d := range []string{"vk", "proofs", "keys"} {
+		if err := os.MkdirAll(filepath.Join(cfg.Dir, d), 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create the run directory: %w", err)
+		}
+	}
+	if err := atomicfile.Write(filepath.Join(cfg.Dir, ".writable"), nil); err != nil {
+		return nil, fmt.Errorf("run directory %s is not writable: %w", cfg.Dir, err)
+	}
+	os.Remove(filepath.Join(cfg.Dir, ".writable"))
+	p, err := newPlan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var setupDur time.Duration
+	keys := map[string]*compiled{}
+	if cfg.Stage != "merge" {
+		for _, s := range p.shapes() {
+			start := time.Now()
+			c, err := p.keys(s, cfg.Stage == "prove" && cfg.Shards > 1)
+			if err != nil {
+				return nil, err
+			}
+			setupDur += time.Since(start)
+			keys[s] = c
+		}
+	}
+	if cfg.Stage == "prepare" {
+		return nil, nil
+	}
+	if cfg.Stage != "merge" {
+		if err := p.prove(ctx, keys); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Stage == "prove" && cfg.Shards > 1 {
+		return nil, nil
+	}
+	return p.merge(setupDur)
+}
+
+// keys compiles a shape and loads its keys from the run directory, or sets
+// them up (unless mustExist: a shard never sets up keys of its own, since
+// every shard must prove under the same keys).
+func (p *plan) keys(shape string, mustExist bool) (*compiled, error) {
+	cs, err := frontend.Compile(p.cfg.Curve.ScalarField(), p.sys.Builder(), p.circuitOf(shape))
+	if err != nil {
+		return nil, fmt.Errorf("%s circuit: %w", shape, err)
+	}
+	id, err := circuitID(cs)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiled{cs: cs, id: id}
+	pkPath, vkPath, idPath := filepath.Join(p.cfg.Dir, "keys", shape+".pk"), filepath.Join(p.cfg.Dir, "vk", shape+".vk"), filepath.Join(p.cfg.Dir, "keys", shape+".id")
+	if old, err := os.ReadFile(idPath); err == nil && string(old) == id {
+		c.pk, c.vk = p.sys.NewKeys(p.cfg.Curve)
+		if err := readKey(pkPath, c.pk); err == nil {
+			if err := readKey(vkPath, c.vk); err == nil {
+				return c, nil
+			}
+		}
+	}
+	if mustExist {
+		return nil, fmt.Errorf("%s: no keys for the %s circuit (run potbench train -prepare first, with the same flags)", p.cfg.Dir, shape)
+	}
+	if c.pk, c.vk, err = p.sys.Setup(cs); err != nil {
+		return nil, fmt.Errorf("%s setup: %w", shape, err)
+	}
+	for path, k := range map[string]io.WriterTo{pkPath: c.pk, vkPath: c.vk} {
+		if err := writeTo(path, k); err != nil {
+			return nil, err
+		}
+	}
+	if err := atomicfile.Write(idPath, []byte(id)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func circuitID(cs constraint.ConstraintSystem) (string, error) {
+	h := newHashWriter()
+	if _, err := cs.WriteTo(h); err != nil {
+		return "", err
+	}
+	return h.sum(), nil
+}
+
+func readKey(path string, k bench.Key) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r, ok := k.(io.ReaderFrom)
+	if !ok {
+		return fmt.Errorf("%s: key cannot be read", path)
+	}
+	_, err = r.ReadFrom(f)
+	return err
+}
+
+func writeTo(path string, w io.WriterTo) error {
+	var buf bytesBuffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, buf.b)
+}
+
+// assign builds a job's assignment and the model after it.
+func (p *plan) assign(j job) (frontend.Circuit, error) {
+	switch {
+	case j.shape == "score":
+		c, _, _, _, err := p.shape.assignScore(p.cfg.Curve, p.rep.Quant, p.final)
+		return c, err
+	case j.size == 1:
+		s := p.snaps[j.first]
+		c, _, err := p.shape.assignStep(p.ds, s.batch, s.model, p.lrFixed)
+		return c, err
+	}
+	s := p.snaps[j.first]
+	c, _, err := p.shape.assignChain(p.ds, s.batch, j.size, s.model, p.lrFixed)
+	return c, err
+}
+
+// prove makes every job of this shard whose proof is not yet there (with
+// Resume) and writes the proof and its record.
+func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
+	var mine []job
+	for _, j := range p.jobs {
+		if p.cfg.Shards > 1 && j.index%p.cfg.Shards != p.cfg.Shard {
+			continue
+		}
+		mine = append(mine, j)
+	}
+	for i, j := range mine {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%w before proof %d; run again with -resume to prove only the rest", err, j.index)
+		}
+		base := filepath.Join(p.cfg.Dir, j.file())
+		if p.cfg.Resume {
+			var rec Proof
+			if readJSON(base+".json", &rec) == nil && rec.Shape == j.shape && rec.FirstStep == j.first {
+				if data, err := os.ReadFile(base + ".proof"); err == nil && sha256Hex(data) == rec.SHA256 {
+					p.progress(i+1, len(mine), fmt.Sprintf("proof %d (%s) already there", j.index, j.shape))
+					continue
+				}
+			}
+		}
+		rec, err := p.proveOne(j, keys[j.shape])
+		if err != nil {
+			return fmt.Errorf("proof %d (%s): %w", j.index, j.shape, err)
+		}
+		if err := writeJSON(base+".json", rec); err != nil {
+			return err
+		}
+		p.progress(i+1, len(mine), fmt.Sprintf("proof %d (%s) in %s", j.index, j.shape, time.Duration(rec.ProveNs).Round(time.Millisecond)))
+	}
+	return nil
+}
+
+func (p *plan) progress(done, total int, what string) {
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(done, total, what)
+	}
+}
+
+func (p *plan) proveOne(j job, c *compiled) (Proof, error) {
+	start := time.Now()
+	a, err := p.assign(j)
+	if err != nil {
+		return Proof{}, err
+	}
+	w, err := frontend.NewWitness(a, p.cfg.Curve.ScalarField())
+	if err != nil {
+		return Proof{}, err
+	}
+	pub, err := w.Public()
+	if err != nil {
+		return Proof{}, err
+	}
+	values, err := publicValues(pub)
+	if err != nil {
+		return Proof{}, err
+	}
+	witnessNs := time.Since(start).Nanoseconds()
+	start = time.Now()
+	proof, err := p.sys.Prove(c.cs, c.pk, w)
+	if err != nil {
+		return Proof{}, err
+	}
+	proveNs := time.Since(start).Nanoseconds()
+	if err := p.sys.Verify(proof, c.vk, pub); err != nil {
+		return Proof{}, fmt.Errorf("the proof just made does not verify: %w", err)
+	}
+	var buf bytesBuffer
+	if _, err := proof.WriteTo(&buf); err != nil {
+		return Proof{}, err
+	}
+	if err := atomicfile.Write(filepath.Join(p.cfg.Dir, j.file()+".proof"), buf.b); err != nil {
+		return Proof{}, err
+	}
+	rec := Proof{Index: j.index, Shape: j.shape, FirstStep: j.first, Steps: j.size, File: j.file() + ".proof",
+		SHA256: sha256Hex(buf.b), WitnessNs: witnessNs, ProveNs: proveNs}
+	for _, v := range values {
+		rec.Public = append(rec.Public, hexOf(v))
+	}
+	return rec, nil
+}
+
+// merge assembles the manifest from the proof records, writes the final
+// model and the README, and returns the manifest.
+func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
+	cfg := p.cfg
+	m := &Manifest{Format: Format, Model: cfg.Model, Epochs: cfg.Epochs, Batch: cfg.Batch, LR: cfg.LR, LRFixed: p.lrFixed,
+		Seed: cfg.Seed, Chain: cfg.Chain, Order: "sequential", ModelDomain: p.shape.domain,
+		Curve: cfg.Curve.String(), Backend: cfg.Backend}
+	h := hwprofiles.Detect()
+	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
+	m.Dataset.Name = p.fam.dataset
+	var err error
+	if m.Dataset.SHA256, err = datasets.SHA256(p.fam.dataset); err != nil {
+		return nil, err
+	}
+	m.Dataset.TrainRows, m.Dataset.TestRows, m.Dataset.Batches = p.rep.TrainRows, p.rep.TestRows, p.ds.NumBatches()
+	m.Dataset.Root = hexOf(p.ds.Root())
+	for _, s := range p.snaps {
+		m.Schedule = append(m.Schedule, s.batch)
+	}
+	first, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.snaps[0].model)
+	if err != nil {
+		return nil, err
+	}
+	m.InitialModel.Commitment, m.InitialModel.How = hexOf(first), p.fam.initial
+	final, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.final)
+	if err != nil {
+		return nil, err
+	}
+	fm := FinalModel{Model: cfg.Model, Values: p.final, Float: p.shape.decode(p.final), Commitment: hexOf(final)}
+	if err := writeJSON(filepath.Join(cfg.Dir, "model.json"), fm); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(cfg.Dir, "model.json"))
+	if err != nil {
+		return nil, err
+	}
+	m.FinalModel.File, m.FinalModel.SHA256, m.FinalModel.Commitment = "model.json", sha256Hex(data), hexOf(final)
+
+	for _, s := range p.shapes() {
+		cs, err := frontend.Compile(cfg.Curve.ScalarField(), p.sys.Builder(), p.circuitOf(s))
+		if err != nil {
+			return nil, err
+		}
+		id, err := circuitID(cs)
+		if err != nil {
+			return nil, err
+		}
+		vkFile := filepath.Join("vk", s+".vk")
+		vk, err := os.ReadFile(filepath.Join(cfg.Dir, vkFile))
+		if err != nil {
+			return nil, fmt.Errorf("%s: no verifying key for the %s circuit: %w", cfg.Dir, s, err)
+		}
+		m.Circuits = append(m.Circuits, Circuit{Shape: s, Describe: p.describe(s), ID: id, Constraints: cs.GetNbConstraints(),
+			Public: cs.GetNbPublicVariables() - 1, VK: vkFile, VKSHA256: sha256Hex(vk)})
+	}
+	for _, j := range p.jobs {
+		var rec Proof
+		if err := readJSON(filepath.Join(cfg.Dir, j.file()+".json"), &rec); err != nil {
+			return nil, fmt.Errorf("proof %d (%s) is missing: %w (a shard has not finished?)", j.index, j.shape, err)
+		}
+		m.Figures.ProveNs += rec.ProveNs
+		if j.shape == "score" {
+			_, set, loss, correct, err := p.shape.assignScore(cfg.Curve, p.rep.Quant, p.final)
+			if err != nil {
+				return nil, err
+			}
+			m.Dataset.HeldoutRoot = hexOf(set.Root())
+			m.Score = &Score{Proof: rec, Metric: p.rep.Metric, LossSum: hexOf(loss), Correct: correct,
+				FixedPoint: p.rep.FixedPoint, Float64: p.rep.Float64}
+			continue
+		}
+		m.Proofs = append(m.Proofs, rec)
+	}
+	m.Figures.Steps, m.Figures.ProofsCount = len(p.snaps), len(p.jobs)
+	m.Figures.SetupNs, m.Figures.Cores, m.Figures.TrainNs = setupDur.Nanoseconds(), runtime.GOMAXPROCS(0), p.trainDur.Nanoseconds()
+	m.Figures.PlainRunNs = timePlain(func() { p.fam.plain(p.rep, cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed) }).Nanoseconds()
+	m.Figures.Metric, m.Figures.FixedPoint, m.Figures.Float64 = p.rep.Metric, p.rep.FixedPoint, p.rep.Float64
+	if err := writeJSON(filepath.Join(cfg.Dir, "manifest.json"), m); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Write(filepath.Join(cfg.Dir, "README.md"), []byte(readme(m))); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (p *plan) describe(shape string) string {
+	s := p.ds.Set()
+	switch {
+	case shape == "step":
+		return fmt.Sprintf("one %s SGD step on a batch of %d rows of %d values (tree depth %d)", p.cfg.Model, s.BatchSize, s.Width, s.Depth)
+	case shape == "score":
+		return fmt.Sprintf("the summed loss and correct answers of a %s model on %d held-out rows", p.cfg.Model, len(p.rep.Quant))
+	}
+	return fmt.Sprintf("%s: consecutive %s SGD steps in one proof, batches of %d rows of %d values", shape, p.cfg.Model, s.BatchSize, s.Width)
+}
+
+// readme states in words what the run proves.
+func readme(m *Manifest) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Proven training run: %s on %s\n\n", m.Model, m.Dataset.Name)
+	fmt.Fprintf(&b, "This directory proves, with %d %s proofs on %s, that the model in `model.json` (commitment %s) is the result of "+
+		"training a %s model from the initial model committed as %s (%s) for %d epoch(s) of %d steps each, with mini-batch SGD at "+
+		"learning rate %g (%d/2^16), batches of %d rows visited in order, on the training set committed as %s "+
+		"(%d rows of the %s dataset, SHA-256 %s of its vendored files).\n\n",
+		len(m.Proofs), m.Backend, m.Curve, m.FinalModel.Commitment, m.Model, m.InitialModel.Commitment, m.InitialModel.How,
+		m.Epochs, m.Dataset.Batches, m.LR, m.LRFixed, m.Batch, m.Dataset.Root, m.Dataset.TrainRows, m.Dataset.Name, m.Dataset.SHA256)
+	if m.Score != nil {
+		fmt.Fprintf(&b, "A further proof states that this model has %d correct answers and summed loss %s on the held-out set committed as %s (%d rows).\n\n",
+			m.Score.Correct, m.Score.LossSum, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
+	} else {
+		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
+	}
+	b.WriteString("Check it with `potbench verify " + "<this directory>`: it reads only this directory. It trusts the verifying keys in `vk/` to come from a setup of the circuits named in `manifest.json` (their identity is the SHA-256 of the compiled constraint system); the data stay private, bound only by their commitments.\n")
+	return b.String()
+}

@@ -1,0 +1,276 @@
+package trainrun
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+)
+
+// tiny is a small real run: linear regression on diabetes in batches of 64
+// (5 steps), with its held-out score.
+func tiny(dir string) Config {
+	return Config{Model: "linreg", Epochs: 1, Batch: 64, LR: 0.05, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+}
+
+var runs = map[string]string{} // made once per test binary, copied per test
+
+func made(t *testing.T, name string, cfg Config) string {
+	t.Helper()
+	if dir, ok := runs[name]; ok {
+		return dir
+	}
+	dir, err := os.MkdirTemp("", "potbench-run-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Dir = dir
+	if _, err := Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	runs[name] = dir
+	return dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range runs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// copyRun copies a run directory for a test to tamper with.
+func copyRun(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func editManifest(t *testing.T, dir string, edit func(m *Manifest)) {
+	t.Helper()
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	if err := writeJSON(filepath.Join(dir, "manifest.json"), m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrainAndVerify(t *testing.T) {
+	dir := made(t, "tiny", tiny(""))
+	v, err := Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.Manifest
+	if v.Steps != 5 || v.Proofs != 6 || m.Score == nil || len(m.Circuits) != 2 || m.Figures.PlainRunNs <= 0 || m.Figures.ProveNs <= 0 {
+		t.Errorf("verdict %+v, manifest figures %+v", v, m.Figures)
+	}
+	for _, f := range []string{"README.md", "model.json", "vk/step.vk", "vk/score.vk", "proofs/0000-step.proof"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	// the run trains the model the training comparison trains
+	var fm FinalModel
+	if err := readJSON(filepath.Join(dir, "model.json"), &fm); err != nil || len(fm.Values) != 11 || len(fm.Float) != 11 {
+		t.Errorf("model.json: %+v %v", fm, err)
+	}
+}
+
+// TestVerifyRejects: every tampered transcript is refused, with a message
+// naming the proof or file at fault.
+func TestVerifyRejects(t *testing.T) {
+	good := made(t, "tiny", tiny(""))
+	other := made(t, "other", func() Config { c := tiny(""); c.Seed = 2; return c }())
+	cases := []struct {
+		name, want string
+		tamper     func(dir string)
+	}{
+		{"two proofs swapped", "proof 1", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Proofs[1], m.Proofs[2] = m.Proofs[2], m.Proofs[1] })
+		}},
+		{"a step dropped", "proof 2", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Proofs = append(m.Proofs[:2], m.Proofs[3:]...) })
+		}},
+		{"a batch repeated in the schedule", "schedule step 2 visits batch 1", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Schedule[2] = 1 })
+		}},
+		{"a proof of another run spliced in", "proof 1", func(d string) {
+			om, _ := ReadManifest(other)
+			data, _ := os.ReadFile(filepath.Join(other, om.Proofs[1].File))
+			os.WriteFile(filepath.Join(d, om.Proofs[1].File), data, 0o644)
+			editManifest(t, d, func(m *Manifest) { m.Proofs[1] = om.Proofs[1] })
+		}},
+		{"a public input changed", "proof 3", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Proofs[3].Public[1] = "0x4" })
+		}},
+		{"a public input not reduced", "not reduced", func(d string) {
+			editManifest(t, d, func(m *Manifest) {
+				v, _ := parseHex(m.Proofs[0].Public[1])
+				m.Proofs[0].Public[1] = hexOf(v.Add(v, ecc.BN254.ScalarField()))
+			})
+		}},
+		{"the final model edited", "model.json", func(d string) {
+			var fm FinalModel
+			readJSON(filepath.Join(d, "model.json"), &fm)
+			fm.Values[0]++
+			writeJSON(filepath.Join(d, "model.json"), fm)
+		}},
+		{"the final model edited, hash updated", "commits to", func(d string) {
+			var fm FinalModel
+			readJSON(filepath.Join(d, "model.json"), &fm)
+			fm.Values[0]++
+			writeJSON(filepath.Join(d, "model.json"), fm)
+			data, _ := os.ReadFile(filepath.Join(d, "model.json"))
+			editManifest(t, d, func(m *Manifest) { m.FinalModel.SHA256 = sha256Hex(data) })
+		}},
+		{"a verifying key replaced by another shape's", "proof 0", func(d string) {
+			data, _ := os.ReadFile(filepath.Join(d, "vk", "score.vk"))
+			os.WriteFile(filepath.Join(d, "vk", "step.vk"), data, 0o644)
+			editManifest(t, d, func(m *Manifest) { m.Circuits[0].VKSHA256 = sha256Hex(data) })
+		}},
+		{"a verifying key replaced, hash left", "vk/step.vk", func(d string) {
+			data, _ := os.ReadFile(filepath.Join(other, "vk", "step.vk"))
+			os.WriteFile(filepath.Join(d, "vk", "step.vk"), data, 0o644)
+		}},
+		{"a truncated manifest", "manifest.json", func(d string) {
+			data, _ := os.ReadFile(filepath.Join(d, "manifest.json"))
+			os.WriteFile(filepath.Join(d, "manifest.json"), data[:len(data)/2], 0o644)
+		}},
+		{"a malformed proof file", "malformed proof", func(d string) {
+			m, _ := ReadManifest(d)
+			p := filepath.Join(d, m.Proofs[2].File)
+			data, _ := os.ReadFile(p)
+			os.WriteFile(p, data[:len(data)/3], 0o644)
+			editManifest(t, d, func(m *Manifest) { m.Proofs[2].SHA256 = sha256Hex(data[:len(data)/3]) })
+		}},
+		{"a proof file changed", "proof 4", func(d string) {
+			m, _ := ReadManifest(d)
+			p := filepath.Join(d, m.Proofs[4].File)
+			data, _ := os.ReadFile(p)
+			data[10] ^= 1
+			os.WriteFile(p, data, 0o644)
+		}},
+		{"the score claimed for another model", "score proof", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Score.Correct++ })
+		}},
+	}
+	for _, c := range cases {
+		dir := copyRun(t, good)
+		c.tamper(dir)
+		_, err := Verify(dir)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Verify = %v, want an error naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestChainRun(t *testing.T) {
+	cfg := tiny("")
+	cfg.Chain = 2
+	dir := made(t, "chain", cfg)
+	v, err := Verify(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5 steps: two chains of 2, one step, and the score
+	if v.Steps != 5 || v.Proofs != 4 || len(v.Manifest.Circuits) != 3 {
+		t.Errorf("chain run: %d steps in %d proofs, circuits %d", v.Steps, v.Proofs, len(v.Manifest.Circuits))
+	}
+}
+
+// TestShardsAndResume: proving in shards into one directory, then merging,
+// gives a run that verifies; a shard refuses to set up keys of its own; and
+// resuming proves only what is missing.
+func TestShardsAndResume(t *testing.T) {
+	dir := t.TempDir()
+	cfg := tiny(dir)
+	cfg.Stage, cfg.Shards = "prove", 2
+	if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "-prepare first") {
+		t.Fatalf("shard without keys: %v", err)
+	}
+	cfg.Stage = "prepare"
+	if _, err := Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		cfg.Stage, cfg.Shard = "prove", i
+		if _, err := Train(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.Stage = "merge"
+	if _, err := Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+	// drop one proof and resume: only that one is proven again
+	os.Remove(filepath.Join(dir, "proofs", "0002-step.json"))
+	var lines []string
+	cfg = tiny(dir)
+	cfg.Resume = true
+	cfg.Progress = func(done, total int, what string) { lines = append(lines, what) }
+	if _, err := Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	proven := 0
+	for _, l := range lines {
+		if !strings.Contains(l, "already there") {
+			proven++
+		}
+	}
+	if proven != 1 {
+		t.Errorf("resume proved %d proofs: %q", proven, lines)
+	}
+	if _, err := Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrainRefuses(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	for _, c := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Epochs = 0 }, "at least one epoch"},
+		{func(c *Config) { c.Batch = 1000 }, "larger than the dataset"},
+		{func(c *Config) { c.Dir = filepath.Join(file, "run") }, "cannot create the run directory"},
+		{func(c *Config) { c.Model = "svm" }, `unknown model "svm"`},
+		{func(c *Config) { c.Model, c.Chain = "softmax", 2 }, "no chain circuit"},
+		{func(c *Config) { c.Dataset = "digits" }, "trains on diabetes"},
+	} {
+		cfg := tiny(t.TempDir())
+		c.edit(&cfg)
+		if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Train = %v, want %q", err, c.want)
+		}
+	}
+}

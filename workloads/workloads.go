@@ -1,0 +1,60 @@
+// Package workloads registers potbench's workload families with the bench
+// harness, one file per family: how each size is built from its dataset and
+// circuit, its plain float64 and gonum baselines, and the comparison of
+// fixed-point against float64 training on the real data. The suites follow
+// the order and sizes listed here.
+package workloads
+
+import "github.com/potbench/potbench/bench"
+
+// sizes lists, in suite order, each family's benchmarked sizes (the full
+// suite, the benchmarks and the tracked constraint counts) and the sizes of
+// the default suite. Families not listed are opt-in.
+var sizes = []struct {
+	family         string
+	full, default_ []string
+}{
+	{"linreg", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}, []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}},
+	{"linreg-diabetes", []string{"B=32"}, []string{"B=32"}},
+	{"linreg-naive", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32"}, []string{"B=16,D=16"}},
+	{"logreg", []string{"B=16", "B=32", "B=64"}, []string{"B=16", "B=32"}},
+	{"chain", []string{"K=1,B=16,D=16", "K=2,B=16,D=16", "K=4,B=16,D=16", "K=8,B=16,D=16"}, []string{"K=1,B=16,D=16", "K=4,B=16,D=16"}},
+	{"quality", []string{"N=32", "N=64", "N=114"}, []string{"N=64"}},
+	{"improve", []string{"N=32", "N=64"}, []string{"N=64"}},
+	{"softmax", []string{"B=8", "B=16", "B=32"}, []string{"B=8", "B=16"}},
+	{"mlp", []string{"B=8", "B=16", "B=32"}, []string{"B=8", "B=16"}},
+	{"mlp-naive", []string{"B=8", "B=16"}, []string{"B=8"}},
+	{"lineage", []string{"N=32", "N=64", "N=128"}, []string{"N=32", "N=64"}},
+	{"commit", []string{"N=1024", "N=4096", "N=16384"}, []string{"N=4096"}},
+}
+
+func init() {
+	defs := map[string]bench.FamilyDef{}
+	for _, group := range [][]bench.FamilyDef{linregFamilies(), naiveFamilies(), chainFamilies(), qualityFamilies(),
+		softmaxFamilies(), mlpFamilies(), lineageFamilies(), commitFamilies(), {FileFamily("", 0, false)}} {
+		for _, f := range group {
+			defs[f.Name] = f
+		}
+	}
+	for _, s := range sizes {
+		f := defs[s.family]
+		f.Sizes, f.Default = s.full, s.default_
+		bench.Register(f)
+		delete(defs, s.family)
+	}
+	for _, name := range []string{"commit-gkr", "linreg-file"} {
+		f := defs[name]
+		f.OptIn = true
+		if name == "commit-gkr" {
+			f.Sizes = []string{"N=1024"}
+		}
+		bench.Register(f)
+		delete(defs, name)
+	}
+	if len(defs) > 0 {
+		panic("workloads: a family is in no list")
+	}
+}
+
+// UseDatasetFile points the "linreg-file" workloads at a CSV (see FileFamily).
+func UseDatasetFile(path string, skip int, clip bool) { bench.Replace(FileFamily(path, skip, clip)) }
