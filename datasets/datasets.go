@@ -345,6 +345,12 @@ func (t *Table) Shuffle(seed uint64) *Table {
 	for i, j := range perm {
 		out.X[i], out.Y[i] = t.X[j], t.Y[j]
 	}
+	if len(t.Lines) == len(t.X) {
+		out.Lines = make([]int, len(perm))
+		for i, j := range perm {
+			out.Lines[i] = t.Lines[j]
+		}
+	}
 	return out
 }
 
@@ -352,13 +358,16 @@ func (t *Table) Shuffle(seed uint64) *Table {
 func (t *Table) Split(n int) (*Table, *Table) {
 	a := &Table{Name: t.Name, Classes: t.Classes, X: t.X[:n], Y: t.Y[:n]}
 	b := &Table{Name: t.Name, Classes: t.Classes, X: t.X[n:], Y: t.Y[n:]}
+	if len(t.Lines) == len(t.X) {
+		a.Lines, b.Lines = t.Lines[:n], t.Lines[n:]
+	}
 	return a, b
 }
 
 // StandardizeWith scales features with another table's column statistics
 // (a test set with its training set's), leaving targets as they are.
 func (t *Table) StandardizeWith(ref *Table) *Table {
-	out := &Table{Name: t.Name, Classes: t.Classes, Y: append([]float64{}, t.Y...)}
+	out := &Table{Name: t.Name, Classes: t.Classes, Y: append([]float64{}, t.Y...), Lines: t.Lines}
 	for i := range t.X {
 		out.X = append(out.X, append([]float64{}, t.X[i]...))
 	}

@@ -216,6 +216,9 @@ func Write(root string, opt Options) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Runs, err = resultset.ReadRuns(root); err != nil {
+		return nil, err
+	}
 	fs, err := Files(es, opt)
 	if err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ func TestReportDeterministic(t *testing.T) {
 		!strings.Contains(md, "| 2.00x |") {
 		t.Errorf("REPORT.md lacks the curve comparison:\n%s", md)
 	}
-	if strings.Contains(Headline(mustLoad(t, root)), "bls12_381") || !strings.Contains(md, "| hosta-2c | native | groth16 bls12_381 | linreg/B=8,D=8 |") {
+	if strings.Contains(Headline(mustLoad(t, root), nil), "bls12_381") || !strings.Contains(md, "| hosta-2c | native | groth16 bls12_381 | linreg/B=8,D=8 |") {
 		t.Error("BLS12-381 results in the headline, or missing from the verdict table")
 	}
 	for _, plot := range []string{"overhead.svg", "overhead.png", "stages-hosta-2c.png", "profiles-hostb-16c.svg"} {
@@ -112,4 +112,29 @@ func mustLoad(t *testing.T, root string) []Entry {
 		t.Fatal(err)
 	}
 	return es
+}
+
+// TestProvenRunsSection: stored run summaries give the proven-runs section,
+// the steps-per-proof comparison and a headline row.
+func TestProvenRunsSection(t *testing.T) {
+	root := fixture(t)
+	for _, k := range []int{1, 2} {
+		r := resultset.RunSummary{Name: "linreg-b11-k" + itoa(k) + "-e1", Model: "linreg", Dataset: "diabetes", Epochs: 1, Batch: 11, Chain: k,
+			Curve: "bn254", Backend: "groth16", Steps: 32, Proofs: 32/k + 1, ProveNs: int64(4e9 / k), Cores: 2, PlainRunNs: 10000,
+			VerifyNs: int64(5e7 / k), Bytes: 20000, Metric: "mse", FixedPoint: 0.55, Float64: 0.55, ScoreProof: true}
+		if _, err := resultset.WriteRun(root, "hosta-2c", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Write(root, Options{PricePerCoreHour: 0.05}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(root, "REPORT.md"))
+	md := string(data)
+	for _, want := range []string{"## Proven training runs", "| hosta-2c | linreg-b11-k2-e1 | linreg / diabetes | 1 | 11 | 2 | 32 | 17 | 2s |",
+		"### Steps per proof", "| hosta-2c | linreg / diabetes, batch 11 | 1 | 33 | 4s |", "whole run: linreg on diabetes, 1 epoch(s), 32 steps | – | 4s |", "400000x"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("REPORT.md lacks %q:\n%s", want, md)
+		}
+	}
 }

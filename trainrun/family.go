@@ -3,6 +3,9 @@ package trainrun
 import (
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/quality"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/workloads"
 )
 
@@ -40,6 +44,9 @@ type family struct {
 	// plain runs the same schedule in float64 once.
 	plain   func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
 	initial string // how the initial model is made
+	// digest is the SHA-256 of the dataset's files (default: the vendored
+	// dataset's)
+	digest func() (string, error)
 }
 
 // shape is what proving needs for one dataset shape.
@@ -66,15 +73,51 @@ var families = map[string]family{
 // Models lists the model families a run can train.
 func Models() []string { return []string{"linreg", "logreg", "softmax", "mlp"} }
 
-func lookupFamily(model, dataset string) (family, error) {
-	f, ok := families[model]
+func lookupFamily(cfg Config) (family, error) {
+	f, ok := families[cfg.Model]
 	if !ok {
-		return family{}, fmt.Errorf("unknown model %q (known: %s)", model, strings.Join(Models(), ", "))
+		return family{}, fmt.Errorf("unknown model %q (known: %s)", cfg.Model, strings.Join(Models(), ", "))
 	}
-	if dataset != "" && dataset != f.dataset {
-		return family{}, fmt.Errorf("model %s trains on %s, not %q", model, f.dataset, dataset)
+	if f.digest == nil {
+		f.digest = func() (string, error) { return datasets.SHA256(f.dataset) }
+	}
+	switch {
+	case cfg.Dataset == "" || cfg.Dataset == f.dataset:
+	case cfg.Model == "linreg" && !slices.Contains(datasetNames(), cfg.Dataset):
+		return fileFamily(f, cfg.Dataset, cfg.DatasetSkip, cfg.Clip), nil
+	default:
+		return family{}, fmt.Errorf("model %s trains on %s (or, for linreg, a CSV file), not %q", cfg.Model, f.dataset, cfg.Dataset)
 	}
 	return f, nil
+}
+
+func datasetNames() []string {
+	var out []string
+	for n := range datasets.Files {
+		out = append(out, n)
+	}
+	return out
+}
+
+// fileFamily is linear regression on a CSV file: numbers, the last column
+// the target; four fifths of the rows (after the seeded shuffle) train.
+func fileFamily(f family, path string, skip int, clip bool) family {
+	f.dataset = filepath.Base(path)
+	f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+		t, err := datasets.LoadFile(path, skip)
+		if err != nil {
+			return workloads.TrainReport{}, err
+		}
+		return workloads.TrainLinRegTable(t, t.Rows()*4/5, clip, epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+	}
+	f.digest = func() (string, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		return sha256Hex(data), nil
+	}
+	return f
 }
 
 func linearModel(m []int64) linreg.Model {

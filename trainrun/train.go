@@ -38,7 +38,6 @@ import (
 
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
-	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/workloads"
@@ -46,7 +45,9 @@ import (
 
 // Config is a run to make.
 type Config struct {
-	Model, Dataset string // Dataset empty: the model's own
+	Model, Dataset string // Dataset empty: the model's own; for linreg also a CSV file
+	DatasetSkip    int    // header lines of a CSV file
+	Clip           bool   // saturate a CSV file's values outside the data format instead of failing
 	Epochs, Batch  int
 	LR             float64
 	Seed           uint64
@@ -120,7 +121,7 @@ func newPlan(cfg Config) (*plan, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	fam, err := lookupFamily(cfg.Model, cfg.Dataset)
+	fam, err := lookupFamily(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +430,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
 	m.Dataset.Name = p.fam.dataset
 	var err error
-	if m.Dataset.SHA256, err = datasets.SHA256(p.fam.dataset); err != nil {
+	if m.Dataset.SHA256, err = p.fam.digest(); err != nil {
 		return nil, err
 	}
 	m.Dataset.TrainRows, m.Dataset.TestRows, m.Dataset.Batches = p.rep.TrainRows, p.rep.TestRows, p.ds.NumBatches()

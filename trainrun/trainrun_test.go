@@ -2,6 +2,7 @@ package trainrun
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,5 +273,38 @@ func TestTrainRefuses(t *testing.T) {
 		if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Train = %v, want %q", err, c.want)
 		}
+	}
+}
+
+// TestTrainOnFile: linear regression on a user's CSV; a value that does not
+// fit the fixed-point format after standardising is refused, naming its file
+// and line, unless clipped.
+func TestTrainOnFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data.csv")
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range 200 {
+		x1 := float64(i%17) / 3
+		if i == 150 {
+			x1 = 1e6
+		}
+		fmt.Fprintf(&b, "%g,%g,%g\n", x1, float64(i%5), float64(i%7)+x1/1e6)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	cfg := tiny(t.TempDir())
+	cfg.Dataset, cfg.DatasetSkip, cfg.Batch = path, 1, 32
+	if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "data.csv:152") || !strings.Contains(err.Error(), "-clip") {
+		t.Fatalf("Train on an outlier: %v", err)
+	}
+	cfg.Clip = true
+	m, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Dataset.Name != "data.csv" || m.Dataset.SHA256 != sha256Hex([]byte(b.String())) || m.Figures.Steps != 5 {
+		t.Errorf("manifest dataset %+v, steps %d", m.Dataset, m.Figures.Steps)
+	}
+	if _, err := Verify(cfg.Dir); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -104,10 +104,33 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 	if err != nil {
 		return TrainReport{}, err
 	}
-	p := linreg.DefaultParams(batch, t.Features(), depth(354, batch))
-	sp, err := newSplit(t, seed, 354, batch, p.Data)
+	rep, err := TrainLinRegTable(t, 354, true, epochs, batch, lr, seed, snap)
+	rep.Training.Dataset = "diabetes"
+	return rep, err
+}
+
+// TrainLinRegTable is TrainLinRegDiabetes on any regression table: nTrain
+// rows (after a seeded shuffle) to train, the rest to test. Without clip, a
+// value that does not fit the data format after standardising is an error
+// naming its file and line.
+func TrainLinRegTable(t *datasets.Table, nTrain int, clip bool, epochs, batch int, lr float64, seed uint64, snap func(Snapshot)) (TrainReport, error) {
+	if nTrain < batch {
+		return TrainReport{}, fmt.Errorf("%s: batch size %d is larger than the dataset's %d training rows", t.Name, batch, nTrain)
+	}
+	if nTrain >= t.Rows() {
+		return TrainReport{}, fmt.Errorf("%s: %d rows leave no test rows after %d training rows", t.Name, t.Rows(), nTrain)
+	}
+	p := linreg.DefaultParams(batch, t.Features(), depth(nTrain, batch))
+	sp, err := newSplit(t, seed, nTrain, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
+	}
+	if !clip {
+		for _, part := range []*datasets.Table{sp.train, sp.test} {
+			if _, err := part.QuantizeStrict(p.Data); err != nil {
+				return TrainReport{}, fmt.Errorf("%w (pass -clip to saturate such values)", err)
+			}
+		}
 	}
 	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
@@ -139,7 +162,7 @@ func TrainLinRegDiabetes(epochs, batch int, lr float64, seed uint64, snap func(S
 		floatSE += (pw - testS.Y[i]) * (pw - testS.Y[i])
 	}
 	n := float64(len(testS.X))
-	return TrainReport{Training: resultset.Training{Model: "linreg", Dataset: "diabetes", Metric: "mse", Epochs: epochs, Batch: batch, LR: lr,
+	return TrainReport{Training: resultset.Training{Model: "linreg", Dataset: t.Name, Metric: "mse", Epochs: epochs, Batch: batch, LR: lr,
 		TrainRows: trainS.Rows(), TestRows: len(testS.X), FixedPoint: fixedSE / n, Float64: floatSE / n}, StepsProved: step,
 		Final: m, Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }

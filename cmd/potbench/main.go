@@ -541,7 +541,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		head := report.Headline(es) + "\n![overhead vs training work](" + filepath.ToSlash(rel) + ")\n"
+		runs, err := resultset.ReadRuns(*root)
+		if err != nil {
+			return err
+		}
+		head := report.Headline(es, runs) + "\n![overhead vs training work](" + filepath.ToSlash(rel) + ")\n"
 		updated, err := report.SpliceHeadline(string(old), head)
 		if err != nil {
 			return fmt.Errorf("%s: %w", *readme, err)
@@ -678,7 +682,9 @@ var defaultLR = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
 	model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
-	dataset := fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits)")
+	dataset := fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits); for linreg also a CSV FILE, last column the target")
+	datasetSkip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
+	clip := fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
 	epochs := fs.Int("epochs", 1, "epochs")
 	batch := fs.Int("batch", 32, "rows per batch")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
@@ -705,7 +711,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*lr = defaultLR[*model]
 	}
 	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
-		Curve: c, Backend: *backend, Resume: *resume}
+		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip}
 	name := fmt.Sprintf("%s-b%d-k%d-e%d", *model, *batch, *chainK, *epochs)
 	if c != ecc.BN254 || *backend != "groth16" {
 		name += "-" + c.String() + "-" + *backend

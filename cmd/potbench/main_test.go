@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -231,5 +232,72 @@ func TestForwardedFlags(t *testing.T) {
 		"-dataset=/abs/rel.csv", "-workloads=linreg/B=4,D=4"}
 	if !slices.Equal(got, want) {
 		t.Errorf("forwarded %q\nwant      %q", got, want)
+	}
+}
+
+// TestMain lets a test run this binary as potbench itself in a child
+// process (POTBENCH_AS_CLI=1), to test what separate processes do.
+func TestMain(m *testing.M) {
+	if os.Getenv("POTBENCH_AS_CLI") == "1" {
+		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// cli runs potbench in a child process.
+func cli(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "POTBENCH_AS_CLI=1"), env...)
+	return cmd
+}
+
+// TestTrainShardedInProcesses: a run prepared once, proven by three separate
+// processes at the same time (each taking its index from the scheduler's
+// variable), then merged, verifies; so does the unsharded run, end to end
+// through the CLI, and verify fails with exit 1 on a tampered copy.
+func TestTrainShardedInProcesses(t *testing.T) {
+	dir, results := filepath.Join(t.TempDir(), "run"), t.TempDir()
+	flags := []string{"train", "-model", "linreg", "-batch", "64", "-out", dir, "-results", results, "-host", "h"}
+	if out, err := cli(nil, append(flags, "-prepare")...).CombinedOutput(); err != nil {
+		t.Fatalf("prepare: %v\n%s", err, out)
+	}
+	var procs []*exec.Cmd
+	var outs []*bytes.Buffer
+	for i, env := range []string{"JOB_COMPLETION_INDEX=0", "SLURM_ARRAY_TASK_ID=1", "JOB_COMPLETION_INDEX=2"} {
+		c := cli([]string{env}, append(flags, "-shard", "3")...)
+		var b bytes.Buffer
+		c.Stdout, c.Stderr = &b, &b
+		if err := c.Start(); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		procs, outs = append(procs, c), append(outs, &b)
+	}
+	for i, c := range procs {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("shard %d: %v\n%s", i, err, outs[i])
+		}
+	}
+	code, out, errs := run(t, append(flags, "-merge")...)
+	if code != 0 || !strings.Contains(out, "5 steps in 6 proofs") {
+		t.Fatalf("merge: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(results, "h", "runs", "run.json")); err != nil {
+		t.Errorf("run figures: %v", err)
+	}
+	code, out, errs = run(t, "verify", dir)
+	if code != 0 || !strings.HasPrefix(out, "OK: linreg trained on diabetes") || !strings.Contains(out, "held-out score proven") {
+		t.Errorf("verify: exit %d\n%s%s", code, out, errs)
+	}
+	// a changed learning rate in the manifest
+	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	os.WriteFile(filepath.Join(dir, "manifest.json"), bytes.Replace(data, []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 3276`), 1), 0o644)
+	code, _, errs = run(t, "verify", dir)
+	if code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate") {
+		t.Errorf("verify of a tampered run: exit %d, %q", code, errs)
+	}
+	for _, bad := range [][]string{{"train", "-epochs", "0", "-out", t.TempDir()}, {"train", "-shard", "3", "-out", t.TempDir()}, {"train", "-shard", "4/3"}} {
+		if code, _, errs := run(t, bad...); code != 1 || errs == "" {
+			t.Errorf("%v: exit %d, %q", bad, code, errs)
+		}
 	}
 }
