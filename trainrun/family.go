@@ -227,20 +227,15 @@ func softmaxFamily() family {
 		},
 		shape: func(ds *commit.Dataset, testRows int) shape {
 			p := softmax.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 10, ds.Depth())
-			toModel := func(m []int64) softmax.Model {
-				out := softmax.Model{}
-				for c := 0; c < p.K; c++ {
-					out.Classes = append(out.Classes, linearModel(m[c*(p.D+1):(c+1)*(p.D+1)]))
-				}
-				return out
-			}
-			return shape{domain: p.ModelDomain(),
+			s := shape{domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return softmax.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
-					c, next, err := p.Assign(ds, k, toModel(m), lr)
+					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
+			classScore(&s, quality.ClassParams{N: testRows, Softmax: &p})
+			return s
 		},
 	}
 }
@@ -268,27 +263,35 @@ func mlpFamily() family {
 		},
 		shape: func(ds *commit.Dataset, testRows int) shape {
 			p := mlp.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 32, 10, ds.Depth(), true)
-			toModel := func(m []int64) mlp.Model {
-				var out mlp.Model
-				at := 0
-				for range p.H {
-					out.Hidden = append(out.Hidden, linearModel(m[at:at+p.D+1]))
-					at += p.D + 1
-				}
-				for range p.K {
-					out.Output = append(out.Output, linearModel(m[at:at+p.H+1]))
-					at += p.H + 1
-				}
-				return out
-			}
-			return shape{domain: p.ModelDomain(),
+			s := shape{domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return mlp.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
-					c, next, err := p.Assign(ds, k, toModel(m), lr)
+					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
+			classScore(&s, quality.ClassParams{N: testRows, MLP: &p})
+			return s
 		},
+	}
+}
+
+// classScore gives a K-class model's shape its held-out accuracy proof.
+func classScore(s *shape, cp quality.ClassParams) {
+	s.scoreCircuit = func() frontend.Circuit { return quality.NewClassScore(cp) }
+	s.assignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
+		set, err := cp.ClassSet(rows)
+		if err == nil {
+			set, err = set.On(curve)
+		}
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		c, err := cp.AssignClassScore(set, m)
+		if err != nil {
+			return nil, nil, nil, 0, err
+		}
+		return c, set, nil, c.Correct.(int64), nil
 	}
 }
 

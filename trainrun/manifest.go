@@ -91,7 +91,7 @@ type Proof struct {
 type Score struct {
 	Proof
 	Metric     string  `json:"metric"`
-	LossSum    string  `json:"loss_sum"`
+	LossSum    string  `json:"loss_sum,omitempty"` // summed loss (linreg, logreg); a class score proves only correct answers
 	Correct    int64   `json:"correct"`
 	FixedPoint float64 `json:"fixed_point"` // the score computed natively (accuracy or MSE)
 	Float64    float64 `json:"float64"`     // the float64 twin's

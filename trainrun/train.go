@@ -486,8 +486,10 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 				return nil, err
 			}
 			m.Dataset.HeldoutRoot = hexOf(set.Root())
-			m.Score = &Score{Proof: rec, Metric: p.rep.Metric, LossSum: hexOf(loss), Correct: correct,
-				FixedPoint: p.rep.FixedPoint, Float64: p.rep.Float64}
+			m.Score = &Score{Proof: rec, Metric: p.rep.Metric, Correct: correct, FixedPoint: p.rep.FixedPoint, Float64: p.rep.Float64}
+			if loss != nil {
+				m.Score.LossSum = hexOf(loss)
+			}
 			continue
 		}
 		m.Proofs = append(m.Proofs, rec)
@@ -527,8 +529,12 @@ func readme(m *Manifest) string {
 		len(m.Proofs), m.Backend, m.Curve, m.FinalModel.Commitment, m.Model, m.InitialModel.Commitment, m.InitialModel.How,
 		m.Epochs, m.Dataset.Batches, m.LR, m.LRFixed, m.Batch, m.Dataset.Root, m.Dataset.TrainRows, m.Dataset.Name, m.Dataset.SHA256)
 	if m.Score != nil {
-		fmt.Fprintf(&b, "A further proof states that this model has %d correct answers and summed loss %s on the held-out set committed as %s (%d rows).\n\n",
-			m.Score.Correct, m.Score.LossSum, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
+		loss := ""
+		if m.Score.LossSum != "" {
+			loss = " and summed loss " + m.Score.LossSum
+		}
+		fmt.Fprintf(&b, "A further proof states that this model has %d correct answers%s on the held-out set committed as %s (%d rows).\n\n",
+			m.Score.Correct, loss, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
 	} else {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}

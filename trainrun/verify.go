@@ -153,24 +153,31 @@ func Verify(dir string) (*Verdict, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		if len(pub) != 4 {
-			return nil, fmt.Errorf("%s: %d public inputs, a score has 4", what, len(pub))
+		// Heldout, Model, [LossSum,] Correct
+		if len(pub) != 3 && len(pub) != 4 {
+			return nil, fmt.Errorf("%s: %d public inputs, a score has 3 or 4", what, len(pub))
 		}
 		held, err := parseHex(m.Dataset.HeldoutRoot)
 		if err != nil {
 			return nil, fmt.Errorf("manifest held-out root: %w", err)
 		}
-		loss, err := parseHex(s.LossSum)
-		if err != nil {
-			return nil, fmt.Errorf("manifest loss: %w", err)
-		}
+		correct := pub[len(pub)-1]
 		switch {
 		case pub[0].Cmp(held) != 0:
 			return nil, fmt.Errorf("%s: scores held-out set %s, the run's is %s", what, hexOf(pub[0]), m.Dataset.HeldoutRoot)
 		case pub[1].Cmp(model) != 0:
 			return nil, fmt.Errorf("%s: scores model %s, not the final model %s", what, hexOf(pub[1]), hexOf(model))
-		case pub[2].Cmp(loss) != 0 || pub[3].Cmp(big.NewInt(s.Correct)) != 0:
-			return nil, fmt.Errorf("%s: proves loss %s and %s correct, the manifest claims %s and %d", what, hexOf(pub[2]), pub[3], s.LossSum, s.Correct)
+		case correct.Cmp(big.NewInt(s.Correct)) != 0:
+			return nil, fmt.Errorf("%s: proves %s correct answers, the manifest claims %d", what, correct, s.Correct)
+		}
+		if len(pub) == 4 {
+			loss, err := parseHex(s.LossSum)
+			if err != nil {
+				return nil, fmt.Errorf("manifest loss: %w", err)
+			}
+			if pub[2].Cmp(loss) != 0 {
+				return nil, fmt.Errorf("%s: proves summed loss %s, the manifest claims %s", what, hexOf(pub[2]), s.LossSum)
+			}
 		}
 		v.Proofs++
 	}

@@ -147,6 +147,39 @@ func (c *Circuit) Define(api frontend.API) error {
 	return step.BindModel(fp, dom, flatten(w1, b1, w2, b2), c.ModelAfter)
 }
 
+// Forward runs the network on the rows x (inputs range-checked by the
+// caller): the hidden activations r and their ReLU mask, at Data.Frac, and
+// the output logits z at Data.Frac + Model.Frac, exactly as the native
+// forward pass.
+func Forward(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
+	w2 [][]frontend.Variable, b2 []frontend.Variable) (r, mask, z [][]frontend.Variable) {
+	api := fp.Frontend()
+	mul := matmul.Mul
+	if p.Freivalds {
+		mul = matmul.Freivalds
+	}
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
+	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
+	a := mul(api, x, matmul.Transpose(w1)) // rows × H, scale Data.Frac + Model.Frac
+	r, mask = matrix(len(x), p.H), matrix(len(x), p.H)
+	for i := range a {
+		for h := range a[i] {
+			ar := fp.DivRound(api.Add(a[i][h], api.Mul(b1[h], dataScale)), modelScale, p.HiddenBits+1)
+			r[i][h], mask[i][h] = activation.ReLU(fp, ar, p.HiddenBits+1)
+		}
+	}
+	z = mul(api, r, matmul.Transpose(w2)) // rows × K
+	for i := range z {
+		for k := range z[i] {
+			z[i][k] = api.Add(z[i][k], api.Mul(b2[k], dataScale))
+		}
+	}
+	return r, mask, z
+}
+
+// LogitBits bounds a logit of Forward: |z| < 2^LogitBits.
+func (p Params) LogitBits() int { return p.HiddenBits + 1 + p.Model.Bits + commit.Depth(p.H+1) + 1 }
+
 // Step returns both layers after one step (inputs range-checked by the caller).
 func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
 	w2 [][]frontend.Variable, b2 []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable, [][]frontend.Variable, []frontend.Variable) {
@@ -159,22 +192,7 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Va
 	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
 	exp := p.out().Exp().Open(api) // before any Freivalds check, see activation.Table.Open
 
-	// forward
-	a := mul(api, x, matmul.Transpose(w1)) // B × H, scale Data.Frac + Model.Frac
-	r := matrix(p.B, p.H)
-	mask := matrix(p.B, p.H)
-	for i := range a {
-		for h := range a[i] {
-			ar := fp.DivRound(api.Add(a[i][h], api.Mul(b1[h], dataScale)), modelScale, p.HiddenBits+1)
-			r[i][h], mask[i][h] = activation.ReLU(fp, ar, p.HiddenBits+1)
-		}
-	}
-	z := mul(api, r, matmul.Transpose(w2)) // B × K
-	for i := range z {
-		for k := range z[i] {
-			z[i][k] = api.Add(z[i][k], api.Mul(b2[k], dataScale))
-		}
-	}
+	r, mask, z := Forward(fp, p, x, w1, b1, w2, b2)
 	probs := softmax.ProbabilitiesFromLogits(fp, p.out(), z, exp)
 	e := matrix(p.B, p.K) // scale Data.Frac
 	for i := range e {

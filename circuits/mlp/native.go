@@ -25,10 +25,30 @@ func (p Params) Zero() Model {
 
 // forward returns the hidden activations, their masks and the output
 // probabilities of one row, as the circuit computes them.
+// NativeLogits is the twin of Forward's logits for one row.
+func (p Params) NativeLogits(m Model, features []int64) ([]*big.Int, error) {
+	_, z, err := p.logits(m, features)
+	return z, err
+}
+
 func (p Params) forward(m Model, features []int64) (r, mask, probs []int64, err error) {
+	r, z, err := p.logits(m, features)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	mask = make([]int64, len(r))
+	for h, v := range r {
+		if v > 0 {
+			mask[h] = 1
+		}
+	}
+	return r, mask, p.out().NativeProbabilitiesFromLogits(z), nil
+}
+
+func (p Params) logits(m Model, features []int64) (r []int64, z []*big.Int, err error) {
 	shift := big.NewInt(1 << p.Model.Frac)
 	lim := int64(1) << p.HiddenBits
-	r, mask = make([]int64, p.H), make([]int64, p.H)
+	r = make([]int64, p.H)
 	for h, u := range m.Hidden {
 		a := u.Bias << p.Data.Frac
 		for j, x := range features {
@@ -36,11 +56,11 @@ func (p Params) forward(m Model, features []int64) (r, mask, probs []int64, err 
 		}
 		ar := fixedpoint.DivRound(big.NewInt(a), shift).Int64()
 		if ar < -lim || ar >= lim {
-			return nil, nil, nil, fmt.Errorf("hidden unit %d: pre-activation %d does not fit %d signed bits", h, ar, p.HiddenBits+1)
+			return nil, nil, fmt.Errorf("hidden unit %d: pre-activation %d does not fit %d signed bits", h, ar, p.HiddenBits+1)
 		}
-		r[h], mask[h] = activation.NativeReLU(ar)
+		r[h], _ = activation.NativeReLU(ar)
 	}
-	z := make([]*big.Int, p.K)
+	z = make([]*big.Int, p.K)
 	t := new(big.Int)
 	for k, u := range m.Output {
 		z[k] = big.NewInt(u.Bias << p.Data.Frac)
@@ -48,7 +68,7 @@ func (p Params) forward(m Model, features []int64) (r, mask, probs []int64, err 
 			z[k].Add(z[k], t.Mul(big.NewInt(v), big.NewInt(u.W[h])))
 		}
 	}
-	return r, mask, p.out().NativeProbabilitiesFromLogits(z), nil
+	return r, z, nil
 }
 
 // Predict returns the most probable class of a row (the first on ties).
@@ -171,4 +191,20 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	}
 	c.Siblings = siblings
 	return c, next, nil
+}
+
+// FromValues is the model whose committed values (Values) are v.
+func (p Params) FromValues(v []int64) Model {
+	var m Model
+	unit := func(at, n int) linreg.Model { return linreg.Model{W: append([]int64{}, v[at:at+n]...), Bias: v[at+n]} }
+	at := 0
+	for range p.H {
+		m.Hidden = append(m.Hidden, unit(at, p.D))
+		at += p.D + 1
+	}
+	for range p.K {
+		m.Output = append(m.Output, unit(at, p.H))
+		at += p.H + 1
+	}
+	return m
 }

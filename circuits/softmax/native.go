@@ -30,6 +30,11 @@ func (p Params) Commitment(curve ecc.ID, m Model) (frontend.Variable, error) {
 
 // NativeProbabilities is the twin of Probabilities for one row.
 func (p Params) NativeProbabilities(m Model, features []int64) []int64 {
+	return p.NativeProbabilitiesFromLogits(p.NativeLogits(m, features))
+}
+
+// NativeLogits is the twin of Logits for one row.
+func (p Params) NativeLogits(m Model, features []int64) []*big.Int {
 	z := make([]*big.Int, p.K)
 	for k, c := range m.Classes {
 		acc := c.Bias << p.Data.Frac
@@ -38,7 +43,7 @@ func (p Params) NativeProbabilities(m Model, features []int64) []int64 {
 		}
 		z[k] = big.NewInt(acc)
 	}
-	return p.NativeProbabilitiesFromLogits(z)
+	return z
 }
 
 // NativeProbabilitiesFromLogits is the twin of ProbabilitiesFromLogits for one row.
@@ -154,4 +159,14 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	}
 	c.Siblings = siblings
 	return c, next, nil
+}
+
+// FromValues is the model whose committed values (Values) are v.
+func (p Params) FromValues(v []int64) Model {
+	var m Model
+	for k := 0; k < p.K; k++ {
+		u := v[k*(p.D+1) : (k+1)*(p.D+1)]
+		m.Classes = append(m.Classes, linreg.Model{W: append([]int64{}, u[:p.D]...), Bias: u[p.D]})
+	}
+	return m
 }

@@ -127,7 +127,12 @@ func (c *Circuit) Define(api frontend.API) error {
 // Probabilities returns the softmax of each row's logits at Data.Frac
 // fractional bits (inputs range-checked by the caller).
 func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]frontend.Variable, b []frontend.Variable) [][]frontend.Variable {
-	api := fp.Frontend()
+	return ProbabilitiesFromLogits(fp, p, Logits(fp.Frontend(), p, x, w, b), nil)
+}
+
+// Logits returns each row's K logits z_k = x·w_k + b_k, exact, at
+// Data.Frac + Model.Frac fractional bits; |z| < 2^LogitBits.
+func Logits(api frontend.API, p Params, x [][]frontend.Variable, w [][]frontend.Variable, b []frontend.Variable) [][]frontend.Variable {
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	z := make([][]frontend.Variable, len(x))
 	for i := range x {
@@ -140,8 +145,11 @@ func Probabilities(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]
 			z[i][k] = acc
 		}
 	}
-	return ProbabilitiesFromLogits(fp, p, z, nil)
+	return z
 }
+
+// LogitBits bounds a logit of Logits.
+func (p Params) LogitBits() int { return p.Data.Bits + p.Model.Bits + commit.Depth(p.D+1) + 1 }
 
 // ProbabilitiesFromLogits is the softmax of rows of K logits given at
 // Data.Frac + Model.Frac fractional bits, bounded as a D-feature layer's.

@@ -583,6 +583,42 @@ func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
 	}}
 }
 
+// classScoreCase: held-out accuracy of an MLP (Freivalds-checked forward
+// pass, pinned row maximum, one-hot label).
+func classScoreCase(t *testing.T, curve ecc.ID) circuitCase {
+	rng := rand.New(rand.NewPCG(35, 36))
+	mp := mlp.DefaultParams(1, 3, 2, 3, 0, true)
+	p := quality.ClassParams{N: 4, MLP: &mp}
+	rows := circuittest.Rows(rng, 4, 4, -2<<12, 2<<12)
+	for _, r := range rows {
+		r[3] = rng.Int64N(3)
+	}
+	m := circuittest.Ints(rng, mp.ModelDomain().Values, -1<<16, 1<<16)
+	set, err := p.ClassSet(rows)
+	if err == nil {
+		set, err = set.On(curve)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest, err := p.AssignClassScore(set, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inflated := *honest
+	inflated.Correct = honest.Correct.(int64) + 1
+	foreign := *honest
+	foreign.Rows = append([][]frontend.Variable{}, honest.Rows...)
+	foreign.Rows[1] = append([]frontend.Variable{}, honest.Rows[1]...)
+	foreign.Rows[1][0] = rows[1][0] + 3
+	return circuitCase{name: "class score", circuit: quality.NewClassScore(p), honest: honest, tampers: []tamper{
+		{kind: "wrong claimed score", witness: &inflated},
+		{kind: "row not in dataset", witness: &foreign},
+		{kind: "wrong softmax maximum", witness: honest, solverOp: withHint(softmax.MaxHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},
+		{kind: "wrong matrix product", witness: honest, solverOp: withHint(matmul.ProductHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},
+	}}
+}
+
 // naiveCase: the naive linear step, whose batch index must name a batch.
 func naiveCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(33, 34))
@@ -644,7 +680,7 @@ func clampCase(t *testing.T, curve ecc.ID) circuitCase {
 
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return out

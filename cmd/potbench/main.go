@@ -825,7 +825,11 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		m.Model, m.Dataset.Name, short(m.Dataset.Root), v.Steps, short(m.InitialModel.Commitment), short(m.FinalModel.Commitment))
 	fmt.Fprintf(stdout, "  %d proofs (%s, %s) verified in %s; transcript %s\n", v.Proofs, m.Backend, m.Curve, resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes))
 	if m.Score != nil {
-		fmt.Fprintf(stdout, "  held-out score proven: %d of %d correct, summed loss %s (test %s %.4f)\n", m.Score.Correct, m.Dataset.TestRows, m.Score.LossSum, m.Score.Metric, m.Score.FixedPoint)
+		loss := ""
+		if m.Score.LossSum != "" {
+			loss = ", summed loss " + m.Score.LossSum
+		}
+		fmt.Fprintf(stdout, "  held-out score proven: %d of %d correct%s (test %s %.4f)\n", m.Score.Correct, m.Dataset.TestRows, loss, m.Score.Metric, m.Score.FixedPoint)
 	} else {
 		fmt.Fprintf(stdout, "  held-out score not proven (no score circuit for %s): test %s %.4f computed natively\n", m.Model, m.Figures.Metric, m.Figures.FixedPoint)
 	}

@@ -1,0 +1,201 @@
+package quality
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/mlp"
+	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/circuits/step"
+)
+
+// ClassScore is the statement "the K-class model committed by Model gives
+// the label of Correct of the N rows of the set committed by Heldout the
+// largest logit": held-out accuracy of a softmax or MLP model. A row counts
+// as correct when its label's logit attains the row's maximum (ties count).
+//
+// The logits are exact (softmax.Logits, or mlp.Forward with its
+// Freivalds-checked products); the row maximum m comes from a hint and is
+// pinned by m - z_k >= 0 for every k (range checks) and Π_k (m - z_k) = 0;
+// the label's logit is read with a pinned one-hot vector, and a row is
+// correct exactly when m equals it (api.IsZero). Cost per row: the model's
+// multiply-accumulates (for the MLP, Freivalds' O(n²) instead), K range
+// checks and K products, besides hashing the rows.
+type ClassScore struct {
+	Heldout frontend.Variable `gnark:",public"`
+	Model   frontend.Variable `gnark:",public"`
+	Correct frontend.Variable `gnark:",public"`
+
+	Rows   [][]frontend.Variable // N rows: D features, then the label in [0, K)
+	Values []frontend.Variable   // the model's committed values
+
+	Params ClassParams `gnark:"-"`
+}
+
+// ClassParams: N held-out rows and the model, exactly one of Softmax and MLP.
+type ClassParams struct {
+	N       int
+	Softmax *softmax.Params
+	MLP     *mlp.Params
+}
+
+func (p ClassParams) shape() (d, k int, dom commit.Domain, data fixedpoint.Format) {
+	if p.Softmax != nil {
+		return p.Softmax.D, p.Softmax.K, p.Softmax.ModelDomain(), p.Softmax.Data
+	}
+	return p.MLP.D, p.MLP.K, p.MLP.ModelDomain(), p.MLP.Data
+}
+
+// Set is how the held-out set is committed.
+func (p ClassParams) Set() commit.Set {
+	d, _, _, data := p.shape()
+	return commit.Set{Role: commit.RoleHeldout, BatchSize: p.N, Width: d + 1, Depth: 0, Format: data}
+}
+
+// NewClassScore returns an empty ClassScore circuit.
+func NewClassScore(p ClassParams) *ClassScore {
+	d, _, dom, _ := p.shape()
+	c := &ClassScore{Params: p, Values: make([]frontend.Variable, dom.Values)}
+	for range p.N {
+		c.Rows = append(c.Rows, make([]frontend.Variable, d+1))
+	}
+	return c
+}
+
+// Define implements frontend.Circuit.
+func (c *ClassScore) Define(api frontend.API) error {
+	p := c.Params
+	if (p.Softmax == nil) == (p.MLP == nil) {
+		return fmt.Errorf("quality: a class score needs exactly one of a softmax and an MLP model")
+	}
+	fp := fixedpoint.New(api)
+	d, k, dom, _ := p.shape()
+	if err := commit.VerifyRows(fp, p.Set(), c.Heldout, 0, c.Rows, nil); err != nil {
+		return err
+	}
+	if err := step.BindModel(fp, dom, c.Values, c.Model); err != nil {
+		return err
+	}
+	x := make([][]frontend.Variable, len(c.Rows))
+	for i, r := range c.Rows {
+		x[i] = r[:d]
+	}
+	// unflatten the model as each family commits it: units of weights, then bias
+	unit := func(at, n int) ([]frontend.Variable, frontend.Variable) { return c.Values[at : at+n], c.Values[at+n] }
+	var z [][]frontend.Variable
+	var zBits int
+	if p.Softmax != nil {
+		w, b := make([][]frontend.Variable, k), make([]frontend.Variable, k)
+		for j := range w {
+			w[j], b[j] = unit(j*(d+1), d)
+		}
+		z, zBits = softmax.Logits(api, *p.Softmax, x, w, b), p.Softmax.LogitBits()
+	} else {
+		m := p.MLP
+		w1, b1 := make([][]frontend.Variable, m.H), make([]frontend.Variable, m.H)
+		for h := range w1 {
+			w1[h], b1[h] = unit(h*(d+1), d)
+		}
+		off := m.H * (d + 1)
+		w2, b2 := make([][]frontend.Variable, k), make([]frontend.Variable, k)
+		for j := range w2 {
+			w2[j], b2[j] = unit(off+j*(m.H+1), m.H)
+		}
+		_, _, z = mlp.Forward(fp, *m, x, w1, b1, w2, b2)
+		zBits = m.LogitBits()
+	}
+	var correct frontend.Variable = 0
+	for i, row := range z {
+		res, err := api.Compiler().NewHint(softmax.MaxHint, 1, row...)
+		if err != nil {
+			return err
+		}
+		mx := res[0]
+		var prod frontend.Variable = 1
+		for _, v := range row {
+			gap := api.Sub(mx, v)
+			fp.AssertUnsigned(gap, zBits+1)
+			prod = api.Mul(prod, gap)
+		}
+		api.AssertIsEqual(prod, 0)
+		oh := softmax.OneHot(api, c.Rows[i][d], k)
+		var mine frontend.Variable = 0
+		for j, v := range row {
+			mine = api.Add(mine, api.Mul(oh[j], v))
+		}
+		correct = api.Add(correct, api.IsZero(api.Sub(mx, mine)))
+	}
+	api.AssertIsEqual(correct, c.Correct)
+	return nil
+}
+
+// NativeClassScore is the twin of ClassScore: how many rows' labels attain
+// their row's largest logit under the model with committed values m.
+func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) {
+	d, k, dom, _ := p.shape()
+	if len(m) != dom.Values || len(rows) != p.N {
+		return 0, fmt.Errorf("quality: %d model values and %d rows, want %d and %d", len(m), len(rows), dom.Values, p.N)
+	}
+	var correct int64
+	for i, r := range rows {
+		if len(r) != d+1 || r[d] < 0 || r[d] >= int64(k) {
+			return 0, fmt.Errorf("quality: row %d: want %d features and a label in [0, %d)", i, d, k)
+		}
+		var z []*big.Int
+		if p.Softmax != nil {
+			z = p.Softmax.NativeLogits(p.Softmax.FromValues(m), r[:d])
+		} else {
+			var err error
+			if z, err = p.MLP.NativeLogits(p.MLP.FromValues(m), r[:d]); err != nil {
+				return 0, fmt.Errorf("quality: row %d: %w", i, err)
+			}
+		}
+		best := z[0]
+		for _, v := range z[1:] {
+			if v.Cmp(best) > 0 {
+				best = v
+			}
+		}
+		if z[r[d]].Cmp(best) == 0 {
+			correct++
+		}
+	}
+	return correct, nil
+}
+
+// ClassSet commits rows as a held-out set for ClassScore.
+func (p ClassParams) ClassSet(rows [][]int64) (*commit.Dataset, error) {
+	if len(rows) != p.N {
+		return nil, fmt.Errorf("quality: %d held-out rows, circuit expects %d", len(rows), p.N)
+	}
+	_, _, _, data := p.shape()
+	return commit.NewDataset(commit.RoleHeldout, rows, p.N, data)
+}
+
+// AssignClassScore builds the assignment for the model with committed
+// values m on the held-out set.
+func (p ClassParams) AssignClassScore(set *commit.Dataset, m []int64) (*ClassScore, error) {
+	if err := set.Expect(p.Set()); err != nil {
+		return nil, fmt.Errorf("quality: %w", err)
+	}
+	correct, err := p.NativeClassScore(m, set.Batch(0))
+	if err != nil {
+		return nil, err
+	}
+	_, _, dom, _ := p.shape()
+	h, err := step.CommitModel(set.Curve, dom, m)
+	if err != nil {
+		return nil, err
+	}
+	c := NewClassScore(p)
+	c.Heldout, c.Model, c.Correct = set.Root(), h, correct
+	assignRows(c.Rows, set.Batch(0))
+	for j, v := range m {
+		c.Values[j] = v
+	}
+	return c, nil
+}
