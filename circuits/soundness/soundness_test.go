@@ -544,8 +544,8 @@ func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 }
 
 func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
-	raw := [][]int64{{3, 9, 1}, {10, 2, 0}, {7, 16, 1}, {0, 5, 0}} // column 0: 0..10
-	p := lineage.DefaultParams(4, 2, 2)
+	raw := [][]int64{{3, 9, 4, 1}, {10, 2, 4, 0}, {7, 16, 4, 1}, {0, 5, 4, 0}} // column 0: 0..10; column 2 constant
+	p := lineage.DefaultParams(4, 2, 3)
 	honest, _, err := p.Assign(curve, raw)
 	if err != nil {
 		t.Fatal(err)
