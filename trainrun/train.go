@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -33,6 +34,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 
@@ -349,14 +351,9 @@ func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
 			return fmt.Errorf("%w before proof %d; run again with -resume to prove only the rest", err, j.index)
 		}
 		base := filepath.Join(p.cfg.Dir, j.file())
-		if p.cfg.Resume {
-			var rec Proof
-			if readJSON(base+".json", &rec) == nil && rec.Shape == j.shape && rec.FirstStep == j.first {
-				if data, err := os.ReadFile(base + ".proof"); err == nil && sha256Hex(data) == rec.SHA256 {
-					p.progress(i+1, len(mine), fmt.Sprintf("proof %d (%s) already there", j.index, j.shape))
-					continue
-				}
-			}
+		if p.cfg.Resume && p.kept(j, base) {
+			p.progress(i+1, len(mine), fmt.Sprintf("proof %d (%s) already there", j.index, j.shape))
+			continue
 		}
 		rec, err := p.proveOne(j, keys[j.shape])
 		if err != nil {
@@ -370,6 +367,47 @@ func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
 	return nil
 }
 
+// kept reports whether a proof of job j is already in the run directory: its
+// record and file agree, and its public inputs are the ones this run's trace
+// gives (a proof of a run made with other flags is proven again).
+func (p *plan) kept(j job, base string) bool {
+	var rec Proof
+	if readJSON(base+".json", &rec) != nil || rec.Shape != j.shape || rec.FirstStep != j.first {
+		return false
+	}
+	if data, err := os.ReadFile(base + ".proof"); err != nil || sha256Hex(data) != rec.SHA256 {
+		return false
+	}
+	_, values, err := p.witness(j)
+	if err != nil || len(values) != len(rec.Public) {
+		return false
+	}
+	for i, v := range values {
+		if hexOf(v) != rec.Public[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// witness builds job j's full witness and its public inputs.
+func (p *plan) witness(j job) (witness.Witness, []*big.Int, error) {
+	a, err := p.assign(j)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := frontend.NewWitness(a, p.cfg.Curve.ScalarField())
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := w.Public()
+	if err != nil {
+		return nil, nil, err
+	}
+	values, err := publicValues(pub)
+	return w, values, err
+}
+
 func (p *plan) progress(done, total int, what string) {
 	if p.cfg.Progress != nil {
 		p.cfg.Progress(done, total, what)
@@ -378,19 +416,11 @@ func (p *plan) progress(done, total int, what string) {
 
 func (p *plan) proveOne(j job, c *compiled) (Proof, error) {
 	start := time.Now()
-	a, err := p.assign(j)
-	if err != nil {
-		return Proof{}, err
-	}
-	w, err := frontend.NewWitness(a, p.cfg.Curve.ScalarField())
+	w, values, err := p.witness(j)
 	if err != nil {
 		return Proof{}, err
 	}
 	pub, err := w.Public()
-	if err != nil {
-		return Proof{}, err
-	}
-	values, err := publicValues(pub)
 	if err != nil {
 		return Proof{}, err
 	}

@@ -308,3 +308,26 @@ func TestTrainOnFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestResumeReprovesAnotherRun: proofs left by a run with other flags are
+// not kept by -resume.
+func TestResumeReprovesAnotherRun(t *testing.T) {
+	dir := copyRun(t, made(t, "other", func() Config { c := tiny(""); c.Seed = 2; return c }()))
+	cfg := tiny(dir)
+	cfg.Resume = true
+	kept := 0
+	cfg.Progress = func(done, total int, what string) {
+		if strings.Contains(what, "already there") {
+			kept++
+		}
+	}
+	if _, err := Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 0 {
+		t.Errorf("%d proofs of the seed-2 run kept for the seed-1 run", kept)
+	}
+	if _, err := Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+}
