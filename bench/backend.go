@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/backend/plonk"
+	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
@@ -64,11 +66,26 @@ func (groth16System) Setup(cs constraint.ConstraintSystem) (Key, Key, error) {
 	pk, vk, err := groth16.Setup(cs)
 	return pk, vk, err
 }
+
+// On BN254, Groth16 proofs are made for gnark's Solidity verifier: the
+// commitment of range checks, lookups and multicommit is hashed to a public
+// input with keccak256, as the exported contract does (a proof made with
+// gnark's default hash verifies in Go but not on chain). Go verification uses
+// the same hash.
 func (groth16System) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error) {
-	return groth16.Prove(cs, pk.(groth16.ProvingKey), w)
+	var opts []backend.ProverOption
+	if cs.Field().Cmp(ecc.BN254.ScalarField()) == 0 {
+		opts = append(opts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	}
+	return groth16.Prove(cs, pk.(groth16.ProvingKey), w, opts...)
 }
 func (groth16System) Verify(proof io.WriterTo, vk Key, public witness.Witness) error {
-	return groth16.Verify(proof.(groth16.Proof), vk.(groth16.VerifyingKey), public)
+	v := vk.(groth16.VerifyingKey)
+	var opts []backend.VerifierOption
+	if v.CurveID() == ecc.BN254 {
+		opts = append(opts, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16))
+	}
+	return groth16.Verify(proof.(groth16.Proof), v, public, opts...)
 }
 
 // plonkSystem uses a KZG reference string generated locally with known

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/potbench/potbench/resultset"
@@ -56,8 +57,12 @@ type Prepared struct {
 	CS     constraint.ConstraintSystem
 	PK, VK Key
 	Result resultset.Result // compile and setup figures filled in
-	opt    Options
-	sys    System
+
+	// the last proof made and its public inputs (for export)
+	LastProof  io.WriterTo
+	LastPublic witness.Witness
+	opt        Options
+	sys        System
 }
 
 // Prepare compiles w and runs (or loads) the setup.
@@ -191,6 +196,7 @@ func (p *Prepared) ProveOnce() (resultset.Result, error) {
 	}
 	r.PeakProveB = peakBytes()
 	r.ProofBytes = sizeOf(proof)
+	p.LastProof, p.LastPublic = proof, public
 
 	p.opt.stage(StageVerify)
 	start = time.Now()

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/logger"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -34,6 +35,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/onchain"
 	"github.com/potbench/potbench/report"
 	"github.com/potbench/potbench/resultset"
 	"github.com/potbench/potbench/trainrun"
@@ -52,6 +54,7 @@ var commands = []command{
 	{"report", "regenerate the comparison pages under results/ from stored results", cmdReport},
 	{"train", "train a model, prove every step and its held-out score, write a run directory", cmdTrain},
 	{"verify", "verify a run directory written by train (the buyer's side: needs nothing else)", cmdVerify},
+	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
 }
 
 func main() {
@@ -841,4 +844,98 @@ func short(h string) string {
 		return h[:10] + "…"
 	}
 	return h
+}
+
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("export", "export [-workload NAME | RUN-DIRECTORY] [-out DIR] [-no-gas]\n\n"+
+		"Writes the Solidity verifier (gnark's template), the proof in its calldata layout, the public inputs and a JSON\n"+
+		"file for Ethereum tooling; with solc-js installed (npm ci --prefix tools/solc) it also runs the verifier in\n"+
+		"go-ethereum's EVM and reports the gas. BN254 Groth16 only.", stderr)
+	workload := fs.String("workload", "", "workload to prove and export, e.g. linreg/B=8,D=8")
+	out := fs.String("out", "", "output directory (default exports/NAME, or RUN-DIRECTORY/onchain)")
+	noGas := fs.Bool("no-gas", false, "do not compile and run the verifier")
+	var dirs []string
+	for { // flags may come after the run directory too
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		dirs, args = append(dirs, fs.Arg(0)), fs.Args()[1:]
+	}
+	if (*workload == "") == (len(dirs) != 1) || len(dirs) > 1 {
+		fmt.Fprintln(stderr, "export needs either -workload NAME or one run directory")
+		fs.Usage()
+		return errUsage
+	}
+	var solc *onchain.Compiler
+	if !*noGas {
+		c, err := onchain.FindCompiler()
+		if err != nil {
+			return fmt.Errorf("%w (or pass -no-gas)", err)
+		}
+		solc = c
+	}
+	if *workload == "" {
+		dir := dirs[0]
+		if *out == "" {
+			*out = filepath.Join(dir, "onchain")
+		}
+		re, err := onchain.ExportRun(dir, *out, solc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %d verifier(s) and %d proofs' calldata to %s\n", len(re.Contracts), len(re.Proofs), *out)
+		if re.Gas != nil {
+			fmt.Fprintf(stdout, "every proof verified on chain: %d gas in execution, %d in transactions (%d proofs, %d per proof on average)\n",
+				re.Gas.Exec, re.Gas.Tx, len(re.Proofs), re.Gas.Tx/uint64(len(re.Proofs)))
+		}
+		return nil
+	}
+	if err := bench.Check(*workload); err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = filepath.Join("exports", strings.NewReplacer("/", "_", ",", "_", "=", "").Replace(*workload))
+	}
+	w, err := bench.New(*workload)
+	if err != nil {
+		return err
+	}
+	p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: "groth16"})
+	if err != nil {
+		return err
+	}
+	if _, err := p.ProveOnce(); err != nil {
+		return err
+	}
+	e, err := onchain.New(p.VK.(groth16.VerifyingKey), p.LastProof.(groth16.Proof), p.LastPublic)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	js, err := e.JSON("Verifier.sol")
+	if err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{"Verifier.sol": []byte(e.Solidity), "proof.json": append(js, '\n')} {
+		if err := atomicfile.Write(filepath.Join(*out, name), data); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s/{Verifier.sol,proof.json}: %d public inputs, a %d-byte proof\n", *out, len(e.Public), len(e.Proof))
+	if solc != nil {
+		g, err := e.Measure(solc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "verified in go-ethereum's EVM: %d gas in execution, %d for the transaction\n", g.Exec, g.Tx)
+	}
+	return nil
 }

@@ -1,0 +1,166 @@
+package onchain
+
+import (
+	"context"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// compiler returns solc-js, or skips the test where it is not installed
+// (CI sets POTBENCH_REQUIRE_SOLC=1, so there it fails instead).
+func compiler(t *testing.T) *Compiler {
+	t.Helper()
+	c, err := FindCompiler()
+	if err != nil {
+		if os.Getenv("POTBENCH_REQUIRE_SOLC") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	return c
+}
+
+// TestVerifierInEVM: a real linear-regression step proof (range checks, so
+// one commitment) is accepted by gnark's exported verifier compiled with solc
+// and run in go-ethereum's EVM; tampered calls revert.
+func TestVerifierInEVM(t *testing.T) {
+	solc := compiler(t)
+	rng := rand.New(rand.NewPCG(61, 62))
+	p := linreg.DefaultParams(4, 3, 2)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows(rng, 16, 4), 4, p.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assignment, _, err := p.Assign(ds, 1, linreg.Model{W: []int64{1 << 15, -3 << 14, 7 << 12}, Bias: 7}, 1<<13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, linreg.NewCircuit(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, vk, err := groth16.Setup(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	pub, _ := w.Public()
+	proof, err := groth16.Prove(cs, pk, w, ProverOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := groth16.Verify(proof, vk, pub, VerifierOptions()...); err != nil {
+		t.Fatalf("Go verifier: %v", err)
+	}
+	e, err := New(vk, proof, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Proof) != 384 || len(e.Public) != 5 {
+		t.Fatalf("proof of %d bytes, %d public inputs", len(e.Proof), len(e.Public))
+	}
+	code, err := solc.Compile(e.Solidity, "Verifier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := NewChain()
+	addr, err := chain.Deploy(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gas, err := chain.Call(addr, e.Calldata(), 0)
+	if err != nil {
+		t.Fatalf("the verifier rejected an honest proof: %v", err)
+	}
+	if gas < 150_000 || gas > 1_000_000 {
+		t.Errorf("verification used %d gas", gas)
+	}
+	t.Logf("verifyProof: %d gas in execution, %d for the transaction", gas, TxGas(e.Calldata(), gas))
+
+	r := ecc.BN254.ScalarField()
+	changed := append([]*big.Int{}, e.Public...)
+	changed[3] = new(big.Int).Add(changed[3], big.NewInt(1))
+	unreduced := append([]*big.Int{}, e.Public...)
+	unreduced[1] = new(big.Int).Add(unreduced[1], r)
+	flipped := append([]byte{}, e.Proof...)
+	flipped[70] ^= 1 // a bit of B
+	// a proof made with gnark's default hash of the commitment, not keccak
+	plain, err := groth16.Prove(cs, pk, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, err := New(vk, plain, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, calldata := range map[string][]byte{
+		"a changed public input":           Calldata(e.Proof, changed),
+		"a public input not reduced":       Calldata(e.Proof, unreduced),
+		"a flipped bit in a proof point":   Calldata(flipped, e.Public),
+		"a proof made with the wrong hash": ep.Calldata(),
+		"a truncated proof":                Calldata(e.Proof[:256], e.Public),
+	} {
+		// cap the gas forwarded: a point off the curve makes the pairing
+		// precompile consume all of it
+		if _, err := chain.Call(addr, calldata, 2_000_000); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if !strings.Contains(e.Solidity, "function verifyProof(") {
+		t.Error("the exported contract has no verifyProof")
+	}
+}
+
+func rows(rng *rand.Rand, n, width int) [][]int64 {
+	out := make([][]int64, n)
+	for i := range out {
+		for range width {
+			out[i] = append(out[i], rng.Int64N(16000)-8000)
+		}
+	}
+	return out
+}
+
+// TestRunOnChain: every proof of a proven training run is accepted by its
+// shape's verifier in the EVM, and the run's gas is the sum over its proofs.
+func TestRunOnChain(t *testing.T) {
+	solc := compiler(t)
+	dir := t.TempDir()
+	cfg := trainrun.Config{Model: "linreg", Epochs: 1, Batch: 64, LR: 0.05, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	re, err := ExportRun(dir, filepath.Join(dir, "onchain"), solc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(re.Proofs) != 6 || re.Gas == nil || len(re.Contracts) != 2 {
+		t.Fatalf("export: %d proofs, %d contracts, gas %v", len(re.Proofs), len(re.Contracts), re.Gas)
+	}
+	var sum uint64
+	for _, p := range re.Proofs {
+		sum += p.Gas.Tx
+	}
+	if sum != re.Gas.Tx {
+		t.Errorf("run gas %d, sum of proofs %d", re.Gas.Tx, sum)
+	}
+	t.Logf("a 5-step run verified on chain: %d gas (transactions)", re.Gas.Tx)
+	for _, f := range []string{"Verifier-step.sol", "Verifier-score.sol", "proofs.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "onchain", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}

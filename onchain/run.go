@@ -1,0 +1,132 @@
+package onchain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/solidity"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// RunExport is a proven training run made checkable on chain: one verifier
+// contract per circuit shape, every proof as calldata, and (with a compiler)
+// the gas of verifying each and the whole run.
+type RunExport struct {
+	Contracts map[string]string `json:"contracts"` // shape -> Solidity file
+	Proofs    []RunProof        `json:"proofs"`
+	Gas       *Gas              `json:"gas,omitempty"` // the whole run: every proof, score included
+}
+
+// RunProof is one proof of the run on chain.
+type RunProof struct {
+	File     string   `json:"file"`
+	Shape    string   `json:"shape"`
+	Input    []string `json:"input"`
+	Calldata string   `json:"calldata"`
+	Gas      *Gas     `json:"gas,omitempty"`
+}
+
+// ExportRun writes a run directory's verifiers and calldata into out and,
+// when c is not nil, verifies every proof in the EVM and records the gas.
+func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
+	m, err := trainrun.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	if m.Curve != ecc.BN254.String() || m.Backend != "groth16" {
+		return nil, fmt.Errorf("%s: a %s proof on %s; only BN254 Groth16 proofs are verified on chain", dir, m.Backend, m.Curve)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	re := &RunExport{Contracts: map[string]string{}}
+	chain := NewChain()
+	addrs := map[string]common.Address{}
+	for _, circ := range m.Circuits {
+		vk := groth16.NewVerifyingKey(ecc.BN254)
+		data, err := os.ReadFile(filepath.Join(dir, circ.VK))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := vk.ReadFrom(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("%s: %w", circ.VK, err)
+		}
+		var sol bytes.Buffer
+		if err := vk.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
+			return nil, err
+		}
+		name := "Verifier-" + circ.Shape + ".sol"
+		if err := atomicfile.Write(filepath.Join(out, name), sol.Bytes()); err != nil {
+			return nil, err
+		}
+		re.Contracts[circ.Shape] = name
+		if c != nil {
+			code, err := c.Compile(sol.String(), "Verifier")
+			if err != nil {
+				return nil, err
+			}
+			addr, err := chain.Deploy(code)
+			if err != nil {
+				return nil, fmt.Errorf("onchain: deploy the %s verifier: %w", circ.Shape, err)
+			}
+			addrs[circ.Shape] = addr
+		}
+	}
+	proofs := append([]trainrun.Proof{}, m.Proofs...)
+	if m.Score != nil {
+		proofs = append(proofs, m.Score.Proof)
+	}
+	var total Gas
+	for _, p := range proofs {
+		raw, err := os.ReadFile(filepath.Join(dir, p.File))
+		if err != nil {
+			return nil, err
+		}
+		proof := new(groth16bn254.Proof)
+		if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		var input []*big.Int
+		rp := RunProof{File: p.File, Shape: p.Shape}
+		for _, h := range p.Public {
+			v, ok := new(big.Int).SetString(h[2:], 16)
+			if !ok {
+				return nil, fmt.Errorf("%s: public input %q", p.File, h)
+			}
+			input = append(input, v)
+			rp.Input = append(rp.Input, v.String())
+		}
+		data := Calldata(proof.MarshalSolidity(), input)
+		rp.Calldata = "0x" + hex.EncodeToString(data)
+		if c != nil {
+			exec, err := chain.Call(addrs[p.Shape], data, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%s: the %s verifier rejected it on chain: %w (was the run proven before proofs targeted the Solidity verifier?)", p.File, p.Shape, err)
+			}
+			g := Gas{Exec: exec, Tx: TxGas(data, exec)}
+			rp.Gas = &g
+			total.Exec += g.Exec
+			total.Tx += g.Tx
+		}
+		re.Proofs = append(re.Proofs, rp)
+	}
+	if c != nil {
+		re.Gas = &total
+	}
+	b, err := json.MarshalIndent(re, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return re, atomicfile.Write(filepath.Join(out, "proofs.json"), append(b, '\n'))
+}
