@@ -147,6 +147,7 @@ func Markdown(es []Entry, opt Options) string {
 	scaling(&b, es)
 	frontier(&b, es)
 	cost(&b, es, opt)
+	onChain(&b, es)
 	provenRuns(&b, opt)
 	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
@@ -194,6 +195,25 @@ func sortedHosts(runs map[string][]resultset.RunSummary) []string {
 	return hosts
 }
 
+// onChain is the gas of verifying each workload's proof with gnark's Solidity
+// verifier (potbench gas), where it was measured.
+func onChain(b *strings.Builder, es []Entry) {
+	var rows []string
+	for _, e := range es {
+		if e.VerifyTxGas > 0 {
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %d | %d | %d |\n", e.Host, e.Profile, e.Workload, e.PublicInputs, e.VerifyGas, e.VerifyTxGas))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n## On-chain verification\n\nGas of verifying one proof with gnark's exported Solidity verifier, compiled with solc-js and run in go-ethereum's EVM (`potbench gas`): the execution of `verifyProof`, and the whole transaction (21,000 base and the calldata). It depends on the number of public inputs and commitments, not on the circuit's size.\n\n")
+	b.WriteString("| host | profile | workload | public inputs | execution gas | transaction gas |\n|---|---|---|--:|--:|--:|\n")
+	for _, r := range rows {
+		b.WriteString(r)
+	}
+}
+
 // provenRuns is the section on whole training runs proven step by step
 // (potbench train), and the chain trade-off.
 func provenRuns(b *strings.Builder, opt Options) {
@@ -205,18 +225,22 @@ func provenRuns(b *strings.Builder, opt Options) {
 	b.WriteString("Whole runs made with `potbench train`: a seeded fixed-point training run on the real dataset, every step (or chain of K steps) proven, ")
 	b.WriteString("then the final model's held-out score where the model has a score circuit; `potbench verify` checks the transcript with nothing else. ")
 	fmt.Fprintf(b, "overhead-x is the whole run's prove time over the plain float64 run of the same schedule (one core). Cost at $%.4g per core-hour.\n\n", price)
-	b.WriteString("| host | run | model / dataset | epochs | batch | K | steps | proofs | prove (all) | core-s | cost | plain run | overhead-x | transcript | verify (all) | test score: fixed point / float64 |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("| host | run | model / dataset | epochs | batch | K | steps | proofs | prove (all) | core-s | cost | plain run | overhead-x | transcript | verify (all) | gas, every proof on chain | test score: fixed point / float64 |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, host := range sortedHosts(opt.Runs) {
 		for _, r := range opt.Runs[host] {
 			proven := "proven"
 			if !r.ScoreProof {
 				proven = "not proven"
 			}
-			fmt.Fprintf(b, "| %s | %s | %s / %s | %d | %d | %d | %d | %d | %s | %.3g | $%.2g | %s | %s | %s | %s | %s %.4f / %.4f (%s) |\n",
+			gas := "–"
+			if r.GasTx > 0 {
+				gas = fmt.Sprint(r.GasTx)
+			}
+			fmt.Fprintf(b, "| %s | %s | %s / %s | %d | %d | %d | %d | %d | %s | %.3g | $%.2g | %s | %s | %s | %s | %s | %s %.4f / %.4f (%s) |\n",
 				host, r.Name, r.Model, r.Dataset, r.Epochs, r.Batch, r.Chain, r.Steps, r.Proofs, resultset.Duration(r.ProveNs), r.CoreSeconds(),
 				r.CoreSeconds()/3600*price, resultset.Duration(r.PlainRunNs), resultset.Factor(r.OverheadX()), resultset.Bytes(r.Bytes),
-				resultset.Duration(r.VerifyNs), r.Metric, r.FixedPoint, r.Float64, proven)
+				resultset.Duration(r.VerifyNs), gas, r.Metric, r.FixedPoint, r.Float64, proven)
 		}
 	}
 	// the chain trade-off: the same run with K steps per proof

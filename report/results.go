@@ -16,8 +16,8 @@ func ResultsPage(s *resultset.ResultSet) string {
 	fmt.Fprintf(&b, "%s, %s (GOMAXPROCS %d), %s/%s, %s; gnark %s, gnark-crypto %s (assembly: %s); profile %s.\n\n",
 		h.Brand, h.CoresText(), h.GOMAXPROCS, h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto,
 		strings.Join(h.GnarkCryptoASM, ","), s.Profile)
-	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (prove) |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| workload | curve/backend | constraints | constraints/elem | setup | witness | prove | verify | proof | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (prove) | verify gas (tx) |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range s.Results {
 		setup := resultset.Duration(r.SetupNs)
 		if r.SetupCached {
@@ -27,10 +27,14 @@ func ResultsPage(s *resultset.ResultSet) string {
 		if r.PlainBLASNs > 0 {
 			blas, blasX = resultset.Duration(int64(r.PlainBLASNs)), resultset.Factor(r.OverheadBLASX())
 		}
-		fmt.Fprintf(&b, "| %s | %s/%s | %d | %.2f | %s | %s | %s | %s | %d B | %s | %s | %s | %s | %s |\n",
+		gas := "–"
+		if r.VerifyTxGas > 0 {
+			gas = fmt.Sprint(r.VerifyTxGas)
+		}
+		fmt.Fprintf(&b, "| %s | %s/%s | %d | %.2f | %s | %s | %s | %s | %d B | %s | %s | %s | %s | %s | %s |\n",
 			r.Workload, r.Curve, r.Backend, r.Constraints, r.ConstraintsPerElem(), setup,
 			resultset.Duration(r.WitnessNs), resultset.Duration(r.ProveNs), resultset.Duration(r.VerifyNs), r.ProofBytes,
-			resultset.Duration(int64(r.PlainNs)), resultset.Factor(r.OverheadX()), blas, blasX, resultset.Bytes(r.PeakProveB))
+			resultset.Duration(int64(r.PlainNs)), resultset.Factor(r.OverheadX()), blas, blasX, resultset.Bytes(r.PeakProveB), gas)
 	}
 	if len(s.Training) > 0 {
 		b.WriteString("\n## Training on real data: fixed point (what the circuits prove) against float64\n\n")

@@ -31,6 +31,8 @@ var units = []struct{ unit, assume, better string }{
 	{"proof-B", "exact", "lower"},
 	{"pk-B", "exact", "lower"},
 	{"peak-prove-B", "nothing", "lower"},
+	{"verify-gas", "exact", "lower"},
+	{"verify-tx-gas", "exact", "lower"},
 }
 
 // Metrics lists r's figures in a fixed order. Setup time is reported only
@@ -54,11 +56,15 @@ func (r Result) Metrics() []Metric {
 	if r.PlainBLASNs > 0 {
 		m = append(m, Metric{"plain-blas-ns", r.PlainBLASNs}, Metric{"overhead-blas-x", r.OverheadBLASX()})
 	}
-	return append(m,
+	m = append(m,
 		Metric{"proof-B", float64(r.ProofBytes)},
 		Metric{"pk-B", float64(r.PKBytes)},
 		Metric{"peak-prove-B", float64(r.PeakProveB)},
 	)
+	if r.VerifyGas > 0 {
+		m = append(m, Metric{"verify-gas", float64(r.VerifyGas)}, Metric{"verify-tx-gas", float64(r.VerifyTxGas)})
+	}
+	return m
 }
 
 // UnitLines are benchfmt unit-metadata lines, telling benchstat which units

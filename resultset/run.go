@@ -34,6 +34,7 @@ type RunSummary struct {
 	FixedPoint float64 `json:"fixed_point"`
 	Float64    float64 `json:"float64"`
 	ScoreProof bool    `json:"score_proven"`
+	GasTx      int64   `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
 }
 
 // CoreSeconds is the proving work in core-seconds.

@@ -139,7 +139,7 @@ func WriteDir(dir string, files []File) error {
 var csvHeader = []string{"workload", "curve", "backend", "constraints", "elements", "constraints_per_elem",
 	"compile_ns", "setup_ns", "setup_cached", "witness_ns", "prove_ns", "verify_ns", "plain_ns", "overhead_x",
 	"plain_blas_ns", "overhead_blas_x",
-	"proof_bytes", "pk_bytes", "vk_bytes", "peak_setup_bytes", "peak_prove_bytes"}
+	"proof_bytes", "pk_bytes", "vk_bytes", "peak_setup_bytes", "peak_prove_bytes", "verify_gas", "verify_tx_gas"}
 
 // CSV renders one row per result.
 func (s *ResultSet) CSV() []byte {
@@ -153,7 +153,7 @@ func (s *ResultSet) CSV() []byte {
 			fmt.Sprint(r.WitnessNs), fmt.Sprint(r.ProveNs), fmt.Sprint(r.VerifyNs), f(r.PlainNs), f(r.OverheadX()),
 			f(r.PlainBLASNs), f(r.OverheadBLASX()),
 			fmt.Sprint(r.ProofBytes), fmt.Sprint(r.PKBytes), fmt.Sprint(r.VKBytes), fmt.Sprint(r.PeakSetupB),
-			fmt.Sprint(r.PeakProveB)})
+			fmt.Sprint(r.PeakProveB), fmt.Sprint(r.VerifyGas), fmt.Sprint(r.VerifyTxGas)})
 	}
 	w.Flush()
 	return buf.Bytes()

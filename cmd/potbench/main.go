@@ -55,6 +55,7 @@ var commands = []command{
 	{"train", "train a model, prove every step and its held-out score, write a run directory", cmdTrain},
 	{"verify", "verify a run directory written by train (the buyer's side: needs nothing else)", cmdVerify},
 	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
+	{"gas", "measure the on-chain verification gas of stored BN254 Groth16 results (timings untouched)", cmdGas},
 }
 
 func main() {
@@ -766,10 +767,19 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if id == "" {
 		id = hwprofiles.Detect().ID()
 	}
+	var gasTx int64
+	if solc, err := onchain.FindCompiler(); err == nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
+		re, err := onchain.ExportRun(cfg.Dir, filepath.Join(cfg.Dir, "onchain"), solc)
+		if err != nil {
+			return err
+		}
+		gasTx = int64(re.Gas.Tx)
+	}
 	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
 		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
 		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
-		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil}
+		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
+		GasTx: gasTx}
 	path, err := resultset.WriteRun(*results, id, sum)
 	if err != nil {
 		return err
@@ -936,6 +946,76 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "verified in go-ethereum's EVM: %d gas in execution, %d for the transaction\n", g.Exec, g.Tx)
+	}
+	return nil
+}
+
+func cmdGas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("gas", "gas [-results DIR] [-host ID] [-profile NAME] [-workloads LIST]\n\n"+
+		"For each stored BN254 Groth16 result, proves the workload once more (keys from the key cache), runs gnark's\n"+
+		"Solidity verifier on the proof in go-ethereum's EVM and stores the gas in the result; the timings stay as measured.", stderr)
+	root := fs.String("results", "results", "results root")
+	host := fs.String("host", "", "host id (default: derived from the CPU, or $POTBENCH_HOST)")
+	profile := fs.String("profile", "native", "profile whose results get the gas")
+	list := fs.String("workloads", "", "comma-separated workloads (default: every BN254 Groth16 result)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	solc, err := onchain.FindCompiler()
+	if err != nil {
+		return err
+	}
+	if *host == "" {
+		*host = hwprofiles.Detect().ID()
+	}
+	dir := resultset.Dir(*root, *host, *profile)
+	set, err := resultset.Read(filepath.Join(dir, resultset.FileName))
+	if err != nil {
+		return err
+	}
+	var only []string
+	if *list != "" {
+		if only, err = bench.Resolve("", *list); err != nil {
+			return err
+		}
+	}
+	done := 0
+	for i, r := range set.Results {
+		if r.Curve != ecc.BN254.String() || r.Backend != "groth16" || (only != nil && !slices.Contains(only, r.Workload)) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		w, err := bench.New(r.Workload)
+		if err != nil {
+			fmt.Fprintf(stderr, "potbench gas: %s: %v (skipped)\n", r.Workload, err)
+			continue
+		}
+		p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: "groth16"})
+		if err != nil {
+			return err
+		}
+		if _, err := p.ProveOnce(); err != nil {
+			return err
+		}
+		e, err := onchain.New(p.VK.(groth16.VerifyingKey), p.LastProof.(groth16.Proof), p.LastPublic)
+		if err != nil {
+			return err
+		}
+		g, err := e.Measure(solc)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.Workload, err)
+		}
+		set.Results[i].VerifyGas, set.Results[i].VerifyTxGas = int64(g.Exec), int64(g.Tx)
+		if err := report.WriteSet(dir, set, bench.BenchName); err != nil {
+			return err
+		}
+		done++
+		fmt.Fprintf(stdout, "%s: %d public inputs, verify %d gas (transaction %d)\n", r.Workload, len(e.Public), g.Exec, g.Tx)
+	}
+	if done == 0 {
+		return fmt.Errorf("%s: no BN254 Groth16 results to measure", dir)
 	}
 	return nil
 }
