@@ -37,7 +37,7 @@ type Result struct {
 	PeakSetupB   int64    `json:"peak_setup_bytes"`
 	PeakProveB   int64    `json:"peak_prove_bytes"`
 	Samples      []Sample `json:"samples,omitempty"`
-	EpochSteps   int      `json:"epoch_steps,omitempty"` // proofs per epoch of the workload's real dataset; 0: none
+	EpochSteps   int      `json:"epoch_steps,omitempty"`   // proofs per epoch of the workload's real dataset; 0: none
 	VerifyGas    int64    `json:"verify_gas,omitempty"`    // gnark's Solidity verifier in an EVM: execution (BN254 Groth16)
 	VerifyTxGas  int64    `json:"verify_tx_gas,omitempty"` // the whole verifying transaction
 }
