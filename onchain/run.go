@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
@@ -100,8 +101,8 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 		var input []*big.Int
 		rp := RunProof{File: p.File, Shape: p.Shape}
 		for _, h := range p.Public {
-			v, ok := new(big.Int).SetString(h[2:], 16)
-			if !ok {
+			v, ok := new(big.Int).SetString(strings.TrimPrefix(h, "0x"), 16)
+			if !ok || !strings.HasPrefix(h, "0x") {
 				return nil, fmt.Errorf("%s: public input %q", p.File, h)
 			}
 			input = append(input, v)

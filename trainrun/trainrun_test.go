@@ -198,6 +198,18 @@ func TestChainRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// a chain of 2 claimed to cover one step (its second batch would then be
+	// trained on again by the next proof)
+	bad := copyRun(t, dir)
+	editManifest(t, bad, func(m *Manifest) { m.Proofs[0].Steps = 1 })
+	if _, err := Verify(bad); err == nil || !strings.Contains(err.Error(), "a chain-2 proof covers 2 step(s), the manifest says 1") {
+		t.Errorf("chain coverage understated: %v", err)
+	}
+	empty := copyRun(t, dir)
+	editManifest(t, empty, func(m *Manifest) { m.Epochs, m.Schedule, m.Proofs = 0, nil, nil })
+	if _, err := Verify(empty); err == nil || !strings.Contains(err.Error(), "no training run") {
+		t.Errorf("a run of no steps: %v", err)
+	}
 	// 5 steps: two chains of 2, one step, and the score
 	if v.Steps != 5 || v.Proofs != 4 || len(v.Manifest.Circuits) != 3 {
 		t.Errorf("chain run: %d steps in %d proofs, circuits %d", v.Steps, v.Proofs, len(v.Manifest.Circuits))

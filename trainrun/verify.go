@@ -68,6 +68,9 @@ func Verify(dir string) (*Verdict, error) {
 	}
 
 	// the schedule: every epoch visits every batch once, in order
+	if m.Epochs < 1 || m.Dataset.Batches < 1 {
+		return nil, fmt.Errorf("manifest: %d epochs of %d batches is no training run", m.Epochs, m.Dataset.Batches)
+	}
 	if len(m.Schedule) != m.Epochs*m.Dataset.Batches {
 		return nil, fmt.Errorf("schedule has %d steps, %d epochs of %d batches need %d", len(m.Schedule), m.Epochs, m.Dataset.Batches, m.Epochs*m.Dataset.Batches)
 	}
@@ -93,6 +96,9 @@ func Verify(dir string) (*Verdict, error) {
 		pub, err := checkProof(dir, sys, curve, vks, circuits, p, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if k, err := stepsOf(p.Shape); err != nil || k != p.Steps {
+			return nil, fmt.Errorf("%s: a %s proof covers %d step(s), the manifest says %d", what, p.Shape, k, p.Steps)
 		}
 		if p.Index != i || p.FirstStep != next || p.Steps < 1 || next+p.Steps > len(m.Schedule) {
 			return nil, fmt.Errorf("%s: covers steps %d..%d where step %d comes next (a proof dropped, repeated or out of order)",
@@ -226,4 +232,17 @@ func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench
 		return nil, fmt.Errorf("does not verify under the %s circuit's key: %w", p.Shape, err)
 	}
 	return pub, nil
+}
+
+// stepsOf is how many SGD steps a proof of a shape covers: 1 for "step", K
+// for "chain-K"; a score covers none.
+func stepsOf(shape string) (int, error) {
+	if shape == "step" {
+		return 1, nil
+	}
+	var k int
+	if n, err := fmt.Sscanf(shape, "chain-%d", &k); err != nil || n != 1 || k < 2 || fmt.Sprintf("chain-%d", k) != shape {
+		return 0, fmt.Errorf("%q is not a step or chain shape", shape)
+	}
+	return k, nil
 }
