@@ -147,6 +147,16 @@ func (c *Circuit) Define(api frontend.API) error {
 	return step.BindModel(fp, dom, flatten(w1, b1, w2, b2), c.ModelAfter)
 }
 
+// ops are the product (Freivalds-checked or multiplied out) and the data and
+// model scales, 2^Data.Frac and 2^Model.Frac.
+func (p Params) ops() (func(frontend.API, [][]frontend.Variable, [][]frontend.Variable) [][]frontend.Variable, *big.Int, *big.Int) {
+	mul := matmul.Mul
+	if p.Freivalds {
+		mul = matmul.Freivalds
+	}
+	return mul, new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac)), new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
+}
+
 // Forward runs the network on the rows x (inputs range-checked by the
 // caller): the hidden activations r and their ReLU mask, at Data.Frac, and
 // the output logits z at Data.Frac + Model.Frac, exactly as the native
@@ -154,12 +164,7 @@ func (c *Circuit) Define(api frontend.API) error {
 func Forward(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
 	w2 [][]frontend.Variable, b2 []frontend.Variable) (r, mask, z [][]frontend.Variable) {
 	api := fp.Frontend()
-	mul := matmul.Mul
-	if p.Freivalds {
-		mul = matmul.Freivalds
-	}
-	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
-	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
+	mul, dataScale, modelScale := p.ops()
 	a := mul(api, x, matmul.Transpose(w1)) // rows × H, scale Data.Frac + Model.Frac
 	r, mask = matrix(len(x), p.H), matrix(len(x), p.H)
 	for i := range a {
@@ -184,12 +189,7 @@ func (p Params) LogitBits() int { return p.HiddenBits + 1 + p.Model.Bits + commi
 func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
 	w2 [][]frontend.Variable, b2 []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable, [][]frontend.Variable, []frontend.Variable) {
 	api := fp.Frontend()
-	mul := matmul.Mul
-	if p.Freivalds {
-		mul = matmul.Freivalds
-	}
-	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
-	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
+	mul, dataScale, modelScale := p.ops()
 	exp := p.out().Exp().Open(api) // before any Freivalds check, see activation.Table.Open
 
 	r, mask, z := Forward(fp, p, x, w1, b1, w2, b2)

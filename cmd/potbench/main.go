@@ -122,6 +122,22 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parsePositional parses flags followed by exactly n arguments.
+func parsePositional(fs *flag.FlagSet, args []string, n int, want string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() != n {
+		fmt.Fprintf(fs.Output(), "%s, got %d arguments\n", want, fs.NArg())
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -580,16 +596,8 @@ func backfill(set *resultset.ResultSet) {
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", "compare [-unit UNIT] A B\n\nA and B are result directories (results/<host>/<profile>) or bench.txt files.", stderr)
 	unit := fs.String("unit", "prove-ns", "benchmark unit to compare (e.g. prove-ns, setup-ns, overhead-x, peak-prove-B)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "compare needs two result sets, got %d arguments\n", fs.NArg())
-		fs.Usage()
-		return errUsage
+	if err := parsePositional(fs, args, 2, "compare needs two result sets"); err != nil {
+		return err
 	}
 	a, b := fs.Arg(0), fs.Arg(1)
 	rows, err := report.Compare(a, b, *unit)
@@ -818,16 +826,8 @@ func parseShard(s string) (int, int, error) {
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("verify", "verify RUN-DIRECTORY", stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "verify needs one run directory, got %d arguments\n", fs.NArg())
-		fs.Usage()
-		return errUsage
+	if err := parsePositional(fs, args, 1, "verify needs one run directory"); err != nil {
+		return err
 	}
 	v, err := trainrun.Verify(fs.Arg(0))
 	if err != nil {
