@@ -1,14 +1,16 @@
 // Package onchain checks proofs the way a chain would: it exports a BN254
-// Groth16 verifying key as gnark's Solidity verifier and a proof in that
-// verifier's calldata layout, compiles the verifier with solc, and runs it in
-// go-ethereum's EVM, measuring gas.
+// verifying key as gnark's Solidity verifier (Groth16 or PLONK) and a proof in
+// that verifier's calldata layout, compiles the verifier with solc, and runs
+// it in go-ethereum's EVM, measuring gas. Settle runs a whole settlement of a
+// proven training run through contracts/Settlement.sol.
 //
-// A proof a contract accepts must be made with
+// A Groth16 proof a contract accepts must be made with
 // solidity.WithProverTargetSolidityVerifier(backend.GROTH16) (and checked in
 // Go with the verifier twin): gnark's Groth16 with commitments (range checks,
 // lookups, multicommit) hashes each commitment to a public input, and the
 // Solidity template does that with keccak256. ProverOptions and
-// VerifierOptions give them.
+// VerifierOptions give them. PLONK proofs made with gnark's defaults are
+// accepted as they are.
 package onchain
 
 import (
@@ -17,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"os"
 	"os/exec"
@@ -25,12 +28,17 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
-	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	plonkbn254 "github.com/consensys/gnark/backend/plonk/bn254"
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/state"
+	"github.com/ethereum/go-ethereum/core/tracing"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/core/vm/runtime"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/holiman/uint256"
 	"golang.org/x/crypto/sha3"
 )
 
@@ -47,54 +55,119 @@ func VerifierOptions() []backend.VerifierOption {
 
 // Export is a verifier and a proof for it.
 type Export struct {
-	Solidity string     // the verifier contract "Verifier"
+	Backend  string     // "groth16" or "plonk"
+	Solidity string     // the verifier contract
 	Proof    []byte     // the proof in the verifier's calldata layout
 	Public   []*big.Int // the public inputs, reduced
 }
 
-// New exports a BN254 Groth16 verifying key and proof.
-func New(vk groth16.VerifyingKey, proof groth16.Proof, public witness.Witness) (*Export, error) {
-	p, ok := proof.(*groth16bn254.Proof)
-	if !ok {
-		return nil, fmt.Errorf("onchain: only BN254 Groth16 proofs can be verified on chain, got %T", proof)
+// New exports a BN254 Groth16 or PLONK verifying key and proof.
+func New(vk interface {
+	ExportSolidity(w io.Writer, opts ...solidity.ExportOption) error
+}, proof any, public witness.Witness) (*Export, error) {
+	e := &Export{}
+	switch p := proof.(type) {
+	case *groth16bn254.Proof:
+		e.Backend, e.Proof = "groth16", p.MarshalSolidity()
+	case *plonkbn254.Proof:
+		e.Backend, e.Proof = "plonk", p.MarshalSolidity()
+	default:
+		return nil, fmt.Errorf("onchain: only BN254 Groth16 and PLONK proofs can be verified on chain, got %T", proof)
 	}
 	var sol bytes.Buffer
 	if err := vk.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
 		return nil, err
 	}
+	e.Solidity = sol.String()
 	vec, ok := public.Vector().(fr.Vector)
 	if !ok {
 		return nil, fmt.Errorf("onchain: public inputs %T are not BN254 scalars", public.Vector())
 	}
-	e := &Export{Solidity: sol.String(), Proof: p.MarshalSolidity()}
 	for i := range vec {
 		e.Public = append(e.Public, vec[i].BigInt(new(big.Int)))
 	}
 	return e, nil
 }
 
-// Calldata is the call verifyProof(bytes proof, uint256[N] input), ABI-encoded.
-func (e *Export) Calldata() []byte { return Calldata(e.Proof, e.Public) }
+// Contract is the name of the exported verifier contract.
+func (e *Export) Contract() string {
+	if e.Backend == "plonk" {
+		return "PlonkVerifier"
+	}
+	return "Verifier"
+}
 
-// Calldata ABI-encodes verifyProof(bytes proof, uint256[N] input): the
-// selector, the offset of the proof bytes, the N inputs inline, then the
-// proof's length and the proof, padded to 32 bytes.
-func Calldata(proof []byte, input []*big.Int) []byte {
-	sig := fmt.Sprintf("verifyProof(bytes,uint256[%d])", len(input))
+// Function is the verifier's signature.
+func (e *Export) Function() string {
+	if e.Backend == "plonk" {
+		return "Verify(bytes,uint256[])"
+	}
+	return fmt.Sprintf("verifyProof(bytes,uint256[%d])", len(e.Public))
+}
+
+// Calldata is the call of the verifier, ABI-encoded.
+func (e *Export) Calldata() []byte {
+	if e.Backend == "plonk" {
+		return PlonkCalldata(e.Proof, e.Public)
+	}
+	return Calldata(e.Proof, e.Public)
+}
+
+// Accepted says whether a call that did not revert accepted the proof:
+// gnark's Groth16 verifier reverts on a bad proof, its PLONK verifier returns
+// false.
+func (e *Export) Accepted(ret []byte) bool {
+	if e.Backend == "plonk" {
+		return len(ret) == 32 && new(big.Int).SetBytes(ret).Cmp(big.NewInt(1)) == 0
+	}
+	return true
+}
+
+func selector(sig string) []byte {
 	h := sha3.NewLegacyKeccak256()
 	h.Write([]byte(sig))
-	out := h.Sum(nil)[:4]
-	word := func(v *big.Int) []byte { return common.LeftPadBytes(v.Bytes(), 32) }
+	return h.Sum(nil)[:4]
+}
+
+func word(v *big.Int) []byte { return common.LeftPadBytes(v.Bytes(), 32) }
+
+func padded(b []byte) []byte {
+	out := append([]byte{}, b...)
+	if pad := len(b) % 32; pad != 0 {
+		out = append(out, make([]byte, 32-pad)...)
+	}
+	return out
+}
+
+// PlonkCalldata ABI-encodes Verify(bytes proof, uint256[] input): the
+// selector, the two offsets, the proof's length and the proof padded to 32
+// bytes, then the inputs' count and the inputs.
+func PlonkCalldata(proof []byte, input []*big.Int) []byte {
+	p := padded(proof)
+	out := selector("Verify(bytes,uint256[])")
+	out = append(out, word(big.NewInt(64))...)
+	out = append(out, word(big.NewInt(int64(64+32+len(p))))...)
+	out = append(out, word(big.NewInt(int64(len(proof))))...)
+	out = append(out, p...)
+	out = append(out, word(big.NewInt(int64(len(input))))...)
+	for _, v := range input {
+		out = append(out, word(v)...)
+	}
+	return out
+}
+
+// Calldata ABI-encodes verifyProof(bytes proof, uint256[N] input), the call
+// of gnark's Groth16 verifier: the selector, the offset of the proof bytes,
+// the N inputs inline, then the proof's length and the proof, padded to 32
+// bytes.
+func Calldata(proof []byte, input []*big.Int) []byte {
+	out := selector(fmt.Sprintf("verifyProof(bytes,uint256[%d])", len(input)))
 	out = append(out, word(big.NewInt(int64(32*(1+len(input)))))...)
 	for _, v := range input {
 		out = append(out, word(v)...)
 	}
 	out = append(out, word(big.NewInt(int64(len(proof))))...)
-	out = append(out, proof...)
-	if pad := len(proof) % 32; pad != 0 {
-		out = append(out, make([]byte, 32-pad)...)
-	}
-	return out
+	return append(out, padded(proof)...)
 }
 
 // File is the JSON file of an export, for Ethereum tooling.
@@ -108,7 +181,7 @@ type File struct {
 
 // JSON renders the export's proof, inputs and calldata.
 func (e *Export) JSON(contractFile string) ([]byte, error) {
-	f := File{Contract: contractFile, Function: fmt.Sprintf("verifyProof(bytes,uint256[%d])", len(e.Public)),
+	f := File{Contract: contractFile, Function: e.Function(),
 		Proof: "0x" + hex.EncodeToString(e.Proof), Calldata: "0x" + hex.EncodeToString(e.Calldata())}
 	for _, v := range e.Public {
 		f.Input = append(f.Input, v.String())
@@ -153,12 +226,19 @@ func FindCompiler() (*Compiler, error) {
 // Compile compiles one source file and returns the creation bytecode of
 // contract.
 func (c *Compiler) Compile(source, contract string) ([]byte, error) {
+	code, _, err := c.CompileABI(source, contract)
+	return code, err
+}
+
+// CompileABI compiles one source file and returns the creation bytecode and
+// the ABI (JSON) of contract.
+func (c *Compiler) CompileABI(source, contract string) ([]byte, []byte, error) {
 	in, _ := json.Marshal(map[string]any{
 		"language": "Solidity",
-		"sources":  map[string]any{"Verifier.sol": map[string]string{"content": source}},
+		"sources":  map[string]any{"Contract.sol": map[string]string{"content": source}},
 		"settings": map[string]any{
 			"optimizer":       map[string]any{"enabled": true, "runs": 200},
-			"outputSelection": map[string]any{"*": map[string]any{"*": []string{"evm.bytecode.object"}}},
+			"outputSelection": map[string]any{"*": map[string]any{"*": []string{"abi", "evm.bytecode.object"}}},
 		},
 	})
 	cmd := exec.Command("node", filepath.Join(c.Dir, "compile.js"))
@@ -168,20 +248,21 @@ func (c *Compiler) Compile(source, contract string) ([]byte, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("onchain: solc: %v: %s", err, stderr.String())
+		return nil, nil, fmt.Errorf("onchain: solc: %v: %s", err, stderr.String())
 	}
 	var res struct {
 		Errors []struct {
 			Severity, FormattedMessage string
 		}
 		Contracts map[string]map[string]struct {
+			ABI json.RawMessage
 			EVM struct {
 				Bytecode struct{ Object string }
 			}
 		}
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
-		return nil, fmt.Errorf("onchain: solc output: %w", err)
+		return nil, nil, fmt.Errorf("onchain: solc output: %w", err)
 	}
 	var msgs []string
 	for _, e := range res.Errors {
@@ -190,64 +271,120 @@ func (c *Compiler) Compile(source, contract string) ([]byte, error) {
 		}
 	}
 	if len(msgs) > 0 {
-		return nil, fmt.Errorf("onchain: solc: %s", strings.Join(msgs, "\n"))
+		return nil, nil, fmt.Errorf("onchain: solc: %s", strings.Join(msgs, "\n"))
 	}
-	obj := res.Contracts["Verifier.sol"][contract].EVM.Bytecode.Object
-	if obj == "" {
-		return nil, fmt.Errorf("onchain: solc produced no contract %q", contract)
+	ct := res.Contracts["Contract.sol"][contract]
+	if ct.EVM.Bytecode.Object == "" {
+		return nil, nil, fmt.Errorf("onchain: solc produced no contract %q", contract)
 	}
-	return hex.DecodeString(obj)
+	code, err := hex.DecodeString(ct.EVM.Bytecode.Object)
+	return code, ct.ABI, err
 }
 
-// Chain is an in-process EVM: go-ethereum's, with every fork enabled (the
-// BN254 precompiles included).
+// Chain is an in-process EVM: go-ethereum's, under Ethereum mainnet's rules
+// at block ChainBlock and time ChainTime (Osaka, the BN254 precompiles at
+// their EIP-1108 prices), one state across calls.
 type Chain struct{ cfg *runtime.Config }
 
+// The block and time whose rules a Chain runs: mainnet after the Fusaka
+// (Osaka) upgrade of December 2025.
+const (
+	ChainBlock = 24_000_000
+	ChainTime  = 1795564800 // 2026-11-25
+)
+
+// BlockGasLimit is the gas limit of the chain's blocks; TxGasCap is the most
+// gas one transaction may use since EIP-7825 (Fusaka, 2^24).
+const (
+	BlockGasLimit = 60_000_000
+	TxGasCap      = 1 << 24
+)
+
 // NewChain returns an empty chain.
-func NewChain() *Chain { return &Chain{cfg: &runtime.Config{GasLimit: 30_000_000}} }
+func NewChain() *Chain {
+	st, err := state.New(types.EmptyRootHash, state.NewDatabaseForTesting())
+	if err != nil {
+		panic(err) // an empty in-memory state
+	}
+	return &Chain{cfg: &runtime.Config{GasLimit: BlockGasLimit, State: st, ChainConfig: params.MainnetChainConfig,
+		BlockNumber: big.NewInt(ChainBlock), Time: ChainTime, Random: &common.Hash{}}}
+}
+
+// Fund gives an account ether (wei).
+func (c *Chain) Fund(addr common.Address, wei *big.Int) {
+	c.cfg.State.AddBalance(addr, uint256.MustFromBig(wei), tracing.BalanceChangeUnspecified)
+}
+
+// Balance is an account's balance in wei.
+func (c *Chain) Balance(addr common.Address) *big.Int { return c.cfg.State.GetBalance(addr).ToBig() }
+
+// SetTime sets the timestamp of the block calls run in.
+func (c *Chain) SetTime(unix uint64) { c.cfg.Time = unix }
 
 // Deploy creates a contract from its creation bytecode.
 func (c *Chain) Deploy(code []byte) (common.Address, error) {
-	_, addr, _, err := runtime.Create(code, c.cfg)
+	addr, _, err := c.DeployFrom(common.Address{}, code)
 	return addr, err
+}
+
+// DeployFrom creates a contract from an account and returns its address and
+// the execution gas of its creation.
+func (c *Chain) DeployFrom(from common.Address, code []byte) (common.Address, uint64, error) {
+	cfg := *c.cfg
+	cfg.Origin = from
+	_, addr, left, err := runtime.Create(code, &cfg)
+	return addr, cfg.GasLimit - left, err
 }
 
 // Call runs input against the contract with gas forwarded (0: the block's
 // limit) and returns the execution gas used; a revert is an error.
 func (c *Chain) Call(addr common.Address, input []byte, gas uint64) (uint64, error) {
+	_, used, err := c.Send(common.Address{}, addr, input, nil, gas)
+	return used, err
+}
+
+// Send runs a transaction from an account with value (wei, may be nil) and
+// gas (0: the block's limit), and returns the return data and the execution
+// gas used; a revert is an error carrying the revert reason.
+func (c *Chain) Send(from, to common.Address, input []byte, value *big.Int, gas uint64) ([]byte, uint64, error) {
 	cfg := *c.cfg
+	cfg.Origin, cfg.Value = from, value
 	if gas > 0 {
 		cfg.GasLimit = gas
 	}
-	_, left, err := runtime.Call(addr, input, &cfg)
-	return cfg.GasLimit - left, err
+	ret, left, err := runtime.Call(to, input, &cfg)
+	return ret, cfg.GasLimit - left, err
 }
 
 // TxGas is the gas of a transaction carrying calldata whose execution used
 // exec: the base 21,000, 16 per non-zero and 4 per zero calldata byte
-// (EIP-2028), and the execution.
+// (EIP-2028), and the execution, or the calldata floor of EIP-7623 (10 per
+// token, a non-zero byte being 4 tokens) where that is more.
 func TxGas(calldata []byte, exec uint64) uint64 {
-	g := uint64(21000) + exec
+	var tokens uint64
 	for _, b := range calldata {
 		if b == 0 {
-			g += 4
+			tokens++
 		} else {
-			g += 16
+			tokens += 4
 		}
 	}
-	return g
+	return max(21000+4*tokens+exec, 21000+10*tokens)
 }
 
 // Gas is what verifying one proof on chain costs.
 type Gas struct {
-	Exec uint64 `json:"exec"` // execution of verifyProof
+	Exec uint64 `json:"exec"` // execution of the call
 	Tx   uint64 `json:"tx"`   // the whole transaction: base, calldata and execution
 }
+
+// Add sums gas.
+func (g Gas) Add(h Gas) Gas { return Gas{g.Exec + h.Exec, g.Tx + h.Tx} }
 
 // Measure compiles the verifier, deploys it on a fresh chain and calls it
 // with the proof; it fails when the verifier rejects the proof.
 func (e *Export) Measure(c *Compiler) (Gas, error) {
-	code, err := c.Compile(e.Solidity, "Verifier")
+	code, err := c.Compile(e.Solidity, e.Contract())
 	if err != nil {
 		return Gas{}, err
 	}
@@ -257,9 +394,12 @@ func (e *Export) Measure(c *Compiler) (Gas, error) {
 		return Gas{}, fmt.Errorf("onchain: deploy: %w", err)
 	}
 	data := e.Calldata()
-	exec, err := chain.Call(addr, data, 0)
+	ret, exec, err := chain.Send(common.Address{}, addr, data, nil, 0)
 	if err != nil {
 		return Gas{}, fmt.Errorf("onchain: the verifier rejected the proof: %w", err)
+	}
+	if !e.Accepted(ret) {
+		return Gas{}, errors.New("onchain: the verifier returned false")
 	}
 	return Gas{Exec: exec, Tx: TxGas(data, exec)}, nil
 }

@@ -7,12 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/backend/plonk"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/frontend/cs/scs"
+	"github.com/consensys/gnark/test/unsafekzg"
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
@@ -134,16 +139,45 @@ func rows(rng *rand.Rand, n, width int) [][]int64 {
 	return out
 }
 
+var (
+	runOnce sync.Once
+	runDir  string
+	runErr  error
+)
+
+// tinyRun is a 5-step linear-regression run on diabetes (batches of 64) with
+// its score proof, trained once for the package's tests.
+func tinyRun(t *testing.T) string {
+	t.Helper()
+	runOnce.Do(func() {
+		runDir, runErr = os.MkdirTemp("", "potbench-onchain-")
+		if runErr != nil {
+			return
+		}
+		cfg := trainrun.Config{Model: "linreg", Epochs: 1, Batch: 64, LR: 0.05, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16", Dir: runDir}
+		_, runErr = trainrun.Train(context.Background(), cfg)
+	})
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	return runDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if runDir != "" {
+		os.RemoveAll(runDir)
+	}
+	os.Exit(code)
+}
+
 // TestRunOnChain: every proof of a proven training run is accepted by its
 // shape's verifier in the EVM, and the run's gas is the sum over its proofs.
 func TestRunOnChain(t *testing.T) {
 	solc := compiler(t)
-	dir := t.TempDir()
-	cfg := trainrun.Config{Model: "linreg", Epochs: 1, Batch: 64, LR: 0.05, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
-	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	re, err := ExportRun(dir, filepath.Join(dir, "onchain"), solc)
+	dir := tinyRun(t)
+	out := filepath.Join(t.TempDir(), "onchain")
+	re, err := ExportRun(dir, out, solc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +193,80 @@ func TestRunOnChain(t *testing.T) {
 	}
 	t.Logf("a 5-step run verified on chain: %d gas (transactions)", re.Gas.Tx)
 	for _, f := range []string{"Verifier-step.sol", "Verifier-score.sol", "proofs.json"} {
-		if _, err := os.Stat(filepath.Join(dir, "onchain", f)); err != nil {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestPlonkVerifierInEVM: gnark's PLONK Solidity verifier accepts a real
+// linear-regression step proof and returns false or reverts on tampered ones.
+func TestPlonkVerifierInEVM(t *testing.T) {
+	solc := compiler(t)
+	rng := rand.New(rand.NewPCG(63, 64))
+	p := linreg.DefaultParams(4, 3, 2)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows(rng, 16, 4), 4, p.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assignment, _, err := p.Assign(ds, 2, linreg.Model{W: []int64{1 << 14, 3 << 14, -7 << 12}, Bias: -9}, 1<<13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), scs.NewBuilder, linreg.NewCircuit(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srs, lagrange, err := unsafekzg.NewSRS(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, vk, err := plonk.Setup(cs, srs, lagrange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	pub, _ := w.Public()
+	proof, err := plonk.Prove(cs, pk, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(vk, proof, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Contract() != "PlonkVerifier" || e.Function() != "Verify(bytes,uint256[])" {
+		t.Fatalf("contract %s, function %s", e.Contract(), e.Function())
+	}
+	g, err := e.Measure(solc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PLONK Verify: %d gas in execution, %d for the transaction", g.Exec, g.Tx)
+	code, err := solc.Compile(e.Solidity, e.Contract())
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := NewChain()
+	addr, err := chain.Deploy(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := append([]*big.Int{}, e.Public...)
+	changed[4] = new(big.Int).Add(changed[4], big.NewInt(1))
+	unreduced := append([]*big.Int{}, e.Public...)
+	unreduced[0] = new(big.Int).Add(unreduced[0], ecc.BN254.ScalarField())
+	flipped := append([]byte{}, e.Proof...)
+	flipped[500] ^= 1 // an opening
+	for name, calldata := range map[string][]byte{
+		"a changed public input":     PlonkCalldata(e.Proof, changed),
+		"a public input not reduced": PlonkCalldata(e.Proof, unreduced),
+		"a flipped bit in the proof": PlonkCalldata(flipped, e.Public),
+		"a truncated proof":          PlonkCalldata(e.Proof[:len(e.Proof)-32], e.Public),
+	} {
+		ret, _, err := chain.Send(common.Address{}, addr, calldata, nil, 2_000_000)
+		if err == nil && e.Accepted(ret) {
+			t.Errorf("%s: accepted", name)
 		}
 	}
 }

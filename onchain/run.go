@@ -38,22 +38,31 @@ type RunProof struct {
 	Gas      *Gas     `json:"gas,omitempty"`
 }
 
-// ExportRun writes a run directory's verifiers and calldata into out and,
-// when c is not nil, verifies every proof in the EVM and records the gas.
-func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
+// run is a run directory read for the chain: its verifiers and its proofs
+// (the steps in order, then the score) in the verifiers' layout.
+type run struct {
+	manifest  *trainrun.Manifest
+	verifiers map[string]string // shape -> Solidity
+	shapes    []string          // in the manifest's order
+	proofs    []chainProof
+}
+
+type chainProof struct {
+	trainrun.Proof
+	proof []byte     // MarshalSolidity
+	input []*big.Int // reduced
+}
+
+// readRun reads a BN254 Groth16 run directory.
+func readRun(dir string) (*run, error) {
 	m, err := trainrun.ReadManifest(dir)
 	if err != nil {
 		return nil, err
 	}
 	if m.Curve != ecc.BN254.String() || m.Backend != "groth16" {
-		return nil, fmt.Errorf("%s: a %s proof on %s; only BN254 Groth16 proofs are verified on chain", dir, m.Backend, m.Curve)
+		return nil, fmt.Errorf("%s: a %s proof on %s; only BN254 Groth16 runs are verified on chain", dir, m.Backend, m.Curve)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	re := &RunExport{Contracts: map[string]string{}}
-	chain := NewChain()
-	addrs := map[string]common.Address{}
+	r := &run{manifest: m, verifiers: map[string]string{}}
 	for _, circ := range m.Circuits {
 		vk := groth16.NewVerifyingKey(ecc.BN254)
 		data, err := os.ReadFile(filepath.Join(dir, circ.VK))
@@ -67,28 +76,13 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 		if err := vk.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
 			return nil, err
 		}
-		name := "Verifier-" + circ.Shape + ".sol"
-		if err := atomicfile.Write(filepath.Join(out, name), sol.Bytes()); err != nil {
-			return nil, err
-		}
-		re.Contracts[circ.Shape] = name
-		if c != nil {
-			code, err := c.Compile(sol.String(), "Verifier")
-			if err != nil {
-				return nil, err
-			}
-			addr, err := chain.Deploy(code)
-			if err != nil {
-				return nil, fmt.Errorf("onchain: deploy the %s verifier: %w", circ.Shape, err)
-			}
-			addrs[circ.Shape] = addr
-		}
+		r.verifiers[circ.Shape] = sol.String()
+		r.shapes = append(r.shapes, circ.Shape)
 	}
 	proofs := append([]trainrun.Proof{}, m.Proofs...)
 	if m.Score != nil {
 		proofs = append(proofs, m.Score.Proof)
 	}
-	var total Gas
 	for _, p := range proofs {
 		raw, err := os.ReadFile(filepath.Join(dir, p.File))
 		if err != nil {
@@ -98,17 +92,71 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 		if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
 			return nil, fmt.Errorf("%s: %w", p.File, err)
 		}
-		var input []*big.Int
-		rp := RunProof{File: p.File, Shape: p.Shape}
+		cp := chainProof{Proof: p, proof: proof.MarshalSolidity()}
 		for _, h := range p.Public {
 			v, ok := new(big.Int).SetString(strings.TrimPrefix(h, "0x"), 16)
 			if !ok || !strings.HasPrefix(h, "0x") {
 				return nil, fmt.Errorf("%s: public input %q", p.File, h)
 			}
-			input = append(input, v)
+			cp.input = append(cp.input, v)
+		}
+		if _, ok := r.verifiers[p.Shape]; !ok {
+			return nil, fmt.Errorf("%s: no %s circuit in the manifest", p.File, p.Shape)
+		}
+		r.proofs = append(r.proofs, cp)
+	}
+	return r, nil
+}
+
+// deploy compiles every verifier of the run and deploys it on chain.
+func (r *run) deploy(chain *Chain, c *Compiler) (map[string]common.Address, error) {
+	addrs := map[string]common.Address{}
+	for _, shape := range r.shapes {
+		code, err := c.Compile(r.verifiers[shape], "Verifier")
+		if err != nil {
+			return nil, err
+		}
+		addr, err := chain.Deploy(code)
+		if err != nil {
+			return nil, fmt.Errorf("onchain: deploy the %s verifier: %w", shape, err)
+		}
+		addrs[shape] = addr
+	}
+	return addrs, nil
+}
+
+// ExportRun writes a run directory's verifiers and calldata into out and,
+// when c is not nil, verifies every proof in the EVM and records the gas.
+func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
+	r, err := readRun(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	re := &RunExport{Contracts: map[string]string{}}
+	for _, shape := range r.shapes {
+		name := "Verifier-" + shape + ".sol"
+		if err := atomicfile.Write(filepath.Join(out, name), []byte(r.verifiers[shape])); err != nil {
+			return nil, err
+		}
+		re.Contracts[shape] = name
+	}
+	chain := NewChain()
+	var addrs map[string]common.Address
+	if c != nil {
+		if addrs, err = r.deploy(chain, c); err != nil {
+			return nil, err
+		}
+	}
+	var total Gas
+	for _, p := range r.proofs {
+		rp := RunProof{File: p.File, Shape: p.Shape}
+		for _, v := range p.input {
 			rp.Input = append(rp.Input, v.String())
 		}
-		data := Calldata(proof.MarshalSolidity(), input)
+		data := Calldata(p.proof, p.input)
 		rp.Calldata = "0x" + hex.EncodeToString(data)
 		if c != nil {
 			exec, err := chain.Call(addrs[p.Shape], data, 0)
@@ -117,8 +165,7 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 			}
 			g := Gas{Exec: exec, Tx: TxGas(data, exec)}
 			rp.Gas = &g
-			total.Exec += g.Exec
-			total.Tx += g.Tx
+			total = total.Add(g)
 		}
 		re.Proofs = append(re.Proofs, rp)
 	}

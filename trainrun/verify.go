@@ -97,7 +97,7 @@ func Verify(dir string) (*Verdict, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		if k, err := stepsOf(p.Shape); err != nil || k != p.Steps {
+		if k, err := StepsOf(p.Shape); err != nil || k != p.Steps {
 			return nil, fmt.Errorf("%s: a %s proof covers %d step(s), the manifest says %d", what, p.Shape, k, p.Steps)
 		}
 		if p.Index != i || p.FirstStep != next || p.Steps < 1 || next+p.Steps > len(m.Schedule) {
@@ -234,9 +234,9 @@ func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench
 	return pub, nil
 }
 
-// stepsOf is how many SGD steps a proof of a shape covers: 1 for "step", K
+// StepsOf is how many SGD steps a proof of a shape covers: 1 for "step", K
 // for "chain-K"; a score covers none.
-func stepsOf(shape string) (int, error) {
+func StepsOf(shape string) (int, error) {
 	if shape == "step" {
 		return 1, nil
 	}
