@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title Settlement: escrow for a model proven trained on a committed dataset
+/// and proven to reach a held-out score.
+/// @notice A buyer opens an offer and locks the payment: the training set's
+/// root, the held-out set's root, the initial model's commitment, the learning
+/// rate, the schedule (batches per epoch, steps), the score to reach, and the
+/// verifiers (gnark's exported Groth16 verifiers) of the step circuit, of a
+/// K-step chain circuit (optional) and of the score circuit. The seller
+/// submits the step proofs in order, in one transaction or several (a
+/// transaction may carry at most 2^24 gas since EIP-7825), then the score
+/// proof of the final model; the contract verifies every proof, checks the
+/// links `potbench verify` checks (one dataset root, the sequential schedule,
+/// one learning rate, each proof starting from the model the last one
+/// reached, the score made on the held-out set for the final model) and pays
+/// the seller. Past the deadline an unsettled offer is refunded to the buyer.
+contract Settlement {
+    struct Terms {
+        uint256 datasetRoot;
+        uint256 heldoutRoot;
+        uint256 initialModel;
+        uint256 learningRate; // fixed point, as the step proofs' public input
+        uint64 batches; // per epoch: step s trains on batch s mod batches
+        uint64 steps; // the whole schedule
+        uint64 chainSteps; // K, the steps one chainVerifier proof covers (0: none)
+        uint256 minCorrect; // held-out answers the final model must get right
+        uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
+        address stepVerifier;
+        address chainVerifier;
+        address scoreVerifier;
+    }
+
+    struct Offer {
+        address buyer;
+        address seller; // 0: anyone may settle
+        uint256 payment;
+        uint64 deadline;
+        bool closed;
+        uint64 step; // steps proven so far
+        uint256 model; // the model they reached
+        Terms terms;
+    }
+
+    /// One step proof (steps == 1) or chain proof (steps == chainSteps) with
+    /// its public inputs: dataset root, first batch, learning rate, model
+    /// before, model after.
+    struct StepProof {
+        uint64 steps;
+        bytes proof;
+        uint256[5] input;
+    }
+
+    /// Gas forwarded to one verifier call. An honest verification takes about
+    /// 310,000-340,000; a malformed proof point makes the pairing precompile
+    /// consume all the gas it is given, so the cap bounds what a bad proof
+    /// costs the caller.
+    uint256 public constant VERIFY_GAS = 500_000;
+
+    Offer[] internal offers;
+
+    event Offered(uint256 indexed id, address indexed buyer, address seller, uint256 payment);
+    event Proven(uint256 indexed id, uint64 step, uint256 model);
+    event Settled(uint256 indexed id, address indexed seller, uint256 model, uint256 payment);
+    event Refunded(uint256 indexed id, uint256 payment);
+
+    error Closed(uint256 id);
+    error NotSeller(address caller);
+    error PastDeadline(uint64 deadline);
+    error NotYet(uint64 deadline);
+    error BadProof(uint256 index, string what);
+    error Incomplete(uint64 proven, uint64 steps);
+    error ScoreTooLow(string what);
+    error LowGas(uint256 index, uint256 left);
+
+    /// Opens an offer; msg.value is the payment.
+    function offer(Terms calldata t, address seller, uint64 deadline) external payable returns (uint256 id) {
+        require(msg.value > 0, "no payment");
+        require(t.batches > 0 && t.steps > 0, "no schedule");
+        // a call to an address without code succeeds: it would accept any proof
+        require(t.scoreVerifier.code.length > 0, "a score verifier without code");
+        require(t.stepVerifier == address(0) || t.stepVerifier.code.length > 0, "a step verifier without code");
+        require(t.chainSteps == 0 || (t.chainSteps > 1 && t.chainVerifier.code.length > 0), "a chain verifier without code");
+        require(t.stepVerifier != address(0) || t.chainSteps != 0, "no step verifier");
+        id = offers.length;
+        offers.push(Offer(msg.sender, seller, msg.value, deadline, false, 0, t.initialModel, t));
+        emit Offered(id, msg.sender, seller, msg.value);
+    }
+
+    /// The terms and progress of an offer.
+    function get(uint256 id) external view returns (Offer memory) {
+        return offers[id];
+    }
+
+    /// Verifies the next step proofs of the run and records the model they
+    /// reach.
+    function prove(uint256 id, StepProof[] calldata proofs) external {
+        Offer storage o = open(id);
+        Terms storage t = o.terms;
+        uint256 root = t.datasetRoot;
+        uint256 lr = t.learningRate;
+        uint64 batches = t.batches;
+        uint64 step = o.step;
+        uint256 model = o.model;
+        for (uint256 i = 0; i < proofs.length; i++) {
+            StepProof calldata p = proofs[i];
+            address verifier;
+            if (p.steps == 1 && t.stepVerifier != address(0)) {
+                verifier = t.stepVerifier;
+            } else if (p.steps == t.chainSteps && p.steps > 1) { // chainSteps is 0 or above 1
+                verifier = t.chainVerifier;
+                if (step % batches + p.steps > batches) revert BadProof(i, "a chain across an epoch's end");
+            } else {
+                revert BadProof(i, "no verifier for that many steps");
+            }
+            if (step + p.steps > t.steps) revert BadProof(i, "past the schedule");
+            if (p.input[0] != root) revert BadProof(i, "another dataset");
+            if (p.input[1] != step % batches) revert BadProof(i, "not the scheduled batch");
+            if (p.input[2] != lr) revert BadProof(i, "another learning rate");
+            if (p.input[3] != model) revert BadProof(i, "not from the model reached");
+            // an honest proof must not fail for want of gas forwarded
+            if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(i, gasleft());
+            uint256[] memory input = new uint256[](5);
+            for (uint256 j = 0; j < 5; j++) {
+                input[j] = p.input[j];
+            }
+            if (!verify(verifier, p.proof, input)) revert BadProof(i, "rejected by the verifier");
+            model = p.input[4];
+            step += p.steps;
+        }
+        o.step = step;
+        o.model = model;
+        emit Proven(id, step, model);
+    }
+
+    /// Verifies the final model's held-out score (inputs: held-out root,
+    /// model, [summed loss,] correct answers) and pays the seller.
+    function settle(uint256 id, bytes calldata proof, uint256[] calldata input) external {
+        Offer storage o = open(id);
+        Terms storage t = o.terms;
+        if (o.step != t.steps) revert Incomplete(o.step, t.steps);
+        if (input.length != 3 && input.length != 4) revert BadProof(0, "a score has 3 or 4 inputs");
+        if (input[0] != t.heldoutRoot) revert BadProof(0, "another held-out set");
+        if (input[1] != o.model) revert BadProof(0, "not the final model");
+        if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
+        if (input.length == 4 && t.maxLossSum != 0 && input[2] > t.maxLossSum) revert ScoreTooLow("loss too high");
+        if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(0, gasleft());
+        if (!verify(t.scoreVerifier, proof, input)) revert BadProof(0, "score rejected by the verifier");
+        o.closed = true;
+        uint256 payment = o.payment;
+        emit Settled(id, msg.sender, o.model, payment);
+        (bool ok,) = payable(msg.sender).call{value: payment}("");
+        require(ok, "payment failed");
+    }
+
+    /// Returns an unsettled payment to the buyer after the deadline.
+    function refund(uint256 id) external {
+        Offer storage o = offers[id];
+        if (o.closed) revert Closed(id);
+        if (block.timestamp <= o.deadline) revert NotYet(o.deadline);
+        o.closed = true;
+        emit Refunded(id, o.payment);
+        (bool ok,) = payable(o.buyer).call{value: o.payment}("");
+        require(ok, "refund failed");
+    }
+
+    function open(uint256 id) internal view returns (Offer storage o) {
+        o = offers[id];
+        if (o.closed) revert Closed(id);
+        if (o.seller != address(0) && o.seller != msg.sender) revert NotSeller(msg.sender);
+        if (block.timestamp > o.deadline) revert PastDeadline(o.deadline);
+    }
+
+    /// Calls gnark's verifyProof(bytes, uint256[N]) (it reverts on a bad
+    /// proof) with VERIFY_GAS forwarded.
+    function verify(address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {
+        bytes4 selector = bytes4(keccak256(abi.encodePacked("verifyProof(bytes,uint256[", decimal(input.length), "])")));
+        bytes memory data = abi.encodePacked(selector, 32 * (1 + input.length), input, proof.length, proof, new bytes((32 - proof.length % 32) % 32));
+        (ok,) = verifier.staticcall{gas: VERIFY_GAS}(data);
+    }
+
+    function decimal(uint256 v) internal pure returns (bytes memory s) {
+        if (v == 0) return "0";
+        for (; v > 0; v /= 10) {
+            s = abi.encodePacked(bytes1(uint8(48 + v % 10)), s);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package onchain
+
+import (
+	"math/big"
+	"strings"
+	"testing"
+)
+
+// TestSettlement: the settlement contract pays the seller for an honest run
+// and its score, in one offer, one or more prove transactions and one settle.
+func TestSettlement(t *testing.T) {
+	solc := compiler(t)
+	s, err := Settle(tinyRun(t), solc, Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Paid || s.Proofs != 6 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 5 {
+		t.Fatalf("settlement %+v", s)
+	}
+	sum := s.Offer.Add(s.Settle).Add(s.Prove[0])
+	if sum != s.Total || s.Total.Tx >= TxGasCap*3 {
+		t.Errorf("total %+v, parts sum to %+v", s.Total, sum)
+	}
+	t.Logf("settled a 5-step run: offer %d, prove %d, settle %d, total %d gas (transactions)", s.Offer.Tx, s.Prove[0].Tx, s.Settle.Tx, s.Total.Tx)
+}
+
+// TestSettlementRejects: the contract keeps the payment when the proofs do
+// not make the offer's statement, and returns it to the buyer only after
+// the deadline.
+func TestSettlementRejects(t *testing.T) {
+	solc := compiler(t)
+	r, err := readRun(tinyRun(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := newMarket(r, solc, Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest, err := mk.stepProofs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := r.proofs[len(r.proofs)-1]
+	const deadline = ChainTime + 3600
+	id := big.NewInt(0)
+	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(deadline)); err != nil {
+		t.Fatal(err)
+	}
+	balance := mk.chain.Balance(seller)
+	expect := func(name, want string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
+	}
+	clone := func() []stepProof {
+		out := make([]stepProof, len(honest))
+		for i, p := range honest {
+			out[i] = stepProof{Steps: p.Steps, Proof: append([]byte{}, p.Proof...), Input: p.Input}
+		}
+		return out
+	}
+	swapped := clone()
+	swapped[1], swapped[2] = swapped[2], swapped[1]
+	repeated := clone()
+	repeated[2] = repeated[1]
+	flipped := clone()
+	flipped[3].Proof[40] ^= 1
+	otherRoot := clone()
+	otherRoot[0].Input[0] = new(big.Int).Add(otherRoot[0].Input[0], big.NewInt(1))
+	asChain := clone()
+	asChain[0].Steps = 2
+	for _, c := range []struct {
+		name, want string
+		proofs     []stepProof
+	}{
+		{"swapped steps", "not the scheduled batch", swapped},
+		{"a repeated step", "not the scheduled batch", repeated},
+		{"a flipped proof bit", "rejected by the verifier", flipped},
+		{"another dataset root", "another dataset", otherRoot},
+		{"a step passed off as a chain", "no verifier for that many steps", asChain},
+	} {
+		_, err := mk.call(seller, nil, 0, "prove", id, c.proofs)
+		expect(c.name, c.want, err)
+	}
+	_, err = mk.call(buyer, nil, 0, "prove", id, honest)
+	expect("proofs from another than the seller", "NotSeller", err)
+	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, score.input)
+	expect("settling before the steps are proven", "Incomplete", err)
+	_, err = mk.call(seller, nil, 0, "prove", id, honest[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = mk.call(seller, nil, 0, "prove", id, honest[3:])
+	expect("a step skipped", "not the scheduled batch", err)
+	_, err = mk.call(seller, nil, 1_000_000, "prove", id, honest[2:])
+	expect("too little gas for the verifications", "LowGas", err)
+	if _, err = mk.call(seller, nil, 0, "prove", id, honest[2:]); err != nil {
+		t.Fatal(err)
+	}
+	wrongModel := append([]*big.Int{}, score.input...)
+	wrongModel[1] = new(big.Int).Add(wrongModel[1], big.NewInt(1))
+	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, wrongModel)
+	expect("a score of another model", "not the final model", err)
+	_, err = mk.call(buyer, nil, 0, "refund", id)
+	expect("a refund before the deadline", "NotYet", err)
+	if got := mk.chain.Balance(seller); got.Cmp(balance) != 0 {
+		t.Fatalf("the seller was paid %v for rejected proofs", new(big.Int).Sub(got, balance))
+	}
+
+	// a stricter offer: a lower summed loss than the run reached
+	strict := mk.terms
+	strict.MaxLossSum = new(big.Int).Sub(score.input[2], big.NewInt(1))
+	if _, err := mk.call(buyer, Payment, 0, "offer", strict, seller, uint64(deadline)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(1), honest); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), score.proof, score.input)
+	expect("a score below the offer's", "loss too high", err)
+
+	// an offer whose verifier has no code would accept anything
+	bad := mk.terms
+	bad.ScoreVerifier = seller
+	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
+	expect("a verifier without code", "without code", err)
+
+	// the honest settlement of offer 0 pays; past the deadline, offer 1 is refunded
+	if _, err := mk.call(seller, nil, 0, "settle", id, score.proof, score.input); err != nil {
+		t.Fatal(err)
+	}
+	if paid := new(big.Int).Sub(mk.chain.Balance(seller), balance); paid.Cmp(Payment) != 0 {
+		t.Fatalf("the seller was paid %v, the offer %v", paid, Payment)
+	}
+	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, score.input)
+	expect("settling twice", "Closed", err)
+	mk.chain.SetTime(deadline + 1)
+	before := mk.chain.Balance(buyer)
+	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
+		t.Fatal(err)
+	}
+	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+		t.Fatalf("refunded %v of %v", back, Payment)
+	}
+}
