@@ -22,6 +22,7 @@ const Claim = 1000.0
 // Options configure a report.
 type Options struct {
 	PricePerCoreHour float64                           // USD per core-hour for the cost model
+	GasPrice         resultset.GasPrice                // money per gas; the zero value: resultset.DefaultGasPrice
 	Runs             map[string][]resultset.RunSummary // proven training runs by host (Write reads them)
 }
 
@@ -147,8 +148,9 @@ func Markdown(es []Entry, opt Options) string {
 	scaling(&b, es)
 	frontier(&b, es)
 	cost(&b, es, opt)
-	onChain(&b, es)
+	onChain(&b, es, opt.gasPrice())
 	provenRuns(&b, opt)
+	settlement(&b, opt)
 	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
 	b.WriteString("- `plots/stages-<host>.svg`: time per stage for each workload on the host's native profile.\n")
@@ -195,23 +197,84 @@ func sortedHosts(runs map[string][]resultset.RunSummary) []string {
 	return hosts
 }
 
+func (o Options) gasPrice() resultset.GasPrice {
+	if o.GasPrice == (resultset.GasPrice{}) {
+		return resultset.DefaultGasPrice
+	}
+	return o.GasPrice
+}
+
 // onChain is the gas of verifying each workload's proof with gnark's Solidity
-// verifier (potbench gas), where it was measured.
-func onChain(b *strings.Builder, es []Entry) {
+// verifier (potbench gas), where it was measured, and how it grows with the
+// public inputs.
+func onChain(b *strings.Builder, es []Entry, price resultset.GasPrice) {
 	var rows []string
+	fits := map[string][2][]float64{}
+	var backends []string
 	for _, e := range es {
 		if e.VerifyTxGas > 0 {
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %d | %d | %d |\n", e.Host, e.Profile, e.Workload, e.PublicInputs, e.VerifyGas, e.VerifyTxGas))
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %d | %d | %d | %s |\n", e.Host, e.Profile, e.Backend, e.Workload, e.PublicInputs,
+				e.VerifyGas, e.VerifyTxGas, resultset.Dollars(price.USD(e.VerifyTxGas))))
+			f, ok := fits[e.Backend]
+			if !ok {
+				backends = append(backends, e.Backend)
+			}
+			fits[e.Backend] = [2][]float64{append(f[0], float64(e.PublicInputs)), append(f[1], float64(e.VerifyGas))}
 		}
 	}
 	if len(rows) == 0 {
 		return
 	}
-	b.WriteString("\n## On-chain verification\n\nGas of verifying one proof with gnark's exported Solidity verifier, compiled with solc-js and run in go-ethereum's EVM (`potbench gas`): the execution of `verifyProof`, and the whole transaction (21,000 base and the calldata). It depends on the number of public inputs and commitments, not on the circuit's size.\n\n")
-	b.WriteString("| host | profile | workload | public inputs | execution gas | transaction gas |\n|---|---|---|--:|--:|--:|\n")
+	b.WriteString("\n## On-chain verification\n\n")
+	b.WriteString("Gas of verifying one proof with gnark's exported Solidity verifier (Groth16: `verifyProof`, PLONK: `Verify`), compiled with solc-js and run in go-ethereum's EVM under mainnet's Osaka rules (`potbench gas`): the execution, and the whole transaction (21,000 base and the calldata). ")
+	fmt.Fprintf(b, "Money at %s (`-gas-price-gwei`, `-eth-usd`; the defaults' sources are in the README). ", price)
+	b.WriteString("Every circuit here has exactly one Groth16 commitment, the one gnark's Solidity template supports.\n\n")
+	for _, be := range backends {
+		if l, err := FitLinear(fits[be][0], fits[be][1]); err == nil {
+			fmt.Fprintf(b, "- %s: execution gas ≈ %.0f + %.0f per public input (R²=%.3f, n=%d); it does not depend on the circuit's size.\n", be, l.Intercept, l.Slope, l.R2, l.N)
+		}
+	}
+	b.WriteString("\n| host | profile | backend | workload | public inputs | execution gas | transaction gas | transaction |\n|---|---|---|---|--:|--:|--:|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}
+}
+
+// settlement is the section on paying for a proven run through the escrow
+// contract (potbench settle), against the claim that trustless escrow on a
+// chain is impossible or too dear.
+func settlement(b *strings.Builder, opt Options) {
+	price := opt.gasPrice()
+	var rows []string
+	lo, hi := int64(math.MaxInt64), int64(0) // gas per proof
+	for _, host := range sortedHosts(opt.Runs) {
+		for _, r := range opt.Runs[host] {
+			if r.SettleGasTx == 0 || r.Proofs == 0 || r.Steps == 0 {
+				continue
+			}
+			lo, hi = min(lo, r.SettleGasTx/int64(r.Proofs)), max(hi, r.SettleGasTx/int64(r.Proofs))
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %s | %d | %s |\n", host, r.Name, r.Model, r.Dataset, r.Steps, r.Proofs,
+				r.SettleTxs, r.SettleGasTx, resultset.Dollars(price.USD(r.SettleGasTx)), r.SettleGasTx/int64(r.Steps), resultset.Dollars(price.USD(r.SettleGasTx)/float64(r.Steps))))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n## Settlement: escrow for a proven model\n\n")
+	b.WriteString("The claim tested: trustless escrow of data or models through smart contracts is impossible, and on-chain actions cost too much. ")
+	b.WriteString("`contracts/Settlement.sol` is such an escrow: a buyer locks a payment for a model trained on a committed dataset from a committed initial model with a stated learning rate and schedule that reaches a stated held-out score; ")
+	b.WriteString("the seller submits the run's step proofs (in as few transactions as the 2^24 gas cap per transaction of EIP-7825 allows) and the score proof; ")
+	b.WriteString("the contract verifies each through gnark's verifier, checks the links between them (one dataset root, the batch schedule, the learning rate, each proof starting from the model the last reached, the score of the final model on the held-out set) and pays. ")
+	b.WriteString("`potbench settle` runs it in go-ethereum's EVM on the run directories above; the payment reaching the seller is checked. ")
+	fmt.Fprintf(b, "Gas is the offer, the proof transactions and the settle transaction together; money at %s. Deploying the contract and the verifiers is paid once for every offer and is not included.\n\n", price)
+	b.WriteString("| host | run | model / dataset | steps | proofs | transactions | settlement gas | settlement | gas per step | per step |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range rows {
+		b.WriteString(r)
+	}
+	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training works on today's Ethereum rules and its cost is measured: %d to %d gas per proof submitted (%s to %s), so a run settles for the amounts above. ",
+		lo, hi, resultset.Dollars(price.USD(lo)), resultset.Dollars(price.USD(hi)))
+	b.WriteString("It grows linearly with the number of proofs, which is what chaining steps (K per proof) or one aggregated proof per run cut. ")
+	b.WriteString("A caller must forward enough gas: the contract caps each verifier call at 500,000 gas (a malformed proof point makes the pairing precompile consume all gas forwarded to it) and refuses to start a verification with less left, so an honest proof never fails for want of gas.\n")
 }
 
 // provenRuns is the section on whole training runs proven step by step
@@ -235,7 +298,7 @@ func provenRuns(b *strings.Builder, opt Options) {
 			}
 			gas := "–"
 			if r.GasTx > 0 {
-				gas = fmt.Sprint(r.GasTx)
+				gas = fmt.Sprintf("%d (%s)", r.GasTx, resultset.Dollars(opt.gasPrice().USD(r.GasTx)))
 			}
 			fmt.Fprintf(b, "| %s | %s | %s / %s | %d | %d | %d | %d | %d | %s | %.3g | $%.2g | %s | %s | %s | %s | %s | %s %.4f / %.4f (%s) |\n",
 				host, r.Name, r.Model, r.Dataset, r.Epochs, r.Batch, r.Chain, r.Steps, r.Proofs, resultset.Duration(r.ProveNs), r.CoreSeconds(),

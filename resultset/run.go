@@ -35,6 +35,10 @@ type RunSummary struct {
 	Float64    float64 `json:"float64"`
 	ScoreProof bool    `json:"score_proven"`
 	GasTx      int64   `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
+	// the settlement contract (contracts/Settlement.sol) paying for the run:
+	// offer, step proofs and score proof, in SettleTxs transactions
+	SettleGasTx int64 `json:"settle_tx_gas,omitempty"`
+	SettleTxs   int   `json:"settle_txs,omitempty"`
 }
 
 // CoreSeconds is the proving work in core-seconds.
@@ -93,4 +97,11 @@ func WriteRun(root, host string, r RunSummary) (string, error) {
 	}
 	path := filepath.Join(dir, r.Name+".json")
 	return path, atomicfile.Write(path, append(b, '\n'))
+}
+
+// ReadRun reads one stored run summary.
+func ReadRun(path string) (RunSummary, error) {
+	var r RunSummary
+	err := readStrict(path, &r)
+	return r, err
 }

@@ -9,10 +9,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -26,7 +28,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/backend/solidity"
 	"github.com/consensys/gnark/logger"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -55,7 +57,8 @@ var commands = []command{
 	{"train", "train a model, prove every step and its held-out score, write a run directory", cmdTrain},
 	{"verify", "verify a run directory written by train (the buyer's side: needs nothing else)", cmdVerify},
 	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
-	{"gas", "measure the on-chain verification gas of stored BN254 Groth16 results (timings untouched)", cmdGas},
+	{"gas", "measure the on-chain verification gas of stored BN254 results (timings untouched)", cmdGas},
+	{"settle", "settle a run through the escrow contract (contracts/Settlement.sol) in an EVM and measure its gas", cmdSettle},
 }
 
 func main() {
@@ -122,6 +125,15 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// gasPriceFlags adds -gas-price-gwei and -eth-usd; check the price after
+// parsing.
+func gasPriceFlags(fs *flag.FlagSet) *resultset.GasPrice {
+	p := resultset.DefaultGasPrice
+	fs.Float64Var(&p.Gwei, "gas-price-gwei", p.Gwei, "gas price in gwei for money figures (default: the README's dated average)")
+	fs.Float64Var(&p.EthUSD, "eth-usd", p.EthUSD, "USD per ETH for money figures (default: the README's dated price)")
+	return &p
+}
+
 // parsePositional parses flags followed by exactly n arguments.
 func parsePositional(fs *flag.FlagSet, args []string, n int, want string) error {
 	if err := fs.Parse(args); err != nil {
@@ -136,6 +148,24 @@ func parsePositional(fs *flag.FlagSet, args []string, n int, want string) error 
 		return errUsage
 	}
 	return nil
+}
+
+// parseWithArgs parses flags that may come before, between or after the
+// positional arguments, and returns those.
+func parseWithArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {
@@ -489,15 +519,19 @@ func fmtEnv(env map[string]string) string {
 }
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", "report [-results DIR] [-price-per-core-hour USD] [-readme FILE]", stderr)
+	fs := newFlagSet("report", "report [-results DIR] [-price-per-core-hour USD] [-gas-price-gwei G] [-eth-usd P] [-readme FILE]", stderr)
 	root := fs.String("results", "results", "results root holding <host>/<profile>/results.json")
 	price := fs.Float64("price-per-core-hour", report.DefaultPricePerCoreHour, "USD per core-hour for the cost model")
+	gasPrice := gasPriceFlags(fs)
 	readme := fs.String("readme", "", "also rewrite the generated headline section of this README")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *price <= 0 {
 		return fmt.Errorf("-price-per-core-hour %g: must be positive", *price)
+	}
+	if err := gasPrice.Check(); err != nil {
+		return err
 	}
 	locs, err := resultset.Find(*root)
 	if err != nil {
@@ -541,7 +575,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
-	paths, err := report.Write(*root, report.Options{PricePerCoreHour: *price})
+	paths, err := report.Write(*root, report.Options{PricePerCoreHour: *price, GasPrice: *gasPrice})
 	if err != nil {
 		return err
 	}
@@ -776,18 +810,27 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		id = hwprofiles.Detect().ID()
 	}
 	var gasTx int64
+	var settle *onchain.Settlement
 	if solc, err := onchain.FindCompiler(); err == nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
 		re, err := onchain.ExportRun(cfg.Dir, filepath.Join(cfg.Dir, "onchain"), solc)
 		if err != nil {
 			return err
 		}
 		gasTx = int64(re.Gas.Tx)
+		if m.Score != nil {
+			if settle, err = settleRun(cfg.Dir, solc, onchain.Target{}); err != nil {
+				return err
+			}
+		}
 	}
 	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
 		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
 		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
 		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
 		GasTx: gasTx}
+	if settle != nil {
+		sum.SettleGasTx, sum.SettleTxs = int64(settle.Total.Tx), settle.Transactions()
+	}
 	path, err := resultset.WriteRun(*results, id, sum)
 	if err != nil {
 		return err
@@ -862,25 +905,24 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"file for Ethereum tooling; with solc-js installed (npm ci --prefix tools/solc) it also runs the verifier in\n"+
 		"go-ethereum's EVM and reports the gas. BN254 Groth16 only.", stderr)
 	workload := fs.String("workload", "", "workload to prove and export, e.g. linreg/B=8,D=8")
+	backendName := fs.String("backend", "groth16", "proving system for -workload: groth16 or plonk (gnark exports a Solidity verifier for both on BN254)")
 	out := fs.String("out", "", "output directory (default exports/NAME, or RUN-DIRECTORY/onchain)")
 	noGas := fs.Bool("no-gas", false, "do not compile and run the verifier")
-	var dirs []string
-	for { // flags may come after the run directory too
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return err
-			}
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		dirs, args = append(dirs, fs.Arg(0)), fs.Args()[1:]
+	price := gasPriceFlags(fs)
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if (*workload == "") == (len(dirs) != 1) || len(dirs) > 1 {
 		fmt.Fprintln(stderr, "export needs either -workload NAME or one run directory")
 		fs.Usage()
 		return errUsage
+	}
+	if err := price.Check(); err != nil {
+		return err
+	}
+	if *backendName != "groth16" && *backendName != "plonk" {
+		return fmt.Errorf("-backend %q: groth16 or plonk", *backendName)
 	}
 	var solc *onchain.Compiler
 	if !*noGas {
@@ -901,8 +943,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "wrote %d verifier(s) and %d proofs' calldata to %s\n", len(re.Contracts), len(re.Proofs), *out)
 		if re.Gas != nil {
-			fmt.Fprintf(stdout, "every proof verified on chain: %d gas in execution, %d in transactions (%d proofs, %d per proof on average)\n",
-				re.Gas.Exec, re.Gas.Tx, len(re.Proofs), re.Gas.Tx/uint64(len(re.Proofs)))
+			fmt.Fprintf(stdout, "every proof verified on chain: %d gas in execution, %d in transactions (%d proofs, %d per proof on average), %s at %s\n",
+				re.Gas.Exec, re.Gas.Tx, len(re.Proofs), re.Gas.Tx/uint64(len(re.Proofs)), resultset.Dollars(price.USD(int64(re.Gas.Tx))), price)
 		}
 		return nil
 	}
@@ -916,14 +958,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: "groth16"})
-	if err != nil {
-		return err
-	}
-	if _, err := p.ProveOnce(); err != nil {
-		return err
-	}
-	e, err := onchain.New(p.VK.(groth16.VerifyingKey), p.LastProof.(groth16.Proof), p.LastPublic)
+	e, err := exportWorkload(w, *backendName)
 	if err != nil {
 		return err
 	}
@@ -945,20 +980,128 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "verified in go-ethereum's EVM: %d gas in execution, %d for the transaction\n", g.Exec, g.Tx)
+		fmt.Fprintf(stdout, "verified in go-ethereum's EVM: %d gas in execution, %d for the transaction (%s at %s)\n",
+			g.Exec, g.Tx, resultset.Dollars(price.USD(int64(g.Tx))), price)
 	}
+	return nil
+}
+
+// exportWorkload proves a workload once on BN254 (keys from the key cache)
+// and exports its verifier and proof.
+func exportWorkload(w bench.Workload, backendName string) (*onchain.Export, error) {
+	p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: backendName})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.ProveOnce(); err != nil {
+		return nil, err
+	}
+	vk, ok := p.VK.(interface {
+		ExportSolidity(io.Writer, ...solidity.ExportOption) error
+	})
+	if !ok {
+		return nil, fmt.Errorf("a %s verifying key has no Solidity export", backendName)
+	}
+	return onchain.New(vk, p.LastProof, p.LastPublic)
+}
+
+// settleRun runs the settlement scenario for a run directory and writes
+// RUN-DIRECTORY/onchain/settlement.json.
+func settleRun(dir string, solc *onchain.Compiler, target onchain.Target) (*onchain.Settlement, error) {
+	s, err := onchain.Settle(dir, solc, target)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "onchain"), 0o755); err != nil {
+		return nil, err
+	}
+	return s, atomicfile.Write(filepath.Join(dir, "onchain", "settlement.json"), append(b, '\n'))
+}
+
+func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("settle", "settle RUN-DIRECTORY [-min-correct N] [-max-loss-sum N] [-results DIR] [-host ID] [-gas-price-gwei G] [-eth-usd P]\n\n"+
+		"Runs contracts/Settlement.sol beside the run's verifiers in go-ethereum's EVM: the buyer locks a payment for the run's\n"+
+		"statement (dataset root, initial model, learning rate, schedule) and a held-out score; the seller submits every step\n"+
+		"proof, in as few transactions as the 2^24 gas cap per transaction allows, then the score proof; the contract checks\n"+
+		"the proofs and their links and pays. Writes RUN-DIRECTORY/onchain/settlement.json and adds the gas to the run's\n"+
+		"stored figures (RESULTS/<host>/runs/NAME.json) where they exist. BN254 Groth16 runs with a score proof.", stderr)
+	minCorrect := fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)")
+	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
+	results := fs.String("results", "results", "results root holding the run's figures")
+	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	price := gasPriceFlags(fs)
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintf(stderr, "settle needs one run directory, got %d arguments\n", len(dirs))
+		fs.Usage()
+		return errUsage
+	}
+	if err := price.Check(); err != nil {
+		return err
+	}
+	target := onchain.Target{MinCorrect: *minCorrect}
+	if *minCorrect < 0 {
+		return fmt.Errorf("-min-correct %d: must not be negative", *minCorrect)
+	}
+	if *maxLoss != "" {
+		v, ok := new(big.Int).SetString(*maxLoss, 0)
+		if !ok || v.Sign() <= 0 {
+			return fmt.Errorf("-max-loss-sum %q: want a positive integer (decimal or 0x hex)", *maxLoss)
+		}
+		target.MaxLossSum = v
+	}
+	solc, err := onchain.FindCompiler()
+	if err != nil {
+		return err
+	}
+	dir := dirs[0]
+	s, err := settleRun(dir, solc, target)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "settled %s: %d proofs; offer %d gas, %d prove transaction(s) (%s proofs each), settle %d gas\n",
+		dir, s.Proofs, s.Offer.Tx, len(s.Prove), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(s.ProofsPerTx)), ","), "[]"), s.Settle.Tx)
+	fmt.Fprintf(stdout, "the whole settlement: %d gas in %d transactions, %s at %s; deploying the contracts once: %d gas\n",
+		s.Total.Tx, s.Transactions(), resultset.Dollars(price.USD(int64(s.Total.Tx))), price, s.Deploy.Tx)
+	if *host == "" {
+		*host = hwprofiles.Detect().ID()
+	}
+	path := filepath.Join(resultset.RunsDir(*results, *host), filepath.Base(filepath.Clean(dir))+".json")
+	sum, err := resultset.ReadRun(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sum.SettleGasTx, sum.SettleTxs = int64(s.Total.Tx), s.Transactions()
+	if _, err := resultset.WriteRun(*results, *host, sum); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "figures updated in %s\n", path)
 	return nil
 }
 
 func cmdGas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("gas", "gas [-results DIR] [-host ID] [-profile NAME] [-workloads LIST]\n\n"+
-		"For each stored BN254 Groth16 result, proves the workload once more (keys from the key cache), runs gnark's\n"+
+		"For each stored BN254 result (Groth16 and PLONK), proves the workload once more (keys from the key cache), runs gnark's\n"+
 		"Solidity verifier on the proof in go-ethereum's EVM and stores the gas in the result; the timings stay as measured.", stderr)
 	root := fs.String("results", "results", "results root")
 	host := fs.String("host", "", "host id (default: derived from the CPU, or $POTBENCH_HOST)")
 	profile := fs.String("profile", "native", "profile whose results get the gas")
-	list := fs.String("workloads", "", "comma-separated workloads (default: every BN254 Groth16 result)")
+	list := fs.String("workloads", "", "comma-separated workloads (default: every BN254 result)")
+	price := gasPriceFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := price.Check(); err != nil {
 		return err
 	}
 	solc, err := onchain.FindCompiler()
@@ -981,7 +1124,7 @@ func cmdGas(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	done := 0
 	for i, r := range set.Results {
-		if r.Curve != ecc.BN254.String() || r.Backend != "groth16" || (only != nil && !slices.Contains(only, r.Workload)) {
+		if r.Curve != ecc.BN254.String() || (only != nil && !slices.Contains(only, r.Workload)) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -992,16 +1135,9 @@ func cmdGas(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintf(stderr, "potbench gas: %s: %v (skipped)\n", r.Workload, err)
 			continue
 		}
-		p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: "groth16"})
+		e, err := exportWorkload(w, r.Backend)
 		if err != nil {
-			return err
-		}
-		if _, err := p.ProveOnce(); err != nil {
-			return err
-		}
-		e, err := onchain.New(p.VK.(groth16.VerifyingKey), p.LastProof.(groth16.Proof), p.LastPublic)
-		if err != nil {
-			return err
+			return fmt.Errorf("%s (%s): %w", r.Workload, r.Backend, err)
 		}
 		g, err := e.Measure(solc)
 		if err != nil {
@@ -1012,10 +1148,11 @@ func cmdGas(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		done++
-		fmt.Fprintf(stdout, "%s: %d public inputs, verify %d gas (transaction %d)\n", r.Workload, len(e.Public), g.Exec, g.Tx)
+		fmt.Fprintf(stdout, "%s (%s): %d public inputs, verify %d gas (transaction %d, %s at %s)\n",
+			r.Workload, r.Backend, len(e.Public), g.Exec, g.Tx, resultset.Dollars(price.USD(int64(g.Tx))), price)
 	}
 	if done == 0 {
-		return fmt.Errorf("%s: no BN254 Groth16 results to measure", dir)
+		return fmt.Errorf("%s: no BN254 results to measure", dir)
 	}
 	return nil
 }

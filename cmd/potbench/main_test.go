@@ -57,7 +57,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-out", dir, "-workloads", "linreg-diabetes/B=5000"}, "larger than the dataset"},
 		{[]string{"run", "-out", dir, "-profile", "turbo"}, `unknown profile "turbo"`},
 		{[]string{"run", "-out", dir, "-count", "0"}, "need at least one proof"},
-		{[]string{"run", "-out", dir, "-curves", "bn254,secp256k1"}, `unknown curve "secp256k1" (supported: bn254, bls12_381)`},
+		{[]string{"run", "-out", dir, "-curves", "bn254,secp256k1"}, `unknown curve "secp256k1" (supported: bn254, bls12_381, bls12_377)`},
 		{[]string{"compare", dir, dir}, "bench.txt: no such file"},
 	} {
 		code, _, errs := run(t, tc.args...)
