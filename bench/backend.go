@@ -15,6 +15,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/frontend/cs/scs"
+	stdgroth16 "github.com/consensys/gnark/std/recursion/groth16"
 	"github.com/consensys/gnark/test/unsafekzg"
 )
 
@@ -70,20 +71,28 @@ func (groth16System) Setup(cs constraint.ConstraintSystem) (Key, Key, error) {
 // On BN254, Groth16 proofs are made for gnark's Solidity verifier: the
 // commitment of range checks, lookups and multicommit is hashed to a public
 // input with keccak256, as the exported contract does (a proof made with
-// gnark's default hash verifies in Go but not on chain). Go verification uses
-// the same hash.
+// gnark's default hash verifies in Go but not on chain). On BLS12-377 they are
+// made for gnark's recursive verifier in a BW6-761 circuit (circuits/aggregate):
+// the commitment is hashed with the hash that circuit computes natively. Go
+// verification uses the same hash.
 func (groth16System) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error) {
 	var opts []backend.ProverOption
-	if cs.Field().Cmp(ecc.BN254.ScalarField()) == 0 {
+	switch {
+	case cs.Field().Cmp(ecc.BN254.ScalarField()) == 0:
 		opts = append(opts, solidity.WithProverTargetSolidityVerifier(backend.GROTH16))
+	case cs.Field().Cmp(ecc.BLS12_377.ScalarField()) == 0:
+		opts = append(opts, stdgroth16.GetNativeProverOptions(ecc.BW6_761.ScalarField(), ecc.BLS12_377.ScalarField()))
 	}
 	return groth16.Prove(cs, pk.(groth16.ProvingKey), w, opts...)
 }
 func (groth16System) Verify(proof io.WriterTo, vk Key, public witness.Witness) error {
 	v := vk.(groth16.VerifyingKey)
 	var opts []backend.VerifierOption
-	if v.CurveID() == ecc.BN254 {
+	switch v.CurveID() {
+	case ecc.BN254:
 		opts = append(opts, solidity.WithVerifierTargetSolidityVerifier(backend.GROTH16))
+	case ecc.BLS12_377:
+		opts = append(opts, stdgroth16.GetNativeVerifierOptions(ecc.BW6_761.ScalarField(), ecc.BLS12_377.ScalarField()))
 	}
 	return groth16.Verify(proof.(groth16.Proof), v, public, opts...)
 }

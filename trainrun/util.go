@@ -7,6 +7,7 @@ import (
 	"hash"
 	"math/big"
 
+	frbls12377 "github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
 	frbls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381/fr"
 	frbn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/witness"
@@ -33,6 +34,10 @@ func publicValues(w witness.Witness) ([]*big.Int, error) {
 			out = append(out, v[i].BigInt(new(big.Int)))
 		}
 	case frbls12381.Vector:
+		for i := range v {
+			out = append(out, v[i].BigInt(new(big.Int)))
+		}
+	case frbls12377.Vector:
 		for i := range v {
 			out = append(out, v[i].BigInt(new(big.Int)))
 		}

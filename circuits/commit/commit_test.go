@@ -46,7 +46,7 @@ func packHashAssignment(t *testing.T, curve ecc.ID, vals []int64, bits int) *pac
 
 func TestPackAndHashMatchesNative(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, curve := range Curves {
+	for _, curve := range AllCurves {
 		// n=0 and n=1 hit the empty and the partial block; BLS12-381's rate
 		// is 2, so 3 and 4 cross its block boundary, 16 and 46 BN254's.
 		for _, tc := range []struct{ n, bits int }{{0, 16}, {1, 16}, {3, 16}, {4, 16}, {15, 16}, {16, 16}, {46, 16}, {8, 32}, {20, 32}} {
@@ -142,7 +142,7 @@ func TestDatasetMembership(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, curve := range Curves {
+		for _, curve := range AllCurves {
 			ds, err := bn.On(curve)
 			if err != nil {
 				t.Fatal(err)
@@ -189,7 +189,7 @@ func TestNewDatasetErrors(t *testing.T) {
 }
 
 func TestCurves(t *testing.T) {
-	for _, in := range []string{"bn254", "BLS12-381", "bls12_381"} {
+	for _, in := range []string{"bn254", "BLS12-381", "bls12_381", "bls12-377"} {
 		if _, err := ParseCurve(in); err != nil {
 			t.Errorf("ParseCurve(%q): %v", in, err)
 		}

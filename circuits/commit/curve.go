@@ -7,6 +7,9 @@ import (
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	frbls12377 "github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	mimcbls12377 "github.com/consensys/gnark-crypto/ecc/bls12-377/fr/mimc"
+	poseidon2bls12377 "github.com/consensys/gnark-crypto/ecc/bls12-377/fr/poseidon2"
 	frbls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381/fr"
 	mimcbls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381/fr/mimc"
 	poseidon2bls12381 "github.com/consensys/gnark-crypto/ecc/bls12-381/fr/poseidon2"
@@ -15,12 +18,17 @@ import (
 	poseidon2bn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 )
 
-// Curves are the curves whose scalar fields the commitments are defined on.
+// Curves are the curves the benchmarks and the soundness tests compare.
 var Curves = []ecc.ID{ecc.BN254, ecc.BLS12_381}
+
+// AllCurves are the curves whose scalar fields the commitments are defined
+// on: Curves and BLS12-377, whose Groth16 proofs a BW6-761 circuit verifies
+// with native arithmetic (circuits/aggregate).
+var AllCurves = []ecc.ID{ecc.BN254, ecc.BLS12_381, ecc.BLS12_377}
 
 // CurveOf names the supported curve with the given scalar field.
 func CurveOf(field *big.Int) (ecc.ID, error) {
-	for _, c := range Curves {
+	for _, c := range AllCurves {
 		if c.ScalarField().Cmp(field) == 0 {
 			return c, nil
 		}
@@ -30,8 +38,8 @@ func CurveOf(field *big.Int) (ecc.ID, error) {
 
 // CurveNames lists the supported curves as the -curves flag spells them.
 func CurveNames() string {
-	names := make([]string, len(Curves))
-	for i, c := range Curves {
+	names := make([]string, len(AllCurves))
+	for i, c := range AllCurves {
 		names[i] = c.String()
 	}
 	return strings.Join(names, ", ")
@@ -40,7 +48,7 @@ func CurveNames() string {
 // ParseCurve reads a curve name such as "bn254", "bls12_381" or "bls12-381".
 func ParseCurve(s string) (ecc.ID, error) {
 	want := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
-	for _, c := range Curves {
+	for _, c := range AllCurves {
 		if c.String() == want {
 			return c, nil
 		}
@@ -62,13 +70,17 @@ func (s SpongeParams) Rate() int { return s.Width - 1 }
 // absorbed element). gnark-crypto implements BLS12-381 Poseidon2 only for
 // widths 2 and 3, so BLS12-381 uses width 3 with 8 full and 56 partial rounds,
 // the Poseidon2 paper's instance for a 255-bit field and x^5 (about 120 R1CS
-// per absorbed element).
+// per absorbed element). BLS12-377's S-box is x^17; it uses width 3 with 6
+// full and 26 partial rounds, the instance gnark-crypto gives for a sponge on
+// that field (about 110 R1CS per absorbed element).
 func SpongeFor(curve ecc.ID) (SpongeParams, error) {
 	switch curve {
 	case ecc.BN254:
 		return SpongeParams{Width: 16, FullRounds: 8, PartialRounds: 57}, nil
 	case ecc.BLS12_381:
 		return SpongeParams{Width: 3, FullRounds: 8, PartialRounds: 56}, nil
+	case ecc.BLS12_377:
+		return SpongeParams{Width: 3, FullRounds: 6, PartialRounds: 26}, nil
 	}
 	return SpongeParams{}, fmt.Errorf("commit: no commitment scheme on %s (supported: %s)", curve, CurveNames())
 }
@@ -111,6 +123,13 @@ func FieldOf(curve ecc.ID) (*Field, error) {
 		f.mimc = func(xs []*big.Int) *big.Int {
 			h := mimcbls12381.NewFieldHasher()
 			return bigSum[frbls12381.Element](h.WriteElement, h.SumElement, xs)
+		}
+	case ecc.BLS12_377:
+		f.sponge = bigPermutation[frbls12377.Element](poseidon2bls12377.NewPermutation(sp.Width, sp.FullRounds, sp.PartialRounds))
+		f.md = bigPermutation[frbls12377.Element](poseidon2bls12377.NewDefaultPermutation())
+		f.mimc = func(xs []*big.Int) *big.Int {
+			h := mimcbls12377.NewFieldHasher()
+			return bigSum[frbls12377.Element](h.WriteElement, h.SumElement, xs)
 		}
 	}
 	actual, _ := fields.LoadOrStore(curve, f)
