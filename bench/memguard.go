@@ -29,13 +29,17 @@ const memoryMargin = 1.5
 // DefaultMemoryModel is used until a host has results of its own: the fit of
 // the published 2-core and 16-core BN254 runs, rounded up, and half as much
 // again on curves with larger points (BLS12-381's base field has 381 bits
-// against BN254's 254).
+// against BN254's 254), three times as much on BW6-761 (761 bits).
 func DefaultMemoryModel(curve ecc.ID, backend string) MemoryModel {
 	m := MemoryModel{Curve: curve, Backend: backend, Base: 32 << 20, PerConstraint: 3 << 10}
 	if backend == "plonk" {
 		m.PerConstraint = 2 << 10
 	}
-	if curve != ecc.BN254 {
+	switch curve {
+	case ecc.BN254:
+	case ecc.BW6_761: // 761-bit base field: three times BN254's points
+		m.PerConstraint *= 3
+	default:
 		m.PerConstraint *= 1.5
 	}
 	return m
@@ -118,4 +122,22 @@ func AvailableMemory() (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// CheckMemory refuses to set up and prove a circuit of the given size with
+// the memory model m when its estimate exceeds what this machine has
+// available; the error gives both figures.
+func CheckMemory(name string, constraints int, m MemoryModel) error {
+	limit, ok := AvailableMemory()
+	if !ok {
+		return nil
+	}
+	return checkMemory(name, constraints, m, limit)
+}
+
+// PeakWindow starts measuring peak resident memory; the returned function
+// gives the peak since.
+func PeakWindow() func() int64 {
+	resetPeak()
+	return peakBytes
 }

@@ -150,6 +150,7 @@ func Markdown(es []Entry, opt Options) string {
 	cost(&b, es, opt)
 	onChain(&b, es, opt.gasPrice())
 	provenRuns(&b, opt)
+	aggregation(&b, opt)
 	settlement(&b, opt)
 	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
@@ -235,6 +236,40 @@ func onChain(b *strings.Builder, es []Entry, price resultset.GasPrice) {
 		}
 	}
 	b.WriteString("\n| host | profile | backend | workload | public inputs | execution gas | transaction gas | transaction |\n|---|---|---|---|--:|--:|--:|--:|\n")
+	for _, r := range rows {
+		b.WriteString(r)
+	}
+}
+
+// aggregation is the section on whole runs proven again as one proof
+// (potbench train -aggregate).
+func aggregation(b *strings.Builder, opt Options) {
+	var rows []string
+	for _, host := range sortedHosts(opt.Runs) {
+		for _, r := range opt.Runs[host] {
+			a := r.Aggregate
+			if a == nil || a.Proofs == 0 {
+				continue
+			}
+			breakEven := "–"
+			if a.VerifyEachNs > 0 {
+				breakEven = fmt.Sprint(int(math.Ceil(float64(a.VerifyNs) / float64(a.VerifyEachNs))))
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", host, r.Name, r.Model, r.Dataset,
+				a.Proofs, a.Constraints, a.Constraints/a.Proofs, resultset.Duration(a.SetupNs), resultset.Duration(a.ProveNs),
+				resultset.Duration(a.ProveNs/int64(a.Proofs)), resultset.Bytes(a.PeakBytes), resultset.Bytes(a.ProofBytes),
+				resultset.Duration(a.VerifyNs), resultset.Duration(a.VerifyEachNs*int64(a.Proofs)), breakEven))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n### One proof per run (aggregation)\n\n")
+	b.WriteString("The same run proven again as one proof (`potbench train -curve bls12-377 -aggregate`): a BW6-761 Groth16 circuit verifies every BLS12-377 step proof and the score proof with gnark's recursive verifier and checks their links (one dataset root, the batch schedule, the learning rate, the chain of models, the score of the final model) inside the circuit; `potbench verify -aggregate` checks it with the statement alone. ")
+	b.WriteString("Verify (each) is the run's proofs verified one by one natively; break-even is the number of proofs from which one aggregate verifies faster than the proofs it replaces. ")
+	b.WriteString("BW6-761 has no EVM precompile, so this aggregate is not checked on Ethereum; the BN254-in-BN254 path that an EVM could check emulates the pairing (its constraints per proof are in the README).\n\n")
+	b.WriteString("| host | run | model / dataset | inner proofs | constraints | per inner proof | setup | prove | prove per inner proof | peak memory | proof | verify aggregate | verify each (all) | break-even |\n")
+	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}

@@ -39,6 +39,24 @@ type RunSummary struct {
 	// offer, step proofs and score proof, in SettleTxs transactions
 	SettleGasTx int64 `json:"settle_tx_gas,omitempty"`
 	SettleTxs   int   `json:"settle_txs,omitempty"`
+
+	Aggregate *AggregateSummary `json:"aggregate,omitempty"` // the whole run in one proof (-aggregate)
+}
+
+// AggregateSummary is what proving a run again as one aggregated proof cost.
+type AggregateSummary struct {
+	Curve       string `json:"curve"`
+	Proofs      int    `json:"proofs"` // inner proofs verified in the circuit
+	Constraints int    `json:"constraints"`
+	CompileNs   int64  `json:"compile_ns"`
+	SetupNs     int64  `json:"setup_ns"`
+	ProveNs     int64  `json:"prove_ns"`
+	PeakBytes   int64  `json:"peak_bytes"`
+	ProofBytes  int64  `json:"proof_bytes"`
+	VerifyNs    int64  `json:"verify_ns"` // the aggregate alone, as verify -aggregate checks it
+	// VerifyEachNs is the time to verify one inner proof natively (the
+	// median over the run's proofs), for the break-even number of steps.
+	VerifyEachNs int64 `json:"verify_each_ns"`
 }
 
 // CoreSeconds is the proving work in core-seconds.

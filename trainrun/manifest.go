@@ -60,6 +60,8 @@ type Manifest struct {
 	Proofs   []Proof   `json:"proofs"`
 	Score    *Score    `json:"score,omitempty"`
 
+	Aggregate *Aggregate `json:"aggregate,omitempty"` // one proof of the whole run (-aggregate)
+
 	Figures Figures `json:"figures"`
 }
 

@@ -65,6 +65,12 @@ type Config struct {
 	Stage         string
 	Shard, Shards int
 
+	// Aggregate proves the whole run again in one proof (circuits/aggregate)
+	// once every proof is made: BLS12-377 Groth16 runs, one step per proof.
+	// SkipMemoryCheck tries it even where the memory model says it will not
+	// fit.
+	Aggregate, SkipMemoryCheck bool
+
 	// Progress sees each finished job.
 	Progress func(done, total int, what string)
 }
@@ -91,6 +97,16 @@ func (c Config) validate() error {
 	case "", "prepare", "prove", "merge":
 	default:
 		return fmt.Errorf("unknown stage %q", c.Stage)
+	}
+	if c.Aggregate {
+		switch {
+		case c.Curve != ecc.BLS12_377:
+			return fmt.Errorf("-aggregate: the step proofs are on %s; aggregation verifies BLS12-377 Groth16 proofs in a BW6-761 circuit (pass -curve bls12-377)", c.Curve)
+		case c.Backend != "groth16":
+			return fmt.Errorf("-aggregate: the step proofs are %s; aggregation verifies Groth16 proofs", c.Backend)
+		case c.Chain != 1:
+			return fmt.Errorf("-aggregate: -chain %d; aggregation verifies one step per proof (-chain 1)", c.Chain)
+		}
 	}
 	return nil
 }
@@ -248,7 +264,29 @@ func Train(ctx context.Context, cfg Config) (*Manifest, error) {
 	if cfg.Stage == "prove" && cfg.Shards > 1 {
 		return nil, nil
 	}
-	return p.merge(setupDur)
+	var previous *Aggregate // an aggregate left by an earlier run of these flags
+	if old, err := ReadManifest(cfg.Dir); err == nil && cfg.Resume {
+		previous = old.Aggregate
+	}
+	m, err := p.merge(setupDur)
+	if err != nil || !cfg.Aggregate {
+		return m, err
+	}
+	if previous != nil { // kept, with its figures, when it still proves this run's statement
+		m.Aggregate = previous
+		if _, err := verifyAggregate(cfg.Dir, m); err == nil {
+			p.aggregationProgress(true, "kept the aggregate already there")
+			if err := writeJSON(filepath.Join(cfg.Dir, "manifest.json"), m); err != nil {
+				return nil, err
+			}
+			return m, atomicfile.Write(filepath.Join(cfg.Dir, "README.md"), []byte(readme(m)))
+		}
+		m.Aggregate = nil
+	}
+	if err := p.aggregate(ctx, m, keys); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // keys compiles a shape and loads its keys from the run directory, or sets
@@ -259,14 +297,21 @@ func (p *plan) keys(shape string, mustExist bool) (*compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s circuit: %w", shape, err)
 	}
+	return p.keysOf(shape, p.cfg.Curve, cs, mustExist)
+}
+
+// keysOf loads the keys of a compiled circuit named name from the run
+// directory (keys/NAME.pk, vk/NAME.vk) when they were set up for the same
+// constraint system, or sets them up (unless mustExist).
+func (p *plan) keysOf(name string, curve ecc.ID, cs constraint.ConstraintSystem, mustExist bool) (*compiled, error) {
 	id, err := circuitID(cs)
 	if err != nil {
 		return nil, err
 	}
 	c := &compiled{cs: cs, id: id}
-	pkPath, vkPath, idPath := filepath.Join(p.cfg.Dir, "keys", shape+".pk"), filepath.Join(p.cfg.Dir, "vk", shape+".vk"), filepath.Join(p.cfg.Dir, "keys", shape+".id")
+	pkPath, vkPath, idPath := filepath.Join(p.cfg.Dir, "keys", name+".pk"), filepath.Join(p.cfg.Dir, "vk", name+".vk"), filepath.Join(p.cfg.Dir, "keys", name+".id")
 	if old, err := os.ReadFile(idPath); err == nil && string(old) == id {
-		c.pk, c.vk = p.sys.NewKeys(p.cfg.Curve)
+		c.pk, c.vk = p.sys.NewKeys(curve)
 		if err := readKey(pkPath, c.pk); err == nil {
 			if err := readKey(vkPath, c.vk); err == nil {
 				return c, nil
@@ -274,10 +319,10 @@ func (p *plan) keys(shape string, mustExist bool) (*compiled, error) {
 		}
 	}
 	if mustExist {
-		return nil, fmt.Errorf("%s: no keys for the %s circuit (run potbench train -prepare first, with the same flags)", p.cfg.Dir, shape)
+		return nil, fmt.Errorf("%s: no keys for the %s circuit (run potbench train -prepare first, with the same flags)", p.cfg.Dir, name)
 	}
 	if c.pk, c.vk, err = p.sys.Setup(cs); err != nil {
-		return nil, fmt.Errorf("%s setup: %w", shape, err)
+		return nil, fmt.Errorf("%s setup: %w", name, err)
 	}
 	for path, k := range map[string]io.WriterTo{pkPath: c.pk, vkPath: c.vk} {
 		if err := writeTo(path, k); err != nil {
@@ -410,8 +455,20 @@ func (p *plan) witness(j job) (witness.Witness, []*big.Int, error) {
 
 func (p *plan) progress(done, total int, what string) {
 	if p.cfg.Progress != nil {
+		if p.cfg.Aggregate && p.cfg.Stage == "" {
+			total++ // the aggregation is the last job
+		}
 		p.cfg.Progress(done, total, what)
 	}
+}
+
+// aggregationProgress reports a stage of the aggregation, the last job.
+func (p *plan) aggregationProgress(finished bool, what string) {
+	done := len(p.jobs)
+	if finished {
+		done++
+	}
+	p.progress(done, len(p.jobs), "aggregation: "+what)
 }
 
 func (p *plan) proveOne(j job, c *compiled) (Proof, error) {
@@ -569,5 +626,9 @@ func readme(m *Manifest) string {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}
 	b.WriteString("Check it with `potbench verify " + "<this directory>`: it reads only this directory. It trusts the verifying keys in `vk/` to come from a setup of the circuits named in `manifest.json` (their identity is the SHA-256 of the compiled constraint system); the data stay private, bound only by their commitments.\n")
+	if a := m.Aggregate; a != nil {
+		fmt.Fprintf(&b, "\n`%s` proves all of the above in one %s Groth16 proof (%s, %d constraints): `potbench verify -aggregate <this directory>` checks it with `%s`, `manifest.json` and `model.json` alone.\n",
+			a.File, a.Curve, a.Describe, a.Constraints, a.VK)
+	}
 	return b.String()
 }

@@ -16,10 +16,11 @@ import (
 // Verdict is what Verify found.
 type Verdict struct {
 	Manifest   *Manifest
-	Proofs     int           // proofs verified, score included
-	Steps      int           // SGD steps they cover
-	VerifyTime time.Duration // verifying every proof and link
-	Bytes      int64         // transcript: manifest, model, verifying keys, proofs
+	Proofs     int             // proofs verified, score included
+	Steps      int             // SGD steps they cover
+	VerifyTime time.Duration   // verifying every proof and link
+	ProofTimes []time.Duration // verifying each step and score proof, in order
+	Bytes      int64           // transcript: manifest, model, verifying keys, proofs
 }
 
 // Verify checks a run directory using nothing but its files: every proof
@@ -93,10 +94,12 @@ func Verify(dir string) (*Verdict, error) {
 	next := 0 // the next step to be covered
 	for i, p := range m.Proofs {
 		what := fmt.Sprintf("proof %d (%s, steps %d..%d)", i, p.File, p.FirstStep, p.FirstStep+p.Steps-1)
+		t0 := time.Now()
 		pub, err := checkProof(dir, sys, curve, vks, circuits, p, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
+		v.ProofTimes = append(v.ProofTimes, time.Since(t0))
 		if k, err := StepsOf(p.Shape); err != nil || k != p.Steps {
 			return nil, fmt.Errorf("%s: a %s proof covers %d step(s), the manifest says %d", what, p.Shape, k, p.Steps)
 		}
@@ -133,32 +136,22 @@ func Verify(dir string) (*Verdict, error) {
 	v.Steps = next
 
 	// the final model file
-	data := size(m.FinalModel.File)
-	if data == nil {
-		return nil, fmt.Errorf("final model file %s is missing", m.FinalModel.File)
-	}
-	if sha256Hex(data) != m.FinalModel.SHA256 {
-		return nil, fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
-	}
-	var fm FinalModel
-	if err := readJSON(filepath.Join(dir, m.FinalModel.File), &fm); err != nil {
+	if err := checkFinalModel(dir, m, v); err != nil {
 		return nil, err
 	}
-	h, err := commit.NativePackAndHash(curve, m.ModelDomain, fm.Values)
-	if err != nil {
-		return nil, fmt.Errorf("final model file %s: %w", m.FinalModel.File, err)
-	}
-	if h.Cmp(model) != 0 || hexOf(h) != m.FinalModel.Commitment {
-		return nil, fmt.Errorf("final model file %s commits to %s, the last proof ends at %s", m.FinalModel.File, hexOf(h), hexOf(model))
+	if hexOf(model) != m.FinalModel.Commitment {
+		return nil, fmt.Errorf("the last proof ends at model %s, the final model file commits to %s", hexOf(model), m.FinalModel.Commitment)
 	}
 
 	// the score of that model on the held-out set
 	if s := m.Score; s != nil {
 		what := fmt.Sprintf("score proof (%s)", s.File)
+		t0 := time.Now()
 		pub, err := checkProof(dir, sys, curve, vks, circuits, s.Proof, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
+		v.ProofTimes = append(v.ProofTimes, time.Since(t0))
 		// Heldout, Model, [LossSum,] Correct
 		if len(pub) != 3 && len(pub) != 4 {
 			return nil, fmt.Errorf("%s: %d public inputs, a score has 3 or 4", what, len(pub))
@@ -187,8 +180,42 @@ func Verify(dir string) (*Verdict, error) {
 		}
 		v.Proofs++
 	}
+	if m.Aggregate != nil { // checked too, apart from the transcript's figures
+		if _, err := verifyAggregate(dir, m); err != nil {
+			return nil, err
+		}
+	}
 	v.VerifyTime = time.Since(start)
 	return v, nil
+}
+
+// checkFinalModel checks that the final model file is the one the manifest
+// names and commits to the manifest's final model commitment.
+func checkFinalModel(dir string, m *Manifest, v *Verdict) error {
+	data, err := os.ReadFile(filepath.Join(dir, m.FinalModel.File))
+	if err != nil {
+		return fmt.Errorf("final model file %s is missing", m.FinalModel.File)
+	}
+	v.Bytes += int64(len(data))
+	if sha256Hex(data) != m.FinalModel.SHA256 {
+		return fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
+	}
+	curve, err := commit.ParseCurve(m.Curve)
+	if err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	var fm FinalModel
+	if err := readJSON(filepath.Join(dir, m.FinalModel.File), &fm); err != nil {
+		return err
+	}
+	h, err := commit.NativePackAndHash(curve, m.ModelDomain, fm.Values)
+	if err != nil {
+		return fmt.Errorf("final model file %s: %w", m.FinalModel.File, err)
+	}
+	if hexOf(h) != m.FinalModel.Commitment {
+		return fmt.Errorf("final model file %s commits to %s, the manifest says %s", m.FinalModel.File, hexOf(h), m.FinalModel.Commitment)
+	}
+	return nil
 }
 
 // checkProof verifies one proof file under its shape's key with the public

@@ -722,6 +722,16 @@ func (p *progress) done() {
 	}
 }
 
+// medianDuration is the median of ds (0 for none).
+func medianDuration(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
 // defaultLR is each model's learning rate in the training comparisons.
 var defaultLR = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1, "mlp": 0.1}
 
@@ -746,6 +756,8 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	results := fs.String("results", "results", "results root: the run's figures go to RESULTS/<host>/runs/NAME.json")
 	host := fs.String("host", "", "host id for the figures (default: derived from the CPU, or $POTBENCH_HOST)")
 	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
+	aggregate := fs.Bool("aggregate", false, "also prove the whole run in one BW6-761 proof (needs -curve bls12-377, -chain 1)")
+	skipMem := fs.Bool("skip-memory-check", false, "aggregate even where the memory model says it will not fit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -757,7 +769,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*lr = defaultLR[*model]
 	}
 	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
-		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip}
+		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem}
 	name := fmt.Sprintf("%s-b%d-k%d-e%d", *model, *batch, *chainK, *epochs)
 	if c != ecc.BN254 || *backend != "groth16" {
 		name += "-" + c.String() + "-" + *backend
@@ -780,11 +792,17 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	var prog *progress
+	last := 0
 	cfg.Progress = func(done, total int, what string) {
 		if prog == nil {
 			prog = newProgress(stderr, total, *verbose)
 		}
-		prog.finishedLine(done-1, what)
+		if done > last { // a job finished
+			prog.finishedLine(done-1, what)
+			last = done
+			return
+		}
+		prog.line(fmt.Sprintf("[%d/%d] %s", done, total, what)) // a stage of the next job
 	}
 	m, err := trainrun.Train(ctx, cfg)
 	if prog != nil {
@@ -831,6 +849,19 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if settle != nil {
 		sum.SettleGasTx, sum.SettleTxs = int64(settle.Total.Tx), settle.Transactions()
 	}
+	if a := m.Aggregate; a != nil {
+		av, err := trainrun.VerifyAggregate(cfg.Dir)
+		if err != nil {
+			return fmt.Errorf("the aggregate just written does not verify: %w", err)
+		}
+		each := medianDuration(v.ProofTimes)
+		sum.Aggregate = &resultset.AggregateSummary{Curve: a.Curve, Proofs: a.Proofs, Constraints: a.Constraints, CompileNs: a.CompileNs,
+			SetupNs: a.SetupNs, ProveNs: a.ProveNs, PeakBytes: a.PeakBytes, ProofBytes: a.ProofBytes, VerifyNs: av.VerifyTime.Nanoseconds(),
+			VerifyEachNs: each.Nanoseconds()}
+		fmt.Fprintf(stdout, "aggregate: %d proofs in one %s proof of %d constraints (%d per inner proof); setup %s, prove %s, peak %s; verified alone in %s (one inner proof: %s)\n",
+			a.Proofs, a.Curve, a.Constraints, a.Constraints/a.Proofs, resultset.Duration(a.SetupNs), resultset.Duration(a.ProveNs), resultset.Bytes(a.PeakBytes),
+			resultset.Duration(sum.Aggregate.VerifyNs), resultset.Duration(sum.Aggregate.VerifyEachNs))
+	}
 	path, err := resultset.WriteRun(*results, id, sum)
 	if err != nil {
 		return err
@@ -868,13 +899,33 @@ func parseShard(s string) (int, int, error) {
 }
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "verify RUN-DIRECTORY", stderr)
-	if err := parsePositional(fs, args, 1, "verify needs one run directory"); err != nil {
+	fs := newFlagSet("verify", "verify [-aggregate] RUN-DIRECTORY\n\n"+
+		"Checks every proof of a run directory and the links between them, and its aggregated proof where there is one;\n"+
+		"with -aggregate, only the aggregated proof (the step and score proofs are then not needed).", stderr)
+	only := fs.Bool("aggregate", false, "check only the aggregated proof against the run's statement")
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	v, err := trainrun.Verify(fs.Arg(0))
+	if len(dirs) != 1 {
+		fmt.Fprintf(stderr, "verify needs one run directory, got %d arguments\n", len(dirs))
+		fs.Usage()
+		return errUsage
+	}
+	verify := trainrun.Verify
+	if *only {
+		verify = trainrun.VerifyAggregate
+	}
+	v, err := verify(dirs[0])
 	if err != nil {
 		return fmt.Errorf("FAIL: %w", err)
+	}
+	if *only {
+		m := v.Manifest
+		fmt.Fprintf(stdout, "OK: one %s proof: %s trained on %s (root %s) for %d steps from %s to %s, scored on the held-out set (root %s)\n",
+			m.Aggregate.Curve, m.Model, m.Dataset.Name, short(m.Dataset.Root), v.Steps, short(m.InitialModel.Commitment), short(m.FinalModel.Commitment), short(m.Dataset.HeldoutRoot))
+		fmt.Fprintf(stdout, "  verified in %s; read %s (aggregate, its key, the final model)\n", resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes))
+		return nil
 	}
 	m := v.Manifest
 	fmt.Fprintf(stdout, "OK: %s trained on %s (root %s) for %d steps from %s to %s, every step proven\n",

@@ -1,0 +1,284 @@
+package trainrun
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/backend/witness"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/aggregate"
+	"github.com/potbench/potbench/internal/atomicfile"
+)
+
+// AggregateCurve is the curve of aggregated proofs: BW6-761, whose scalar
+// field is BLS12-377's base field.
+const AggregateCurve = ecc.BW6_761
+
+// Aggregate is the manifest's record of the run's aggregated proof: one
+// BW6-761 Groth16 proof that every step proof and the score proof verify and
+// chain (circuits/aggregate).
+type Aggregate struct {
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+	Curve       string `json:"curve"`
+	Describe    string `json:"describe"`
+	ID          string `json:"id"` // SHA-256 of the compiled constraint system
+	Constraints int    `json:"constraints"`
+	Steps       int    `json:"steps"`   // step proofs verified
+	Batches     int    `json:"batches"` // step i trains on batch i mod Batches
+	Proofs      int    `json:"proofs"`  // inner proofs: the steps and the score
+	VK          string `json:"vk"`
+	VKSHA256    string `json:"vk_sha256"`
+	CompileNs   int64  `json:"compile_ns"`
+	SetupNs     int64  `json:"setup_ns"`
+	ProveNs     int64  `json:"prove_ns"`
+	PeakBytes   int64  `json:"peak_bytes"` // resident memory, setup and prove
+	ProofBytes  int64  `json:"proof_bytes"`
+}
+
+// statementOf is the run's statement as an aggregate proof makes it public,
+// read from the manifest: what the buyer checks the aggregate against.
+func statementOf(m *Manifest) (aggregate.Statement, error) {
+	var s aggregate.Statement
+	if m.Score == nil {
+		return s, fmt.Errorf("the run has no score proof; an aggregate covers the score")
+	}
+	for _, f := range []struct {
+		dst  **big.Int
+		what string
+		hex  string
+	}{{&s.DatasetRoot, "dataset root", m.Dataset.Root}, {&s.InitialModel, "initial model", m.InitialModel.Commitment},
+		{&s.FinalModel, "final model", m.FinalModel.Commitment}, {&s.HeldoutRoot, "held-out root", m.Dataset.HeldoutRoot}} {
+		v, err := parseHex(f.hex)
+		if err != nil {
+			return s, fmt.Errorf("manifest %s: %w", f.what, err)
+		}
+		*f.dst = v
+	}
+	s.LearningRate = big.NewInt(m.LRFixed)
+	if m.Score.LossSum != "" {
+		loss, err := parseHex(m.Score.LossSum)
+		if err != nil {
+			return s, fmt.Errorf("manifest loss: %w", err)
+		}
+		s.Score = append(s.Score, loss)
+	}
+	s.Score = append(s.Score, big.NewInt(m.Score.Correct))
+	return s, nil
+}
+
+// aggregate proves the finished run m again as one proof and records it in
+// the manifest.
+func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*compiled) error {
+	if m.Score == nil {
+		return fmt.Errorf("-aggregate: %s has no score circuit", m.Model)
+	}
+	for _, s := range []string{"step", "score"} {
+		if keys[s] == nil {
+			c, err := p.keys(s, true)
+			if err != nil {
+				return err
+			}
+			keys[s] = c
+		}
+	}
+	stmt, err := statementOf(m)
+	if err != nil {
+		return err
+	}
+	shape := aggregate.Shape{Steps: len(m.Proofs), Batches: m.Dataset.Batches, ScoreValues: len(stmt.Score)}
+	dir := p.cfg.Dir
+	// the inner proofs and their public inputs, checked natively first
+	read := func(p Proof) (groth16.Proof, witness.Witness, []*big.Int, error) {
+		raw, err := os.ReadFile(filepath.Join(dir, p.File))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		proof := groth16.NewProof(ecc.BLS12_377)
+		if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		var vals []*big.Int
+		for _, h := range p.Public {
+			v, err := parseHex(h)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("%s: %w", p.File, err)
+			}
+			vals = append(vals, v)
+		}
+		w, err := publicWitness(ecc.BLS12_377.ScalarField(), vals)
+		return proof, w, vals, err
+	}
+	var proofs []groth16.Proof
+	var pubs []witness.Witness
+	var stepVals [][]*big.Int
+	for _, rec := range m.Proofs {
+		proof, w, vals, err := read(rec)
+		if err != nil {
+			return err
+		}
+		proofs, pubs, stepVals = append(proofs, proof), append(pubs, w), append(stepVals, vals)
+	}
+	scoreProof, scorePub, scoreVals, err := read(m.Score.Proof)
+	if err != nil {
+		return err
+	}
+	if err := stmt.Check(shape, stepVals, scoreVals); err != nil {
+		return err
+	}
+
+	agg := &Aggregate{File: "aggregate.proof", Curve: AggregateCurve.String(), Steps: shape.Steps, Batches: shape.Batches,
+		Proofs: shape.Steps + 1, VK: filepath.Join("vk", "aggregate.vk")}
+	agg.Describe = fmt.Sprintf("%d %s step proofs and the score proof on BLS12-377, verified and chained in one BW6-761 circuit", shape.Steps, m.Model)
+	p.aggregationProgress(false, "compiling the BW6-761 circuit")
+	start := time.Now()
+	circuit, err := aggregate.New[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](shape,
+		keys["step"].cs, keys["score"].cs, keys["step"].vk.(groth16.VerifyingKey), keys["score"].vk.(groth16.VerifyingKey))
+	if err != nil {
+		return err
+	}
+	cs, err := frontend.Compile(AggregateCurve.ScalarField(), p.sys.Builder(), circuit)
+	if err != nil {
+		return fmt.Errorf("aggregation circuit: %w", err)
+	}
+	agg.CompileNs, agg.Constraints = time.Since(start).Nanoseconds(), cs.GetNbConstraints()
+	if !p.cfg.SkipMemoryCheck {
+		if err := bench.CheckMemory(fmt.Sprintf("the aggregation of %d proofs", agg.Proofs), agg.Constraints, bench.DefaultMemoryModel(AggregateCurve, "groth16")); err != nil {
+			return fmt.Errorf("-aggregate: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	peak := bench.PeakWindow()
+	p.aggregationProgress(false, fmt.Sprintf("setting up %d constraints", agg.Constraints))
+	start = time.Now()
+	c, err := p.keysOf("aggregate", AggregateCurve, cs, false)
+	if err != nil {
+		return err
+	}
+	agg.SetupNs, agg.ID = time.Since(start).Nanoseconds(), c.id
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	assignment, err := aggregate.Assign[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](stmt, proofs, pubs, scoreProof, scorePub)
+	if err != nil {
+		return err
+	}
+	p.aggregationProgress(false, "proving")
+	start = time.Now()
+	w, err := frontend.NewWitness(assignment, AggregateCurve.ScalarField())
+	if err != nil {
+		return err
+	}
+	proof, err := p.sys.Prove(cs, c.pk, w)
+	if err != nil {
+		return fmt.Errorf("aggregation: %w", err)
+	}
+	agg.ProveNs, agg.PeakBytes = time.Since(start).Nanoseconds(), peak()
+	pub, err := w.Public()
+	if err != nil {
+		return err
+	}
+	if err := p.sys.Verify(proof, c.vk, pub); err != nil {
+		return fmt.Errorf("the aggregated proof just made does not verify: %w", err)
+	}
+	var buf bytesBuffer
+	if _, err := proof.WriteTo(&buf); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(p.cfg.Dir, agg.File), buf.b); err != nil {
+		return err
+	}
+	agg.SHA256, agg.ProofBytes = sha256Hex(buf.b), int64(len(buf.b))
+	vk, err := os.ReadFile(filepath.Join(p.cfg.Dir, agg.VK))
+	if err != nil {
+		return err
+	}
+	agg.VKSHA256 = sha256Hex(vk)
+	p.aggregationProgress(true, fmt.Sprintf("%d proofs in one, proven in %s", agg.Proofs, time.Duration(agg.ProveNs).Round(time.Millisecond)))
+	m.Aggregate = agg
+	if err := writeJSON(filepath.Join(p.cfg.Dir, "manifest.json"), m); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(p.cfg.Dir, "README.md"), []byte(readme(m)))
+}
+
+// VerifyAggregate checks a run directory's aggregated proof alone: its
+// verifying key against the manifest, the final model file against the
+// statement, and the proof against the statement the manifest gives. The
+// step and score proofs are not read.
+func VerifyAggregate(dir string) (*Verdict, error) {
+	start := time.Now()
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verdict{Manifest: m, Proofs: 1}
+	n, err := verifyAggregate(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	v.Bytes, v.Steps = n, m.Aggregate.Steps
+	if err := checkFinalModel(dir, m, v); err != nil {
+		return nil, err
+	}
+	v.VerifyTime = time.Since(start)
+	return v, nil
+}
+
+// verifyAggregate checks m.Aggregate and returns the bytes it read.
+func verifyAggregate(dir string, m *Manifest) (int64, error) {
+	a := m.Aggregate
+	if a == nil {
+		return 0, fmt.Errorf("%s has no aggregated proof (train with -aggregate)", dir)
+	}
+	if a.Curve != AggregateCurve.String() || m.Curve != ecc.BLS12_377.String() || m.Backend != "groth16" {
+		return 0, fmt.Errorf("aggregate: a %s aggregate of %s %s proofs; potbench aggregates BLS12-377 Groth16 proofs on %s", a.Curve, m.Curve, m.Backend, AggregateCurve)
+	}
+	if a.Steps != len(m.Schedule) || a.Batches != m.Dataset.Batches || a.Proofs != a.Steps+1 {
+		return 0, fmt.Errorf("aggregate: covers %d steps of %d batches, the run has %d steps of %d", a.Steps, a.Batches, len(m.Schedule), m.Dataset.Batches)
+	}
+	stmt, err := statementOf(m)
+	if err != nil {
+		return 0, fmt.Errorf("aggregate: %w", err)
+	}
+	vkData, err := os.ReadFile(filepath.Join(dir, a.VK))
+	if err != nil {
+		return 0, fmt.Errorf("aggregate: verifying key: %w", err)
+	}
+	if sha256Hex(vkData) != a.VKSHA256 {
+		return 0, fmt.Errorf("aggregate: verifying key %s is not the one the manifest names (SHA-256 differs)", a.VK)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, a.File))
+	if err != nil {
+		return 0, fmt.Errorf("aggregate: %w", err)
+	}
+	vk := groth16.NewVerifyingKey(AggregateCurve)
+	if _, err := vk.ReadFrom(bytes.NewReader(vkData)); err != nil {
+		return 0, fmt.Errorf("aggregate: verifying key %s: %w", a.VK, err)
+	}
+	proof := groth16.NewProof(AggregateCurve)
+	if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
+		return 0, fmt.Errorf("aggregate: %s: %w", a.File, err)
+	}
+	pub, err := frontend.NewWitness(aggregate.Public[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](stmt),
+		AggregateCurve.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return 0, fmt.Errorf("aggregate: statement: %w", err)
+	}
+	if err := groth16.Verify(proof, vk, pub); err != nil {
+		return 0, fmt.Errorf("aggregate: %s does not verify against the run's statement: %w", a.File, err)
+	}
+	return int64(len(vkData) + len(raw)), nil
+}
