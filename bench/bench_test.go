@@ -84,6 +84,14 @@ func BenchmarkCommitGKR(b *testing.B) {
 
 func BenchmarkLinRegDiabetes(b *testing.B) { benchFamily(b, "linreg-diabetes") }
 
+// BenchmarkFHELinReg and BenchmarkFHELogRegCancer compute the steps of
+// BenchmarkLinReg and BenchmarkLogRegCancer under CKKS instead of proving
+// them: setup-ns is key generation, witness-ns encryption, prove-ns the
+// encrypted step, verify-ns decryption (the curve and backend flags do not
+// apply).
+func BenchmarkFHELinReg(b *testing.B)       { benchFamily(b, "fhe-linreg") }
+func BenchmarkFHELogRegCancer(b *testing.B) { benchFamily(b, "fhe-logreg") }
+
 // benchFamily runs every benchmarked size of a family (bench.FamilyDef.Sizes).
 func benchFamily(b *testing.B, family string) {
 	for _, f := range bench.Families() {

@@ -72,6 +72,9 @@ func FitMemoryModel(results []resultset.Result, curve ecc.ID, backend string) (M
 // sameCurve compares a stored curve name with a curve; results written before
 // curves were recorded per result name none and are BN254.
 func sameCurve(name string, curve ecc.ID) bool {
+	if curve == ecc.UNKNOWN {
+		return false
+	}
 	return name == curve.String() || (name == "" && curve == ecc.BN254)
 }
 

@@ -63,10 +63,15 @@ type Prepared struct {
 	LastPublic witness.Witness
 	opt        Options
 	sys        System
+	enc        Encrypted // not a circuit: the stages are the scheme's
 }
 
-// Prepare compiles w and runs (or loads) the setup.
+// Prepare compiles w and runs (or loads) the setup; an Encrypted workload
+// generates its keys instead.
 func Prepare(w Workload, opt Options) (*Prepared, error) {
+	if e, ok := w.(Encrypted); ok {
+		return prepareEncrypted(e, opt)
+	}
 	if opt.Curve == ecc.UNKNOWN {
 		opt.Curve = ecc.BN254
 	}
@@ -151,6 +156,9 @@ func sizeOf(w io.WriterTo) int64 {
 // ProveOnce builds the witness, proves and verifies, and returns the result
 // with those stages filled in (compile and setup copied from Prepare).
 func (p *Prepared) ProveOnce() (resultset.Result, error) {
+	if p.enc != nil {
+		return p.stepEncrypted()
+	}
 	r := p.Result
 	name := p.W.Name()
 
@@ -205,6 +213,12 @@ func (p *Prepared) ProveOnce() (resultset.Result, error) {
 	}
 	r.VerifyNs = time.Since(start).Nanoseconds()
 
+	p.timePlain(&r)
+	return r, nil
+}
+
+// timePlain measures the plain baselines of the workload.
+func (p *Prepared) timePlain(r *resultset.Result) {
 	p.opt.stage(StagePlain)
 	r.PlainNs = TimePlain(p.W.Plain(), p.opt.PlainFor)
 	if b, ok := p.W.(interface{ PlainBLAS() func() }); ok {
@@ -212,6 +226,51 @@ func (p *Prepared) ProveOnce() (resultset.Result, error) {
 			r.PlainBLASNs = TimePlain(step, p.opt.PlainFor)
 		}
 	}
+}
+
+// prepareEncrypted generates an Encrypted workload's keys: its setup.
+func prepareEncrypted(e Encrypted, opt Options) (*Prepared, error) {
+	p := &Prepared{W: e, opt: opt, enc: e}
+	p.Result = resultset.Result{Workload: e.Name(), Backend: e.Scheme(), Elements: e.Elements(), FHEParams: e.ParamsName()}
+	opt.stage(StageSetup)
+	resetPeak()
+	start := time.Now()
+	evk, sk, err := e.KeyGen()
+	if err != nil {
+		return nil, fmt.Errorf("%s: key generation: %w", e.Name(), err)
+	}
+	p.Result.SetupNs = time.Since(start).Nanoseconds()
+	p.Result.PeakSetupB = peakBytes()
+	p.Result.PKBytes, p.Result.VKBytes = evk, sk
+	return p, nil
+}
+
+// stepEncrypted encrypts (witness), computes the step (prove) and decrypts
+// (verify).
+func (p *Prepared) stepEncrypted() (resultset.Result, error) {
+	r := p.Result
+	name := p.W.Name()
+	p.opt.stage(StageWitness)
+	start := time.Now()
+	size, err := p.enc.Encrypt()
+	if err != nil {
+		return r, fmt.Errorf("%s: encrypt: %w", name, err)
+	}
+	r.WitnessNs, r.ProofBytes = time.Since(start).Nanoseconds(), size
+	p.opt.stage(StageProve)
+	resetPeak()
+	start = time.Now()
+	if err := p.enc.Step(); err != nil {
+		return r, fmt.Errorf("%s: encrypted step: %w", name, err)
+	}
+	r.ProveNs, r.PeakProveB = time.Since(start).Nanoseconds(), peakBytes()
+	p.opt.stage(StageVerify)
+	start = time.Now()
+	if r.FHEError, r.FHENoise, err = p.enc.Decrypt(); err != nil {
+		return r, fmt.Errorf("%s: decrypt: %w", name, err)
+	}
+	r.VerifyNs = time.Since(start).Nanoseconds()
+	p.timePlain(&r)
 	return r, nil
 }
 
@@ -284,5 +343,8 @@ func Combine(prepared resultset.Result, runs []resultset.Result) resultset.Resul
 	out.PlainBLASNs = med(func(s resultset.Sample) float64 { return s.PlainBLAS })
 	out.PeakProveB = int64(med(func(s resultset.Sample) float64 { return float64(s.PeakProveB) }))
 	out.ProofBytes = runs[0].ProofBytes
+	for _, r := range runs { // the worst error seen
+		out.FHEError, out.FHENoise = max(out.FHEError, r.FHEError), max(out.FHENoise, r.FHENoise)
+	}
 	return out
 }

@@ -46,7 +46,7 @@ type Job struct {
 // curve when it is not BN254.
 func (j Job) Label() string {
 	l := j.Workload + " " + j.Backend
-	if j.Curve != ecc.BN254 {
+	if j.Curve != ecc.BN254 && j.Curve != ecc.UNKNOWN {
 		l += " " + j.Curve.String()
 	}
 	return l
@@ -66,6 +66,10 @@ var ErrInterrupted = errors.New("interrupted")
 func (s SuiteRun) Jobs() []Job {
 	var jobs []Job
 	for _, n := range s.Names {
+		if scheme := SchemeOf(n); scheme != "" { // not a circuit: one measurement
+			jobs = append(jobs, Job{Workload: n, Curve: ecc.UNKNOWN, Backend: scheme})
+			continue
+		}
 		for _, c := range s.Curves {
 			for _, b := range s.Backends {
 				jobs = append(jobs, Job{Workload: n, Curve: c, Backend: b})
@@ -98,9 +102,12 @@ func (s SuiteRun) Run(ctx context.Context, set *resultset.ResultSet) ([]resultse
 		if err != nil {
 			return fresh, err
 		}
-		model, ok := FitMemoryModel(set.Results, j.Curve, j.Backend)
-		if !ok {
-			model = DefaultMemoryModel(j.Curve, j.Backend)
+		var model MemoryModel // none for a workload that is not a circuit
+		if j.Curve != ecc.UNKNOWN {
+			var ok bool
+			if model, ok = FitMemoryModel(set.Results, j.Curve, j.Backend); !ok {
+				model = DefaultMemoryModel(j.Curve, j.Backend)
+			}
 		}
 		opt := Options{Keys: s.Keys, Count: s.Count, Curve: j.Curve, Backend: j.Backend, MemoryLimit: s.MemoryLimit, Memory: model,
 			OnStage: func(stage string) {
@@ -147,9 +154,18 @@ func (s SuiteRun) Run(ctx context.Context, set *resultset.ResultSet) ([]resultse
 // taken with the same number of proofs.
 func Has(set *resultset.ResultSet, workload string, curve ecc.ID, backend string, count int) bool {
 	for _, r := range set.Results {
-		if r.Workload == workload && r.Curve == curve.String() && r.Backend == backend && max(1, len(r.Samples)) == count {
+		if r.Workload == workload && r.Curve == curveName(curve) && r.Backend == backend && max(1, len(r.Samples)) == count {
 			return true
 		}
 	}
 	return false
+}
+
+// curveName is the curve column of a result: "" for a workload that is not a
+// circuit.
+func curveName(c ecc.ID) string {
+	if c == ecc.UNKNOWN {
+		return ""
+	}
+	return c.String()
 }

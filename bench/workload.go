@@ -31,6 +31,30 @@ type Workload interface {
 	Plain() func()
 }
 
+// Encrypted is a workload that is not a circuit: one training step computed
+// on encrypted data. The harness maps its stages onto a proof's: key
+// generation is the setup, encryption the witness, the encrypted step the
+// prove stage, decryption (with the check against the float64 step) the
+// verify stage. Circuit and Assignment are not used.
+type Encrypted interface {
+	Workload
+	Scheme() string // the backend column, resultset.FHEBackend
+	ParamsName() string
+	// KeyGen generates the keys and returns the evaluation keys' and the
+	// secret key's sizes.
+	KeyGen() (evalKeyBytes, secretKeyBytes int64, err error)
+	// Encrypt encrypts the batch and the model; it returns the ciphertexts'
+	// size.
+	Encrypt() (ciphertextBytes int64, err error)
+	// Step computes the step on the ciphertexts.
+	Step() error
+	// Decrypt decrypts the new model and returns its largest error against
+	// the float64 step with the exact activation, and against the float64
+	// step with the activation computed under encryption (the scheme's
+	// noise alone).
+	Decrypt() (maxErr, noise float64, err error)
+}
+
 // FamilyDef registers a workload family.
 type FamilyDef struct {
 	Name    string   // "linreg"
@@ -40,6 +64,7 @@ type FamilyDef struct {
 	Default []string // the sizes of the default suite
 	OptIn   bool     // left out of the suites (a run or benchmark names it)
 	Example string   // a valid size for messages (default: the first of Sizes)
+	Scheme  string   // non-empty: an Encrypted family, measured once under this scheme, not per curve and backend
 	// New builds one size, given the size's values by key.
 	New func(size map[string]int) (Workload, error)
 }
@@ -111,6 +136,12 @@ func New(name string) (Workload, error) {
 		return nil, err
 	}
 	return f.New(s)
+}
+
+// SchemeOf is the scheme of an Encrypted workload's family, "" for a circuit.
+func SchemeOf(name string) string {
+	family, _, _ := strings.Cut(name, "/")
+	return registry[family].Scheme
 }
 
 // BenchName turns "linreg/B=8,D=8" into the Go benchmark name

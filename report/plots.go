@@ -81,6 +81,65 @@ func overheadPlot(es []Entry) ([]file, error) {
 	return render(p, 7*vg.Inch, 5*vg.Inch, "overhead")
 }
 
+// privacyPlot: overhead-x of the same steps under homomorphic encryption and
+// proven (Groth16, BN254), against training work, on each host's native
+// profile, with the 1000x claim.
+func privacyPlot(zk, enc []Entry) ([]file, error) {
+	if len(enc) == 0 {
+		return nil, nil
+	}
+	p := plot.New()
+	p.Title.Text = "Privacy vs verifiability: the same SGD step encrypted (CKKS) and proven (Groth16)"
+	p.X.Label.Text = "training work per step (batch × features)"
+	p.Y.Label.Text = "time / plain step time"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	proven := map[string]Entry{}
+	for _, e := range zk {
+		if e.System == resultset.ReferenceSystem && e.Profile == "native" {
+			proven[e.Host+"|"+e.Workload] = e
+		}
+	}
+	var lines []any
+	minX, maxX := 0.0, 0.0
+	for _, g := range groups(enc) {
+		if g.Profile != "native" {
+			continue
+		}
+		var fx, zx plotter.XYs
+		for _, e := range g.Entries {
+			x := float64(e.Elements)
+			fx = append(fx, plotter.XY{X: x, Y: e.OverheadX()})
+			if z, ok := proven[e.Host+"|"+strings.TrimPrefix(e.Workload, "fhe-")]; ok {
+				zx = append(zx, plotter.XY{X: x, Y: z.OverheadOver(e.PlainNs)})
+			}
+			if minX == 0 || x < minX {
+				minX = x
+			}
+			maxX = max(maxX, x)
+		}
+		lines = append(lines, fmt.Sprintf("%s FHE %s", g.Host, g.Family), fx)
+		if len(zx) > 0 {
+			lines = append(lines, fmt.Sprintf("%s ZK %s", g.Host, strings.TrimPrefix(g.Family, "fhe-")), zx)
+		}
+	}
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return nil, err
+	}
+	claim, err := plotter.NewLine(plotter.XYs{{X: minX, Y: Claim}, {X: maxX, Y: Claim}})
+	if err != nil {
+		return nil, err
+	}
+	claim.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	p.Add(claim)
+	p.Legend.Add("the 1000x claim", claim)
+	return render(p, 7*vg.Inch, 5*vg.Inch, "privacy")
+}
+
 var stageNames = []string{"setup", "witness", "prove", "verify"}
 
 // stagesPlot: stacked time per stage for each workload on a host's native
@@ -182,10 +241,15 @@ func profilesPlot(es []Entry, host string) ([]file, error) {
 }
 
 // Files renders REPORT.md and every plot.
-func Files(es []Entry, opt Options) ([]file, error) {
-	out := []file{{"REPORT.md", []byte(Markdown(es, opt))}}
+func Files(all []Entry, opt Options) ([]file, error) {
+	out := []file{{"REPORT.md", []byte(Markdown(all, opt))}}
+	es, enc := splitFHE(all)
 	fs, err := overheadPlot(es)
 	if err != nil {
+		return nil, err
+	}
+	out = append(out, fs...)
+	if fs, err = privacyPlot(es, enc); err != nil {
 		return nil, err
 	}
 	out = append(out, fs...)

@@ -2,6 +2,7 @@ package resultset
 
 import (
 	"bytes"
+	"math"
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -33,6 +34,8 @@ var units = []struct{ unit, assume, better string }{
 	{"peak-prove-B", "nothing", "lower"},
 	{"verify-gas", "exact", "lower"},
 	{"verify-tx-gas", "exact", "lower"},
+	{"fhe-error-bits", "nothing", "higher"},
+	{"fhe-noise-bits", "nothing", "higher"},
 }
 
 // Metrics lists r's figures in a fixed order. Setup time is reported only
@@ -42,6 +45,9 @@ func (r Result) Metrics() []Metric {
 		{"constraints", float64(r.Constraints)},
 		{"constraints/elem", r.ConstraintsPerElem()},
 		{"compile-ns", float64(r.CompileNs)},
+	}
+	if r.IsFHE() { // no circuit: the stages are key generation, encryption, the step, decryption
+		m = nil
 	}
 	if !r.SetupCached {
 		m = append(m, Metric{"setup-ns", float64(r.SetupNs)})
@@ -63,6 +69,12 @@ func (r Result) Metrics() []Metric {
 	)
 	if r.VerifyGas > 0 {
 		m = append(m, Metric{"verify-gas", float64(r.VerifyGas)}, Metric{"verify-tx-gas", float64(r.VerifyTxGas)})
+	}
+	if r.IsFHE() {
+		// precision in bits, as CKKS reports it: −log2 of the largest error
+		if r.FHEError > 0 && r.FHENoise > 0 {
+			m = append(m, Metric{"fhe-error-bits", -math.Log2(r.FHEError)}, Metric{"fhe-noise-bits", -math.Log2(r.FHENoise)})
+		}
 	}
 	return m
 }

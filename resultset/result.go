@@ -40,7 +40,22 @@ type Result struct {
 	EpochSteps   int      `json:"epoch_steps,omitempty"`   // proofs per epoch of the workload's real dataset; 0: none
 	VerifyGas    int64    `json:"verify_gas,omitempty"`    // gnark's Solidity verifier in an EVM: execution (BN254 Groth16)
 	VerifyTxGas  int64    `json:"verify_tx_gas,omitempty"` // the whole verifying transaction
+
+	// Homomorphic encryption (Backend FHEBackend): the stages are key
+	// generation (setup), encryption (witness), the encrypted step (prove)
+	// and decryption (verify); ProofBytes is the ciphertexts', PKBytes the
+	// evaluation keys', VKBytes the secret key's.
+	FHEParams string  `json:"fhe_params,omitempty"` // the parameter set and its security
+	FHEError  float64 `json:"fhe_error,omitempty"`  // largest error of the decrypted model against the float64 step
+	FHENoise  float64 `json:"fhe_noise,omitempty"`  // the part of it from CKKS: against float64 with the same activation
 }
+
+// FHEBackend is the backend of results measured under homomorphic
+// encryption rather than proven.
+const FHEBackend = "ckks"
+
+// IsFHE says whether r was measured under homomorphic encryption.
+func (r Result) IsFHE() bool { return r.Backend == FHEBackend }
 
 // OverheadX is prove time over plain step time.
 func (r Result) OverheadX() float64 {
@@ -91,4 +106,13 @@ func (r Result) PerSample() []Result {
 		out[i] = one
 	}
 	return out
+}
+
+// OverheadOver is r's prove time over another measurement of the plain
+// step.
+func (r Result) OverheadOver(plainNs float64) float64 {
+	if plainNs <= 0 {
+		return 0
+	}
+	return float64(r.ProveNs) / plainNs
 }

@@ -41,6 +41,10 @@ type Training struct {
 	TestRows   int     `json:"test_rows"`
 	FixedPoint float64 `json:"fixed_point"`
 	Float64    float64 `json:"float64"`
+	// FHE is the same training in float64 arithmetic on CKKS ciphertexts
+	// (the batches encrypted, the model re-encrypted by the key holder
+	// between steps); 0: not run.
+	FHE float64 `json:"fhe,omitempty"`
 }
 
 // Merge replaces results of the same workload, curve and backend, and keeps

@@ -26,12 +26,14 @@ var sizes = []struct {
 	{"mlp-naive", []string{"B=8", "B=16"}, []string{"B=8"}},
 	{"lineage", []string{"N=32", "N=64", "N=128"}, []string{"N=32", "N=64"}},
 	{"commit", []string{"N=1024", "N=4096", "N=16384"}, []string{"N=4096"}},
+	{"fhe-linreg", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}, []string{"B=32,D=32"}},
+	{"fhe-logreg", []string{"B=16", "B=32", "B=64"}, []string{"B=32"}},
 }
 
 func init() {
 	defs := map[string]bench.FamilyDef{}
 	for _, group := range [][]bench.FamilyDef{linregFamilies(), naiveFamilies(), chainFamilies(), qualityFamilies(),
-		softmaxFamilies(), mlpFamilies(), lineageFamilies(), commitFamilies(), {FileFamily("", 0, false)}} {
+		softmaxFamilies(), mlpFamilies(), lineageFamilies(), commitFamilies(), fheFamilies(), {FileFamily("", 0, false)}} {
 		for _, f := range group {
 			defs[f.Name] = f
 		}

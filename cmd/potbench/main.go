@@ -337,8 +337,22 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 		return err
 	}
 	set.Host, set.Profile = h, p.Name
+	previous := set.Training
 	if set.Training, err = workloads.TrainAll(); err != nil {
 		return fmt.Errorf("training comparison: %w", err)
+	}
+	if slices.ContainsFunc(cfg.names, func(n string) bool { return strings.HasPrefix(n, "fhe-logreg/") }) {
+		t, err := workloads.TrainFHE()
+		if err != nil {
+			return err
+		}
+		set.Training = append(set.Training, t)
+	} else { // keep the encrypted training measured by an earlier run
+		for _, o := range previous {
+			if o.FHE > 0 {
+				set.Training = append(set.Training, o)
+			}
+		}
 	}
 	suite := bench.SuiteRun{Profile: p.Name, Names: cfg.names, Curves: cfg.curves, Backends: cfg.backends, Count: cfg.count, Keys: cfg.keys, Resume: cfg.resume}
 	prog := newProgress(stderr, len(suite.Jobs()), cfg.verbose)
@@ -384,7 +398,7 @@ func profileFile(dir, profile, workload string, curve ecc.ID, backend string) fu
 		return nil
 	}
 	name := strings.NewReplacer("/", "_", ",", "_", "=", "").Replace(workload)
-	if curve != ecc.BN254 {
+	if curve != ecc.BN254 && curve != ecc.UNKNOWN {
 		backend += "-" + curve.String()
 	}
 	return func() (io.WriteCloser, error) {
