@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench bench-binaries
+.PHONY: run test bench bench-binaries aggregation-paths
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -15,6 +15,15 @@ test:
 # Speed: every workload size once, in benchstat's format.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+# The aggregation curve paths set up, proven and verified (the BN254 path:
+# about 15 minutes and 7 GB on 2 cores), for REPORT.md:
+#   make aggregation-paths HOST=<results/ host directory>
+aggregation-paths:
+	@test -n "$(HOST)" || { echo "name the host: make aggregation-paths HOST=<dir under results/>"; exit 2; }
+	@mkdir -p results/$(HOST)
+	$(GO) test ./circuits/aggregate -run '^$$' -bench 'AggregationProve' -benchtime 1x -timeout 60m -args -aggregate.prove > results/$(HOST)/aggregation-paths.txt.tmp
+	mv results/$(HOST)/aggregation-paths.txt.tmp results/$(HOST)/aggregation-paths.txt
 
 # Binaries for a machine without Go: one potbench and one benchmark binary per
 # build-tag set, and a script that runs every profile with them.

@@ -106,17 +106,23 @@ func NewStep(b, d int, logistic bool, lr float64) (*Step, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewStepWith(params, b, d, logistic, lr)
+}
+
+// NewStepWith is NewStep under other parameters (those of a bootstrapping
+// chain, for instance).
+func NewStepWith(params ckks.Parameters, b, d int, logistic bool, lr float64) (*Step, error) {
 	if b < 1 || d < 1 {
 		return nil, fmt.Errorf("fhe: a batch of %d rows of %d features is empty", b, d)
 	}
 	s := &Step{Params: params, B: b, D: d, Logistic: logistic, LR: lr, blockSlots: nextPow2(d + 1), blocks: nextPow2(b)}
 	slots := params.MaxSlots()
 	if s.blockSlots*s.blocks > slots {
-		return nil, fmt.Errorf("fhe: B=%d, D=%d needs %d×%d slots (rows × features and bias, each rounded up to a power of two); %s has %d",
-			b, d, s.blocks, s.blockSlots, ParamsName, slots)
+		return nil, fmt.Errorf("fhe: B=%d, D=%d needs %d×%d slots (rows × features and bias, each rounded up to a power of two); the parameters (logN=%d) have %d",
+			b, d, s.blocks, s.blockSlots, params.LogN(), slots)
 	}
 	if s.Depth() > params.MaxLevel() {
-		return nil, fmt.Errorf("fhe: one step takes %d levels, %s has %d", s.Depth(), ParamsName, params.MaxLevel())
+		return nil, fmt.Errorf("fhe: one step takes %d levels, the parameters (logN=%d) have %d", s.Depth(), params.LogN(), params.MaxLevel())
 	}
 	s.reps = slots / (s.blockSlots * s.blocks)
 	return s, nil

@@ -42,13 +42,7 @@ func render(p *plot.Plot, w, h vg.Length, base string) ([]file, error) {
 // overheadPlot: overhead-x against elements, log-log, one line per host and
 // profile (Groth16, linreg family), with the 1000x claim as a reference line.
 func overheadPlot(es []Entry) ([]file, error) {
-	p := plot.New()
-	p.Title.Text = "Proving overhead over plain training (Groth16, BN254)"
-	p.X.Label.Text = "training work per step (batch × features)"
-	p.Y.Label.Text = "prove time / plain step time"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p := overheadAxes("Proving overhead over plain training (Groth16, BN254)", "prove time / plain step time")
 	var lines []any
 	minX, maxX := 0.0, 0.0
 	for _, g := range groups(es) {
@@ -68,16 +62,9 @@ func overheadPlot(es []Entry) ([]file, error) {
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+	if err := addLinesAndClaim(p, lines, minX, maxX); err != nil {
 		return nil, err
 	}
-	claim, err := plotter.NewLine(plotter.XYs{{X: minX, Y: Claim}, {X: maxX, Y: Claim}})
-	if err != nil {
-		return nil, err
-	}
-	claim.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	p.Add(claim)
-	p.Legend.Add("the 1000x claim", claim)
 	return render(p, 7*vg.Inch, 5*vg.Inch, "overhead")
 }
 
@@ -88,13 +75,7 @@ func privacyPlot(zk, enc []Entry) ([]file, error) {
 	if len(enc) == 0 {
 		return nil, nil
 	}
-	p := plot.New()
-	p.Title.Text = "Privacy vs verifiability: the same SGD step encrypted (CKKS) and proven (Groth16)"
-	p.X.Label.Text = "training work per step (batch × features)"
-	p.Y.Label.Text = "time / plain step time"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p := overheadAxes("Privacy vs verifiability: the same SGD step encrypted (CKKS) and proven (Groth16)", "time / plain step time")
 	proven := map[string]Entry{}
 	for _, e := range zk {
 		if e.System == resultset.ReferenceSystem && e.Profile == "native" {
@@ -127,17 +108,38 @@ func privacyPlot(zk, enc []Entry) ([]file, error) {
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+	if err := addLinesAndClaim(p, lines, minX, maxX); err != nil {
 		return nil, err
+	}
+	return render(p, 7*vg.Inch, 5*vg.Inch, "privacy")
+}
+
+// overheadAxes is a log-log plot of a ratio against training work per step.
+func overheadAxes(title, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "training work per step (batch × features)"
+	p.Y.Label.Text = ylabel
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	return p
+}
+
+// addLinesAndClaim draws the lines (name, XYs pairs) and the 1000x claim
+// across [minX, maxX] as a dashed reference line.
+func addLinesAndClaim(p *plot.Plot, lines []any, minX, maxX float64) error {
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return err
 	}
 	claim, err := plotter.NewLine(plotter.XYs{{X: minX, Y: Claim}, {X: maxX, Y: Claim}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	claim.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(claim)
 	p.Legend.Add("the 1000x claim", claim)
-	return render(p, 7*vg.Inch, 5*vg.Inch, "privacy")
+	return nil
 }
 
 var stageNames = []string{"setup", "witness", "prove", "verify"}
@@ -281,6 +283,9 @@ func Write(root string, opt Options) ([]string, error) {
 		return nil, err
 	}
 	if opt.Runs, err = resultset.ReadRuns(root); err != nil {
+		return nil, err
+	}
+	if opt.Paths, err = ReadAggregationPaths(root); err != nil {
 		return nil, err
 	}
 	fs, err := Files(es, opt)

@@ -24,6 +24,7 @@ type Options struct {
 	PricePerCoreHour float64                           // USD per core-hour for the cost model
 	GasPrice         resultset.GasPrice                // money per gas; the zero value: resultset.DefaultGasPrice
 	Runs             map[string][]resultset.RunSummary // proven training runs by host (Write reads them)
+	Paths            []AggregationPath                 // aggregation curve paths by host (Write reads them)
 }
 
 // DefaultPricePerCoreHour is an on-demand cloud price per vCPU-hour of a
@@ -166,6 +167,7 @@ func Markdown(all []Entry, opt Options) string {
 	onChain(&b, es, opt.gasPrice())
 	provenRuns(&b, opt)
 	aggregation(&b, opt)
+	aggregationPaths(&b, opt.Paths)
 	settlement(&b, opt)
 	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
@@ -291,7 +293,7 @@ func aggregation(b *strings.Builder, opt Options) {
 	b.WriteString("\n### One proof per run (aggregation)\n\n")
 	b.WriteString("The same run proven again as one proof (`potbench train -curve bls12-377 -aggregate`): a BW6-761 Groth16 circuit verifies every BLS12-377 step proof and the score proof with gnark's recursive verifier and checks their links (one dataset root, the batch schedule, the learning rate, the chain of models, the score of the final model) inside the circuit; `potbench verify -aggregate` checks it with the statement alone. ")
 	b.WriteString("Verify (each) is the run's proofs verified one by one natively; break-even is the number of proofs from which one aggregate verifies faster than the proofs it replaces. ")
-	b.WriteString("BW6-761 has no EVM precompile, so this aggregate is not checked on Ethereum; the BN254-in-BN254 path that an EVM could check emulates the pairing (its constraints per proof are in the README).\n\n")
+	b.WriteString("BW6-761 has no EVM precompile, so this aggregate is not checked on Ethereum; the BN254-in-BN254 path that an EVM could check emulates the pairing (next table).\n\n")
 	b.WriteString("| host | run | model / dataset | inner proofs | constraints | per inner proof | setup | prove | prove per inner proof | peak memory | proof | verify aggregate | verify each (all) | break-even |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rows {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	frbls12377 "github.com/consensys/gnark-crypto/ecc/bls12-377/fr"
+	frbn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/backend/witness"
@@ -29,6 +30,11 @@ var (
 	outer = ecc.BW6_761
 )
 
+// curvePath is an inner curve whose proofs an outer curve's circuit verifies.
+type curvePath struct{ inner, outer ecc.ID }
+
+var twoChain = curvePath{inner, outer}
+
 // proved is one inner proof with its public inputs.
 type proved struct {
 	proof  groth16.Proof
@@ -41,12 +47,15 @@ type keyed struct {
 	cs     constraint.ConstraintSystem
 	pk     groth16.ProvingKey
 	vk     groth16.VerifyingKey
+	path   curvePath
 	prover []backend.ProverOption
 }
 
-func setup(t *testing.T, c frontend.Circuit) keyed {
+func setup(t testing.TB, c frontend.Circuit) keyed { return twoChain.setup(t, c) }
+
+func (cp curvePath) setup(t testing.TB, c frontend.Circuit) keyed {
 	t.Helper()
-	cs, err := frontend.Compile(inner.ScalarField(), r1cs.NewBuilder, c)
+	cs, err := frontend.Compile(cp.inner.ScalarField(), r1cs.NewBuilder, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,12 +63,12 @@ func setup(t *testing.T, c frontend.Circuit) keyed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return keyed{cs, pk, vk, []backend.ProverOption{stdgroth16.GetNativeProverOptions(outer.ScalarField(), inner.ScalarField())}}
+	return keyed{cs, pk, vk, cp, []backend.ProverOption{stdgroth16.GetNativeProverOptions(cp.outer.ScalarField(), cp.inner.ScalarField())}}
 }
 
-func (k keyed) prove(t *testing.T, assignment frontend.Circuit) proved {
+func (k keyed) prove(t testing.TB, assignment frontend.Circuit) proved {
 	t.Helper()
-	w, err := frontend.NewWitness(assignment, inner.ScalarField())
+	w, err := frontend.NewWitness(assignment, k.path.inner.ScalarField())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,21 +77,26 @@ func (k keyed) prove(t *testing.T, assignment frontend.Circuit) proved {
 		t.Fatal(err)
 	}
 	pub, _ := w.Public()
-	if err := groth16.Verify(proof, k.vk, pub, stdgroth16.GetNativeVerifierOptions(outer.ScalarField(), inner.ScalarField())); err != nil {
+	if err := groth16.Verify(proof, k.vk, pub, stdgroth16.GetNativeVerifierOptions(k.path.outer.ScalarField(), k.path.inner.ScalarField())); err != nil {
 		t.Fatal(err)
 	}
 	return proved{proof, pub, publicValues(t, pub)}
 }
 
-func publicValues(t *testing.T, w witness.Witness) []*big.Int {
+func publicValues(t testing.TB, w witness.Witness) []*big.Int {
 	t.Helper()
-	vec, ok := w.Vector().(frbls12377.Vector)
-	if !ok {
-		t.Fatalf("public witness %T", w.Vector())
-	}
 	var out []*big.Int
-	for i := range vec {
-		out = append(out, vec[i].BigInt(new(big.Int)))
+	switch vec := w.Vector().(type) {
+	case frbls12377.Vector:
+		for i := range vec {
+			out = append(out, vec[i].BigInt(new(big.Int)))
+		}
+	case frbn254.Vector:
+		for i := range vec {
+			out = append(out, vec[i].BigInt(new(big.Int)))
+		}
+	default:
+		t.Fatalf("public witness %T", w.Vector())
 	}
 	return out
 }

@@ -1,16 +1,29 @@
 package aggregate
 
 import (
+	"flag"
+	"math/big"
+	"math/rand/v2"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/algebra"
 	"github.com/consensys/gnark/std/algebra/emulated/sw_bn254"
 	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
+	"github.com/consensys/gnark/std/math/emulated"
 
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/quality"
@@ -52,7 +65,7 @@ func BenchmarkAggregationPaths(b *testing.B) {
 		b.Run(path.name, func(b *testing.B) {
 			step, svk := inner(path.inner, linreg.NewCircuit(lp.Params))
 			score, qvk := inner(path.inner, quality.NewScore(qp))
-			var n int
+			var n, pub int
 			for b.Loop() {
 				c, err := path.circuit(step, score, svk, qvk)
 				if err != nil {
@@ -62,10 +75,138 @@ func BenchmarkAggregationPaths(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n = cs.GetNbConstraints()
+				n, pub = cs.GetNbConstraints(), cs.GetNbPublicVariables()-1
 			}
 			b.ReportMetric(float64(n), "constraints")
 			b.ReportMetric(float64(n)/2, "constraints/proof")
+			b.ReportMetric(float64(pub), "public-inputs")
 		})
 	}
+}
+
+var proveFlag = flag.Bool("aggregate.prove", false, "run BenchmarkAggregationProve: set up and prove a one-step aggregate on each curve path (the BN254 path: about 3.2M constraints, several minutes and about 10 GB on 2 cores)")
+
+// BenchmarkAggregationProve sets up, proves and verifies the aggregate of a
+// one-step run (a step proof and a score proof of small linear-regression
+// circuits: the recursive verifier's cost does not depend on the inner
+// circuit's size) on each curve path, and reports each stage, the outer
+// proof's size and the peak resident memory. Opt-in: -args -aggregate.prove.
+func BenchmarkAggregationProve(b *testing.B) {
+	if !*proveFlag {
+		b.Skip("opt-in: pass -args -aggregate.prove (the BN254 path takes minutes and about 10 GB)")
+	}
+	b.Run("bls12_377-in-bw6_761", func(b *testing.B) {
+		aggregateOnce[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](b, twoChain)
+	})
+	b.Run("bn254-in-bn254", func(b *testing.B) {
+		aggregateOnce[sw_bn254.ScalarField, sw_bn254.G1Affine, sw_bn254.G2Affine, sw_bn254.GTEl](b, curvePath{ecc.BN254, ecc.BN254})
+	})
+}
+
+func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2ElementT, GT algebra.GtElementT](b *testing.B, cp curvePath) {
+	rng := rand.New(rand.NewPCG(91, 92))
+	p := logreg.DefaultParams(2, 2, 1).Params
+	ds, err := commit.NewDatasetOn(cp.inner, commit.RoleTrain, circuittest.Rows(rng, 4, 3, -3000, 3000), 2, p.Data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	qp := quality.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
+	held, err := qp.HeldoutSet(circuittest.Rows(rng, 4, 3, -3000, 3000))
+	if err == nil {
+		held, err = held.On(cp.inner)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	step, score := cp.setup(b, linreg.NewCircuit(p)), cp.setup(b, quality.NewScore(qp))
+	a0, m1, err := p.Assign(ds, 0, linreg.Model{W: []int64{1 << 14, -1 << 13}, Bias: 3}, 1<<13)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sa, err := qp.AssignScore(held, m1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s0, sc := step.prove(b, a0), score.prove(b, sa)
+	stmt := Statement{DatasetRoot: s0.values[stepRoot], LearningRate: big.NewInt(1 << 13), InitialModel: s0.values[stepBefore],
+		FinalModel: s0.values[stepAfter], HeldoutRoot: sc.values[scoreHeldout], Score: sc.values[ScoreValuesAt:]}
+	shape := Shape{Steps: 1, Batches: 2, ScoreValues: len(stmt.Score)}
+	circuit, err := New[FR, G1, G2, GT](shape, step.cs, score.cs, step.vk, score.vk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	assignment, err := Assign[FR, G1, G2, GT](stmt, []groth16.Proof{s0.proof}, []witness.Witness{s0.public}, sc.proof, sc.public)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		resetPeak()
+		start := time.Now()
+		cs, err := frontend.Compile(cp.outer.ScalarField(), r1cs.NewBuilder, circuit)
+		if err != nil {
+			b.Fatal(err)
+		}
+		compile := time.Since(start)
+		start = time.Now()
+		pk, vk, err := groth16.Setup(cs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		setupT := time.Since(start)
+		w, err := frontend.NewWitness(assignment, cp.outer.ScalarField())
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		proof, err := groth16.Prove(cs, pk, w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		proveT := time.Since(start)
+		pub, _ := w.Public()
+		start = time.Now()
+		if err := groth16.Verify(proof, vk, pub); err != nil {
+			b.Fatal(err)
+		}
+		verifyT := time.Since(start)
+		var size countingWriter
+		proof.WriteTo(&size)
+		b.ReportMetric(float64(cs.GetNbConstraints()), "constraints")
+		b.ReportMetric(float64(cs.GetNbConstraints())/2, "constraints/proof")
+		b.ReportMetric(float64(compile.Nanoseconds()), "compile-ns")
+		b.ReportMetric(float64(setupT.Nanoseconds()), "setup-ns")
+		b.ReportMetric(float64(proveT.Nanoseconds()), "prove-ns")
+		b.ReportMetric(float64(proveT.Nanoseconds())/2, "prove-ns/proof")
+		b.ReportMetric(float64(verifyT.Nanoseconds()), "verify-ns")
+		b.ReportMetric(float64(size), "proof-B")
+		b.ReportMetric(float64(peakBytes()), "peak-B")
+	}
+}
+
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
+}
+
+// resetPeak and peakBytes read the resident-set high-water mark (Linux
+// VmHWM; 0 elsewhere).
+func resetPeak() {
+	debug.FreeOSMemory()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+func peakBytes() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

@@ -1122,11 +1122,14 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		target.MaxLossSum = v
 	}
+	dir := dirs[0]
+	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
+		return err
+	}
 	solc, err := onchain.FindCompiler()
 	if err != nil {
 		return err
 	}
-	dir := dirs[0]
 	s, err := settleRun(dir, solc, target)
 	if err != nil {
 		return err

@@ -59,6 +59,11 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-out", dir, "-count", "0"}, "need at least one proof"},
 		{[]string{"run", "-out", dir, "-curves", "bn254,secp256k1"}, `unknown curve "secp256k1" (supported: bn254, bls12_381, bls12_377)`},
 		{[]string{"compare", dir, dir}, "bench.txt: no such file"},
+		{[]string{"run", "-out", dir, "-workloads", "fhe-linreg/B=128,D=64"}, "slots"},
+		{[]string{"settle", dir}, "manifest.json"},
+		{[]string{"verify", "-aggregate", dir}, "manifest.json"},
+		{[]string{"train", "-model", "linreg", "-aggregate", "-out", dir}, "-aggregate: the step proofs are on bn254"},
+		{[]string{"report", "-results", dir, "-gas-price-gwei", "-1"}, "must be positive"},
 	} {
 		code, _, errs := run(t, tc.args...)
 		if code != 1 || !strings.Contains(errs, tc.want) {
