@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench bench-binaries aggregation-paths
+.PHONY: run test bench bench-binaries aggregation-paths fhe-chain
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -24,6 +24,15 @@ aggregation-paths:
 	@mkdir -p results/$(HOST)
 	$(GO) test ./circuits/aggregate -run '^$$' -bench 'AggregationProve' -benchtime 1x -timeout 60m -args -aggregate.prove > results/$(HOST)/aggregation-paths.txt.tmp
 	mv results/$(HOST)/aggregation-paths.txt.tmp results/$(HOST)/aggregation-paths.txt
+
+# Encrypted logistic-regression steps in a row with bootstrapping (logN=16
+# keys: about 3 minutes and most of 24 GB), for REPORT.md:
+#   make fhe-chain HOST=<results/ host directory>
+fhe-chain:
+	@test -n "$(HOST)" || { echo "name the host: make fhe-chain HOST=<dir under results/>"; exit 2; }
+	@mkdir -p results/$(HOST)
+	$(GO) test ./fhe -run '^$$' -bench 'ChainBootstrap' -benchtime 1x -timeout 40m -args -fhe.bootstrap > results/$(HOST)/fhe-chain.txt.tmp
+	mv results/$(HOST)/fhe-chain.txt.tmp results/$(HOST)/fhe-chain.txt
 
 # Binaries for a machine without Go: one potbench and one benchmark binary per
 # build-tag set, and a script that runs every profile with them.

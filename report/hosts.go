@@ -194,6 +194,9 @@ func HostsReport(root string, profiles ...string) (string, error) {
 		for _, id := range ids {
 			if s := hosts[id][prof]; s != nil {
 				for _, r := range s.Results {
+					if r.System() != resultset.ReferenceSystem {
+						continue // each system compares on its own; FHE steps are in REPORT.md
+					}
 					if !seen[r.Workload] {
 						seen[r.Workload] = true
 						workloads = append(workloads, r.Workload)

@@ -288,6 +288,9 @@ func Write(root string, opt Options) ([]string, error) {
 	if opt.Paths, err = ReadAggregationPaths(root); err != nil {
 		return nil, err
 	}
+	if opt.FHEChains, err = readBenchFiles(root, FHEChainFile); err != nil {
+		return nil, err
+	}
 	fs, err := Files(es, opt)
 	if err != nil {
 		return nil, err

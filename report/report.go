@@ -25,6 +25,7 @@ type Options struct {
 	GasPrice         resultset.GasPrice                // money per gas; the zero value: resultset.DefaultGasPrice
 	Runs             map[string][]resultset.RunSummary // proven training runs by host (Write reads them)
 	Paths            []AggregationPath                 // aggregation curve paths by host (Write reads them)
+	FHEChains        []AggregationPath                 // encrypted chains with bootstrapping by host (Write reads them)
 }
 
 // DefaultPricePerCoreHour is an on-demand cloud price per vCPU-hour of a
@@ -161,6 +162,7 @@ func Markdown(all []Entry, opt Options) string {
 	b.WriteString("\n![overhead vs training work](plots/overhead.png)\n")
 	verdict(&b, es)
 	privacy(&b, es, enc)
+	fheChain(&b, opt.FHEChains)
 	scaling(&b, es)
 	frontier(&b, es)
 	cost(&b, es, opt)
