@@ -28,7 +28,9 @@ type AggregationPath struct {
 }
 
 // ReadAggregationPaths reads every results/<host>/aggregation-paths.txt.
-func ReadAggregationPaths(root string) ([]AggregationPath, error) { return readBenchFiles(root, PathFile) }
+func ReadAggregationPaths(root string) ([]AggregationPath, error) {
+	return readBenchFiles(root, PathFile)
+}
 
 // readBenchFiles reads every results/<host>/NAME with benchfmt.
 func readBenchFiles(root, name string) ([]AggregationPath, error) {
