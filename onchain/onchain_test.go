@@ -43,16 +43,7 @@ func compiler(t *testing.T) *Compiler {
 // and run in go-ethereum's EVM; tampered calls revert.
 func TestVerifierInEVM(t *testing.T) {
 	solc := compiler(t)
-	rng := rand.New(rand.NewPCG(61, 62))
-	p := linreg.DefaultParams(4, 3, 2)
-	ds, err := commit.NewDataset(commit.RoleTrain, rows(rng, 16, 4), 4, p.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assignment, _, err := p.Assign(ds, 1, linreg.Model{W: []int64{1 << 15, -3 << 14, 7 << 12}, Bias: 7}, 1<<13)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, assignment := linregStep(t, 61, 1, linreg.Model{W: []int64{1 << 15, -3 << 14, 7 << 12}, Bias: 7})
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, linreg.NewCircuit(p))
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +120,23 @@ func TestVerifierInEVM(t *testing.T) {
 	}
 }
 
+// linregStep is a small linear-regression step (B=4, D=3, 4 batches of a
+// seeded dataset) on batch k from model m, with its assignment.
+func linregStep(t *testing.T, seed uint64, k int, m linreg.Model) (linreg.Params, *linreg.Circuit) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	p := linreg.DefaultParams(4, 3, 2)
+	ds, err := commit.NewDataset(commit.RoleTrain, rows(rng, 16, 4), 4, p.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assignment, _, err := p.Assign(ds, k, m, 1<<13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, assignment
+}
+
 func rows(rng *rand.Rand, n, width int) [][]int64 {
 	out := make([][]int64, n)
 	for i := range out {
@@ -203,16 +211,7 @@ func TestRunOnChain(t *testing.T) {
 // linear-regression step proof and returns false or reverts on tampered ones.
 func TestPlonkVerifierInEVM(t *testing.T) {
 	solc := compiler(t)
-	rng := rand.New(rand.NewPCG(63, 64))
-	p := linreg.DefaultParams(4, 3, 2)
-	ds, err := commit.NewDataset(commit.RoleTrain, rows(rng, 16, 4), 4, p.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	assignment, _, err := p.Assign(ds, 2, linreg.Model{W: []int64{1 << 14, 3 << 14, -7 << 12}, Bias: -9}, 1<<13)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, assignment := linregStep(t, 63, 2, linreg.Model{W: []int64{1 << 14, 3 << 14, -7 << 12}, Bias: -9})
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), scs.NewBuilder, linreg.NewCircuit(p))
 	if err != nil {
 		t.Fatal(err)
