@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -30,5 +32,21 @@ func TestFitMemoryModel(t *testing.T) {
 	}
 	if got, want := m.Estimate(10000), int64(memoryMargin*(20<<20+2048*10000)); got != want {
 		t.Errorf("Estimate = %d, want %d", got, want)
+	}
+}
+
+// TestCheckMemory: a circuit far beyond this machine's memory is refused
+// with both figures; one that fits passes.
+func TestCheckMemory(t *testing.T) {
+	if _, ok := AvailableMemory(); !ok {
+		t.Skip("no /proc/meminfo")
+	}
+	m := DefaultMemoryModel(ecc.BW6_761, "groth16")
+	err := CheckMemory("the aggregation of 1000000 proofs", 1<<40, m)
+	if err == nil || !errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "needs about") || !strings.Contains(err.Error(), "available") {
+		t.Errorf("a 2^40-constraint aggregation: %v", err)
+	}
+	if err := CheckMemory("a small circuit", 1000, m); err != nil {
+		t.Errorf("a 1000-constraint circuit: %v", err)
 	}
 }

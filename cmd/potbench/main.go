@@ -107,7 +107,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "potbench measures the cost of proving ML training steps in zero knowledge against plain training.")
+	fmt.Fprintln(w, "potbench measures the cost of proving ML training steps in zero knowledge, and of computing them under homomorphic encryption, against plain training.")
 	fmt.Fprintln(w, "\nUsage: potbench <command> [flags]\n\nCommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
