@@ -138,3 +138,27 @@ func TestProvenRunsSection(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacySection: an encrypted step and the proof of the same step sit on
+// one row, both held against the plain step of the encrypted run, and the
+// encrypted step stays out of the circuit sections.
+func TestPrivacySection(t *testing.T) {
+	es := []Entry{
+		{Host: "h", Profile: "native", Cores: 2, System: "groth16", Result: resultset.Result{Workload: "linreg/B=8,D=8", Backend: "groth16",
+			Curve: "bn254", Constraints: 4000, Elements: 64, ProveNs: 100e6, PlainNs: 100}},
+		{Host: "h", Profile: "native", Cores: 2, System: "ckks", Result: resultset.Result{Workload: "fhe-linreg/B=8,D=8", Backend: resultset.FHEBackend,
+			Elements: 64, ProveNs: 200e6, VerifyNs: 10e6, PlainNs: 50, FHEError: 5e-8, ProofBytes: 5 << 20, PKBytes: 180 << 20}},
+	}
+	md := Markdown(es, Options{PricePerCoreHour: 0.05})
+	row := "| h | native | linreg/B=8,D=8 | 50ns | 200ms | 4000000x | 4000x beyond | 100ms | 2000000x | 2000x beyond | 5e-08 | 5 MiB | 180 MiB |"
+	if !strings.Contains(md, "## Privacy vs verifiability") || !strings.Contains(md, row) {
+		t.Errorf("privacy section missing or wrong; want row\n%s", row)
+	}
+	if !strings.Contains(md, "fhe-linreg/B=8,D=8 (encrypted, not proven)") {
+		t.Error("the headline has no encrypted row")
+	}
+	verdict := md[strings.Index(md, "## Verdict"):strings.Index(md, "## Privacy")]
+	if strings.Contains(verdict, "fhe-linreg") {
+		t.Error("the encrypted step is in the proofs' verdict table")
+	}
+}
