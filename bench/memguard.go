@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/potbench/potbench/internal/peakmem"
 	"github.com/potbench/potbench/resultset"
 	"gonum.org/v1/gonum/stat"
 )
@@ -141,6 +142,6 @@ func CheckMemory(name string, constraints int, m MemoryModel) error {
 // PeakWindow starts measuring peak resident memory; the returned function
 // gives the peak since.
 func PeakWindow() func() int64 {
-	resetPeak()
-	return peakBytes
+	peakmem.Reset()
+	return peakmem.Peak
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/consensys/gnark/backend/witness"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
+	"github.com/potbench/potbench/internal/peakmem"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -121,7 +122,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 			return nil, fmt.Errorf("%s: key cache: %w", w.Name(), err)
 		}
 	}
-	resetPeak()
+	peakmem.Reset()
 	start = time.Now()
 	if opt.Keys != nil && opt.Keys.Load(cacheName, p.PK, p.VK) {
 		p.Result.SetupCached = true
@@ -131,7 +132,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 		}
 	}
 	p.Result.SetupNs = time.Since(start).Nanoseconds()
-	p.Result.PeakSetupB = peakBytes()
+	p.Result.PeakSetupB = peakmem.Peak()
 	if opt.Keys != nil && !p.Result.SetupCached {
 		opt.Keys.Store(cacheName, p.PK, p.VK)
 	}
@@ -189,7 +190,7 @@ func (p *Prepared) ProveOnce() (resultset.Result, error) {
 			return r, fmt.Errorf("%s: profile: %w", name, err)
 		}
 	}
-	resetPeak()
+	peakmem.Reset()
 	start = time.Now()
 	proof, err := p.sys.Prove(p.CS, p.PK, full)
 	r.ProveNs = time.Since(start).Nanoseconds()
@@ -202,7 +203,7 @@ func (p *Prepared) ProveOnce() (resultset.Result, error) {
 	if err != nil {
 		return r, fmt.Errorf("%s: prove: %w", name, err)
 	}
-	r.PeakProveB = peakBytes()
+	r.PeakProveB = peakmem.Peak()
 	r.ProofBytes = sizeOf(proof)
 	p.LastProof, p.LastPublic = proof, public
 
@@ -233,14 +234,14 @@ func prepareEncrypted(e Encrypted, opt Options) (*Prepared, error) {
 	p := &Prepared{W: e, opt: opt, enc: e}
 	p.Result = resultset.Result{Workload: e.Name(), Backend: e.Scheme(), Elements: e.Elements(), FHEParams: e.ParamsName()}
 	opt.stage(StageSetup)
-	resetPeak()
+	peakmem.Reset()
 	start := time.Now()
 	evk, sk, err := e.KeyGen()
 	if err != nil {
 		return nil, fmt.Errorf("%s: key generation: %w", e.Name(), err)
 	}
 	p.Result.SetupNs = time.Since(start).Nanoseconds()
-	p.Result.PeakSetupB = peakBytes()
+	p.Result.PeakSetupB = peakmem.Peak()
 	p.Result.PKBytes, p.Result.VKBytes = evk, sk
 	return p, nil
 }
@@ -258,12 +259,12 @@ func (p *Prepared) stepEncrypted() (resultset.Result, error) {
 	}
 	r.WitnessNs, r.ProofBytes = time.Since(start).Nanoseconds(), size
 	p.opt.stage(StageProve)
-	resetPeak()
+	peakmem.Reset()
 	start = time.Now()
 	if err := p.enc.Step(); err != nil {
 		return r, fmt.Errorf("%s: encrypted step: %w", name, err)
 	}
-	r.ProveNs, r.PeakProveB = time.Since(start).Nanoseconds(), peakBytes()
+	r.ProveNs, r.PeakProveB = time.Since(start).Nanoseconds(), peakmem.Peak()
 	p.opt.stage(StageVerify)
 	start = time.Now()
 	if r.FHEError, r.FHENoise, err = p.enc.Decrypt(); err != nil {

@@ -3,12 +3,10 @@ package fhe
 import (
 	"flag"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/potbench/potbench/internal/peakmem"
 	"github.com/tuneinsight/lattigo/v6/circuits/ckks/bootstrapping"
 	"github.com/tuneinsight/lattigo/v6/ring"
 	"github.com/tuneinsight/lattigo/v6/schemes/ckks"
@@ -116,22 +114,6 @@ func BenchmarkChainBootstrap(b *testing.B) {
 		b.ReportMetric(float64((stepT+bootT).Nanoseconds())/steps, "ns/chain-step")
 		b.ReportMetric(maxDiff(got, gotBias, want, wantBias), "max-error")
 		b.ReportMetric(btpParams.BootstrappingParameters.LogQP(), "boot-logQP")
-		b.ReportMetric(float64(peakResident()), "peak-B")
+		b.ReportMetric(float64(peakmem.Peak()), "peak-B")
 	}
-}
-
-// peakResident is the process's resident-set high-water mark (Linux VmHWM;
-// 0 elsewhere).
-func peakResident() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -4,10 +4,6 @@ import (
 	"flag"
 	"math/big"
 	"math/rand/v2"
-	"os"
-	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,6 +23,7 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/internal/peakmem"
 )
 
 // BenchmarkAggregationPaths compiles the aggregation circuit of a one-step
@@ -140,7 +137,7 @@ func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		resetPeak()
+		peakmem.Reset()
 		start := time.Now()
 		cs, err := frontend.Compile(cp.outer.ScalarField(), r1cs.NewBuilder, circuit)
 		if err != nil {
@@ -179,7 +176,7 @@ func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2
 		b.ReportMetric(float64(proveT.Nanoseconds())/2, "prove-ns/proof")
 		b.ReportMetric(float64(verifyT.Nanoseconds()), "verify-ns")
 		b.ReportMetric(float64(size), "proof-B")
-		b.ReportMetric(float64(peakBytes()), "peak-B")
+		b.ReportMetric(float64(peakmem.Peak()), "peak-B")
 	}
 }
 
@@ -188,25 +185,4 @@ type countingWriter int64
 func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
-}
-
-// resetPeak and peakBytes read the resident-set high-water mark (Linux
-// VmHWM; 0 elsewhere).
-func resetPeak() {
-	debug.FreeOSMemory()
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-}
-
-func peakBytes() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -1,14 +1,14 @@
 //go:build !linux
 
-package bench
+package peakmem
 
 import "runtime"
 
 // Without /proc the peak is approximated by the memory the Go runtime has
 // obtained from the system, which only grows.
-func resetPeak() { runtime.GC() }
+func Reset() { runtime.GC() }
 
-func peakBytes() int64 {
+func Peak() int64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.Sys)

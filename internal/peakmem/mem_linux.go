@@ -1,6 +1,6 @@
 //go:build linux
 
-package bench
+package peakmem
 
 import (
 	"bufio"
@@ -11,18 +11,18 @@ import (
 	"strings"
 )
 
-// resetPeak starts a new peak-memory window: the heap freed by earlier work
+// Reset starts a new peak-memory window: the heap freed by earlier work
 // is returned to the kernel (a collection alone leaves it resident, so a small
 // workload measured after a large one would inherit its footprint), then the
 // resident-set high water mark (VmHWM) is reset by writing 5 to
 // /proc/self/clear_refs.
-func resetPeak() {
+func Reset() {
 	debug.FreeOSMemory()
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
-// peakBytes is the resident-set high water mark since the last resetPeak.
-func peakBytes() int64 {
+// Peak is the resident-set high water mark since the last Reset.
+func Peak() int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return heapSys()

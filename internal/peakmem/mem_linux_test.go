@@ -1,6 +1,6 @@
 //go:build linux
 
-package bench
+package peakmem
 
 import (
 	"runtime"
@@ -12,16 +12,16 @@ import (
 // the kernel, a small workload measured after a large one read the large
 // one's footprint.
 func TestPeakWindowForgetsFreedMemory(t *testing.T) {
-	resetPeak()
-	alone := peakBytes()
+	Reset()
+	alone := Peak()
 	big := make([]byte, 512<<20)
 	for i := 0; i < len(big); i += 4096 {
 		big[i] = 1
 	}
 	runtime.KeepAlive(big)
 	big = nil
-	resetPeak()
-	after := peakBytes()
+	Reset()
+	after := Peak()
 	if after > alone+128<<20 {
 		t.Errorf("peak after freeing 512 MiB: %d MiB, alone: %d MiB", after>>20, alone>>20)
 	}
