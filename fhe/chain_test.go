@@ -103,7 +103,7 @@ func BenchmarkChainBootstrap(b *testing.B) {
 		}
 		want, wantBias := append([]float64{}, w0...), 0.0
 		for k := range steps {
-			want, wantBias = plainStep(xs[k], ys[k], want, wantBias, 0.1, Sigmoid3.At)
+			want, wantBias = Float64Step(xs[k], ys[k], want, wantBias, 0.1, Sigmoid3.At)
 		}
 		b.ReportMetric(float64(keygen.Nanoseconds()), "keygen-ns")
 		b.ReportMetric(float64(stepT.Nanoseconds())/steps, "step-ns")

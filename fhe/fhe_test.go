@@ -7,28 +7,6 @@ import (
 	"testing"
 )
 
-// plainStep is the float64 step with activation f.
-func plainStep(x [][]float64, y, w []float64, bias, lr float64, f func(float64) float64) ([]float64, float64) {
-	g := make([]float64, len(w))
-	var gb float64
-	for i, r := range x {
-		z := bias
-		for j, v := range r {
-			z += v * w[j]
-		}
-		e := f(z) - y[i]
-		for j, v := range r {
-			g[j] += v * e
-		}
-		gb += e
-	}
-	out := make([]float64, len(w))
-	for j := range w {
-		out[j] = w[j] - lr/float64(len(x))*g[j]
-	}
-	return out, bias - lr/float64(len(x))*gb
-}
-
 // maxDiff is the largest absolute difference between two models.
 func maxDiff(w1 []float64, b1 float64, w2 []float64, b2 float64) float64 {
 	d := math.Abs(b1 - b2)
@@ -86,11 +64,11 @@ func TestStepMatchesFloat64(t *testing.T) {
 			act = Sigmoid3.At
 			exact = func(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 		}
-		want, wantBias := plainStep(x, y, w, 0.25, 0.1, act)
+		want, wantBias := Float64Step(x, y, w, 0.25, 0.1, act)
 		if d := maxDiff(got, gotBias, want, wantBias); d > 1e-4 {
 			t.Errorf("B=%d D=%d logistic=%v: decrypted step off the float64 step by %g", c.b, c.d, c.logistic, d)
 		}
-		ref, refBias := plainStep(x, y, w, 0.25, 0.1, exact)
+		ref, refBias := Float64Step(x, y, w, 0.25, 0.1, exact)
 		t.Logf("B=%d D=%d logistic=%v: CKKS noise %.2g, against the exact sigmoid %.2g", c.b, c.d, c.logistic,
 			maxDiff(got, gotBias, want, wantBias), maxDiff(got, gotBias, ref, refBias))
 	}

@@ -131,31 +131,9 @@ func (w *fheWorkload) float64Step(act func(float64) float64) []float64 {
 	case act == nil:
 		bias = LogRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
 	default:
-		bias = linearStep(w.x, w.y, weights, w.bias, w.lrF, act)
+		weights, bias = fhe.Float64Step(w.x, w.y, weights, w.bias, w.lrF, act)
 	}
 	return append(weights, bias)
-}
-
-// linearStep is one step of a linear model with activation act, in place.
-func linearStep(x [][]float64, y, w []float64, b, lr float64, act func(float64) float64) float64 {
-	g := make([]float64, len(w))
-	var gb float64
-	for i, row := range x {
-		z := b
-		for j, v := range row {
-			z += v * w[j]
-		}
-		e := act(z) - y[i]
-		for j, v := range row {
-			g[j] += v * e
-		}
-		gb += e
-	}
-	scale := lr / float64(len(x))
-	for j := range w {
-		w[j] -= scale * g[j]
-	}
-	return b - scale*gb
 }
 
 func modelDiff(w []float64, bias float64, want []float64) float64 {
@@ -201,8 +179,8 @@ func TrainLogRegCancerFHE(epochs, batch int, lr float64, seed uint64) (float64, 
 // sigmoid: what the encrypted training computes, without encryption.
 func trainLogRegCancerCubic(epochs, batch int, lr float64, seed uint64) (float64, error) {
 	return trainCancerWith(epochs, batch, seed, func(x [][]float64, y, w []float64, b float64) ([]float64, float64, error) {
-		w = append([]float64{}, w...)
-		return w, linearStep(x, y, w, b, lr, fhe.Sigmoid3.At), nil
+		w, b = fhe.Float64Step(x, y, w, b, lr, fhe.Sigmoid3.At)
+		return w, b, nil
 	})
 }
 
