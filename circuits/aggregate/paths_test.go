@@ -62,7 +62,7 @@ func BenchmarkAggregationPaths(b *testing.B) {
 		b.Run(path.name, func(b *testing.B) {
 			step, svk := inner(path.inner, linreg.NewCircuit(lp.Params))
 			score, qvk := inner(path.inner, quality.NewScore(qp))
-			var n, pub int
+			var n, pub, commitments int
 			for b.Loop() {
 				c, err := path.circuit(step, score, svk, qvk)
 				if err != nil {
@@ -73,10 +73,12 @@ func BenchmarkAggregationPaths(b *testing.B) {
 					b.Fatal(err)
 				}
 				n, pub = cs.GetNbConstraints(), cs.GetNbPublicVariables()-1
+				commitments = len(cs.GetCommitments().CommitmentIndexes())
 			}
 			b.ReportMetric(float64(n), "constraints")
 			b.ReportMetric(float64(n)/2, "constraints/proof")
 			b.ReportMetric(float64(pub), "public-inputs")
+			b.ReportMetric(float64(commitments), "commitments")
 		})
 	}
 }
