@@ -965,10 +965,10 @@ func short(h string) string {
 }
 
 func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [-workload NAME | RUN-DIRECTORY] [-out DIR] [-no-gas]\n\n"+
+	fs := newFlagSet("export", "export [-workload NAME [-backend groth16|plonk] | RUN-DIRECTORY] [-out DIR] [-no-gas]\n\n"+
 		"Writes the Solidity verifier (gnark's template), the proof in its calldata layout, the public inputs and a JSON\n"+
 		"file for Ethereum tooling; with solc-js installed (npm ci --prefix tools/solc) it also runs the verifier in\n"+
-		"go-ethereum's EVM and reports the gas. BN254 Groth16 only.", stderr)
+		"go-ethereum's EVM and reports the gas. BN254 only: Groth16, or PLONK with -backend plonk (a run directory: Groth16).", stderr)
 	workload := fs.String("workload", "", "workload to prove and export, e.g. linreg/B=8,D=8")
 	backendName := fs.String("backend", "groth16", "proving system for -workload: groth16 or plonk (gnark exports a Solidity verifier for both on BN254)")
 	out := fs.String("out", "", "output directory (default exports/NAME, or RUN-DIRECTORY/onchain)")
