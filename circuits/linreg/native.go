@@ -125,27 +125,13 @@ func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, 
 	if err := p.Validate(); err != nil {
 		return nil, Model{}, err
 	}
-	rows, siblings, err := step.Batch(ds, p.Shape(), k)
-	if err != nil {
-		return nil, Model{}, fmt.Errorf("linreg: %w", err)
-	}
-	next, err := p.NativeStep(m, rows, lr)
+	t, err := step.Run("linreg", ds, p.Shape(), k, m, lr, p.NativeStep, p.Commitment)
 	if err != nil {
 		return nil, Model{}, err
 	}
-	before, err := p.Commitment(ds.Curve, m)
-	if err != nil {
-		return nil, Model{}, err
-	}
-	after, err := p.Commitment(ds.Curve, next)
-	if err != nil {
-		return nil, Model{}, err
-	}
+	rows, siblings, next := t.Rows, t.Siblings, t.Next
 	c := NewCircuit(p)
-	c.DatasetRoot = ds.Root()
-	c.BatchIndex = k
-	c.LearningRate = lr
-	c.ModelBefore, c.ModelAfter = before, after
+	c.Public = t.Public
 	step.FillBatch(c.X, c.Y, rows)
 	for j, w := range m.W {
 		c.W[j] = w

@@ -76,24 +76,13 @@ func (p Params) Predict(m linreg.Model, features []int64) int64 {
 
 // Assign runs the native step on batch k of ds and returns the assignment.
 func (p Params) Assign(ds *commit.Dataset, k int, m linreg.Model, lr int64) (*Circuit, linreg.Model, error) {
-	rows, siblings, err := step.Batch(ds, p.Shape(), k)
-	if err != nil {
-		return nil, linreg.Model{}, fmt.Errorf("logreg: %w", err)
-	}
-	next, err := p.NativeStep(m, rows, lr)
+	t, err := step.Run("logreg", ds, p.Shape(), k, m, lr, p.NativeStep, p.Commitment)
 	if err != nil {
 		return nil, linreg.Model{}, err
 	}
-	before, err := p.Commitment(ds.Curve, m)
-	if err != nil {
-		return nil, linreg.Model{}, err
-	}
-	after, err := p.Commitment(ds.Curve, next)
-	if err != nil {
-		return nil, linreg.Model{}, err
-	}
+	rows, siblings, next := t.Rows, t.Siblings, t.Next
 	c := NewCircuit(p)
-	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
+	c.Public = t.Public
 	step.FillBatch(c.X, c.Y, rows)
 	for j, w := range m.W {
 		c.W[j] = w

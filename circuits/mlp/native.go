@@ -158,24 +158,13 @@ func (p Params) NativeStep(m Model, rows [][]int64, lr int64) (Model, error) {
 
 // Assign runs the native step on batch k of ds and returns the assignment.
 func (p Params) Assign(ds *commit.Dataset, k int, m Model, lr int64) (*Circuit, Model, error) {
-	rows, siblings, err := step.Batch(ds, p.Shape(), k)
-	if err != nil {
-		return nil, Model{}, fmt.Errorf("mlp: %w", err)
-	}
-	next, err := p.NativeStep(m, rows, lr)
+	t, err := step.Run("mlp", ds, p.Shape(), k, m, lr, p.NativeStep, p.Commitment)
 	if err != nil {
 		return nil, Model{}, err
 	}
-	before, err := p.Commitment(ds.Curve, m)
-	if err != nil {
-		return nil, Model{}, err
-	}
-	after, err := p.Commitment(ds.Curve, next)
-	if err != nil {
-		return nil, Model{}, err
-	}
+	rows, siblings, next := t.Rows, t.Siblings, t.Next
 	c := NewCircuit(p)
-	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, lr, before, after
+	c.Public = t.Public
 	step.FillBatch(c.X, c.Y, rows)
 	for h, u := range m.Hidden {
 		for j, v := range u.W {

@@ -114,3 +114,38 @@ func FillBatch(x [][]frontend.Variable, y []frontend.Variable, rows [][]int64) {
 		y[i] = r[d]
 	}
 }
+
+// Trace is one step of a family taken natively for its assignment: the
+// batch's rows and Merkle path, the model after the step, and the public
+// inputs.
+type Trace[M any] struct {
+	Rows     [][]int64
+	Siblings []frontend.Variable
+	Next     M
+	Public   Public
+}
+
+// Run takes step k of ds natively from model m (native is the family's
+// native step, commitment its model commitment) and fills the public inputs;
+// a dataset not committed as the shape expects is an error naming family.
+func Run[M any](family string, ds *commit.Dataset, s Shape, k int, m M, lr int64,
+	native func(M, [][]int64, int64) (M, error), commitment func(ecc.ID, M) (frontend.Variable, error)) (Trace[M], error) {
+	var t Trace[M]
+	var err error
+	if t.Rows, t.Siblings, err = Batch(ds, s, k); err != nil {
+		return t, fmt.Errorf("%s: %w", family, err)
+	}
+	if t.Next, err = native(m, t.Rows, lr); err != nil {
+		return t, err
+	}
+	before, err := commitment(ds.Curve, m)
+	if err != nil {
+		return t, err
+	}
+	after, err := commitment(ds.Curve, t.Next)
+	if err != nil {
+		return t, err
+	}
+	t.Public = Public{DatasetRoot: ds.Root(), BatchIndex: k, LearningRate: lr, ModelBefore: before, ModelAfter: after}
+	return t, nil
+}
