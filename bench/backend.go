@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -120,4 +121,23 @@ func (plonkSystem) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witne
 }
 func (plonkSystem) Verify(proof io.WriterTo, vk Key, public witness.Witness) error {
 	return plonk.Verify(proof.(plonk.Proof), vk.(plonk.VerifyingKey), public)
+}
+
+// PublicInputs is how many public inputs a verifying key verifies: for
+// Groth16 its public-input points less the constant and one point per BSB22
+// commitment; for PLONK its recorded count.
+func PublicInputs(vk Key) (int, error) {
+	n, ok := vk.(interface{ NbPublicWitness() int })
+	if !ok {
+		return 0, fmt.Errorf("a %T does not tell its public inputs", vk)
+	}
+	count := n.NbPublicWitness()
+	if _, isGroth16 := vk.(groth16.VerifyingKey); isGroth16 {
+		v := reflect.Indirect(reflect.ValueOf(vk)).FieldByName("PublicAndCommitmentCommitted")
+		if !v.IsValid() {
+			return 0, fmt.Errorf("a %T does not tell its commitments", vk)
+		}
+		count -= v.Len()
+	}
+	return count, nil
 }

@@ -24,6 +24,7 @@ contract Settlement {
         uint64 batches; // per epoch: step s trains on batch s mod batches
         uint64 steps; // the whole schedule
         uint64 chainSteps; // K, the steps one chainVerifier proof covers (0: none)
+        uint64 heldoutRows; // rows of the held-out set, a public input of the score proof
         uint256 minCorrect; // held-out answers the final model must get right
         uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
         address stepVerifier;
@@ -44,7 +45,10 @@ contract Settlement {
 
     /// One step proof (steps == 1) or chain proof (steps == chainSteps) with
     /// its public inputs: dataset root, first batch, learning rate, model
-    /// before, model after.
+    /// before, model after. The contract appends the two it derives itself:
+    /// the batches per epoch (which the dataset root binds) and, for a chain,
+    /// its length K (which the chain circuit pins), so that a proof covers
+    /// exactly the steps the contract counts for it.
     struct StepProof {
         uint64 steps;
         bytes proof;
@@ -76,7 +80,7 @@ contract Settlement {
     /// Opens an offer; msg.value is the payment.
     function offer(Terms calldata t, address seller, uint64 deadline) external payable returns (uint256 id) {
         require(msg.value > 0, "no payment");
-        require(t.batches > 0 && t.steps > 0, "no schedule");
+        require(t.batches > 0 && t.steps > 0 && t.heldoutRows > 0, "no schedule");
         // a call to an address without code succeeds: it would accept any proof
         require(t.scoreVerifier.code.length > 0, "a score verifier without code");
         require(t.stepVerifier == address(0) || t.stepVerifier.code.length > 0, "a step verifier without code");
@@ -120,10 +124,12 @@ contract Settlement {
             if (p.input[3] != model) revert BadProof(i, "not from the model reached");
             // an honest proof must not fail for want of gas forwarded
             if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(i, gasleft());
-            uint256[] memory input = new uint256[](5);
+            uint256[] memory input = new uint256[](p.steps == 1 ? 6 : 7);
             for (uint256 j = 0; j < 5; j++) {
                 input[j] = p.input[j];
             }
+            input[5] = batches;
+            if (p.steps > 1) input[6] = p.steps;
             if (!verify(verifier, p.proof, input)) revert BadProof(i, "rejected by the verifier");
             model = p.input[4];
             step += p.steps;
@@ -133,17 +139,17 @@ contract Settlement {
         emit Proven(id, step, model);
     }
 
-    /// Verifies the final model's held-out score (inputs: held-out root,
-    /// model, [summed loss,] correct answers) and pays the seller.
+    /// Verifies the final model's held-out score (inputs: held-out root, its
+    /// rows, model, [summed loss,] correct answers) and pays the seller.
     function settle(uint256 id, bytes calldata proof, uint256[] calldata input) external {
         Offer storage o = open(id);
         Terms storage t = o.terms;
         if (o.step != t.steps) revert Incomplete(o.step, t.steps);
-        if (input.length != 3 && input.length != 4) revert BadProof(0, "a score has 3 or 4 inputs");
-        if (input[0] != t.heldoutRoot) revert BadProof(0, "another held-out set");
-        if (input[1] != o.model) revert BadProof(0, "not the final model");
+        if (input.length != 4 && input.length != 5) revert BadProof(0, "a score has 4 or 5 inputs");
+        if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
+        if (input[2] != o.model) revert BadProof(0, "not the final model");
         if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
-        if (input.length == 4 && t.maxLossSum != 0 && input[2] > t.maxLossSum) revert ScoreTooLow("loss too high");
+        if (input.length == 5 && t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
         if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(0, gasleft());
         if (!verify(t.scoreVerifier, proof, input)) revert BadProof(0, "score rejected by the verifier");
         o.closed = true;

@@ -50,7 +50,7 @@ var (
 
 type terms struct {
 	DatasetRoot, HeldoutRoot, InitialModel, LearningRate *big.Int
-	Batches, Steps, ChainSteps                           uint64
+	Batches, Steps, ChainSteps, HeldoutRows              uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
 }
@@ -117,7 +117,8 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 	}
 	mk.gas.Tx = mk.gas.Exec // creations: execution only
 
-	t := terms{LearningRate: big.NewInt(m.LRFixed), Batches: uint64(m.Dataset.Batches), Steps: uint64(len(m.Schedule)),
+	rt := trainrun.TermsOf(m)
+	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
 		MinCorrect: big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"]}
 	if target.MaxLossSum != nil {
 		t.MaxLossSum = target.MaxLossSum
@@ -170,11 +171,11 @@ func (mk *market) call(from common.Address, value *big.Int, gas uint64, method s
 func (mk *market) stepProofs() ([]stepProof, error) {
 	var sp []stepProof
 	for _, p := range mk.run.proofs[:len(mk.run.proofs)-1] {
-		if len(p.input) != 5 {
-			return nil, fmt.Errorf("%s: %d public inputs, a step has 5", p.File, len(p.input))
+		if want := 6 + min(p.Steps-1, 1); len(p.input) != want { // the contract appends batches (and K)
+			return nil, fmt.Errorf("%s: %d public inputs, a proof of %d step(s) has %d", p.File, len(p.input), p.Steps, want)
 		}
 		q := stepProof{Steps: uint64(p.Steps), Proof: p.proof}
-		copy(q.Input[:], p.input)
+		copy(q.Input[:], p.input[:5])
 		sp = append(sp, q)
 	}
 	return sp, nil

@@ -113,7 +113,7 @@ func TestSettlementRejects(t *testing.T) {
 
 	// a stricter offer: a lower summed loss than the run reached
 	strict := mk.terms
-	strict.MaxLossSum = new(big.Int).Sub(score.input[2], big.NewInt(1))
+	strict.MaxLossSum = new(big.Int).Sub(score.input[3], big.NewInt(1))
 	if _, err := mk.call(buyer, Payment, 0, "offer", strict, seller, uint64(deadline)); err != nil {
 		t.Fatal(err)
 	}

@@ -47,25 +47,27 @@ type Aggregate struct {
 }
 
 // statementOf is the run's statement as an aggregate proof makes it public,
-// read from the manifest: what the buyer checks the aggregate against.
-func statementOf(m *Manifest) (aggregate.Statement, error) {
+// built from the terms (the dataset and held-out roots and sizes, the
+// learning rate, the initial model's commitment computed from them, the
+// counts of steps and batches) and, from the manifest, the two values no
+// verifier can compute: the final model's commitment (checked against the
+// model file) and the claimed score (bound by the proof).
+func statementOf(m *Manifest, t Terms) (aggregate.Statement, error) {
 	var s aggregate.Statement
-	if m.Score == nil {
-		return s, fmt.Errorf("the run has no score proof; an aggregate covers the score")
+	if m.Score == nil || t.Heldout == nil {
+		return s, fmt.Errorf("the run has no score proof or the terms no held-out set; an aggregate covers the score")
 	}
-	for _, f := range []struct {
-		dst  **big.Int
-		what string
-		hex  string
-	}{{&s.DatasetRoot, "dataset root", m.Dataset.Root}, {&s.InitialModel, "initial model", m.InitialModel.Commitment},
-		{&s.FinalModel, "final model", m.FinalModel.Commitment}, {&s.HeldoutRoot, "held-out root", m.Dataset.HeldoutRoot}} {
-		v, err := parseHex(f.hex)
-		if err != nil {
-			return s, fmt.Errorf("manifest %s: %w", f.what, err)
-		}
-		*f.dst = v
+	var err error
+	if s.InitialModel, err = t.InitialCommitment(); err != nil {
+		return s, fmt.Errorf("initial model: %w", err)
 	}
-	s.LearningRate = big.NewInt(m.LRFixed)
+	s.DatasetRoot, _ = parseHex(t.Train.Root)
+	s.HeldoutRoot, _ = parseHex(t.Heldout.Root)
+	if s.FinalModel, err = parseHex(m.FinalModel.Commitment); err != nil {
+		return s, fmt.Errorf("manifest final model: %w", err)
+	}
+	s.LearningRate = big.NewInt(t.LRFixed)
+	s.Steps, s.Batches, s.HeldoutRows = t.Steps(), t.Batches(), t.Heldout.Rows
 	if m.Score.LossSum != "" {
 		loss, err := parseHex(m.Score.LossSum)
 		if err != nil {
@@ -92,11 +94,11 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 			keys[s] = c
 		}
 	}
-	stmt, err := statementOf(m)
+	stmt, err := statementOf(m, TermsOf(m))
 	if err != nil {
 		return err
 	}
-	shape := aggregate.Shape{Steps: len(m.Proofs), Batches: m.Dataset.Batches, ScoreValues: len(stmt.Score)}
+	shape := aggregate.Shape{Steps: len(m.Proofs), Batches: stmt.Batches, ScoreValues: len(stmt.Score)}
 	dir := p.cfg.Dir
 	// the inner proofs and their public inputs, checked natively first
 	read := func(p Proof) (groth16.Proof, witness.Witness, []*big.Int, error) {
@@ -216,40 +218,67 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 
 // VerifyAggregate checks a run directory's aggregated proof alone: its
 // verifying key against the manifest, the final model file against the
-// statement, and the proof against the statement the manifest gives. The
-// step and score proofs are not read.
-func VerifyAggregate(dir string) (*Verdict, error) {
+// statement, and the proof against the statement built from terms (nil: the
+// manifest's, TermsOf), with the counts of steps and batches derived from
+// them and passed as public inputs the aggregate pins to its shape. The step
+// and score proofs are not read.
+func VerifyAggregate(dir string, terms *Terms) (*Verdict, error) {
 	start := time.Now()
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil, err
 	}
+	claimed := TermsOf(m)
+	if err := claimed.Check(); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	t := claimed
 	v := &Verdict{Manifest: m, Proofs: 1}
-	n, err := verifyAggregate(dir, m)
+	if terms != nil {
+		if err := terms.Check(); err != nil {
+			return nil, fmt.Errorf("terms: %w", err)
+		}
+		t = *terms
+		v.Claimed = t.Diff(claimed)
+	}
+	v.Terms, v.Batches = t, t.Batches()
+	n, err := verifyAggregate(dir, m, t)
 	if err != nil {
 		return nil, err
 	}
-	v.Bytes, v.Steps = n, m.Aggregate.Steps
-	if err := checkFinalModel(dir, m, v); err != nil {
+	v.Bytes, v.Steps = n, t.Steps()
+	if v.Initial, err = t.InitialCommitment(); err != nil {
+		return nil, err
+	}
+	v.Final, _ = parseHex(m.FinalModel.Commitment)
+	if err := checkFinalModel(dir, m, t, v); err != nil {
+		return nil, err
+	}
+	v.Score = &ProvenScore{Rows: t.Heldout.Rows, Correct: m.Score.Correct}
+	if m.Score.LossSum != "" {
+		v.Score.LossSum, _ = parseHex(m.Score.LossSum)
+	}
+	if err := t.meets(v.Score); err != nil {
 		return nil, err
 	}
 	v.VerifyTime = time.Since(start)
 	return v, nil
 }
 
-// verifyAggregate checks m.Aggregate and returns the bytes it read.
-func verifyAggregate(dir string, m *Manifest) (int64, error) {
+// verifyAggregate checks m.Aggregate against the terms t and returns the
+// bytes it read.
+func verifyAggregate(dir string, m *Manifest, t Terms) (int64, error) {
 	a := m.Aggregate
 	if a == nil {
 		return 0, fmt.Errorf("%s has no aggregated proof (train with -aggregate)", dir)
 	}
-	if a.Curve != AggregateCurve.String() || m.Curve != ecc.BLS12_377.String() || m.Backend != "groth16" {
-		return 0, fmt.Errorf("aggregate: a %s aggregate of %s %s proofs; potbench aggregates BLS12-377 Groth16 proofs on %s", a.Curve, m.Curve, m.Backend, AggregateCurve)
+	if a.Curve != AggregateCurve.String() || t.Curve != ecc.BLS12_377.String() || t.Backend != "groth16" {
+		return 0, fmt.Errorf("aggregate: a %s aggregate of %s %s proofs; potbench aggregates BLS12-377 Groth16 proofs on %s", a.Curve, t.Curve, t.Backend, AggregateCurve)
 	}
-	if a.Steps != len(m.Schedule) || a.Batches != m.Dataset.Batches || a.Proofs != a.Steps+1 {
-		return 0, fmt.Errorf("aggregate: covers %d steps of %d batches, the run has %d steps of %d", a.Steps, a.Batches, len(m.Schedule), m.Dataset.Batches)
+	if a.Steps != t.Steps() || a.Batches != t.Batches() || a.Proofs != a.Steps+1 {
+		return 0, fmt.Errorf("aggregate: the manifest says it covers %d steps of %d batches; the terms' run has %d steps of %d", a.Steps, a.Batches, t.Steps(), t.Batches())
 	}
-	stmt, err := statementOf(m)
+	stmt, err := statementOf(m, t)
 	if err != nil {
 		return 0, fmt.Errorf("aggregate: %w", err)
 	}

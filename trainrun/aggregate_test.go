@@ -36,17 +36,17 @@ func TestAggregatedRun(t *testing.T) {
 		t.Fatalf("aggregate %+v", a)
 	}
 	t.Logf("aggregate of %d proofs: %d constraints, setup %.1fs, prove %.1fs", a.Proofs, a.Constraints, float64(a.SetupNs)/1e9, float64(a.ProveNs)/1e9)
-	if v, err := VerifyAggregate(cfg.Dir); err != nil || v.Steps != 1 {
+	if v, err := VerifyAggregate(cfg.Dir, nil); err != nil || v.Steps != 1 {
 		t.Fatalf("verify -aggregate: %v", err)
 	}
-	if v, err := Verify(cfg.Dir); err != nil || v.Proofs != 2 {
+	if v, err := Verify(cfg.Dir, nil); err != nil || v.Proofs != 2 {
 		t.Fatalf("verify: %v (%+v)", err, v)
 	}
 	// the buyer needs neither the step proofs nor their keys
 	alone := copyRun(t, cfg.Dir)
 	os.RemoveAll(filepath.Join(alone, "proofs"))
 	os.RemoveAll(filepath.Join(alone, "keys"))
-	if _, err := VerifyAggregate(alone); err != nil {
+	if _, err := VerifyAggregate(alone, nil); err != nil {
 		t.Fatalf("verify -aggregate without the step proofs: %v", err)
 	}
 
@@ -64,7 +64,7 @@ func TestAggregatedRun(t *testing.T) {
 			editManifest(t, dir, func(m *Manifest) { m.Score.LossSum = hexOf(big.NewInt(1)) })
 		}},
 		{"another initial model", "does not verify against the run's statement", func(dir string) {
-			editManifest(t, dir, func(m *Manifest) { m.InitialModel.Commitment = m.FinalModel.Commitment })
+			editManifest(t, dir, func(m *Manifest) { m.InitialModel.Kind, m.InitialModel.Commitment = "commitment", m.FinalModel.Commitment })
 		}},
 		{"another dataset", "does not verify against the run's statement", func(dir string) {
 			editManifest(t, dir, func(m *Manifest) { m.Dataset.Root = m.Dataset.HeldoutRoot })
@@ -73,13 +73,19 @@ func TestAggregatedRun(t *testing.T) {
 			data, _ := os.ReadFile(filepath.Join(dir, "vk", "step.vk"))
 			os.WriteFile(filepath.Join(dir, "vk", "aggregate.vk"), data, 0o644)
 		}},
-		{"more steps claimed", "covers 1 steps", func(dir string) {
-			editManifest(t, dir, func(m *Manifest) { m.Schedule = append(m.Schedule, 0) })
+		{"more epochs claimed", "the terms' run has 2 steps", func(dir string) {
+			editManifest(t, dir, func(m *Manifest) { m.Epochs = 2 })
+		}},
+		{"a learning rate of 0 in fixed point", "learning rate: fixed point 0", func(dir string) {
+			editManifest(t, dir, func(m *Manifest) { m.LRFixed = 0 })
+		}},
+		{"an initial model the verifier does not compute", "does not verify against the run's statement", func(dir string) {
+			editManifest(t, dir, func(m *Manifest) { m.InitialModel.Kind, m.InitialModel.Commitment = "commitment", "0x1" })
 		}},
 	} {
 		dir := copyRun(t, cfg.Dir)
 		c.tamper(dir)
-		if _, err := VerifyAggregate(dir); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := VerifyAggregate(dir, nil); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}

@@ -43,7 +43,8 @@ type family struct {
 	shape func(ds *commit.Dataset, testRows int) shape
 	// plain runs the same schedule in float64 once.
 	plain   func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
-	initial string // how the initial model is made
+	initial     string // how the initial model is made
+	initialKind string // zero or seeded (Initial.Kind)
 	// digest is the SHA-256 of the dataset's files (default: the vendored
 	// dataset's)
 	digest func() (string, error)
@@ -51,6 +52,7 @@ type family struct {
 
 // shape is what proving needs for one dataset shape.
 type shape struct {
+	widths     []int // layer widths (Terms.Widths)
 	domain     commit.Domain
 	stepCircut func() frontend.Circuit
 	assignStep func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
@@ -127,7 +129,7 @@ func linearModel(m []int64) linreg.Model {
 func linearFamily(logistic bool) family {
 	f := family{name: "linreg", dataset: "diabetes", train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
 		return workloads.TrainLinRegDiabetes(epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
-	}, initial: "all weights and the bias zero"}
+	}, initial: "all weights and the bias zero", initialKind: "zero"}
 	if logistic {
 		f.name, f.dataset = "logreg", "breast_cancer"
 		f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
@@ -153,7 +155,7 @@ func linearFamily(logistic bool) family {
 		if logistic {
 			dom = p.ModelDomain()
 		}
-		s := shape{domain: dom, decode: func(m []int64) []float64 {
+		s := shape{widths: []int{p.D}, domain: dom, decode: func(m []int64) []float64 {
 			out := make([]float64, len(m))
 			for i, v := range m {
 				out[i] = p.Model.Decode(v)
@@ -202,7 +204,7 @@ func linearFamily(logistic bool) family {
 }
 
 func softmaxFamily() family {
-	return family{name: "softmax", dataset: "digits", initial: "all weights and biases zero",
+	return family{name: "softmax", dataset: "digits", initial: "all weights and biases zero", initialKind: "zero",
 		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
 			return workloads.TrainSoftmaxDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m softmax.Model, _ int64) {
 				snap(snapshot{k, m.Values()})
@@ -227,7 +229,7 @@ func softmaxFamily() family {
 		},
 		shape: func(ds *commit.Dataset, testRows int) shape {
 			p := softmax.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 10, ds.Depth())
-			s := shape{domain: p.ModelDomain(),
+			s := shape{widths: []int{p.D, p.K}, domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return softmax.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
@@ -241,7 +243,7 @@ func softmaxFamily() family {
 }
 
 func mlpFamily() family {
-	return family{name: "mlp", dataset: "digits", initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (workloads.InitMLP)",
+	return family{name: "mlp", dataset: "digits", initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (workloads.InitMLP)", initialKind: "seeded",
 		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
 			return workloads.TrainMLPDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m mlp.Model, _ int64) {
 				snap(snapshot{k, m.Values()})
@@ -263,7 +265,7 @@ func mlpFamily() family {
 		},
 		shape: func(ds *commit.Dataset, testRows int) shape {
 			p := mlp.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 32, 10, ds.Depth(), true)
-			s := shape{domain: p.ModelDomain(),
+			s := shape{widths: []int{p.D, p.H, p.K}, domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return mlp.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)

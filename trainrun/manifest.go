@@ -15,33 +15,34 @@ import (
 )
 
 // Format names the layout of a run directory.
-const Format = "potbench-run/1"
+const Format = "potbench-run/2"
 
 // Manifest is manifest.json: everything a verifier needs besides the
 // verifying keys, the proofs and the final model, which it names.
 type Manifest struct {
 	Format  string `json:"format"`
 	Model   string `json:"model"`
+	Widths  []int  `json:"widths"` // layer widths: features, then hidden units and classes where the family has them
 	Dataset struct {
 		Name        string `json:"name"`
-		SHA256      string `json:"sha256"` // of the vendored files
-		TrainRows   int    `json:"train_rows"`
-		TestRows    int    `json:"test_rows"`
-		Batches     int    `json:"batches"`      // per epoch
+		SHA256      string `json:"sha256"`       // of the vendored files
+		TrainRows   int    `json:"train_rows"`   // batches per epoch: TrainRows / Batch, bound by the root
+		TestRows    int    `json:"test_rows"`    // bound by the score proof
 		Root        string `json:"root"`         // training set commitment
 		HeldoutRoot string `json:"heldout_root"` // held-out set commitment; empty without a score proof
 	} `json:"dataset"`
-	Epochs   int     `json:"epochs"`
-	Batch    int     `json:"batch"`
-	LR       float64 `json:"lr"`
-	LRFixed  int64   `json:"lr_fixed"` // the learning rate the proofs bind (16 fractional bits)
-	Seed     uint64  `json:"seed"`
-	Chain    int     `json:"chain"` // steps per proof (remainders of an epoch proven step by step)
-	Order    string  `json:"order"` // "sequential": every epoch visits batches 0, 1, ..., Batches-1
-	Schedule []int   `json:"schedule"`
+	Epochs  int     `json:"epochs"`
+	Batch   int     `json:"batch"`
+	LR      float64 `json:"lr"`
+	LRFixed int64   `json:"lr_fixed"` // the learning rate the proofs bind (16 fractional bits)
+	Seed    uint64  `json:"seed"`     // of the data shuffle and, for the MLP, the initial model
+	Chain   int     `json:"chain"`    // steps per proof (remainders of an epoch proven step by step)
+	Order   string  `json:"order"`    // "sequential": every epoch visits batches 0, 1, ..., TrainRows/Batch-1
 
-	ModelDomain  commit.Domain `json:"model_domain"` // what the model commitments commit to
+	ModelDomain  commit.Domain `json:"model_domain"` // what the model commitments commit to (derived again by verify)
 	InitialModel struct {
+		Kind       string `json:"kind"` // zero, seeded or commitment (Initial)
+		Seed       uint64 `json:"seed,omitempty"`
 		Commitment string `json:"commitment"`
 		How        string `json:"how"`
 	} `json:"initial_model"`

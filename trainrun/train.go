@@ -223,7 +223,11 @@ type compiled struct {
 
 // Train makes (part of) a run; see Config.Stage. It returns the manifest
 // once the run is complete (stage "" or "merge").
-func Train(ctx context.Context, cfg Config) (*Manifest, error) {
+func Train(ctx context.Context, cfg Config) (*Manifest, error) { return train(ctx, cfg, nil) }
+
+// train is Train with a hook that may change the plan before keys are set up
+// (tests play a dishonest prover with it).
+func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the run directory: %w", err)
 	}
@@ -239,6 +243,11 @@ func Train(ctx context.Context, cfg Config) (*Manifest, error) {
 	p, err := newPlan(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if edit != nil {
+		if err := edit(p); err != nil {
+			return nil, err
+		}
 	}
 	var setupDur time.Duration
 	keys := map[string]*compiled{}
@@ -274,7 +283,7 @@ func Train(ctx context.Context, cfg Config) (*Manifest, error) {
 	}
 	if previous != nil { // kept, with its figures, when it still proves this run's statement
 		m.Aggregate = previous
-		if _, err := verifyAggregate(cfg.Dir, m); err == nil {
+		if _, err := verifyAggregate(cfg.Dir, m, TermsOf(m)); err == nil {
 			p.aggregationProgress(true, "kept the aggregate already there")
 			if err := writeJSON(filepath.Join(cfg.Dir, "manifest.json"), m); err != nil {
 				return nil, err
@@ -520,16 +529,20 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	if m.Dataset.SHA256, err = p.fam.digest(); err != nil {
 		return nil, err
 	}
-	m.Dataset.TrainRows, m.Dataset.TestRows, m.Dataset.Batches = p.rep.TrainRows, p.rep.TestRows, p.ds.NumBatches()
-	m.Dataset.Root = hexOf(p.ds.Root())
-	for _, s := range p.snaps {
-		m.Schedule = append(m.Schedule, s.batch)
+	m.Dataset.TrainRows, m.Dataset.TestRows = p.rep.TrainRows, p.rep.TestRows
+	if m.Dataset.TrainRows/cfg.Batch != p.ds.NumBatches() {
+		return nil, fmt.Errorf("%d training rows make %d batches of %d, the committed set has %d", m.Dataset.TrainRows, m.Dataset.TrainRows/cfg.Batch, cfg.Batch, p.ds.NumBatches())
 	}
+	m.Dataset.Root = hexOf(p.ds.Root())
+	m.Widths = p.shape.widths
 	first, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.snaps[0].model)
 	if err != nil {
 		return nil, err
 	}
-	m.InitialModel.Commitment, m.InitialModel.How = hexOf(first), p.fam.initial
+	m.InitialModel.Kind, m.InitialModel.Commitment, m.InitialModel.How = p.fam.initialKind, hexOf(first), p.fam.initial
+	if m.InitialModel.Kind == "seeded" {
+		m.InitialModel.Seed = cfg.Seed
+	}
 	final, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.final)
 	if err != nil {
 		return nil, err
@@ -614,7 +627,7 @@ func readme(m *Manifest) string {
 		"learning rate %g (%d/2^16), batches of %d rows visited in order, on the training set committed as %s "+
 		"(%d rows of the %s dataset, SHA-256 %s of its vendored files).\n\n",
 		len(m.Proofs), m.Backend, m.Curve, m.FinalModel.Commitment, m.Model, m.InitialModel.Commitment, m.InitialModel.How,
-		m.Epochs, m.Dataset.Batches, m.LR, m.LRFixed, m.Batch, m.Dataset.Root, m.Dataset.TrainRows, m.Dataset.Name, m.Dataset.SHA256)
+		m.Epochs, TermsOf(m).Batches(), m.LR, m.LRFixed, m.Batch, m.Dataset.Root, m.Dataset.TrainRows, m.Dataset.Name, m.Dataset.SHA256)
 	if m.Score != nil {
 		loss := ""
 		if m.Score.LossSum != "" {

@@ -82,7 +82,7 @@ func editManifest(t *testing.T, dir string, edit func(m *Manifest)) {
 
 func TestTrainAndVerify(t *testing.T) {
 	dir := made(t, "tiny", tiny(""))
-	v, err := Verify(dir)
+	v, err := Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +117,8 @@ func TestVerifyRejects(t *testing.T) {
 		{"a step dropped", "proof 2", func(d string) {
 			editManifest(t, d, func(m *Manifest) { m.Proofs = append(m.Proofs[:2], m.Proofs[3:]...) })
 		}},
-		{"a batch repeated in the schedule", "schedule step 2 visits batch 1", func(d string) {
-			editManifest(t, d, func(m *Manifest) { m.Schedule[2] = 1 })
+		{"a proof placed at another step", "proof 2", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Proofs[2].FirstStep = 1 })
 		}},
 		{"a proof of another run spliced in", "proof 1", func(d string) {
 			om, _ := ReadManifest(other)
@@ -135,6 +135,9 @@ func TestVerifyRejects(t *testing.T) {
 				m.Proofs[0].Public[1] = hexOf(v.Add(v, ecc.BN254.ScalarField()))
 			})
 		}},
+		{"a score the proof does not bind", "the manifest claims 1 correct", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Score.Correct++ })
+		}},
 		{"the final model edited", "model.json", func(d string) {
 			var fm FinalModel
 			readJSON(filepath.Join(d, "model.json"), &fm)
@@ -149,7 +152,7 @@ func TestVerifyRejects(t *testing.T) {
 			data, _ := os.ReadFile(filepath.Join(d, "model.json"))
 			editManifest(t, d, func(m *Manifest) { m.FinalModel.SHA256 = sha256Hex(data) })
 		}},
-		{"a verifying key replaced by another shape's", "proof 0", func(d string) {
+		{"a verifying key replaced by another shape's", "verifying key vk/step.vk: 5 public inputs", func(d string) {
 			data, _ := os.ReadFile(filepath.Join(d, "vk", "score.vk"))
 			os.WriteFile(filepath.Join(d, "vk", "step.vk"), data, 0o644)
 			editManifest(t, d, func(m *Manifest) { m.Circuits[0].VKSHA256 = sha256Hex(data) })
@@ -183,7 +186,7 @@ func TestVerifyRejects(t *testing.T) {
 	for _, c := range cases {
 		dir := copyRun(t, good)
 		c.tamper(dir)
-		_, err := Verify(dir)
+		_, err := Verify(dir, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: Verify = %v, want an error naming %q", c.name, err, c.want)
 		}
@@ -194,7 +197,7 @@ func TestChainRun(t *testing.T) {
 	cfg := tiny("")
 	cfg.Chain = 2
 	dir := made(t, "chain", cfg)
-	v, err := Verify(dir)
+	v, err := Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,12 +205,12 @@ func TestChainRun(t *testing.T) {
 	// trained on again by the next proof)
 	bad := copyRun(t, dir)
 	editManifest(t, bad, func(m *Manifest) { m.Proofs[0].Steps = 1 })
-	if _, err := Verify(bad); err == nil || !strings.Contains(err.Error(), "a chain-2 proof covers 2 step(s), the manifest says 1") {
+	if _, err := Verify(bad, nil); err == nil || !strings.Contains(err.Error(), "a chain-2 proof covers 2 step(s), the manifest says 1") {
 		t.Errorf("chain coverage understated: %v", err)
 	}
 	empty := copyRun(t, dir)
-	editManifest(t, empty, func(m *Manifest) { m.Epochs, m.Schedule, m.Proofs = 0, nil, nil })
-	if _, err := Verify(empty); err == nil || !strings.Contains(err.Error(), "no training run") {
+	editManifest(t, empty, func(m *Manifest) { m.Epochs, m.Proofs = 0, nil })
+	if _, err := Verify(empty, nil); err == nil || !strings.Contains(err.Error(), "epochs: 0") {
 		t.Errorf("a run of no steps: %v", err)
 	}
 	// 5 steps: two chains of 2, one step, and the score
@@ -240,7 +243,7 @@ func TestShardsAndResume(t *testing.T) {
 	if _, err := Train(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Verify(dir); err != nil {
+	if _, err := Verify(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	// drop one proof and resume: only that one is proven again
@@ -261,7 +264,7 @@ func TestShardsAndResume(t *testing.T) {
 	if proven != 1 {
 		t.Errorf("resume proved %d proofs: %q", proven, lines)
 	}
-	if _, err := Verify(dir); err != nil {
+	if _, err := Verify(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -316,7 +319,7 @@ func TestTrainOnFile(t *testing.T) {
 	if m.Dataset.Name != "data.csv" || m.Dataset.SHA256 != sha256Hex([]byte(b.String())) || m.Figures.Steps != 5 {
 		t.Errorf("manifest dataset %+v, steps %d", m.Dataset, m.Figures.Steps)
 	}
-	if _, err := Verify(cfg.Dir); err != nil {
+	if _, err := Verify(cfg.Dir, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -339,7 +342,7 @@ func TestResumeReprovesAnotherRun(t *testing.T) {
 	if kept != 0 {
 		t.Errorf("%d proofs of the seed-2 run kept for the seed-1 run", kept)
 	}
-	if _, err := Verify(dir); err != nil {
+	if _, err := Verify(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 }

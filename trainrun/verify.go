@@ -10,37 +10,73 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/step"
 )
 
-// Verdict is what Verify found.
+// Verdict is what Verify found: the terms it checked the run against and
+// what the proofs bind besides them.
 type Verdict struct {
 	Manifest   *Manifest
+	Terms      Terms           // the terms verified (the buyer's, or the manifest's)
+	Claimed    []string        // where the buyer's terms and the manifest's differ without a proof telling them apart
+	Initial    *big.Int        // the initial model's commitment, computed from the terms
+	Final      *big.Int        // the final model's commitment the last proof reaches
+	Score      *ProvenScore    // nil without a score proof
 	Proofs     int             // proofs verified, score included
 	Steps      int             // SGD steps they cover
+	Batches    int             // batches per epoch, from the terms' row count
 	VerifyTime time.Duration   // verifying every proof and link
 	ProofTimes []time.Duration // verifying each step and score proof, in order
 	Bytes      int64           // transcript: manifest, model, verifying keys, proofs
 }
 
-// Verify checks a run directory using nothing but its files: every proof
-// under its verifying key, and the links between them. The error names the
-// first proof or file that fails and why.
-func Verify(dir string) (*Verdict, error) {
+// ProvenScore is what the score proof binds: the final model's correct
+// answers (and summed loss, where the family proves one) on the held-out
+// set of Rows rows.
+type ProvenScore struct {
+	Rows    int
+	Correct int64
+	LossSum *big.Int // nil for a class score
+}
+
+// Verify checks a run directory using nothing but its files, against terms
+// (nil: the terms the manifest states, TermsOf): every proof under its
+// verifying key with public inputs the verifier builds from the terms itself
+// (dataset root, batch count, scheduled batch, learning rate, chain length,
+// the model reached so far, held-out root and size), so that the only
+// values taken from the prover are the models after each proof and the
+// claimed score. The initial model's commitment is computed from the terms;
+// the number of steps each proof covers is fixed by its circuit (a chain's
+// length is a public input it pins), not by a file name. The error names the
+// first proof, file or term that fails, with the proof's value and the
+// terms'.
+func Verify(dir string, terms *Terms) (*Verdict, error) {
 	start := time.Now()
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil, err
 	}
-	curve, err := commit.ParseCurve(m.Curve)
-	if err != nil {
+	claimed := TermsOf(m)
+	if err := claimed.Check(); err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	sys, err := bench.NewSystem(m.Backend)
-	if err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
-	}
+	t := claimed
 	v := &Verdict{Manifest: m}
+	if terms != nil {
+		if err := terms.Check(); err != nil {
+			return nil, fmt.Errorf("terms: %w", err)
+		}
+		t = *terms
+		v.Claimed = t.Diff(claimed)
+	}
+	v.Terms, v.Batches = t, t.Batches()
+	curve := t.curveID()
+	sys, err := bench.NewSystem(t.Backend)
+	if err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
 	size := func(rel string) []byte {
 		data, err := os.ReadFile(filepath.Join(dir, rel))
 		if err == nil {
@@ -50,10 +86,14 @@ func Verify(dir string) (*Verdict, error) {
 	}
 	size("manifest.json")
 
-	// the verifying keys, each matching the manifest's hash
+	// the verifying keys, each matching the manifest's hash and with the
+	// number of public inputs its shape has
 	vks := map[string]bench.Key{}
-	circuits := map[string]Circuit{}
 	for _, c := range m.Circuits {
+		want, err := inputsOf(c.Shape, t)
+		if err != nil {
+			return nil, fmt.Errorf("manifest circuit %q: %w", c.Shape, err)
+		}
 		data := size(c.VK)
 		if data == nil {
 			return nil, fmt.Errorf("verifying key %s of the %s circuit is missing", c.VK, c.Shape)
@@ -65,78 +105,78 @@ func Verify(dir string) (*Verdict, error) {
 		if err := readKey(filepath.Join(dir, c.VK), vk); err != nil {
 			return nil, fmt.Errorf("verifying key %s: %w", c.VK, err)
 		}
-		vks[c.Shape], circuits[c.Shape] = vk, c
-	}
-
-	// the schedule: every epoch visits every batch once, in order
-	if m.Epochs < 1 || m.Dataset.Batches < 1 {
-		return nil, fmt.Errorf("manifest: %d epochs of %d batches is no training run", m.Epochs, m.Dataset.Batches)
-	}
-	if len(m.Schedule) != m.Epochs*m.Dataset.Batches {
-		return nil, fmt.Errorf("schedule has %d steps, %d epochs of %d batches need %d", len(m.Schedule), m.Epochs, m.Dataset.Batches, m.Epochs*m.Dataset.Batches)
-	}
-	for s, k := range m.Schedule {
-		if m.Order != "sequential" || k != s%m.Dataset.Batches {
-			return nil, fmt.Errorf("schedule step %d visits batch %d; a %s schedule visits batch %d", s, k, m.Order, s%m.Dataset.Batches)
+		got, err := bench.PublicInputs(vk)
+		if err != nil {
+			return nil, fmt.Errorf("verifying key %s: %w", c.VK, err)
 		}
+		if got != want {
+			return nil, fmt.Errorf("verifying key %s: %d public inputs; a %s %s proof has %d (a key of another circuit)", c.VK, got, t.Model, c.Shape, want)
+		}
+		vks[c.Shape] = vk
 	}
-	root, err := parseHex(m.Dataset.Root)
-	if err != nil {
-		return nil, fmt.Errorf("manifest dataset root: %w", err)
-	}
-	model, err := parseHex(m.InitialModel.Commitment)
-	if err != nil {
-		return nil, fmt.Errorf("manifest initial model: %w", err)
-	}
-	lr := big.NewInt(m.LRFixed)
 
-	// every proof, and the chain of models through them
+	root, _ := parseHex(t.Train.Root)
+	lr := big.NewInt(t.LRFixed)
+	model, err := t.InitialCommitment()
+	if err != nil {
+		return nil, fmt.Errorf("initial model: %w", err)
+	}
+	v.Initial = model
+	batches := t.Batches()
+	total := t.Steps()
+
+	// every proof, and the chain of models through them: the verifier's own
+	// public inputs, compared with the manifest's record for the message
 	next := 0 // the next step to be covered
 	for i, p := range m.Proofs {
-		what := fmt.Sprintf("proof %d (%s, steps %d..%d)", i, p.File, p.FirstStep, p.FirstStep+p.Steps-1)
-		t0 := time.Now()
-		pub, err := checkProof(dir, sys, curve, vks, circuits, p, size)
+		k, err := StepsOf(p.Shape)
 		if err != nil {
+			return nil, fmt.Errorf("proof %d (%s): %w", i, p.File, err)
+		}
+		what := fmt.Sprintf("proof %d (%s, steps %d..%d)", i, p.File, next, next+k-1)
+		if p.Index != i || p.FirstStep != next {
+			return nil, fmt.Errorf("%s: the manifest places it at steps %d.. where step %d comes next (a proof dropped, repeated or out of order)", what, p.FirstStep, next)
+		}
+		if p.Steps != k {
+			return nil, fmt.Errorf("%s: a %s proof covers %d step(s), the manifest says %d", what, p.Shape, k, p.Steps)
+		}
+		if next+k > total {
+			return nil, fmt.Errorf("%s: the terms' run has %d steps (%d epoch(s) of %d batches of %d rows)", what, total, t.Epochs, batches, t.Batch)
+		}
+		batch := next % batches
+		if batch+k > batches {
+			return nil, fmt.Errorf("%s: a chain of %d from batch %d runs past the epoch's %d batches", what, k, batch, batches)
+		}
+		if len(p.Public) < 5 {
+			return nil, fmt.Errorf("%s: %d public inputs recorded", what, len(p.Public))
+		}
+		after, err := parseHex(p.Public[4])
+		if err != nil {
+			return nil, fmt.Errorf("%s: model after: %w", what, err)
+		}
+		pub := []*big.Int{root, big.NewInt(int64(batch)), lr, model, after, big.NewInt(int64(batches))}
+		if k > 1 {
+			pub = append(pub, big.NewInt(int64(k)))
+		}
+		if err := compareInputs(p.Public, pub, stepInputNames, t); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		t0 := time.Now()
+		if err := checkProof(dir, sys, curve, vks, p, pub, size); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		v.ProofTimes = append(v.ProofTimes, time.Since(t0))
-		if k, err := StepsOf(p.Shape); err != nil || k != p.Steps {
-			return nil, fmt.Errorf("%s: a %s proof covers %d step(s), the manifest says %d", what, p.Shape, k, p.Steps)
-		}
-		if p.Index != i || p.FirstStep != next || p.Steps < 1 || next+p.Steps > len(m.Schedule) {
-			return nil, fmt.Errorf("%s: covers steps %d..%d where step %d comes next (a proof dropped, repeated or out of order)",
-				what, p.FirstStep, p.FirstStep+p.Steps-1, next)
-		}
-		// step and chain statements: root, first batch, learning rate, model before, model after
-		if len(pub) != 5 {
-			return nil, fmt.Errorf("%s: %d public inputs, a step has 5", what, len(pub))
-		}
-		for s := 1; s < p.Steps; s++ {
-			if m.Schedule[next+s] != m.Schedule[next]+s {
-				return nil, fmt.Errorf("%s: a chain covers consecutive batches, the schedule does not", what)
-			}
-		}
-		switch {
-		case pub[0].Cmp(root) != 0:
-			return nil, fmt.Errorf("%s: trained on dataset %s, the run's is %s", what, hexOf(pub[0]), m.Dataset.Root)
-		case pub[1].Cmp(big.NewInt(int64(m.Schedule[next]))) != 0:
-			return nil, fmt.Errorf("%s: proves batch %s, the schedule says batch %d", what, pub[1], m.Schedule[next])
-		case pub[2].Cmp(lr) != 0:
-			return nil, fmt.Errorf("%s: learning rate %s, the run's is %d", what, pub[2], m.LRFixed)
-		case pub[3].Cmp(model) != 0:
-			return nil, fmt.Errorf("%s: starts from model %s, not from %s (the model the run had reached)", what, hexOf(pub[3]), hexOf(model))
-		}
-		model = pub[4]
-		next += p.Steps
+		model = after
+		next += k
 		v.Proofs++
 	}
-	if next != len(m.Schedule) {
-		return nil, fmt.Errorf("the proofs cover %d of the schedule's %d steps", next, len(m.Schedule))
+	if total == 0 || next != total {
+		return nil, fmt.Errorf("the proofs cover %d steps; the terms' run is %d epoch(s) of %d batches = %d steps (every batch once per epoch)", next, t.Epochs, batches, total)
 	}
-	v.Steps = next
+	v.Steps, v.Final = next, model
 
 	// the final model file
-	if err := checkFinalModel(dir, m, v); err != nil {
+	if err := checkFinalModel(dir, m, t, v); err != nil {
 		return nil, err
 	}
 	if hexOf(model) != m.FinalModel.Commitment {
@@ -144,44 +184,22 @@ func Verify(dir string) (*Verdict, error) {
 	}
 
 	// the score of that model on the held-out set
-	if s := m.Score; s != nil {
-		what := fmt.Sprintf("score proof (%s)", s.File)
-		t0 := time.Now()
-		pub, err := checkProof(dir, sys, curve, vks, circuits, s.Proof, size)
+	switch s := m.Score; {
+	case s != nil && t.Heldout == nil:
+		return nil, fmt.Errorf("score proof (%s): the terms name no held-out set", s.File)
+	case s == nil && t.Heldout != nil:
+		return nil, fmt.Errorf("held-out set: the terms name %s, the run has no score proof", t.Heldout.Root)
+	case s != nil:
+		ps, err := checkScore(dir, sys, curve, vks, s, t, model, size)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+			return nil, err
 		}
-		v.ProofTimes = append(v.ProofTimes, time.Since(t0))
-		// Heldout, Model, [LossSum,] Correct
-		if len(pub) != 3 && len(pub) != 4 {
-			return nil, fmt.Errorf("%s: %d public inputs, a score has 3 or 4", what, len(pub))
-		}
-		held, err := parseHex(m.Dataset.HeldoutRoot)
-		if err != nil {
-			return nil, fmt.Errorf("manifest held-out root: %w", err)
-		}
-		correct := pub[len(pub)-1]
-		switch {
-		case pub[0].Cmp(held) != 0:
-			return nil, fmt.Errorf("%s: scores held-out set %s, the run's is %s", what, hexOf(pub[0]), m.Dataset.HeldoutRoot)
-		case pub[1].Cmp(model) != 0:
-			return nil, fmt.Errorf("%s: scores model %s, not the final model %s", what, hexOf(pub[1]), hexOf(model))
-		case correct.Cmp(big.NewInt(s.Correct)) != 0:
-			return nil, fmt.Errorf("%s: proves %s correct answers, the manifest claims %d", what, correct, s.Correct)
-		}
-		if len(pub) == 4 {
-			loss, err := parseHex(s.LossSum)
-			if err != nil {
-				return nil, fmt.Errorf("manifest loss: %w", err)
-			}
-			if pub[2].Cmp(loss) != 0 {
-				return nil, fmt.Errorf("%s: proves summed loss %s, the manifest claims %s", what, hexOf(pub[2]), s.LossSum)
-			}
-		}
+		v.Score = ps.ProvenScore
+		v.ProofTimes = append(v.ProofTimes, ps.time)
 		v.Proofs++
 	}
 	if m.Aggregate != nil { // checked too, apart from the transcript's figures
-		if _, err := verifyAggregate(dir, m); err != nil {
+		if _, err := verifyAggregate(dir, m, t); err != nil {
 			return nil, err
 		}
 	}
@@ -189,9 +207,135 @@ func Verify(dir string) (*Verdict, error) {
 	return v, nil
 }
 
+// stepInputNames names a step's public inputs (then a chain's length).
+var stepInputNames = []string{"dataset root", "batch", "learning rate", "model before", "model after", "batches", "chain length"}
+
+// scoreInputNames names a score's public inputs.
+var scoreInputNames = []string{"held-out root", "held-out rows", "model", "score", "score"}
+
+// compareInputs checks the manifest's record of a proof's public inputs
+// against the ones the verifier built, naming the first that differs.
+func compareInputs(recorded []string, built []*big.Int, names []string, t Terms) error {
+	if len(recorded) != len(built) {
+		return fmt.Errorf("%d public inputs recorded, the statement has %d", len(recorded), len(built))
+	}
+	for j, b := range built {
+		r, err := parseHex(recorded[j])
+		if err != nil {
+			return fmt.Errorf("public input %d: %w", j, err)
+		}
+		if r.Cmp(t.curveID().ScalarField()) >= 0 {
+			return fmt.Errorf("public input %d (%s) %s is not reduced modulo the scalar field", j, names[j], recorded[j])
+		}
+		if r.Cmp(b) == 0 {
+			continue
+		}
+		name := names[j]
+		switch name {
+		case "learning rate":
+			return fmt.Errorf("learning rate: proof %s, terms %g (fixed %d)", r, t.LR, t.LRFixed)
+		case "batch", "batches", "chain length", "held-out rows":
+			return fmt.Errorf("%s: proof %s, terms %s", name, r, b)
+		case "model before":
+			return fmt.Errorf("model before: proof %s, terms %s (the model the run had reached; for the first proof, the initial model: %s)", hexOf(r), hexOf(b), t.Initial.Kind)
+		}
+		return fmt.Errorf("%s: proof %s, terms %s", name, hexOf(r), hexOf(b))
+	}
+	return nil
+}
+
+// inputsOf is how many public inputs a circuit shape has.
+func inputsOf(shape string, t Terms) (int, error) {
+	switch shape {
+	case "step":
+		return step.Inputs, nil
+	case "score":
+		if t.Model == "linreg" || t.Model == "logreg" {
+			return 5, nil // held-out root and rows, model, summed loss, correct
+		}
+		return 4, nil
+	}
+	if _, err := StepsOf(shape); err != nil {
+		return 0, err
+	}
+	return chain.Inputs, nil
+}
+
+// checkScore verifies the score proof of the final model on the terms'
+// held-out set and returns what it proves.
+func checkScore(dir string, sys bench.System, curve ecc.ID, vks map[string]bench.Key, s *Score, t Terms, final *big.Int,
+	size func(string) []byte) (*scoreResult, error) {
+	what := fmt.Sprintf("score proof (%s)", s.File)
+	n, err := inputsOf("score", t)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Public) != n {
+		return nil, fmt.Errorf("%s: %d public inputs recorded, a %s score has %d", what, len(s.Public), t.Model, n)
+	}
+	held, _ := parseHex(t.Heldout.Root)
+	pub := []*big.Int{held, big.NewInt(int64(t.Heldout.Rows)), final}
+	names := scoreInputNames[:3]
+	ps := &ProvenScore{Rows: t.Heldout.Rows}
+	for j := 3; j < n; j++ { // the claimed score: taken from the record, bound by the proof
+		x, err := parseHex(s.Public[j])
+		if err != nil {
+			return nil, fmt.Errorf("%s: score: %w", what, err)
+		}
+		pub, names = append(pub, x), append(names, "score")
+	}
+	if err := compareInputs(s.Public, pub, names, t); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	correct := pub[n-1]
+	if !correct.IsInt64() || correct.Int64() > int64(t.Heldout.Rows) {
+		return nil, fmt.Errorf("%s: proves %s correct answers of %d rows", what, correct, t.Heldout.Rows)
+	}
+	ps.Correct = correct.Int64()
+	if n == 5 {
+		ps.LossSum = pub[3]
+	}
+	if s.Correct != ps.Correct || (ps.LossSum != nil && s.LossSum != hexOf(ps.LossSum)) {
+		return nil, fmt.Errorf("%s: the manifest claims %d correct and summed loss %q, the proof's inputs are %d and %v", what, s.Correct, s.LossSum, ps.Correct, ps.LossSum)
+	}
+	t0 := time.Now()
+	if err := checkProof(dir, sys, curve, vks, s.Proof, pub, size); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	res := &scoreResult{ProvenScore: ps, time: time.Since(t0)}
+	return res, t.meets(ps)
+}
+
+// meets checks a proven score against the terms' target.
+func (t Terms) meets(ps *ProvenScore) error {
+	tg := t.Target
+	if tg == nil {
+		return nil
+	}
+	if ps.Correct < tg.MinCorrect {
+		return fmt.Errorf("score target: proof %d correct of %d, terms at least %d", ps.Correct, ps.Rows, tg.MinCorrect)
+	}
+	if tg.MaxLossSum != "" {
+		limit, _ := parseHex(tg.MaxLossSum)
+		if ps.LossSum == nil {
+			return fmt.Errorf("score target: the terms cap the summed loss at %s; a %s score proves no loss", tg.MaxLossSum, t.Model)
+		}
+		if ps.LossSum.Cmp(limit) > 0 {
+			return fmt.Errorf("score target: proof summed loss %s, terms at most %s", hexOf(ps.LossSum), tg.MaxLossSum)
+		}
+	}
+	return nil
+}
+
+// scoreResult is a proven score with its verification time.
+type scoreResult struct {
+	*ProvenScore
+	time time.Duration
+}
+
 // checkFinalModel checks that the final model file is the one the manifest
 // names and commits to the manifest's final model commitment.
-func checkFinalModel(dir string, m *Manifest, v *Verdict) error {
+func checkFinalModel(dir string, m *Manifest, t Terms, v *Verdict) error {
 	data, err := os.ReadFile(filepath.Join(dir, m.FinalModel.File))
 	if err != nil {
 		return fmt.Errorf("final model file %s is missing", m.FinalModel.File)
@@ -200,65 +344,66 @@ func checkFinalModel(dir string, m *Manifest, v *Verdict) error {
 	if sha256Hex(data) != m.FinalModel.SHA256 {
 		return fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
 	}
-	curve, err := commit.ParseCurve(m.Curve)
+	dom, err := t.ModelDomain()
 	if err != nil {
-		return fmt.Errorf("manifest: %w", err)
+		return err
 	}
 	var fm FinalModel
 	if err := readJSON(filepath.Join(dir, m.FinalModel.File), &fm); err != nil {
 		return err
 	}
-	h, err := commit.NativePackAndHash(curve, m.ModelDomain, fm.Values)
+	h, err := commit.NativePackAndHash(t.curveID(), dom, fm.Values)
 	if err != nil {
 		return fmt.Errorf("final model file %s: %w", m.FinalModel.File, err)
 	}
 	if hexOf(h) != m.FinalModel.Commitment {
 		return fmt.Errorf("final model file %s commits to %s, the manifest says %s", m.FinalModel.File, hexOf(h), m.FinalModel.Commitment)
 	}
+	// the float weights beside the committed values are their decoding
+	if len(fm.Float) != len(fm.Values) {
+		return fmt.Errorf("final model file %s: %d float weights for %d committed values", m.FinalModel.File, len(fm.Float), len(fm.Values))
+	}
+	step := 1 / float64(int64(1)<<dom.Format.Frac)
+	for i, v := range fm.Values {
+		if d := fm.Float[i] - float64(v)*step; d > step || d < -step || d != d {
+			return fmt.Errorf("final model file %s: float weight %d is %g, the committed value decodes to %g (more than one quantisation step apart)",
+				m.FinalModel.File, i, fm.Float[i], float64(v)*step)
+		}
+	}
 	return nil
 }
 
 // checkProof verifies one proof file under its shape's key with the public
-// inputs the manifest gives, and returns those inputs.
-func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench.Key,
-	circuits map[string]Circuit, p Proof, size func(string) []byte) ([]*big.Int, error) {
+// inputs pub, built by the verifier.
+func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench.Key, p Proof, pub []*big.Int, size func(string) []byte) error {
 	vk, ok := vks[p.Shape]
 	if !ok {
-		return nil, fmt.Errorf("no %s circuit in the manifest", p.Shape)
+		return fmt.Errorf("no %s circuit in the manifest", p.Shape)
 	}
-	var pub []*big.Int
-	for _, s := range p.Public {
-		x, err := parseHex(s)
-		if err != nil {
-			return nil, fmt.Errorf("public input: %w", err)
-		}
+	for _, x := range pub {
 		if x.Cmp(curve.ScalarField()) >= 0 {
-			return nil, fmt.Errorf("public input %s is not reduced modulo the scalar field", s)
+			return fmt.Errorf("public input %s is not reduced modulo the scalar field", hexOf(x))
 		}
-		pub = append(pub, x)
-	}
-	if len(pub) != circuits[p.Shape].Public {
-		return nil, fmt.Errorf("%d public inputs, the %s circuit has %d", len(pub), p.Shape, circuits[p.Shape].Public)
 	}
 	data := size(p.File)
 	if data == nil {
-		return nil, fmt.Errorf("proof file is missing")
+		return fmt.Errorf("proof file is missing")
 	}
 	if sha256Hex(data) != p.SHA256 {
-		return nil, fmt.Errorf("proof file was changed (SHA-256 differs from the manifest's)")
+		return fmt.Errorf("proof file was changed (SHA-256 differs from the manifest's)")
 	}
 	proof := sys.NewProof(curve)
 	if _, err := proof.ReadFrom(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("malformed proof: %w", err)
+		return fmt.Errorf("malformed proof: %w", err)
 	}
 	w, err := publicWitness(curve.ScalarField(), pub)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := sys.Verify(proof, vk, w); err != nil {
-		return nil, fmt.Errorf("does not verify under the %s circuit's key: %w", p.Shape, err)
+		return fmt.Errorf("does not verify under the %s circuit's key: %w", p.Shape, err)
 	}
-	return pub, nil
+	return nil
 }
 
 // StepsOf is how many SGD steps a proof of a shape covers: 1 for "step", K

@@ -5,13 +5,16 @@
 //
 // Statement: there are Steps Groth16 proofs under the step circuit's
 // verifying key, and one under the score circuit's key, whose public inputs
-// chain as one sequential run: every step trained on DatasetRoot with
-// LearningRate; step i on batch i mod Batches; step 0 starts from
-// InitialModel, step i+1 from the model step i reached, and the last reaches
-// FinalModel; the score proof scores FinalModel on the held-out set
-// HeldoutRoot with the values Score (the summed loss where the score circuit
-// proves one, then the correct answers). The intermediate models and the
-// proofs stay private.
+// chain as one sequential run: every step trained on the training set of
+// Batches batches committed as DatasetRoot with LearningRate; step i on batch
+// i mod Batches; step 0 starts from InitialModel, step i+1 from the model
+// step i reached, and the last reaches FinalModel; the score proof scores
+// FinalModel on the HeldoutRows rows of the held-out set HeldoutRoot with the
+// values Score (the summed loss where the score circuit proves one, then the
+// correct answers). The intermediate models and the proofs stay private.
+// Steps and Batches are public and asserted equal to the circuit's shape, so
+// a verifier passes the counts it derived itself and an aggregate compiled
+// for another schedule fails.
 //
 // Curve paths: the inner curve's scalar field is emulated (the step inputs
 // are emulated elements) and its pairing is computed in the outer field. On
@@ -23,7 +26,7 @@
 //
 // Cost: one recursive Groth16 verification per proof (a 4-pairing product
 // with the commitment's proof of knowledge, and the public-input
-// multi-scalar multiplication with emulated scalars), plus 5 emulated
+// multi-scalar multiplication with emulated scalars), plus 6 emulated
 // equalities per step.
 //
 // Soundness: each inner proof is sound under its verifying key (knowledge
@@ -31,7 +34,8 @@
 // with stdgroth16.GetNativeProverOptions so that the commitment is hashed the
 // way the circuit does it. The links are equalities of emulated elements,
 // which hold modulo the inner field, as the inner verifier reads its inputs.
-// Batch indices are circuit constants. The outer proof is Groth16 on the
+// Batch indices are circuit constants, and the batch count every step proof
+// passes is the aggregate's public Batches. The outer proof is Groth16 on the
 // outer curve, sound under its own setup.
 package aggregate
 
@@ -45,17 +49,19 @@ import (
 )
 
 // Public inputs of a step proof (circuits/step.Public) and of a score proof
-// (circuits/quality): held-out root, model, then the score values.
+// (circuits/quality): held-out root, its rows, model, then the score values.
 const (
-	StepInputs    = 5
-	ScoreModel    = 1
-	ScoreValuesAt = 2
+	StepInputs    = 6
+	ScoreModel    = 2
+	ScoreValuesAt = 3
 	stepRoot      = 0
 	stepBatch     = 1
 	stepLR        = 2
 	stepBefore    = 3
 	stepAfter     = 4
+	stepBatches   = 5
 	scoreHeldout  = 0
+	scoreRows     = 1
 )
 
 // Shape is what an aggregation circuit is compiled for: the number of step
@@ -80,6 +86,9 @@ type Circuit[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2Elemen
 	InitialModel emulated.Element[FR]   `gnark:",public"`
 	FinalModel   emulated.Element[FR]   `gnark:",public"`
 	HeldoutRoot  emulated.Element[FR]   `gnark:",public"`
+	StepCount    emulated.Element[FR]   `gnark:",public"` // = shape.Steps
+	Batches      emulated.Element[FR]   `gnark:",public"` // = shape.Batches
+	HeldoutRows  emulated.Element[FR]   `gnark:",public"`
 	Score        []emulated.Element[FR] `gnark:",public"`
 
 	Steps      []stdgroth16.Proof[G1, G2]
@@ -109,6 +118,8 @@ func (c *Circuit[FR, G1, G2, GT]) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
+	f.AssertIsEqual(&c.StepCount, f.NewElement(c.shape.Steps))
+	f.AssertIsEqual(&c.Batches, f.NewElement(c.shape.Batches))
 	model := &c.InitialModel
 	for i := range c.Steps {
 		in := c.StepInputs[i].Public
@@ -117,6 +128,7 @@ func (c *Circuit[FR, G1, G2, GT]) Define(api frontend.API) error {
 		}
 		f.AssertIsEqual(&in[stepRoot], &c.DatasetRoot)
 		f.AssertIsEqual(&in[stepBatch], f.NewElement(i%c.shape.Batches))
+		f.AssertIsEqual(&in[stepBatches], &c.Batches)
 		f.AssertIsEqual(&in[stepLR], &c.LearningRate)
 		f.AssertIsEqual(&in[stepBefore], model)
 		model = &in[stepAfter]
@@ -127,6 +139,7 @@ func (c *Circuit[FR, G1, G2, GT]) Define(api frontend.API) error {
 	f.AssertIsEqual(model, &c.FinalModel)
 	in := c.ScoreInput.Public
 	f.AssertIsEqual(&in[scoreHeldout], &c.HeldoutRoot)
+	f.AssertIsEqual(&in[scoreRows], &c.HeldoutRows)
 	f.AssertIsEqual(&in[ScoreModel], &c.FinalModel)
 	for j := range c.Score {
 		f.AssertIsEqual(&in[ScoreValuesAt+j], &c.Score[j])

@@ -142,7 +142,8 @@ func TestAggregate(t *testing.T) {
 	s0, s1, sc := step.prove(t, a0), step.prove(t, a1), score.prove(t, sa)
 
 	stmt := Statement{DatasetRoot: s0.values[stepRoot], LearningRate: big.NewInt(lr), InitialModel: s0.values[stepBefore],
-		FinalModel: s1.values[stepAfter], HeldoutRoot: sc.values[scoreHeldout], Score: sc.values[ScoreValuesAt:]}
+		FinalModel: s1.values[stepAfter], HeldoutRoot: sc.values[scoreHeldout], Score: sc.values[ScoreValuesAt:],
+		Steps: 2, Batches: 2, HeldoutRows: qp.N}
 	shape := Shape{Steps: 2, Batches: 2, ScoreValues: len(sc.values) - ScoreValuesAt}
 	circuit, err := New[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](shape, step.cs, score.cs, step.vk, score.vk)
 	if err != nil {
@@ -208,6 +209,12 @@ func TestAggregate(t *testing.T) {
 	lying := stmt
 	lying.Score = append([]*big.Int{}, stmt.Score...)
 	lying.Score[0] = new(big.Int).Sub(lying.Score[0], big.NewInt(1))
+	// a statement declaring one batch per epoch (batch 0 twice would then be
+	// the schedule), and one declaring another held-out size
+	oneBatch := repeatedStmt
+	oneBatch.Batches = 1
+	otherSize := stmt
+	otherSize.HeldoutRows = qp.N + 1
 
 	for name, c := range map[string]struct {
 		st    Statement
@@ -218,10 +225,17 @@ func TestAggregate(t *testing.T) {
 		"a repeated batch":           {repeatedStmt, []proved{s0, repeated}, scr},
 		"a claimed score not proven": {lying, []proved{s0, s1}, sc},
 		"steps in the wrong order":   {stmt, []proved{s1, s0}, sc},
+		"one batch declared":         {oneBatch, []proved{s0, repeated}, scr},
+		"another held-out size":      {otherSize, []proved{s0, s1}, sc},
 	} {
 		if err := mirror(c.st, c.steps, c.score); err == nil {
 			t.Errorf("%s: the native mirror accepts it", name)
 		}
+	}
+	// an aggregate compiled for one batch per epoch: its links hold for
+	// batch 0 twice, but the step proofs carry the root's count of 2
+	if err := oneBatch.Check(Shape{Steps: 2, Batches: 1, ScoreValues: shape.ScoreValues}, [][]*big.Int{s0.values, repeated.values}, scr.values); err == nil {
+		t.Error("a one-batch shape accepts steps on a set of two batches")
 	}
 	test.NewAssert(t).CheckCircuit(circuit,
 		test.WithValidAssignment(assign(stmt, []proved{s0, s1}, sc)),
@@ -229,6 +243,8 @@ func TestAggregate(t *testing.T) {
 		test.WithInvalidAssignment(assign(repeatedStmt, []proved{s0, repeated}, scr)),
 		test.WithInvalidAssignment(assign(lying, []proved{s0, s1}, sc)),
 		test.WithInvalidAssignment(assign(stmt, []proved{s1, s0}, sc)),
+		test.WithInvalidAssignment(assign(oneBatch, []proved{s0, repeated}, scr)),
+		test.WithInvalidAssignment(assign(otherSize, []proved{s0, s1}, sc)),
 		test.WithInvalidAssignment(tamperedAssign),
 		test.WithInvalidAssignment(assign(stmt, []proved{s0, foreign}, sc)),
 		test.WithCurves(outer), test.WithBackends(backend.GROTH16), test.NoFuzzing(), test.NoSerializationChecks(), test.NoProverChecks())

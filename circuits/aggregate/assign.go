@@ -20,6 +20,7 @@ type BLS12377 = Circuit[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls123
 // Statement is what an aggregate proof makes public: the run's statement.
 type Statement struct {
 	DatasetRoot, LearningRate, InitialModel, FinalModel, HeldoutRoot *big.Int
+	Steps, Batches, HeldoutRows                                      int
 	Score                                                            []*big.Int // summed loss (where proven), correct answers
 }
 
@@ -59,7 +60,8 @@ func New[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2ElementT, 
 func Public[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2ElementT, GT algebra.GtElementT](s Statement) *Circuit[FR, G1, G2, GT] {
 	c := &Circuit[FR, G1, G2, GT]{DatasetRoot: emulated.ValueOf[FR](s.DatasetRoot), LearningRate: emulated.ValueOf[FR](s.LearningRate),
 		InitialModel: emulated.ValueOf[FR](s.InitialModel), FinalModel: emulated.ValueOf[FR](s.FinalModel),
-		HeldoutRoot: emulated.ValueOf[FR](s.HeldoutRoot)}
+		HeldoutRoot: emulated.ValueOf[FR](s.HeldoutRoot), StepCount: emulated.ValueOf[FR](s.Steps),
+		Batches: emulated.ValueOf[FR](s.Batches), HeldoutRows: emulated.ValueOf[FR](s.HeldoutRows)}
 	for _, v := range s.Score {
 		c.Score = append(c.Score, emulated.ValueOf[FR](v))
 	}

@@ -13,16 +13,18 @@ func (s Statement) Check(shape Shape, steps [][]*big.Int, score []*big.Int) erro
 	if err := shape.Check(); err != nil {
 		return err
 	}
-	if len(steps) != shape.Steps {
-		return fmt.Errorf("aggregate: %d step proofs, the shape has %d", len(steps), shape.Steps)
+	if len(steps) != shape.Steps || s.Steps != shape.Steps || s.Batches != shape.Batches {
+		return fmt.Errorf("aggregate: %d step proofs and a statement of %d steps of %d batches; the shape has %d of %d",
+			len(steps), s.Steps, s.Batches, shape.Steps, shape.Batches)
 	}
+	batches := big.NewInt(int64(s.Batches))
 	model := s.InitialModel
 	for i, in := range steps {
 		if len(in) != StepInputs {
 			return fmt.Errorf("aggregate: step %d has %d public inputs, a step has %d", i, len(in), StepInputs)
 		}
 		switch {
-		case in[stepRoot].Cmp(s.DatasetRoot) != 0:
+		case in[stepRoot].Cmp(s.DatasetRoot) != 0 || in[stepBatches].Cmp(batches) != 0:
 			return fmt.Errorf("aggregate: step %d trained on another dataset", i)
 		case in[stepBatch].Cmp(big.NewInt(int64(i%shape.Batches))) != 0:
 			return fmt.Errorf("aggregate: step %d proves batch %s, the schedule says %d", i, in[stepBatch], i%shape.Batches)
@@ -39,7 +41,7 @@ func (s Statement) Check(shape Shape, steps [][]*big.Int, score []*big.Int) erro
 	if len(score) != ScoreValuesAt+shape.ScoreValues || len(s.Score) != shape.ScoreValues {
 		return fmt.Errorf("aggregate: the score has %d public inputs and the statement %d values; the shape wants %d values", len(score), len(s.Score), shape.ScoreValues)
 	}
-	if score[scoreHeldout].Cmp(s.HeldoutRoot) != 0 || score[ScoreModel].Cmp(s.FinalModel) != 0 {
+	if score[scoreHeldout].Cmp(s.HeldoutRoot) != 0 || score[scoreRows].Cmp(big.NewInt(int64(s.HeldoutRows))) != 0 || score[ScoreModel].Cmp(s.FinalModel) != 0 {
 		return fmt.Errorf("aggregate: the score is not of the final model on the held-out set")
 	}
 	for j, v := range s.Score {

@@ -128,7 +128,8 @@ func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2
 	}
 	s0, sc := step.prove(b, a0), score.prove(b, sa)
 	stmt := Statement{DatasetRoot: s0.values[stepRoot], LearningRate: big.NewInt(1 << 13), InitialModel: s0.values[stepBefore],
-		FinalModel: s0.values[stepAfter], HeldoutRoot: sc.values[scoreHeldout], Score: sc.values[ScoreValuesAt:]}
+		FinalModel: s0.values[stepAfter], HeldoutRoot: sc.values[scoreHeldout], Score: sc.values[ScoreValuesAt:],
+		Steps: 1, Batches: 2, HeldoutRows: qp.N}
 	shape := Shape{Steps: 1, Batches: 2, ScoreValues: len(stmt.Score)}
 	circuit, err := New[FR, G1, G2, GT](shape, step.cs, score.cs, step.vk, score.vk)
 	if err != nil {

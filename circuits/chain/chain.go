@@ -1,9 +1,13 @@
 // Package chain proves K consecutive SGD steps in one proof: the model
 // committed by ModelFirst, trained on batches FirstBatch, FirstBatch+1, ...,
-// FirstBatch+K-1 of the dataset committed by DatasetRoot, becomes the model
-// committed by ModelLast. The intermediate models stay private and are only
-// range-checked, so the two model commitments are paid once per chain rather
-// than once per step.
+// FirstBatch+K-1 (each below Batches) of the dataset of Batches batches
+// committed by DatasetRoot, becomes the model committed by ModelLast. The
+// intermediate models stay private and are only range-checked, so the two
+// model commitments are paid once per chain rather than once per step.
+//
+// Steps is public and asserted equal to the circuit's K: a verifier passes
+// the number of steps it counts for the proof, so a step's key (one input
+// fewer) or another chain's key (another K) cannot stand in for this one.
 package chain
 
 import (
@@ -15,6 +19,9 @@ import (
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/step"
 )
+
+// Inputs is the number of public inputs of a chain.
+const Inputs = 7
 
 // Params fix the chain length and the step.
 type Params struct {
@@ -30,6 +37,8 @@ type Circuit struct {
 	LearningRate frontend.Variable `gnark:",public"`
 	ModelFirst   frontend.Variable `gnark:",public"`
 	ModelLast    frontend.Variable `gnark:",public"`
+	Batches      frontend.Variable `gnark:",public"` // batches of the training set
+	Steps        frontend.Variable `gnark:",public"` // K
 
 	X        [][][]frontend.Variable // K × B × D
 	Y        [][]frontend.Variable   // K × B
@@ -65,6 +74,7 @@ func (c *Circuit) Define(api frontend.API) error {
 		return err
 	}
 	fp.AssertUnsigned(c.LearningRate, s.LRBits)
+	api.AssertIsEqual(c.Steps, p.K)
 
 	w, b := c.W, c.Bias
 	for t := 0; t < p.K; t++ {
@@ -75,7 +85,7 @@ func (c *Circuit) Define(api frontend.API) error {
 				api.AssertIsBoolean(c.Y[t][i])
 			}
 		}
-		if err := commit.VerifyRows(fp, set, c.DatasetRoot, api.Add(c.FirstBatch, t), rows, c.Siblings[t]); err != nil {
+		if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, api.Add(c.FirstBatch, t), rows, c.Siblings[t]); err != nil {
 			return err
 		}
 		if t > 0 { // the first model is range-checked by its commitment

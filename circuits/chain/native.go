@@ -57,5 +57,6 @@ func (p Params) Assign(ds *commit.Dataset, first int, m linreg.Model, lr int64) 
 		return nil, linreg.Model{}, err
 	}
 	c.DatasetRoot, c.FirstBatch, c.LearningRate, c.ModelFirst, c.ModelLast = ds.Root(), first, lr, before, after
+	c.Batches, c.Steps = ds.NumBatches(), p.K
 	return c, cur, nil
 }

@@ -100,14 +100,14 @@ func TestPackAndHashRejectsTampering(t *testing.T) {
 }
 
 type batchCircuit struct {
-	Root, Index frontend.Variable `gnark:",public"`
-	Rows        [][]frontend.Variable
-	Siblings    []frontend.Variable
-	set         Set
+	Root, Batches, Index frontend.Variable `gnark:",public"`
+	Rows                 [][]frontend.Variable
+	Siblings             []frontend.Variable
+	set                  Set
 }
 
 func (c *batchCircuit) Define(api frontend.API) error {
-	return VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Index, c.Rows, c.Siblings)
+	return VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Batches, c.Index, c.Rows, c.Siblings)
 }
 
 func batchAssignment(t *testing.T, ds *Dataset, k int) *batchCircuit {
@@ -116,7 +116,7 @@ func batchAssignment(t *testing.T, ds *Dataset, k int) *batchCircuit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &batchCircuit{Root: ds.Root(), Index: k, Siblings: sib}
+	a := &batchCircuit{Root: ds.Root(), Batches: ds.NumBatches(), Index: k, Siblings: sib}
 	for _, r := range ds.Batch(k) {
 		row := make([]frontend.Variable, len(r))
 		for j := range r {
@@ -172,7 +172,15 @@ func checkMembership(t *testing.T, ds *Dataset) {
 		mixed := batchAssignment(t, ds, 0)
 		mixed.Rows[0] = batchAssignment(t, ds, 1).Rows[0]
 		opts = append(opts, test.WithInvalidAssignment(mixed))
+		// The root passed with one batch fewer than it was committed with.
+		fewer := batchAssignment(t, ds, 0)
+		fewer.Batches = ds.NumBatches() - 1
+		opts = append(opts, test.WithInvalidAssignment(fewer))
 	}
+	// The root passed with one batch more.
+	more := batchAssignment(t, ds, 0)
+	more.Batches = ds.NumBatches() + 1
+	opts = append(opts, test.WithInvalidAssignment(more))
 	test.NewAssert(t).CheckCircuit(circuit, opts...)
 }
 

@@ -101,7 +101,8 @@ func (d *Dataset) NumBatches() int { return len(d.Rows) / d.BatchSize }
 // Depth is the Merkle path length.
 func (d *Dataset) Depth() int { return d.tree.Depth() }
 
-// Root is the dataset commitment.
+// Root is the dataset commitment: it binds the rows of every whole batch, the
+// set's shape and the number of batches.
 func (d *Dataset) Root() *big.Int { return d.tree.Root() }
 
 // Batch returns the rows of batch k.
@@ -133,8 +134,9 @@ func (d *Dataset) Siblings(k int) ([]frontend.Variable, error) {
 }
 
 // VerifyRows asserts that rows (values of the set's format, range-checked
-// here) are batch index of the dataset of set with the given root.
-func VerifyRows(fp *fixedpoint.API, set Set, root, index frontend.Variable, rows [][]frontend.Variable, siblings []frontend.Variable) error {
+// here) are batch index, below batches, of the dataset of set over that many
+// batches with the given root.
+func VerifyRows(fp *fixedpoint.API, set Set, root, batches, index frontend.Variable, rows [][]frontend.Variable, siblings []frontend.Variable) error {
 	if len(rows) != set.BatchSize {
 		return fmt.Errorf("commit: %d rows for a %s", len(rows), set)
 	}
@@ -149,7 +151,7 @@ func VerifyRows(fp *fixedpoint.API, set Set, root, index frontend.Variable, rows
 	if err != nil {
 		return err
 	}
-	return VerifyBatch(fp.Frontend(), set, root, index, leaf, siblings)
+	return VerifyBatch(fp, set, root, batches, index, leaf, siblings)
 }
 
 // Expect reports a dataset committed otherwise than a statement expects.

@@ -9,6 +9,8 @@ import (
 	"github.com/consensys/gnark/std/accumulator/merkle"
 	"github.com/consensys/gnark/std/hash"
 	"github.com/consensys/gnark/std/permutation/poseidon2"
+
+	"github.com/potbench/potbench/circuits/fixedpoint"
 )
 
 // A dataset is committed as a Merkle tree whose leaves are whole batches: leaf
@@ -24,26 +26,53 @@ import (
 // of leaf x is MD(x), exactly as merkle.MerkleProof.VerifyProof computes. The
 // tag binds the set's role, batch shape, depth and value format into the
 // root, at no constraint.
+//
+// The number of batches n is bound too: the initial state is the tag plus n
+// (TreeIV), so the root of the same leaves read as a set of fewer batches is
+// another root, and a statement that names n (a public input) proves that its
+// batch index is below it. The tag is 248 bits of SHA-256, so tag+n equals
+// another domain's tag+n' only if two tags differ by less than 2^32
+// (probability below 2^-216); in-circuit the sum is one linear combination,
+// and only the first compression of each node hash sees a variable there.
 
-// treeHasher is the Merkle-Damgard hash of a set's tree.
-func treeHasher(api frontend.API, set Set) (hash.FieldHasher, error) {
+// TreeIV is the Merkle-Damgard initial state of the tree of set over n
+// batches: the Node tag plus n.
+func (s Set) TreeIV(n int) *big.Int {
+	return new(big.Int).Add(s.Node().Tag(), big.NewInt(int64(n)))
+}
+
+// treeHasher is the Merkle-Damgard hash of a set's tree of the given number
+// of batches.
+func treeHasher(api frontend.API, set Set, batches frontend.Variable) (hash.FieldHasher, error) {
 	perm, err := poseidon2.NewPoseidon2(api)
 	if err != nil {
 		return nil, err
 	}
-	return hash.NewMerkleDamgardHasher(api, perm, set.Node().Tag()), nil
+	return hash.NewMerkleDamgardHasher(api, perm, api.Add(set.Node().Tag(), batches)), nil
 }
 
+// BatchBits bounds the number of batches of a set: below 2^32.
+const BatchBits = 32
+
 // VerifyBatch asserts that leaf sits at position index of the tree of set
-// with the given root; siblings are the sibling nodes from the bottom level
-// up. The index is pinned to [0, 2^set.Depth).
-func VerifyBatch(api frontend.API, set Set, root, index, leaf frontend.Variable, siblings []frontend.Variable) error {
+// over the given number of batches with the given root, and that index is
+// below batches; siblings are the sibling nodes from the bottom level up. The
+// index is pinned to [0, 2^set.Depth) by the path and to [0, batches) by a
+// range check of batches-1-index (BatchBits bits).
+func VerifyBatch(fp *fixedpoint.API, set Set, root, batches, index, leaf frontend.Variable, siblings []frontend.Variable) error {
 	if len(siblings) != set.Depth {
 		return fmt.Errorf("commit: %d siblings for a tree of depth %d", len(siblings), set.Depth)
 	}
-	h, err := treeHasher(api, set)
+	api := fp.Frontend()
+	h, err := treeHasher(api, set, batches)
 	if err != nil {
 		return err
+	}
+	gap := api.Sub(batches, 1, index)
+	if c, isConst := api.Compiler().ConstantValue(gap); !isConst {
+		fp.AssertUnsigned(gap, BatchBits)
+	} else if c.BitLen() > BatchBits { // a field element: -1 is p-1
+		return fmt.Errorf("commit: batch %v is not below the set's %v batches", index, batches)
 	}
 	proof := merkle.MerkleProof{RootHash: root, Path: append([]frontend.Variable{leaf}, siblings...)}
 	if len(siblings) == 0 {
@@ -95,7 +124,7 @@ func (f *Field) NewTree(set Set, leaves []*big.Int) (*Tree, error) {
 	if d := Depth(len(leaves)); d != set.Depth {
 		return nil, fmt.Errorf("commit: %d leaves make a tree of depth %d, the set says %d", len(leaves), d, set.Depth)
 	}
-	iv := set.Node().Tag()
+	iv := set.TreeIV(len(leaves))
 	return NewTreeWith(leaves, func(xs ...*big.Int) *big.Int { return f.MDFrom(iv, xs...) })
 }
 
@@ -152,7 +181,7 @@ func TreeRoot(api frontend.API, set Set, leaves []frontend.Variable) (frontend.V
 	if d := Depth(len(leaves)); d != set.Depth {
 		return nil, fmt.Errorf("commit: %d leaves make a tree of depth %d, the set says %d", len(leaves), d, set.Depth)
 	}
-	h, err := treeHasher(api, set)
+	h, err := treeHasher(api, set, len(leaves))
 	if err != nil {
 		return nil, err
 	}

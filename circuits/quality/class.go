@@ -14,21 +14,25 @@ import (
 )
 
 // ClassScore is the statement "the K-class model committed by Model gives
-// the label of Correct of the N rows of the set committed by Heldout the
-// largest logit": held-out accuracy of a softmax or MLP model. A row counts
-// as correct when its label's logit attains the row's maximum (ties count).
+// the label of Correct of the HeldoutRows = N rows of the set committed by
+// Heldout the strictly largest logit": held-out accuracy of a softmax or MLP
+// model. A row counts as correct only when its label's logit is above every
+// other logit of the row; a tie for the maximum counts as wrong, so the
+// all-zero model (every logit equal) scores 0, never N.
 //
 // The logits are exact (softmax.Logits, or mlp.Forward with its
 // Freivalds-checked products); the row maximum m comes from a hint and is
 // pinned by m - z_k >= 0 for every k (range checks) and Π_k (m - z_k) = 0;
-// the label's logit is read with a pinned one-hot vector, and a row is
-// correct exactly when m equals it (api.IsZero). Cost per row: the model's
+// e_k = [z_k = m] (api.IsZero) marks the logits that attain it, the label's
+// is read with a pinned one-hot vector, and a row is correct exactly when
+// the label's e is 1 and Σ_k e_k = 1. Cost per row: the model's
 // multiply-accumulates (for the MLP, Freivalds' O(n²) instead), K range
-// checks and K products, besides hashing the rows.
+// checks, K products and K zero tests, besides hashing the rows.
 type ClassScore struct {
-	Heldout frontend.Variable `gnark:",public"`
-	Model   frontend.Variable `gnark:",public"`
-	Correct frontend.Variable `gnark:",public"`
+	Heldout     frontend.Variable `gnark:",public"`
+	HeldoutRows frontend.Variable `gnark:",public"`
+	Model       frontend.Variable `gnark:",public"`
+	Correct     frontend.Variable `gnark:",public"`
 
 	Rows   [][]frontend.Variable // N rows: D features, then the label in [0, K)
 	Values []frontend.Variable   // the model's committed values
@@ -74,9 +78,10 @@ func (c *ClassScore) Define(api frontend.API) error {
 	}
 	fp := fixedpoint.New(api)
 	d, k, dom, _ := p.shape()
-	if err := commit.VerifyRows(fp, p.Set(), c.Heldout, 0, c.Rows, nil); err != nil {
+	if err := commit.VerifyRows(fp, p.Set(), c.Heldout, 1, 0, c.Rows, nil); err != nil {
 		return err
 	}
+	api.AssertIsEqual(c.HeldoutRows, p.N)
 	if err := step.BindModel(fp, dom, c.Values, c.Model); err != nil {
 		return err
 	}
@@ -115,26 +120,30 @@ func (c *ClassScore) Define(api frontend.API) error {
 			return err
 		}
 		mx := res[0]
-		var prod frontend.Variable = 1
-		for _, v := range row {
+		var prod, ties frontend.Variable = 1, 0
+		at := make([]frontend.Variable, len(row)) // at[j] = [z_j = m]
+		for j, v := range row {
 			gap := api.Sub(mx, v)
 			fp.AssertUnsigned(gap, zBits+1)
 			prod = api.Mul(prod, gap)
+			at[j] = api.IsZero(gap)
+			ties = api.Add(ties, at[j])
 		}
 		api.AssertIsEqual(prod, 0)
 		oh := softmax.OneHot(api, c.Rows[i][d], k)
-		var mine frontend.Variable = 0
-		for j, v := range row {
-			mine = api.Add(mine, api.Mul(oh[j], v))
+		var mine frontend.Variable = 0 // [the label's logit attains m]
+		for j := range row {
+			mine = api.Add(mine, api.Mul(oh[j], at[j]))
 		}
-		correct = api.Add(correct, api.IsZero(api.Sub(mx, mine)))
+		correct = api.Add(correct, api.Mul(mine, api.IsZero(api.Sub(ties, 1))))
 	}
 	api.AssertIsEqual(correct, c.Correct)
 	return nil
 }
 
-// NativeClassScore is the twin of ClassScore: how many rows' labels attain
-// their row's largest logit under the model with committed values m.
+// NativeClassScore is the twin of ClassScore: how many rows' labels have the
+// strictly largest logit of their row under the model with committed values
+// m (a tie for the maximum is wrong).
 func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) {
 	d, k, dom, _ := p.shape()
 	if len(m) != dom.Values || len(rows) != p.N {
@@ -154,13 +163,13 @@ func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) 
 				return 0, fmt.Errorf("quality: row %d: %w", i, err)
 			}
 		}
-		best := z[0]
-		for _, v := range z[1:] {
-			if v.Cmp(best) > 0 {
-				best = v
+		strict := true
+		for j, v := range z {
+			if j != int(r[d]) && v.Cmp(z[r[d]]) >= 0 {
+				strict = false
 			}
 		}
-		if z[r[d]].Cmp(best) == 0 {
+		if strict {
 			correct++
 		}
 	}
@@ -192,7 +201,7 @@ func (p ClassParams) AssignClassScore(set *commit.Dataset, m []int64) (*ClassSco
 		return nil, err
 	}
 	c := NewClassScore(p)
-	c.Heldout, c.Model, c.Correct = set.Root(), h, correct
+	c.Heldout, c.HeldoutRows, c.Model, c.Correct = set.Root(), p.N, h, correct
 	assignRows(c.Rows, set.Batch(0))
 	for j, v := range m {
 		c.Values[j] = v

@@ -68,3 +68,35 @@ func TestClassScore(t *testing.T) {
 		}
 	}
 }
+
+// TestClassScoreTies: the all-zero model (every logit equal, softmax's
+// initial model) proves 0 correct on any held-out set, not N, and the native
+// mirror agrees; a claim of N is rejected.
+func TestClassScoreTies(t *testing.T) {
+	for _, family := range []string{"softmax", "mlp"} {
+		p, m, rows := classFixture(t, 43, family)
+		set, err := p.ClassSet(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zero := make([]int64, len(m))
+		got, err := p.NativeClassScore(zero, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != 0 {
+			t.Errorf("%s: the zero model scores %d of %d natively, want 0 (a tie is wrong)", family, got, p.N)
+		}
+		honest, err := p.AssignClassScore(set, zero)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allTies := *honest
+		allTies.Correct = p.N
+		wrongSize := *honest
+		wrongSize.HeldoutRows = p.N + 1
+		test.NewAssert(t).CheckCircuit(NewClassScore(p), test.WithValidAssignment(honest),
+			test.WithInvalidAssignment(&allTies), test.WithInvalidAssignment(&wrongSize),
+			test.WithCurves(ecc.BN254), test.NoFuzzing(), test.NoSerializationChecks(), test.NoProverChecks())
+	}
+}

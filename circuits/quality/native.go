@@ -89,7 +89,7 @@ func (p Params) AssignScore(set *commit.Dataset, m linreg.Model) (*Score, error)
 		return nil, err
 	}
 	c := NewScore(p)
-	c.Heldout, c.Model, c.LossSum, c.Correct = set.Root(), h, loss, correct
+	c.Heldout, c.HeldoutRows, c.Model, c.LossSum, c.Correct = set.Root(), p.N, h, loss, correct
 	assignRows(c.Rows, set.Batch(0))
 	for j, v := range m.W {
 		c.W[j] = v

@@ -43,12 +43,15 @@ func (p Params) Softplus() activation.Table {
 }
 
 // Score is the statement "the model committed by Model has summed loss
-// LossSum and Correct right answers on the set committed by Heldout".
+// LossSum and Correct right answers on the HeldoutRows rows of the set
+// committed by Heldout". HeldoutRows is the circuit's N, made public so that
+// a verifier reads the set's size from the proof rather than from a file.
 type Score struct {
-	Heldout frontend.Variable `gnark:",public"`
-	Model   frontend.Variable `gnark:",public"`
-	LossSum frontend.Variable `gnark:",public"`
-	Correct frontend.Variable `gnark:",public"` // 0 for least squares
+	Heldout     frontend.Variable `gnark:",public"`
+	HeldoutRows frontend.Variable `gnark:",public"`
+	Model       frontend.Variable `gnark:",public"`
+	LossSum     frontend.Variable `gnark:",public"`
+	Correct     frontend.Variable `gnark:",public"` // 0 for least squares
 
 	Rows [][]frontend.Variable // N rows: features then target
 	W    []frontend.Variable
@@ -72,6 +75,7 @@ func (c *Score) Define(api frontend.API) error {
 	if err := verifySet(fp, c.Params, c.Heldout, c.Rows); err != nil {
 		return err
 	}
+	api.AssertIsEqual(c.HeldoutRows, c.Params.N)
 	loss, correct, err := evaluate(fp, c.Params, c.Model, c.Rows, c.W, c.Bias)
 	if err != nil {
 		return err
@@ -146,7 +150,7 @@ func verifySet(fp *fixedpoint.API, p Params, root frontend.Variable, rows [][]fr
 			fp.Frontend().AssertIsBoolean(r[p.Model.D])
 		}
 	}
-	return commit.VerifyRows(fp, p.Set(), root, 0, rows, nil)
+	return commit.VerifyRows(fp, p.Set(), root, 1, 0, rows, nil)
 }
 
 // Set is how the held-out set is committed: one batch of all N rows, each D

@@ -54,7 +54,8 @@ var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not
 	"wrong label", "wrong activation output", "false clamp", "wrong softmax maximum", "wrong ReLU mask",
 	"wrong matrix product", "wrong claimed score", "wrong transform",
 	"dataset of another shape", "model of another shape", "values of another width", "commitment of another kind",
-	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp"}
+	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp",
+	"batch count not the root's", "batch beyond the count", "tie scored correct"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
@@ -209,14 +210,14 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 }
 
 type batchCircuit struct {
-	Root, Index frontend.Variable `gnark:",public"`
-	Rows        [][]frontend.Variable
-	Siblings    []frontend.Variable
-	set         commit.Set
+	Root, Batches, Index frontend.Variable `gnark:",public"`
+	Rows                 [][]frontend.Variable
+	Siblings             []frontend.Variable
+	set                  commit.Set
 }
 
 func (c *batchCircuit) Define(api frontend.API) error {
-	return commit.VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Index, c.Rows, c.Siblings)
+	return commit.VerifyRows(fixedpoint.New(api), c.set, c.Root, c.Batches, c.Index, c.Rows, c.Siblings)
 }
 
 func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
@@ -227,7 +228,7 @@ func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 	}
 	assign := func(k int) *batchCircuit {
 		sib, _ := ds.Siblings(k)
-		a := &batchCircuit{Root: ds.Root(), Index: k, Siblings: sib}
+		a := &batchCircuit{Root: ds.Root(), Batches: ds.NumBatches(), Index: k, Siblings: sib}
 		for _, r := range ds.Batch(k) {
 			row := make([]frontend.Variable, len(r))
 			for j := range r {
@@ -274,13 +275,57 @@ func membershipCase(t *testing.T, curve ecc.ID) circuitCase {
 	otherKind := assign(2)
 	otherKind.Root = heldDS.Root()
 	otherKind.Siblings, _ = heldDS.Siblings(2)
+	// The root of 4 batches passed as a set of 3 (the count a seller would
+	// declare to skip batch 3), and batch 3 of a root truly committed as 3
+	// batches of the same 4-leaf tree.
+	fewer := assign(2)
+	fewer.Batches = 3
+	beyond := assign(3)
+	beyond.Batches = 3
+	beyond.Root, beyond.Siblings = treeCounting(t, ds, 3, 3)
 	return circuitCase{name: "batch membership", circuit: empty, honest: assign(2), tampers: []tamper{
+		{kind: "batch count not the root's", witness: fewer},
+		{kind: "batch beyond the count", witness: beyond},
 		{kind: "values of another width", witness: otherWidth},
 		{kind: "commitment of another kind", witness: otherKind},
 		{kind: "row not in dataset", witness: foreign},
 		{kind: "row at wrong index", witness: moved},
 		{kind: "value out of range", witness: outOfRange},
 	}}
+}
+
+// treeCounting builds the tree over every batch of ds as a set that declares
+// n batches (its initial state commit.Set.TreeIV(n)) and returns its root and
+// the path of batch k.
+func treeCounting(t *testing.T, ds *commit.Dataset, n, k int) (*big.Int, []frontend.Variable) {
+	t.Helper()
+	f, err := commit.FieldOf(ds.Curve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := ds.Set()
+	var leaves []*big.Int
+	for b := range ds.NumBatches() {
+		leaf, err := f.PackAndHash(set.Leaf(), ds.BatchValues(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, leaf)
+	}
+	iv := set.TreeIV(n)
+	tree, err := commit.NewTreeWith(leaves, func(xs ...*big.Int) *big.Int { return f.MDFrom(iv, xs...) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := tree.Siblings(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sib := make([]frontend.Variable, len(path))
+	for i := range path {
+		sib[i] = path[i]
+	}
+	return tree.Root(), sib
 }
 
 func logregCase(t *testing.T, curve ecc.ID) circuitCase {
@@ -611,7 +656,18 @@ func classScoreCase(t *testing.T, curve ecc.ID) circuitCase {
 	foreign.Rows = append([][]frontend.Variable{}, honest.Rows...)
 	foreign.Rows[1] = append([]frontend.Variable{}, honest.Rows[1]...)
 	foreign.Rows[1][0] = rows[1][0] + 3
+	// The all-zero model ties every logit: it proves 0 correct, not N.
+	zero, err := p.AssignClassScore(set, make([]int64, len(m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zero.Correct.(int64) != 0 {
+		t.Fatalf("the zero model scores %v of %d", zero.Correct, p.N)
+	}
+	ties := *zero
+	ties.Correct = p.N
 	return circuitCase{name: "class score", circuit: quality.NewClassScore(p), honest: honest, tampers: []tamper{
+		{kind: "tie scored correct", witness: &ties},
 		{kind: "wrong claimed score", witness: &inflated},
 		{kind: "row not in dataset", witness: &foreign},
 		{kind: "wrong softmax maximum", witness: honest, solverOp: withHint(softmax.MaxHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},

@@ -3,7 +3,8 @@
 //
 // Statement: ModelAfter commits to the model obtained from the model
 // committed by ModelBefore by one SGD step with learning rate LearningRate on
-// batch BatchIndex of the training set committed by DatasetRoot. Bind pins
+// batch BatchIndex, below Batches, of the training set of Batches batches
+// committed by DatasetRoot. Bind pins
 // everything but the update itself (the batch rows, the model before, the
 // learning rate's range); each family's Define computes the update and
 // BindModel pins ModelAfter.
@@ -15,8 +16,11 @@
 // Soundness: the batch and the models are bound by Poseidon2 commitments whose
 // domains fix the set's role, batch shape, depth and value format and the
 // model's family, shape and format (commit.Domain), so a root or commitment
-// made for another shape fails here; BatchIndex is pinned below 2^Depth by the
-// Merkle path's index decomposition.
+// made for another shape fails here; the root binds the number of batches
+// (commit.Set.TreeIV), so a verifier that passes Batches from the row count it
+// expects learns how many batches the committed set has, and BatchIndex is
+// pinned below it (and below 2^Depth by the Merkle path's index
+// decomposition).
 package step
 
 import (
@@ -30,14 +34,19 @@ import (
 )
 
 // Public holds what every training-step statement makes public; circuits
-// embed it first, so their public inputs come in this order.
+// embed it first, so their public inputs come in this order. Batches comes
+// last so that the first five keep the positions they have always had.
 type Public struct {
 	DatasetRoot  frontend.Variable `gnark:",public"`
 	BatchIndex   frontend.Variable `gnark:",public"`
 	LearningRate frontend.Variable `gnark:",public"`
 	ModelBefore  frontend.Variable `gnark:",public"`
 	ModelAfter   frontend.Variable `gnark:",public"`
+	Batches      frontend.Variable `gnark:",public"` // batches of the training set
 }
+
+// Inputs is the number of public inputs of a step (Public's fields).
+const Inputs = 6
 
 // Shape is what a step binds besides its model: batches of B rows of D
 // features and one target or label, in a tree of the given Depth, values in
@@ -63,7 +72,7 @@ func Bind(fp *fixedpoint.API, s Shape, pub Public, x [][]frontend.Variable, y, s
 	for i := range rows {
 		rows[i] = append(append([]frontend.Variable{}, x[i]...), y[i])
 	}
-	if err := commit.VerifyRows(fp, s.TrainSet(), pub.DatasetRoot, pub.BatchIndex, rows, siblings); err != nil {
+	if err := commit.VerifyRows(fp, s.TrainSet(), pub.DatasetRoot, pub.Batches, pub.BatchIndex, rows, siblings); err != nil {
 		return err
 	}
 	fp.AssertUnsigned(pub.LearningRate, s.LRBits)
@@ -146,6 +155,6 @@ func Run[M any](family string, ds *commit.Dataset, s Shape, k int, m M, lr int64
 	if err != nil {
 		return t, err
 	}
-	t.Public = Public{DatasetRoot: ds.Root(), BatchIndex: k, LearningRate: lr, ModelBefore: before, ModelAfter: after}
+	t.Public = Public{DatasetRoot: ds.Root(), BatchIndex: k, LearningRate: lr, ModelBefore: before, ModelAfter: after, Batches: ds.NumBatches()}
 	return t, nil
 }

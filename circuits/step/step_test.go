@@ -68,6 +68,7 @@ func TestBind(t *testing.T) {
 			c.Model[j] = v
 		}
 		c.DatasetRoot, c.BatchIndex, c.LearningRate, c.ModelBefore, c.ModelAfter = ds.Root(), k, 1<<13, h, h
+		c.Batches = ds.NumBatches()
 		return c
 	}
 	wrongIndex := assign(2)
@@ -79,8 +80,10 @@ func TestBind(t *testing.T) {
 	otherKind.ModelBefore = vec
 	otherRow := assign(2)
 	otherRow.Y[1] = 17
+	fewer := assign(2) // the set declared one batch short, to skip its last batch
+	fewer.Batches = ds.NumBatches() - 1
 	test.NewAssert(t).CheckCircuit(empty(), test.WithValidAssignment(assign(2)), test.WithValidAssignment(assign(3)),
-		test.WithInvalidAssignment(wrongIndex), test.WithInvalidAssignment(bigLR), test.WithInvalidAssignment(otherKind),
+		test.WithInvalidAssignment(wrongIndex), test.WithInvalidAssignment(fewer), test.WithInvalidAssignment(bigLR), test.WithInvalidAssignment(otherKind),
 		test.WithInvalidAssignment(otherRow),
 		test.WithCurves(ecc.BN254), test.NoFuzzing(), test.NoSerializationChecks(), test.NoProverChecks())
 	// natively, a dataset of another shape is refused before any proving

@@ -833,7 +833,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "shard %d/%d proven into %s\n", cfg.Shard, cfg.Shards, cfg.Dir)
 		return nil
 	}
-	v, err := trainrun.Verify(cfg.Dir)
+	v, err := trainrun.Verify(cfg.Dir, nil)
 	if err != nil {
 		return fmt.Errorf("the run just written does not verify: %w", err)
 	}
@@ -864,7 +864,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sum.SettleGasTx, sum.SettleTxs = int64(settle.Total.Tx), settle.Transactions()
 	}
 	if a := m.Aggregate; a != nil {
-		av, err := trainrun.VerifyAggregate(cfg.Dir)
+		av, err := trainrun.VerifyAggregate(cfg.Dir, nil)
 		if err != nil {
 			return fmt.Errorf("the aggregate just written does not verify: %w", err)
 		}
@@ -913,10 +913,14 @@ func parseShard(s string) (int, int, error) {
 }
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "verify [-aggregate] RUN-DIRECTORY\n\n"+
+	fs := newFlagSet("verify", "verify [-aggregate] [-terms terms.json] RUN-DIRECTORY\n\n"+
 		"Checks every proof of a run directory and the links between them, and its aggregated proof where there is one;\n"+
-		"with -aggregate, only the aggregated proof (the step and score proofs are then not needed).", stderr)
+		"with -aggregate, only the aggregated proof (the step and score proofs are then not needed).\n"+
+		"With -terms, the run is checked against the buyer's terms (model, widths, training and held-out roots and\n"+
+		"rows, batch, initial model, learning rate, epochs, score target); without, against the terms its manifest\n"+
+		"states, which are printed so that a buyer can compare them with their own.", stderr)
 	only := fs.Bool("aggregate", false, "check only the aggregated proof against the run's statement")
+	termsFile := fs.String("terms", "", "the buyer's terms (JSON, as printed by verify without -terms)")
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -926,33 +930,28 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
+	var terms *trainrun.Terms
+	if *termsFile != "" {
+		if terms, err = trainrun.ReadTerms(*termsFile); err != nil {
+			return fmt.Errorf("FAIL: terms: %w", err)
+		}
+	}
 	verify := trainrun.Verify
 	if *only {
 		verify = trainrun.VerifyAggregate
 	}
-	v, err := verify(dirs[0])
+	v, err := verify(dirs[0], terms)
 	if err != nil {
 		return fmt.Errorf("FAIL: %w", err)
 	}
+	fmt.Fprint(stdout, v.Statement(*only))
+	what := fmt.Sprintf("%d proofs", v.Proofs)
 	if *only {
-		m := v.Manifest
-		fmt.Fprintf(stdout, "OK: one %s proof: %s trained on %s (root %s) for %d steps from %s to %s, scored on the held-out set (root %s)\n",
-			m.Aggregate.Curve, m.Model, m.Dataset.Name, short(m.Dataset.Root), v.Steps, short(m.InitialModel.Commitment), short(m.FinalModel.Commitment), short(m.Dataset.HeldoutRoot))
-		fmt.Fprintf(stdout, "  verified in %s; read %s (aggregate, its key, the final model)\n", resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes))
-		return nil
+		what = "the aggregate, its key and the final model"
 	}
-	m := v.Manifest
-	fmt.Fprintf(stdout, "OK: %s trained on %s (root %s) for %d steps from %s to %s, every step proven\n",
-		m.Model, m.Dataset.Name, short(m.Dataset.Root), v.Steps, short(m.InitialModel.Commitment), short(m.FinalModel.Commitment))
-	fmt.Fprintf(stdout, "  %d proofs (%s, %s) verified in %s; transcript %s\n", v.Proofs, m.Backend, m.Curve, resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes))
-	if m.Score != nil {
-		loss := ""
-		if m.Score.LossSum != "" {
-			loss = ", summed loss " + m.Score.LossSum
-		}
-		fmt.Fprintf(stdout, "  held-out score proven: %d of %d correct%s (test %s %.4f)\n", m.Score.Correct, m.Dataset.TestRows, loss, m.Score.Metric, m.Score.FixedPoint)
-	} else {
-		fmt.Fprintf(stdout, "  held-out score not proven (no score circuit for %s): test %s %.4f computed natively\n", m.Model, m.Figures.Metric, m.Figures.FixedPoint)
+	fmt.Fprintf(stdout, "verified in %s; read %s (%s)\n", resultset.Duration(v.VerifyTime.Nanoseconds()), resultset.Bytes(v.Bytes), what)
+	if terms == nil {
+		fmt.Fprintf(stdout, "terms verified (the manifest's; save them as terms.json and pass -terms to hold a run to your own):\n%s", v.Terms.JSON())
 	}
 	return nil
 }

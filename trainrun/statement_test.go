@@ -1,0 +1,198 @@
+package trainrun
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// forge makes a run under the honest keys of cfg's circuits, from a plan a
+// dishonest prover changed with edit before proving.
+func forge(t *testing.T, cfg Config, edit func(*plan) error) string {
+	t.Helper()
+	cfg.Dir = t.TempDir()
+	if _, err := train(context.Background(), cfg, edit); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Dir
+}
+
+// replay makes the plan's trace the steps from model m0 over batches at
+// fixed-point learning rate lr, one proof per step, then the score.
+func replay(p *plan, m0 []int64, batches []int, lr int64) error {
+	p.lrFixed, p.snaps, p.jobs = lr, nil, nil
+	m := m0
+	for i, k := range batches {
+		p.snaps = append(p.snaps, snapshot{k, m})
+		_, next, err := p.shape.assignStep(p.ds, k, m, lr)
+		if err != nil {
+			return err
+		}
+		m = next
+		p.jobs = append(p.jobs, job{index: i, shape: "step", first: i, size: 1})
+	}
+	p.final = m
+	p.jobs = append(p.jobs, job{index: len(batches), shape: "score"})
+	return nil
+}
+
+func wantErr(t *testing.T, name string, err error, want string) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%s: %v, want an error naming %q", name, err, want)
+	}
+}
+
+// TestStatementInitialModelAndRate (case 1): a run from a model of the
+// prover's choosing at a fixed-point learning rate of 0 (the data then have
+// no effect) is refused, by the term that differs.
+func TestStatementInitialModelAndRate(t *testing.T) {
+	cfg := tiny("")
+	sequential := func(p *plan) []int {
+		var out []int
+		for range cfg.Epochs {
+			for k := range p.ds.NumBatches() {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	frozen := forge(t, cfg, func(p *plan) error {
+		return replay(p, p.final, sequential(p), 0) // a trained model, never moved
+	})
+	_, err := Verify(frozen, nil)
+	wantErr(t, "rate 0 in the manifest", err, "learning rate: fixed point 0")
+	editManifest(t, frozen, func(m *Manifest) { m.LRFixed = Quantize(m.LR) })
+	_, err = Verify(frozen, nil)
+	wantErr(t, "rate 0 in the proofs", err, "learning rate: proof 0, terms 0.05 (fixed 3277)")
+
+	chosen := forge(t, cfg, func(p *plan) error {
+		return replay(p, p.final, sequential(p), p.lrFixed) // honest rate, chosen start
+	})
+	_, err = Verify(chosen, nil)
+	wantErr(t, "a chosen initial model", err, "proof 0 (proofs/0000-step.proof, steps 0..0): model before: proof")
+
+	// the honest run against a buyer's terms of another rate
+	good := made(t, "tiny", tiny(""))
+	m, err := ReadManifest(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := TermsOf(m)
+	if _, err := Verify(good, &terms); err != nil {
+		t.Fatalf("the run's own terms: %v", err)
+	}
+	terms.LR, terms.LRFixed = 0.1, Quantize(0.1)
+	_, err = Verify(good, &terms)
+	wantErr(t, "the buyer's rate", err, "learning rate: proof 3277, terms 0.1 (fixed 6554)")
+	terms = TermsOf(m)
+	terms.LRFixed = 0
+	_, err = Verify(good, &terms)
+	wantErr(t, "a buyer's rate of 0", err, "learning rate: fixed point 0")
+}
+
+// TestStatementStepsFromKeys (case 2): the step key copied to a chain's name
+// cannot make one proven step stand for a chain covering the epoch.
+func TestStatementStepsFromKeys(t *testing.T) {
+	dir := copyRun(t, made(t, "tiny", tiny("")))
+	data, err := os.ReadFile(filepath.Join(dir, "vk", "step.vk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "vk", "chain-5.vk"), data, 0o644)
+	editManifest(t, dir, func(m *Manifest) {
+		c := m.Circuits[0]
+		c.Shape, c.VK = "chain-5", filepath.Join("vk", "chain-5.vk")
+		m.Circuits = append(m.Circuits, c)
+		first := m.Proofs[0]
+		first.Shape, first.Steps = "chain-5", 5
+		m.Proofs = []Proof{first}
+	})
+	_, err = Verify(dir, nil)
+	wantErr(t, "a step key named as a chain", err, "verifying key vk/chain-5.vk: 6 public inputs; a linreg chain-5 proof has 7")
+}
+
+// TestStatementCoverage (case 3): every step on batch 0, declared as a set
+// of one batch over as many epochs, is refused: the root binds the number of
+// batches and every step proof carries it.
+func TestStatementCoverage(t *testing.T) {
+	cfg := tiny("")
+	dir := forge(t, cfg, func(p *plan) error {
+		zeros := make([]int, p.ds.NumBatches())
+		return replay(p, p.snaps[0].model, zeros, p.lrFixed)
+	})
+	_, err := Verify(dir, nil)
+	wantErr(t, "batch 0 repeated", err, "proof 1 (proofs/0001-step.proof, steps 1..1): batch: proof 0, terms 1")
+	editManifest(t, dir, func(m *Manifest) { m.Epochs, m.Dataset.TrainRows = len(m.Proofs), m.Batch })
+	_, err = Verify(dir, nil)
+	wantErr(t, "one batch declared", err, "batches: proof 5, terms 1")
+}
+
+// TestStatementPrintsOnlyProven (case 5): what verify prints is bound, or
+// listed as not proven; a run whose score proof was dropped prints no score;
+// float weights that are not the committed model's are refused.
+func TestStatementPrintsOnlyProven(t *testing.T) {
+	good := made(t, "tiny", tiny(""))
+	v, err := Verify(good, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := v.Statement(false)
+	for _, want := range []string{"training set    root 0x", "5 batches of 64 rows", "initial model   all zero (commitment computed by the verifier)",
+		"learning rate   0.05 (fixed point 3277/2^16)", "mean squared error", "not proven (read from the prover's files)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("statement lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "correct") {
+		t.Errorf("a least-squares run's statement counts correct answers:\n%s", out)
+	}
+
+	dropped := copyRun(t, good)
+	editManifest(t, dropped, func(m *Manifest) { m.Score, m.Dataset.HeldoutRoot = nil, "" })
+	v, err = Verify(dropped, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := v.Statement(false); !strings.Contains(out, "held-out score  none proven") || strings.Contains(out, "mean squared error") {
+		t.Errorf("a run without its score proof:\n%s", out)
+	}
+	m, _ := ReadManifest(good)
+	terms := TermsOf(m)
+	_, err = Verify(dropped, &terms)
+	wantErr(t, "the buyer's held-out set, no score proof", err, "the run has no score proof")
+
+	floats := copyRun(t, good)
+	var fm FinalModel
+	readJSON(filepath.Join(floats, "model.json"), &fm)
+	fm.Float[0] += 0.5
+	writeJSON(filepath.Join(floats, "model.json"), fm)
+	data, _ := os.ReadFile(filepath.Join(floats, "model.json"))
+	editManifest(t, floats, func(m *Manifest) { m.FinalModel.SHA256 = sha256Hex(data) })
+	_, err = Verify(floats, nil)
+	wantErr(t, "float weights not the model's", err, "float weight 0")
+}
+
+// TestTermsTarget: a buyer's score target is checked against the proven
+// score, and terms that cannot be met are refused before any proof is read.
+func TestTermsTarget(t *testing.T) {
+	good := made(t, "tiny", tiny(""))
+	m, _ := ReadManifest(good)
+	terms := TermsOf(m)
+	terms.Target = &Target{MaxLossSum: m.Score.LossSum}
+	if _, err := Verify(good, &terms); err != nil {
+		t.Fatalf("a target the run meets: %v", err)
+	}
+	terms.Target.MaxLossSum = "0x1"
+	_, err := Verify(good, &terms)
+	wantErr(t, "a loss target missed", err, "score target: proof summed loss")
+	terms.Target = &Target{MinCorrect: 1}
+	_, err = Verify(good, &terms)
+	wantErr(t, "correct answers asked of least squares", err, "score target: 1 correct answers asked of least squares")
+	terms = TermsOf(m)
+	terms.Train.Rows = 20
+	_, err = Verify(good, &terms)
+	wantErr(t, "fewer rows than a batch", err, "train rows: 20, fewer than one batch of 64")
+}
