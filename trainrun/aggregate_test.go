@@ -64,7 +64,9 @@ func TestAggregatedRun(t *testing.T) {
 			editManifest(t, dir, func(m *Manifest) { m.Score.LossSum = hexOf(big.NewInt(1)) })
 		}},
 		{"another initial model", "does not verify against the run's statement", func(dir string) {
-			editManifest(t, dir, func(m *Manifest) { m.InitialModel.Kind, m.InitialModel.Commitment = "commitment", m.FinalModel.Commitment })
+			editManifest(t, dir, func(m *Manifest) {
+				m.InitialModel.Kind, m.InitialModel.Commitment = "commitment", m.FinalModel.Commitment
+			})
 		}},
 		{"another dataset", "does not verify against the run's statement", func(dir string) {
 			editManifest(t, dir, func(m *Manifest) { m.Dataset.Root = m.Dataset.HeldoutRoot })

@@ -42,7 +42,7 @@ type family struct {
 	// committed as ds (its batch size, width and depth).
 	shape func(ds *commit.Dataset, testRows int) shape
 	// plain runs the same schedule in float64 once.
-	plain   func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
+	plain       func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
 	initial     string // how the initial model is made
 	initialKind string // zero or seeded (Initial.Kind)
 	// digest is the SHA-256 of the dataset's files (default: the vendored

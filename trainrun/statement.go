@@ -16,7 +16,9 @@ import (
 func (v *Verdict) Statement(aggregateOnly bool) string {
 	t, m := v.Terms, v.Manifest
 	var b strings.Builder
-	line := func(term, format string, args ...any) { fmt.Fprintf(&b, "  %-15s %s\n", term, fmt.Sprintf(format, args...)) }
+	line := func(term, format string, args ...any) {
+		fmt.Fprintf(&b, "  %-15s %s\n", term, fmt.Sprintf(format, args...))
+	}
 	how := fmt.Sprintf("%d proofs (%s, %s)", v.Proofs, t.Backend, t.Curve)
 	if aggregateOnly {
 		how = fmt.Sprintf("one %s aggregate proof of the step and score proofs", m.Aggregate.Curve)
