@@ -18,7 +18,9 @@ import (
 // way and kept as a baseline for the optimised one: MiMC over every value
 // (no packing), a Merkle tree with one leaf per row and one path per batch row,
 // and every product rescaled to the model's scale before it is summed. Its
-// Params.Depth is the depth of the row tree.
+// Params.Depth is the depth of the row tree. Its row tree does not bind the
+// number of batches: BatchIndex is pinned below Batches, but nothing ties
+// Batches to the root, one more reason never to link a naive proof to others.
 type NaiveCircuit struct {
 	step.Public
 
@@ -70,6 +72,7 @@ func (c *NaiveCircuit) Define(api frontend.API) error {
 	} else {
 		fp.AssertUnsigned(c.BatchIndex, p.Depth)
 	}
+	fp.AssertUnsigned(api.Sub(c.Batches, 1, c.BatchIndex), commit.BatchBits)
 	for i := range c.X {
 		for _, v := range append(append([]frontend.Variable{}, c.X[i]...), c.Y[i]) {
 			fp.AssertSigned(v, p.Data.Bits)
@@ -235,7 +238,7 @@ func (p Params) AssignNaive(ds *NaiveDataset, k int, m Model, lr int64) (*NaiveC
 		return nil, Model{}, err
 	}
 	c := NewNaiveCircuit(p)
-	c.DatasetRoot, c.BatchIndex, c.LearningRate = ds.tree.Root(), k, lr
+	c.DatasetRoot, c.BatchIndex, c.LearningRate, c.Batches = ds.tree.Root(), k, lr, len(ds.Rows)/p.B
 	c.ModelBefore, c.ModelAfter = ds.NaiveCommitment(m), ds.NaiveCommitment(next)
 	for i, r := range rows {
 		for j := 0; j < p.D; j++ {

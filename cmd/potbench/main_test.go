@@ -290,14 +290,29 @@ func TestTrainShardedInProcesses(t *testing.T) {
 		t.Errorf("run figures: %v", err)
 	}
 	code, out, errs = run(t, "verify", dir)
-	if code != 0 || !strings.HasPrefix(out, "OK: linreg trained on diabetes") || !strings.Contains(out, "held-out score proven") {
+	if code != 0 || !strings.HasPrefix(out, "OK: 6 proofs (groth16, bn254) bind every line below") || !strings.Contains(out, "held-out score  mean squared error") ||
+		!strings.Contains(out, "not proven (read from the prover's files)") {
 		t.Errorf("verify: exit %d\n%s%s", code, out, errs)
+	}
+	// the terms it printed, held against the run, then a buyer's own
+	_, termsJSON, ok := strings.Cut(out, "pass -terms to hold a run to your own):\n")
+	if !ok {
+		t.Fatalf("verify printed no terms:\n%s", out)
+	}
+	terms := filepath.Join(t.TempDir(), "terms.json")
+	os.WriteFile(terms, []byte(termsJSON), 0o644)
+	if code, out, errs := run(t, "verify", "-terms", terms, dir); code != 0 || strings.Contains(out, "terms verified") {
+		t.Errorf("verify -terms with the run's own terms: exit %d\n%s%s", code, out, errs)
+	}
+	os.WriteFile(terms, bytes.Replace(bytes.Replace([]byte(termsJSON), []byte(`"lr": 0.05`), []byte(`"lr": 0.1`), 1), []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 6554`), 1), 0o644)
+	if code, _, errs := run(t, "verify", "-terms", terms, dir); code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate: proof 3277, terms 0.1 (fixed 6554)") {
+		t.Errorf("verify -terms at another rate: exit %d, %q", code, errs)
 	}
 	// a changed learning rate in the manifest
 	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	os.WriteFile(filepath.Join(dir, "manifest.json"), bytes.Replace(data, []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 3276`), 1), 0o644)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), bytes.Replace(data, []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 0`), 1), 0o644)
 	code, _, errs = run(t, "verify", dir)
-	if code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate") {
+	if code != 1 || !strings.Contains(errs, "FAIL: manifest: learning rate: fixed point 0; must be positive") {
 		t.Errorf("verify of a tampered run: exit %d, %q", code, errs)
 	}
 	for _, bad := range [][]string{{"train", "-epochs", "0", "-out", t.TempDir()}, {"train", "-shard", "3", "-out", t.TempDir()}, {"train", "-shard", "4/3"}} {
