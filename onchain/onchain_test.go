@@ -65,7 +65,7 @@ func TestVerifierInEVM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(e.Proof) != 384 || len(e.Public) != 5 {
+	if len(e.Proof) != 384 || len(e.Public) != 6 {
 		t.Fatalf("proof of %d bytes, %d public inputs", len(e.Proof), len(e.Public))
 	}
 	code, err := solc.Compile(e.Solidity, "Verifier")

@@ -102,7 +102,11 @@ func TestSettlementRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrongModel := append([]*big.Int{}, score.input...)
-	wrongModel[1] = new(big.Int).Add(wrongModel[1], big.NewInt(1))
+	wrongModel[2] = new(big.Int).Add(wrongModel[2], big.NewInt(1))
+	wrongSize := append([]*big.Int{}, score.input...)
+	wrongSize[1] = new(big.Int).Add(wrongSize[1], big.NewInt(1))
+	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, wrongSize)
+	expect("a score on a held-out set of another size", "another held-out set", err)
 	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, wrongModel)
 	expect("a score of another model", "not the final model", err)
 	_, err = mk.call(buyer, nil, 0, "refund", id)

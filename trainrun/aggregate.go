@@ -228,20 +228,12 @@ func VerifyAggregate(dir string, terms *Terms) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	claimed := TermsOf(m)
-	if err := claimed.Check(); err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
+	v, err := newVerdict(m, terms)
+	if err != nil {
+		return nil, err
 	}
-	t := claimed
-	v := &Verdict{Manifest: m, Proofs: 1}
-	if terms != nil {
-		if err := terms.Check(); err != nil {
-			return nil, fmt.Errorf("terms: %w", err)
-		}
-		t = *terms
-		v.Claimed = t.Diff(claimed)
-	}
-	v.Terms, v.Batches = t, t.Batches()
+	v.Proofs = 1
+	t := v.Terms
 	n, err := verifyAggregate(dir, m, t)
 	if err != nil {
 		return nil, err

@@ -58,20 +58,11 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	claimed := TermsOf(m)
-	if err := claimed.Check(); err != nil {
-		return nil, fmt.Errorf("manifest: %w", err)
+	v, err := newVerdict(m, terms)
+	if err != nil {
+		return nil, err
 	}
-	t := claimed
-	v := &Verdict{Manifest: m}
-	if terms != nil {
-		if err := terms.Check(); err != nil {
-			return nil, fmt.Errorf("terms: %w", err)
-		}
-		t = *terms
-		v.Claimed = t.Diff(claimed)
-	}
-	v.Terms, v.Batches = t, t.Batches()
+	t := v.Terms
 	curve := t.curveID()
 	sys, err := bench.NewSystem(t.Backend)
 	if err != nil {
@@ -204,6 +195,25 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 		}
 	}
 	v.VerifyTime = time.Since(start)
+	return v, nil
+}
+
+// newVerdict starts the verdict on a manifest: the terms to check it
+// against are the buyer's (checked) or, when nil, the ones the manifest
+// states (checked too); where the two differ, the difference is recorded.
+func newVerdict(m *Manifest, terms *Terms) (*Verdict, error) {
+	claimed := TermsOf(m)
+	if err := claimed.Check(); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	v := &Verdict{Manifest: m, Terms: claimed}
+	if terms != nil {
+		if err := terms.Check(); err != nil {
+			return nil, fmt.Errorf("terms: %w", err)
+		}
+		v.Terms, v.Claimed = *terms, terms.Diff(claimed)
+	}
+	v.Batches = v.Terms.Batches()
 	return v, nil
 }
 
