@@ -64,14 +64,11 @@ func readRun(dir string) (*run, error) {
 	}
 	r := &run{manifest: m, verifiers: map[string]string{}}
 	for _, circ := range m.Circuits {
-		vk := groth16.NewVerifyingKey(ecc.BN254)
-		data, err := os.ReadFile(filepath.Join(dir, circ.VK))
+		key, err := trainrun.OpenVerifyingKey(dir, m, circ)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := vk.ReadFrom(bytes.NewReader(data)); err != nil {
-			return nil, fmt.Errorf("%s: %w", circ.VK, err)
-		}
+		vk := key.(groth16.VerifyingKey)
 		var sol bytes.Buffer
 		if err := vk.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
 			return nil, err
@@ -84,14 +81,11 @@ func readRun(dir string) (*run, error) {
 		proofs = append(proofs, m.Score.Proof)
 	}
 	for _, p := range proofs {
-		raw, err := os.ReadFile(filepath.Join(dir, p.File))
+		opened, err := trainrun.OpenProof(dir, m, p)
 		if err != nil {
 			return nil, err
 		}
-		proof := new(groth16bn254.Proof)
-		if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.File, err)
-		}
+		proof := opened.(*groth16bn254.Proof)
 		cp := chainProof{Proof: p, proof: proof.MarshalSolidity()}
 		for _, h := range p.Public {
 			v, ok := new(big.Int).SetString(strings.TrimPrefix(h, "0x"), 16)

@@ -1,7 +1,6 @@
 package trainrun
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math/big"
@@ -102,13 +101,9 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 	dir := p.cfg.Dir
 	// the inner proofs and their public inputs, checked natively first
 	read := func(p Proof) (groth16.Proof, witness.Witness, []*big.Int, error) {
-		raw, err := os.ReadFile(filepath.Join(dir, p.File))
+		proof, _, err := readProofFile(dir, p.File, "groth16", ecc.BLS12_377)
 		if err != nil {
 			return nil, nil, nil, err
-		}
-		proof := groth16.NewProof(ecc.BLS12_377)
-		if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", p.File, err)
 		}
 		var vals []*big.Int
 		for _, h := range p.Public {
@@ -119,7 +114,7 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 			vals = append(vals, v)
 		}
 		w, err := publicWitness(ecc.BLS12_377.ScalarField(), vals)
-		return proof, w, vals, err
+		return proof.(groth16.Proof), w, vals, err
 	}
 	var proofs []groth16.Proof
 	var pubs []witness.Witness
@@ -222,7 +217,8 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 // manifest's, TermsOf), with the counts of steps and batches derived from
 // them and passed as public inputs the aggregate pins to its shape. The step
 // and score proofs are not read.
-func VerifyAggregate(dir string, terms *Terms) (*Verdict, error) {
+func VerifyAggregate(dir string, terms *Terms) (_ *Verdict, err error) {
+	defer recoverInto(dir, &err)
 	start := time.Now()
 	m, err := ReadManifest(dir)
 	if err != nil {
@@ -274,30 +270,23 @@ func verifyAggregate(dir string, m *Manifest, t Terms) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("aggregate: %w", err)
 	}
-	vkData, err := os.ReadFile(filepath.Join(dir, a.VK))
+	pub, err := frontend.NewWitness(aggregate.Public[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](stmt),
+		AggregateCurve.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return 0, fmt.Errorf("aggregate: statement: %w", err)
+	}
+	key, vkData, err := readVerifyingKey(dir, a.VK, "groth16", AggregateCurve, pub.Vector().(interface{ Len() int }).Len())
 	if err != nil {
 		return 0, fmt.Errorf("aggregate: verifying key: %w", err)
 	}
 	if sha256Hex(vkData) != a.VKSHA256 {
 		return 0, fmt.Errorf("aggregate: verifying key %s is not the one the manifest names (SHA-256 differs)", a.VK)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, a.File))
+	p, raw, err := readProofFile(dir, a.File, "groth16", AggregateCurve)
 	if err != nil {
 		return 0, fmt.Errorf("aggregate: %w", err)
 	}
-	vk := groth16.NewVerifyingKey(AggregateCurve)
-	if _, err := vk.ReadFrom(bytes.NewReader(vkData)); err != nil {
-		return 0, fmt.Errorf("aggregate: verifying key %s: %w", a.VK, err)
-	}
-	proof := groth16.NewProof(AggregateCurve)
-	if _, err := proof.ReadFrom(bytes.NewReader(raw)); err != nil {
-		return 0, fmt.Errorf("aggregate: %s: %w", a.File, err)
-	}
-	pub, err := frontend.NewWitness(aggregate.Public[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](stmt),
-		AggregateCurve.ScalarField(), frontend.PublicOnly())
-	if err != nil {
-		return 0, fmt.Errorf("aggregate: statement: %w", err)
-	}
+	vk, proof := key.(groth16.VerifyingKey), p.(groth16.Proof)
 	if err := groth16.Verify(proof, vk, pub); err != nil {
 		return 0, fmt.Errorf("aggregate: %s does not verify against the run's statement: %w", a.File, err)
 	}

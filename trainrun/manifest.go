@@ -1,17 +1,16 @@
 package trainrun
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
 	"path/filepath"
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/internal/safedecode"
 )
 
 // Format names the layout of a run directory.
@@ -149,28 +148,12 @@ func writeJSON(path string, v any) error {
 	return atomicfile.Write(path, append(b, '\n'))
 }
 
-// readJSON reads a JSON file strictly; errors name the file.
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
 // ReadManifest reads a run directory's manifest.
 func ReadManifest(dir string) (*Manifest, error) {
-	var m Manifest
-	if err := readJSON(filepath.Join(dir, "manifest.json"), &m); err != nil {
+	path := filepath.Join(dir, "manifest.json")
+	data, err := safedecode.ReadFile(path, maxManifestBytes, "manifest")
+	if err != nil {
 		return nil, err
 	}
-	if m.Format != Format {
-		return nil, fmt.Errorf("%s: format %q, expected %q", filepath.Join(dir, "manifest.json"), m.Format, Format)
-	}
-	return &m, nil
+	return ParseManifest(path, data)
 }

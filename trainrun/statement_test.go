@@ -166,7 +166,7 @@ func TestStatementPrintsOnlyProven(t *testing.T) {
 
 	floats := copyRun(t, good)
 	var fm FinalModel
-	readJSON(filepath.Join(floats, "model.json"), &fm)
+	readJSON(filepath.Join(floats, "model.json"), 1<<20, "model", &fm)
 	fm.Float[0] += 0.5
 	writeJSON(filepath.Join(floats, "model.json"), fm)
 	data, _ := os.ReadFile(filepath.Join(floats, "model.json"))

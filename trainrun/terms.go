@@ -14,6 +14,7 @@ import (
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/internal/safedecode"
 	"github.com/potbench/potbench/workloads"
 )
 
@@ -265,14 +266,11 @@ func fmtSet(s *SetTerms) string {
 
 // ReadTerms reads a buyer's terms file strictly.
 func ReadTerms(path string) (*Terms, error) {
-	var t Terms
-	if err := readJSON(path, &t); err != nil {
+	data, err := safedecode.ReadFile(path, maxTermsBytes, "terms file")
+	if err != nil {
 		return nil, err
 	}
-	if err := t.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &t, nil
+	return ParseTerms(path, data)
 }
 
 // TermsOf is the statement a run directory's manifest claims: what Verify

@@ -426,7 +426,7 @@ func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
 // gives (a proof of a run made with other flags is proven again).
 func (p *plan) kept(j job, base string) bool {
 	var rec Proof
-	if readJSON(base+".json", &rec) != nil || rec.Shape != j.shape || rec.FirstStep != j.first {
+	if readJSON(base+".json", maxRecordBytes, "proof record", &rec) != nil || rec.Shape != j.shape || rec.FirstStep != j.first {
 		return false
 	}
 	if data, err := os.ReadFile(base + ".proof"); err != nil || sha256Hex(data) != rec.SHA256 {
@@ -576,7 +576,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	}
 	for _, j := range p.jobs {
 		var rec Proof
-		if err := readJSON(filepath.Join(cfg.Dir, j.file()+".json"), &rec); err != nil {
+		if err := readJSON(filepath.Join(cfg.Dir, j.file()+".json"), maxRecordBytes, "proof record", &rec); err != nil {
 			return nil, fmt.Errorf("proof %d (%s) is missing: %w (a shard has not finished?)", j.index, j.shape, err)
 		}
 		m.Figures.ProveNs += rec.ProveNs

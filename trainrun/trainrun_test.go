@@ -97,7 +97,7 @@ func TestTrainAndVerify(t *testing.T) {
 	}
 	// the run trains the model the training comparison trains
 	var fm FinalModel
-	if err := readJSON(filepath.Join(dir, "model.json"), &fm); err != nil || len(fm.Values) != 11 || len(fm.Float) != 11 {
+	if err := readJSON(filepath.Join(dir, "model.json"), 1<<20, "model", &fm); err != nil || len(fm.Values) != 11 || len(fm.Float) != 11 {
 		t.Errorf("model.json: %+v %v", fm, err)
 	}
 }
@@ -140,13 +140,13 @@ func TestVerifyRejects(t *testing.T) {
 		}},
 		{"the final model edited", "model.json", func(d string) {
 			var fm FinalModel
-			readJSON(filepath.Join(d, "model.json"), &fm)
+			readJSON(filepath.Join(d, "model.json"), 1<<20, "model", &fm)
 			fm.Values[0]++
 			writeJSON(filepath.Join(d, "model.json"), fm)
 		}},
 		{"the final model edited, hash updated", "commits to", func(d string) {
 			var fm FinalModel
-			readJSON(filepath.Join(d, "model.json"), &fm)
+			readJSON(filepath.Join(d, "model.json"), 1<<20, "model", &fm)
 			fm.Values[0]++
 			writeJSON(filepath.Join(d, "model.json"), fm)
 			data, _ := os.ReadFile(filepath.Join(d, "model.json"))

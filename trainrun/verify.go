@@ -1,18 +1,17 @@
 package trainrun
 
 import (
-	"bytes"
 	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/step"
+	"github.com/potbench/potbench/internal/safedecode"
 )
 
 // Verdict is what Verify found: the terms it checked the run against and
@@ -52,7 +51,8 @@ type ProvenScore struct {
 // length is a public input it pins), not by a file name. The error names the
 // first proof, file or term that fails, with the proof's value and the
 // terms'.
-func Verify(dir string, terms *Terms) (*Verdict, error) {
+func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
+	defer recoverInto(dir, &err)
 	start := time.Now()
 	m, err := ReadManifest(dir)
 	if err != nil {
@@ -68,14 +68,9 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backend: %w", err)
 	}
-	size := func(rel string) []byte {
-		data, err := os.ReadFile(filepath.Join(dir, rel))
-		if err == nil {
-			v.Bytes += int64(len(data))
-		}
-		return data
+	if st, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		v.Bytes += st.Size()
 	}
-	size("manifest.json")
 
 	// the verifying keys, each matching the manifest's hash and with the
 	// number of public inputs its shape has
@@ -85,16 +80,13 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 		if err != nil {
 			return nil, fmt.Errorf("manifest circuit %q: %w", c.Shape, err)
 		}
-		data := size(c.VK)
-		if data == nil {
-			return nil, fmt.Errorf("verifying key %s of the %s circuit is missing", c.VK, c.Shape)
+		vk, data, err := readVerifyingKey(dir, c.VK, t.Backend, curve, want)
+		if err != nil {
+			return nil, fmt.Errorf("verifying key of the %s circuit: %w", c.Shape, err)
 		}
+		v.Bytes += int64(len(data))
 		if sha256Hex(data) != c.VKSHA256 {
 			return nil, fmt.Errorf("verifying key %s is not the one the manifest names for the %s circuit (SHA-256 differs)", c.VK, c.Shape)
-		}
-		_, vk := sys.NewKeys(curve)
-		if err := readKey(filepath.Join(dir, c.VK), vk); err != nil {
-			return nil, fmt.Errorf("verifying key %s: %w", c.VK, err)
 		}
 		got, err := bench.PublicInputs(vk)
 		if err != nil {
@@ -153,7 +145,7 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		t0 := time.Now()
-		if err := checkProof(dir, sys, curve, vks, p, pub, size); err != nil {
+		if err := checkProof(dir, sys, t, vks, p, pub, v); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		v.ProofTimes = append(v.ProofTimes, time.Since(t0))
@@ -181,7 +173,7 @@ func Verify(dir string, terms *Terms) (*Verdict, error) {
 	case s == nil && t.Heldout != nil:
 		return nil, fmt.Errorf("held-out set: the terms name %s, the run has no score proof", t.Heldout.Root)
 	case s != nil:
-		ps, err := checkScore(dir, sys, curve, vks, s, t, model, size)
+		ps, err := checkScore(dir, sys, vks, s, t, model, v)
 		if err != nil {
 			return nil, err
 		}
@@ -215,6 +207,14 @@ func newVerdict(m *Manifest, terms *Terms) (*Verdict, error) {
 	}
 	v.Batches = v.Terms.Batches()
 	return v, nil
+}
+
+// recoverInto turns a panic inside a library (a decoder, a verifier) on
+// the seller's files into an error naming the run directory.
+func recoverInto(dir string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%s: verification failed on malformed input: %v", dir, p)
+	}
 }
 
 // stepInputNames names a step's public inputs (then a chain's length).
@@ -273,8 +273,7 @@ func inputsOf(shape string, t Terms) (int, error) {
 
 // checkScore verifies the score proof of the final model on the terms'
 // held-out set and returns what it proves.
-func checkScore(dir string, sys bench.System, curve ecc.ID, vks map[string]bench.Key, s *Score, t Terms, final *big.Int,
-	size func(string) []byte) (*scoreResult, error) {
+func checkScore(dir string, sys bench.System, vks map[string]bench.Key, s *Score, t Terms, final *big.Int, v *Verdict) (*scoreResult, error) {
 	what := fmt.Sprintf("score proof (%s)", s.File)
 	n, err := inputsOf("score", t)
 	if err != nil {
@@ -309,7 +308,7 @@ func checkScore(dir string, sys bench.System, curve ecc.ID, vks map[string]bench
 		return nil, fmt.Errorf("%s: the manifest claims %d correct and summed loss %q, the proof's inputs are %d and %v", what, s.Correct, s.LossSum, ps.Correct, ps.LossSum)
 	}
 	t0 := time.Now()
-	if err := checkProof(dir, sys, curve, vks, s.Proof, pub, size); err != nil {
+	if err := checkProof(dir, sys, t, vks, s.Proof, pub, v); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	res := &scoreResult{ProvenScore: ps, time: time.Since(t0)}
@@ -346,20 +345,20 @@ type scoreResult struct {
 // checkFinalModel checks that the final model file is the one the manifest
 // names and commits to the manifest's final model commitment.
 func checkFinalModel(dir string, m *Manifest, t Terms, v *Verdict) error {
-	data, err := os.ReadFile(filepath.Join(dir, m.FinalModel.File))
+	dom, err := t.ModelDomain()
 	if err != nil {
-		return fmt.Errorf("final model file %s is missing", m.FinalModel.File)
+		return err
+	}
+	data, err := runFile(dir, m.FinalModel.File, maxModelBytes(dom.Values), "final model file")
+	if err != nil {
+		return fmt.Errorf("final model file: %w", err)
 	}
 	v.Bytes += int64(len(data))
 	if sha256Hex(data) != m.FinalModel.SHA256 {
 		return fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
 	}
-	dom, err := t.ModelDomain()
-	if err != nil {
-		return err
-	}
 	var fm FinalModel
-	if err := readJSON(filepath.Join(dir, m.FinalModel.File), &fm); err != nil {
+	if err := safedecode.JSON(m.FinalModel.File, data, &fm); err != nil {
 		return err
 	}
 	h, err := commit.NativePackAndHash(t.curveID(), dom, fm.Values)
@@ -385,7 +384,8 @@ func checkFinalModel(dir string, m *Manifest, t Terms, v *Verdict) error {
 
 // checkProof verifies one proof file under its shape's key with the public
 // inputs pub, built by the verifier.
-func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench.Key, p Proof, pub []*big.Int, size func(string) []byte) error {
+func checkProof(dir string, sys bench.System, t Terms, vks map[string]bench.Key, p Proof, pub []*big.Int, v *Verdict) error {
+	curve := t.curveID()
 	vk, ok := vks[p.Shape]
 	if !ok {
 		return fmt.Errorf("no %s circuit in the manifest", p.Shape)
@@ -395,16 +395,13 @@ func checkProof(dir string, sys bench.System, curve ecc.ID, vks map[string]bench
 			return fmt.Errorf("public input %s is not reduced modulo the scalar field", hexOf(x))
 		}
 	}
-	data := size(p.File)
-	if data == nil {
-		return fmt.Errorf("proof file is missing")
+	proof, data, err := readProofFile(dir, p.File, t.Backend, curve)
+	if err != nil {
+		return fmt.Errorf("malformed proof: %w", err)
 	}
+	v.Bytes += int64(len(data))
 	if sha256Hex(data) != p.SHA256 {
 		return fmt.Errorf("proof file was changed (SHA-256 differs from the manifest's)")
-	}
-	proof := sys.NewProof(curve)
-	if _, err := proof.ReadFrom(bytes.NewReader(data)); err != nil {
-		return fmt.Errorf("malformed proof: %w", err)
 	}
 	w, err := publicWitness(curve.ScalarField(), pub)
 	if err != nil {

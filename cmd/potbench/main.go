@@ -71,6 +71,18 @@ func main() {
 // errUsage marks errors already explained by a usage message.
 var errUsage = errors.New("usage")
 
+// runCommand runs one command, turning a panic (a library's, on a file
+// another party wrote) into an error, so that the exit code is 1 and the
+// message is one line.
+func runCommand(ctx context.Context, run func(context.Context, []string, io.Writer, io.Writer) error, args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal failure on this input: %v", p)
+		}
+	}()
+	return run(ctx, args, stdout, stderr)
+}
+
 // Main runs the CLI and returns the exit code: 0 on success, 1 on failure, 2
 // on a usage error, 130 when interrupted by a signal.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -86,7 +98,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
-			err := c.run(ctx, args[1:], stdout, stderr)
+			err := runCommand(ctx, c.run, args[1:], stdout, stderr)
 			switch {
 			case err == nil, errors.Is(err, flag.ErrHelp):
 				return 0

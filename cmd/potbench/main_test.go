@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -307,6 +310,24 @@ func TestTrainShardedInProcesses(t *testing.T) {
 	os.WriteFile(terms, bytes.Replace(bytes.Replace([]byte(termsJSON), []byte(`"lr": 0.05`), []byte(`"lr": 0.1`), 1), []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 6554`), 1), 0o644)
 	if code, _, errs := run(t, "verify", "-terms", terms, dir); code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate: proof 3277, terms 0.1 (fixed 6554)") {
 		t.Errorf("verify -terms at another rate: exit %d, %q", code, errs)
+	}
+	// a hostile verifying key: its public-key length set to 0x7ffffff0, the
+	// manifest's hash updated to match
+	hostile := t.TempDir()
+	if err := os.CopyFS(hostile, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	vkPath := filepath.Join(hostile, "vk", "step.vk")
+	vk, _ := os.ReadFile(vkPath)
+	binary.BigEndian.PutUint32(vk[0x120:], 0x7ffffff0)
+	os.WriteFile(vkPath, vk, 0o644)
+	manifest, _ := os.ReadFile(filepath.Join(hostile, "manifest.json"))
+	oldVK, _ := os.ReadFile(filepath.Join(dir, "vk", "step.vk"))
+	sumOld, sumNew := sha256.Sum256(oldVK), sha256.Sum256(vk)
+	manifest = bytes.Replace(manifest, []byte(hex.EncodeToString(sumOld[:])), []byte(hex.EncodeToString(sumNew[:])), 1)
+	os.WriteFile(filepath.Join(hostile, "manifest.json"), manifest, 0o644)
+	if code, _, errs := run(t, "verify", hostile); code != 1 || !strings.Contains(errs, "vk/step.vk: not a Groth16 verifying key: public-input key at byte 288") {
+		t.Errorf("verify of a hostile key: exit %d, %q", code, errs)
 	}
 	// a changed learning rate in the manifest
 	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
