@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench bench-binaries aggregation-paths fhe-chain
+.PHONY: run test bench bench-binaries aggregation-paths fhe-chain fuzz
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -33,6 +33,12 @@ fhe-chain:
 	@mkdir -p results/$(HOST)
 	$(GO) test ./fhe -run '^$$' -bench 'ChainBootstrap' -benchtime 1x -timeout 40m -args -fhe.bootstrap > results/$(HOST)/fhe-chain.txt.tmp
 	mv results/$(HOST)/fhe-chain.txt.tmp results/$(HOST)/fhe-chain.txt
+
+# Every fuzz target (the buyer's file readers, CSV, profiles, result sets,
+# fixed-point division) for FUZZEXECS executions each (default 10^6).
+FUZZEXECS ?= 1000000
+fuzz:
+	scripts/fuzz.sh $(FUZZEXECS)
 
 # Binaries for a machine without Go: one potbench and one benchmark binary per
 # build-tag set, and a script that runs every profile with them.

@@ -272,3 +272,75 @@ func PlonkVK(data []byte, s Sizes, kzgTail int) error {
 	w.slice(8, "commitment constraint indexes")
 	return w.done("PLONK verifying key")
 }
+
+// Phase1 checks the layout of a Groth16 MPC phase-1 contribution (gnark's
+// mpcsetup.Phase1) over a domain of n: three update proofs, the powers of τ
+// (their count fixed by n, which the encoding repeats first and must equal
+// n), and the challenge.
+func Phase1(data []byte, s Sizes, n uint64) error {
+	w := &walker{data: data, s: s}
+	for range 3 {
+		w.points(1, s.G1, "update proof commitment")
+		w.points(1, s.G2, "update proof of knowledge")
+	}
+	if w.err == nil && len(data)-w.at >= 8 {
+		if got := binary.BigEndian.Uint64(data[w.at:]); got != n {
+			return fmt.Errorf("not a phase-1 contribution of domain %d: it says %d", n, got)
+		}
+	}
+	w.skip(8, "domain size")
+	w.points(1, s.G2, "[β]₂")
+	w.points(int(2*n-2), s.G1, "[τⁱ]₁")
+	w.points(int(n-1), s.G2, "[τⁱ]₂")
+	w.points(int(2*n), s.G1, "[ατⁱ]₁ and [βτⁱ]₁")
+	w.short("challenge")
+	return w.done("phase-1 contribution")
+}
+
+// Phase2 checks the layout of a Groth16 MPC phase-2 contribution (gnark's
+// mpcsetup.Phase2).
+func Phase2(data []byte, s Sizes) error {
+	w := &walker{data: data, s: s}
+	var c int
+	if len(data) >= 2 {
+		c = int(binary.BigEndian.Uint16(data))
+	}
+	w.skip(2, "commitment count")
+	w.points(1, s.G1, "[δ]₁")
+	for _, what := range []string{"private-wire key", "vanishing-polynomial key"} {
+		n := w.u32(what + " length")
+		if w.err == nil && n > (len(data)-w.at)/s.G1 {
+			w.err = fmt.Errorf("%s at byte %d: the length prefix says %d points, the file has %d bytes left", what, w.at-4, n, len(data)-w.at)
+		}
+		w.points(n, s.G1, what)
+	}
+	w.points(1, s.G2, "[δ]₂")
+	for i := 0; i < c && w.err == nil; i++ {
+		n := w.u32("commitment key length")
+		if w.err == nil && n > (len(data)-w.at)/s.G1 {
+			w.err = fmt.Errorf("commitment key at byte %d: the length prefix says %d points, the file has %d bytes left", w.at-4, n, len(data)-w.at)
+		}
+		w.points(n, s.G1, "commitment key")
+	}
+	w.points(c, s.G2, "[σ]₂")
+	for range c + 1 {
+		w.points(1, s.G1, "update proof commitment")
+		w.points(1, s.G2, "update proof of knowledge")
+	}
+	w.short("challenge")
+	return w.done("phase-2 contribution")
+}
+
+// short skips gnark's short byte string: a 1-byte length, then the bytes.
+func (w *walker) short(what string) {
+	if w.err != nil {
+		return
+	}
+	if len(w.data)-w.at < 1 {
+		w.skip(1, what)
+		return
+	}
+	n := int(w.data[w.at])
+	w.at++
+	w.skip(n, what)
+}

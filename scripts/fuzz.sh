@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a number of executions (default 10^6) and
+# prints the last progress line of each: make fuzz [FUZZEXECS=n].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+execs=${1:-1000000}
+targets=(
+  "./trainrun FuzzManifest" "./trainrun FuzzTerms" "./trainrun FuzzModel"
+  "./trainrun FuzzVerifyingKey" "./trainrun FuzzProof"
+  "./datasets FuzzReadCSV" "./hwprofiles FuzzParseProfile"
+  "./resultset FuzzReadResultSet" "./circuits/fixedpoint FuzzDivRound"
+)
+for t in "${targets[@]}"; do
+  read -r pkg name <<<"$t"
+  log=$(mktemp)
+  if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "${execs}x" -v >"$log" 2>&1; then
+    cat "$log"
+    exit 1
+  fi
+  printf '%-30s %s\n' "$pkg $name" "$(grep -E '^fuzz: elapsed' "$log" | tail -1)"
+  rm -f "$log"
+done
