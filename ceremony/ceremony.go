@@ -60,6 +60,7 @@ type Record struct {
 	Phase2   map[string][]Contribution `json:"phase2,omitempty"`
 	Beacon2  string                    `json:"phase2_beacon,omitempty"` // hex; the keys are sealed when set
 	Keys     map[string]Keys           `json:"keys,omitempty"`
+	For      json.RawMessage           `json:"for,omitempty"` // what the circuits were compiled from, as the caller put it
 }
 
 // Circuit is a circuit the ceremony sets up keys for.
@@ -154,8 +155,9 @@ func (r *Record) write(dir string) error {
 }
 
 // Init starts a transcript in dir for the circuits, all on curve, with a
-// phase 1 sized for the largest (or for domain constraints, when larger).
-func Init(dir string, curve ecc.ID, circuits []Named, domain int) (*Record, error) {
+// phase 1 sized for the largest (or for domain constraints, when larger);
+// forWhat, encoded as JSON in the record, says what they were compiled from.
+func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (*Record, error) {
 	if _, err := os.Stat(filepath.Join(dir, recordFile)); err == nil {
 		return nil, fmt.Errorf("%s already holds a ceremony", dir)
 	}
@@ -166,6 +168,13 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int) (*Record, erro
 		return nil, errors.New("a ceremony needs at least one circuit")
 	}
 	r := &Record{Format: Format, Curve: curve.String(), Domain: uint64(Domain(domain)), Phase2: map[string][]Contribution{}}
+	if forWhat != nil {
+		b, err := json.Marshal(forWhat)
+		if err != nil {
+			return nil, err
+		}
+		r.For = b
+	}
 	for _, c := range circuits {
 		id, err := ID(c.CS)
 		if err != nil {

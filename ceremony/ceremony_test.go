@@ -51,7 +51,7 @@ func sealed(t *testing.T, curve ecc.ID) (string, []Named) {
 	t.Helper()
 	dir := t.TempDir()
 	circuits := []Named{compile(t, curve, "cube", 3), compile(t, curve, "pow9", 9)}
-	if _, err := Init(dir, curve, circuits, 0); err != nil {
+	if _, err := Init(dir, curve, circuits, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []string{"buyer", "seller", "auditor"} {
@@ -140,7 +140,7 @@ func TestCeremonyRefuses(t *testing.T) {
 	}
 	other := t.TempDir() // a ceremony of another phase 1
 	otherCircuits := circuits
-	if _, err := Init(other, ecc.BN254, otherCircuits, 0); err != nil {
+	if _, err := Init(other, ecc.BN254, otherCircuits, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	Contribute(other, "x")

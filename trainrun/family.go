@@ -38,9 +38,11 @@ type family struct {
 	// train runs the seeded fixed-point training (and its float64 twin),
 	// calling snap before every step.
 	train func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error)
-	// shape returns the step's circuits and model handling for a dataset
-	// committed as ds (its batch size, width and depth).
-	shape func(ds *commit.Dataset, testRows int) shape
+	// shape returns the step's circuits and model handling for a run of
+	// the given dimensions.
+	shape func(d dims) shape
+	// widths are the family's layer widths for d features.
+	widths func(d int) []int
 	// plain runs the same schedule in float64 once.
 	plain       func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
 	initial     string // how the initial model is made
@@ -48,6 +50,19 @@ type family struct {
 	// digest is the SHA-256 of the dataset's files (default: the vendored
 	// dataset's)
 	digest func() (string, error)
+}
+
+// dims are what a run's circuits are compiled for: batches of B rows in a
+// tree of the given depth, the layer widths (features first), and the
+// held-out rows.
+type dims struct {
+	B, Depth, TestRows int
+	Widths             []int
+}
+
+// dimsOf are the dimensions of a run on the committed set ds.
+func (f family) dimsOf(ds *commit.Dataset, testRows int) dims {
+	return dims{B: ds.BatchSize, Depth: ds.Depth(), TestRows: testRows, Widths: f.widths(len(ds.Rows[0]) - 1)}
 }
 
 // shape is what proving needs for one dataset shape.
@@ -149,8 +164,9 @@ func linearFamily(logistic bool) family {
 			}
 		}
 	}
-	f.shape = func(ds *commit.Dataset, testRows int) shape {
-		p := logreg.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, ds.Depth())
+	f.widths = func(d int) []int { return []int{d} }
+	f.shape = func(dm dims) shape {
+		p := logreg.DefaultParams(dm.B, dm.Widths[0], dm.Depth)
 		dom := p.Params.ModelDomain()
 		if logistic {
 			dom = p.ModelDomain()
@@ -180,7 +196,7 @@ func linearFamily(logistic bool) family {
 			c, last, err := chain.Params{K: k, Logistic: logistic, Step: p}.Assign(ds, first, linearModel(m), lr)
 			return c, last.Values(), err
 		}
-		qp := quality.Params{N: testRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
+		qp := quality.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
 		s.scoreCircuit = func() frontend.Circuit { return quality.NewScore(qp) }
 		s.assignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
 			set, err := qp.HeldoutSet(rows)
@@ -227,8 +243,9 @@ func softmaxFamily() family {
 				}
 			}
 		},
-		shape: func(ds *commit.Dataset, testRows int) shape {
-			p := softmax.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 10, ds.Depth())
+		widths: func(d int) []int { return []int{d, 10} },
+		shape: func(dm dims) shape {
+			p := softmax.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Depth)
 			s := shape{widths: []int{p.D, p.K}, domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return softmax.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
@@ -236,7 +253,7 @@ func softmaxFamily() family {
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
-			classScore(&s, quality.ClassParams{N: testRows, Softmax: &p})
+			classScore(&s, quality.ClassParams{N: dm.TestRows, Softmax: &p})
 			return s
 		},
 	}
@@ -263,8 +280,9 @@ func mlpFamily() family {
 				}
 			}
 		},
-		shape: func(ds *commit.Dataset, testRows int) shape {
-			p := mlp.DefaultParams(ds.BatchSize, len(ds.Rows[0])-1, 32, 10, ds.Depth(), true)
+		widths: func(d int) []int { return []int{d, 32, 10} },
+		shape: func(dm dims) shape {
+			p := mlp.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Widths[2], dm.Depth, true)
 			s := shape{widths: []int{p.D, p.H, p.K}, domain: p.ModelDomain(),
 				stepCircut: func() frontend.Circuit { return mlp.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
@@ -272,7 +290,7 @@ func mlpFamily() family {
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
-			classScore(&s, quality.ClassParams{N: testRows, MLP: &p})
+			classScore(&s, quality.ClassParams{N: dm.TestRows, MLP: &p})
 			return s
 		},
 	}

@@ -56,6 +56,7 @@ type Manifest struct {
 	Gnark       string `json:"gnark"`
 	GnarkCrypto string `json:"gnark_crypto"`
 
+	Keys     KeySource `json:"keys"` // where the verifying keys come from (checked only by verify -ceremony)
 	Circuits []Circuit `json:"circuits"`
 	Proofs   []Proof   `json:"proofs"`
 	Score    *Score    `json:"score,omitempty"`

@@ -54,8 +54,13 @@ func (v *Verdict) Statement(aggregateOnly bool) string {
 		}
 		line("score target", "met (at least %d correct%s)", t.Target.MinCorrect, loss)
 	}
+	if k := v.Keys; k != nil {
+		line("keys", "derived from the ceremony (record SHA-256 %s): every circuit compiled from these terms, its key recomputed from %d phase-1 and %d phase-2 contributions and the public beacons, equal to the run's byte for byte; sound if one contributor of each phase kept no secret", short(k.Transcript), k.Phase1, k.Phase2)
+	}
 	b.WriteString("not proven (read from the prover's files):\n")
-	line("keys", "the verifying keys in vk/ are trusted to be the named circuits' (their hashes are the manifest's)")
+	if v.Keys == nil {
+		line("keys", "KEYS TRUSTED, NOT DERIVED: the verifying keys in vk/ are taken as given (the manifest says: %s); whoever ran their setup can forge every proof above. Pass -ceremony DIR to derive them", m.Keys.Kind)
+	}
 	line("dataset", "the name %q and SHA-256 %s of its files: the root above is what binds the data", m.Dataset.Name, short(m.Dataset.SHA256))
 	line("figures", "timings, the float64 twin's score (%s %.4f) and the native fixed-point score (%.4f)", m.Figures.Metric, m.Figures.Float64, m.Figures.FixedPoint)
 	if len(v.Claimed) > 0 {

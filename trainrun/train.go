@@ -71,6 +71,10 @@ type Config struct {
 	// fit.
 	Aggregate, SkipMemoryCheck bool
 
+	// KeysFrom is a sealed ceremony (package ceremony) whose keys the run
+	// proves under; empty: a one-party setup by the prover.
+	KeysFrom string
+
 	// Progress sees each finished job.
 	Progress func(done, total int, what string)
 }
@@ -157,7 +161,7 @@ func newPlan(cfg Config) (*plan, error) {
 	if p.ds, err = p.rep.Dataset.On(cfg.Curve); err != nil {
 		return nil, err
 	}
-	p.shape = fam.shape(p.ds, len(p.rep.Quant))
+	p.shape = fam.shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
 	if cfg.Chain > 1 && p.shape.chainCircuit == nil {
 		return nil, fmt.Errorf("-chain %d: %s has no chain circuit (linreg and logreg do)", cfg.Chain, cfg.Model)
 	}
@@ -190,15 +194,23 @@ func newPlan(cfg Config) (*plan, error) {
 
 // circuitOf returns the empty circuit of a shape.
 func (p *plan) circuitOf(shape string) frontend.Circuit {
+	c, _ := circuitOfShape(p.shape, shape)
+	return c
+}
+
+// circuitOfShape returns the empty circuit of a shape name.
+func circuitOfShape(sh shape, name string) (frontend.Circuit, error) {
 	switch {
-	case shape == "step":
-		return p.shape.stepCircut()
-	case shape == "score":
-		return p.shape.scoreCircuit()
+	case name == "step":
+		return sh.stepCircut(), nil
+	case name == "score" && sh.scoreCircuit != nil:
+		return sh.scoreCircuit(), nil
 	}
-	var k int
-	fmt.Sscanf(shape, "chain-%d", &k)
-	return p.shape.chainCircuit(k)
+	k, err := StepsOf(name)
+	if err != nil || k < 2 || sh.chainCircuit == nil {
+		return nil, fmt.Errorf("no %q circuit for this family", name)
+	}
+	return sh.chainCircuit(k), nil
 }
 
 // shapes lists the shapes the jobs use, in first use.
@@ -318,6 +330,14 @@ func (p *plan) keysOf(name string, curve ecc.ID, cs constraint.ConstraintSystem,
 		return nil, err
 	}
 	c := &compiled{cs: cs, id: id}
+	if p.cfg.KeysFrom != "" && name != "aggregate" {
+		pk, vk, pkData, vkData, err := p.ceremonyKeys(p.cfg.KeysFrom, name, id)
+		if err != nil {
+			return nil, err
+		}
+		c.pk, c.vk = pk, vk
+		return c, p.writeKeys(name, id, pkData, vkData)
+	}
 	pkPath, vkPath, idPath := filepath.Join(p.cfg.Dir, "keys", name+".pk"), filepath.Join(p.cfg.Dir, "vk", name+".vk"), filepath.Join(p.cfg.Dir, "keys", name+".id")
 	if old, err := os.ReadFile(idPath); err == nil && string(old) == id {
 		c.pk, c.vk = p.sys.NewKeys(curve)
@@ -524,6 +544,13 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 		Curve: cfg.Curve.String(), Backend: cfg.Backend}
 	h := hwprofiles.Detect()
 	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
+	m.Keys = KeySource{Kind: OneParty}
+	if cfg.KeysFrom != "" {
+		var err error
+		if m.Keys, err = ceremonySource(cfg.KeysFrom); err != nil {
+			return nil, err
+		}
+	}
 	m.Dataset.Name = p.fam.dataset
 	var err error
 	if m.Dataset.SHA256, err = p.fam.digest(); err != nil {

@@ -23,6 +23,7 @@ type Verdict struct {
 	Initial    *big.Int        // the initial model's commitment, computed from the terms
 	Final      *big.Int        // the final model's commitment the last proof reaches
 	Score      *ProvenScore    // nil without a score proof
+	Keys       *KeySource      // set by DeriveKeys: the keys were derived from a ceremony
 	Proofs     int             // proofs verified, score included
 	Steps      int             // SGD steps they cover
 	Batches    int             // batches per epoch, from the terms' row count

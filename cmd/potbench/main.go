@@ -59,6 +59,7 @@ var commands = []command{
 	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
 	{"gas", "measure the on-chain verification gas of stored BN254 results (timings untouched)", cmdGas},
 	{"settle", "settle a run through the escrow contract (contracts/Settlement.sol) in an EVM and measure its gas", cmdSettle},
+	{"ceremony", "run the Groth16 MPC ceremony (init, contribute, verify) whose keys a run proves under", cmdCeremony},
 }
 
 func main() {
@@ -784,6 +785,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
 	aggregate := fs.Bool("aggregate", false, "also prove the whole run in one BW6-761 proof (needs -curve bls12-377, -chain 1)")
 	skipMem := fs.Bool("skip-memory-check", false, "aggregate even where the memory model says it will not fit")
+	keys := fs.String("keys", "", "prove under the keys of this sealed ceremony (potbench ceremony); default: a one-party setup by the prover")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -795,7 +797,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*lr = defaultLR[*model]
 	}
 	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
-		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem}
+		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	name := fmt.Sprintf("%s-b%d-k%d-e%d", *model, *batch, *chainK, *epochs)
 	if c != ecc.BN254 || *backend != "groth16" {
 		name += "-" + c.String() + "-" + *backend
@@ -925,14 +927,17 @@ func parseShard(s string) (int, int, error) {
 }
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("verify", "verify [-aggregate] [-terms terms.json] RUN-DIRECTORY\n\n"+
+	fs := newFlagSet("verify", "verify [-aggregate] [-terms terms.json] (-ceremony DIR | -trust-keys) RUN-DIRECTORY\n\n"+
 		"Checks every proof of a run directory and the links between them, and its aggregated proof where there is one;\n"+
 		"with -aggregate, only the aggregated proof (the step and score proofs are then not needed).\n"+
 		"With -terms, the run is checked against the buyer's terms (model, widths, training and held-out roots and\n"+
 		"rows, batch, initial model, learning rate, epochs, score target); without, against the terms its manifest\n"+
-		"states, which are printed so that a buyer can compare them with their own.", stderr)
+		"states, which are printed so that a buyer can compare them with their own. The verifying keys are derived from a\n"+
+		"ceremony transcript (-ceremony), or accepted as given only with -trust-keys.", stderr)
 	only := fs.Bool("aggregate", false, "check only the aggregated proof against the run's statement")
 	termsFile := fs.String("terms", "", "the buyer's terms (JSON, as printed by verify without -terms)")
+	ceremonyDir := fs.String("ceremony", "", "a sealed ceremony transcript (potbench ceremony) to derive the run's verifying keys from")
+	trustKeys := fs.Bool("trust-keys", false, "accept the run's verifying keys as given, without a ceremony (the output says so)")
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -955,6 +960,19 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	v, err := verify(dirs[0], terms)
 	if err != nil {
 		return fmt.Errorf("FAIL: %w", err)
+	}
+	switch {
+	case *ceremonyDir != "" && *only:
+		return fmt.Errorf("FAIL: -ceremony derives step and score keys; the aggregate's key comes from a one-party setup (pass -trust-keys)")
+	case *ceremonyDir != "":
+		start := time.Now()
+		if err := trainrun.DeriveKeys(v, dirs[0], *ceremonyDir); err != nil {
+			return fmt.Errorf("FAIL: %w", err)
+		}
+		derived := time.Since(start).Round(time.Millisecond)
+		defer func() { fmt.Fprintf(stdout, "keys derived from the ceremony in %s\n", derived) }()
+	case !*trustKeys:
+		return fmt.Errorf("FAIL: the proofs verify, but under verifying keys that are the prover's (%s): pass -ceremony DIR to derive them from a ceremony transcript, or -trust-keys to accept them as given", v.Manifest.Keys.Kind)
 	}
 	fmt.Fprint(stdout, v.Statement(*only))
 	what := fmt.Sprintf("%d proofs", v.Proofs)

@@ -292,8 +292,11 @@ func TestTrainShardedInProcesses(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(results, "h", "runs", "run.json")); err != nil {
 		t.Errorf("run figures: %v", err)
 	}
-	code, out, errs = run(t, "verify", dir)
-	if code != 0 || !strings.HasPrefix(out, "OK: 6 proofs (groth16, bn254) bind every line below") || !strings.Contains(out, "held-out score  mean squared error") ||
+	if code, _, errs := run(t, "verify", dir); code != 1 || !strings.Contains(errs, "pass -ceremony DIR to derive them from a ceremony transcript, or -trust-keys") {
+		t.Errorf("verify without -ceremony or -trust-keys: exit %d, %q", code, errs)
+	}
+	code, out, errs = run(t, "verify", "-trust-keys", dir)
+	if code != 0 || !strings.Contains(out, "KEYS TRUSTED, NOT DERIVED") || !strings.HasPrefix(out, "OK: 6 proofs (groth16, bn254) bind every line below") || !strings.Contains(out, "held-out score  mean squared error") ||
 		!strings.Contains(out, "not proven (read from the prover's files)") {
 		t.Errorf("verify: exit %d\n%s%s", code, out, errs)
 	}
@@ -304,11 +307,11 @@ func TestTrainShardedInProcesses(t *testing.T) {
 	}
 	terms := filepath.Join(t.TempDir(), "terms.json")
 	os.WriteFile(terms, []byte(termsJSON), 0o644)
-	if code, out, errs := run(t, "verify", "-terms", terms, dir); code != 0 || strings.Contains(out, "terms verified") {
+	if code, out, errs := run(t, "verify", "-trust-keys", "-terms", terms, dir); code != 0 || strings.Contains(out, "terms verified") {
 		t.Errorf("verify -terms with the run's own terms: exit %d\n%s%s", code, out, errs)
 	}
 	os.WriteFile(terms, bytes.Replace(bytes.Replace([]byte(termsJSON), []byte(`"lr": 0.05`), []byte(`"lr": 0.1`), 1), []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 6554`), 1), 0o644)
-	if code, _, errs := run(t, "verify", "-terms", terms, dir); code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate: proof 3277, terms 0.1 (fixed 6554)") {
+	if code, _, errs := run(t, "verify", "-trust-keys", "-terms", terms, dir); code != 1 || !strings.Contains(errs, "FAIL: proof 0") || !strings.Contains(errs, "learning rate: proof 3277, terms 0.1 (fixed 6554)") {
 		t.Errorf("verify -terms at another rate: exit %d, %q", code, errs)
 	}
 	// a hostile verifying key: its public-key length set to 0x7ffffff0, the
@@ -326,13 +329,13 @@ func TestTrainShardedInProcesses(t *testing.T) {
 	sumOld, sumNew := sha256.Sum256(oldVK), sha256.Sum256(vk)
 	manifest = bytes.Replace(manifest, []byte(hex.EncodeToString(sumOld[:])), []byte(hex.EncodeToString(sumNew[:])), 1)
 	os.WriteFile(filepath.Join(hostile, "manifest.json"), manifest, 0o644)
-	if code, _, errs := run(t, "verify", hostile); code != 1 || !strings.Contains(errs, "vk/step.vk: not a Groth16 verifying key: public-input key at byte 288") {
+	if code, _, errs := run(t, "verify", "-trust-keys", hostile); code != 1 || !strings.Contains(errs, "vk/step.vk: not a Groth16 verifying key: public-input key at byte 288") {
 		t.Errorf("verify of a hostile key: exit %d, %q", code, errs)
 	}
 	// a changed learning rate in the manifest
 	data, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	os.WriteFile(filepath.Join(dir, "manifest.json"), bytes.Replace(data, []byte(`"lr_fixed": 3277`), []byte(`"lr_fixed": 0`), 1), 0o644)
-	code, _, errs = run(t, "verify", dir)
+	code, _, errs = run(t, "verify", "-trust-keys", dir)
 	if code != 1 || !strings.Contains(errs, "FAIL: manifest: learning rate: fixed point 0; must be positive") {
 		t.Errorf("verify of a tampered run: exit %d, %q", code, errs)
 	}
@@ -340,5 +343,84 @@ func TestTrainShardedInProcesses(t *testing.T) {
 		if code, _, errs := run(t, bad...); code != 1 || errs == "" {
 			t.Errorf("%v: exit %d, %q", bad, code, errs)
 		}
+	}
+}
+
+// TestCeremonyInProcesses: a three-party ceremony, each contribution made
+// by a separate process, sealed with two beacons; a tiny run proven under
+// its keys verifies with -ceremony (the keys derived again from the
+// transcript and the circuits the terms give); the same run with one key
+// replaced by a valid key of another circuit with as many public inputs is
+// refused, and so is the ceremony checked against another run's terms.
+func TestCeremonyInProcesses(t *testing.T) {
+	tmp := t.TempDir()
+	csv := filepath.Join(tmp, "small.csv")
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range 24 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
+	}
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	cer := filepath.Join(tmp, "ceremony")
+	shape := []string{"-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4"}
+	if code, out, errs := run(t, append(append([]string{"ceremony", "init"}, shape...), cer)...); code != 0 {
+		t.Fatalf("init: %d\n%s%s", code, out, errs)
+	}
+	contribute := func() {
+		for _, who := range []string{"buyer", "seller", "auditor"} {
+			if out, err := cli(nil, "ceremony", "contribute", "-name", who, cer).CombinedOutput(); err != nil || !strings.Contains(string(out), "sha256") {
+				t.Fatalf("%s contributes: %v\n%s", who, err, out)
+			}
+		}
+	}
+	contribute()
+	if code, out, errs := run(t, "ceremony", "verify", "-beacon", "01", cer); code != 0 || !strings.Contains(out, "phase 1 verified (3 contributions)") {
+		t.Fatalf("seal phase 1: %d\n%s%s", code, out, errs)
+	}
+	contribute()
+	if code, out, errs := run(t, "ceremony", "verify", "-beacon", "02", cer); code != 0 || !strings.Contains(out, "phase 2 verified (3 contributions per circuit)") {
+		t.Fatalf("seal phase 2: %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run(t, "ceremony", "contribute", cer); code != 1 || !strings.Contains(errs, "sealed") {
+		t.Errorf("a contribution after the seal: %d %q", code, errs)
+	}
+
+	runDir := filepath.Join(tmp, "run")
+	if code, out, errs := run(t, append(append([]string{"train"}, shape...), "-keys", cer, "-out", runDir, "-results", tmp, "-host", "h")...); code != 0 {
+		t.Fatalf("train -keys: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := run(t, "verify", "-ceremony", cer, runDir)
+	if code != 0 || !strings.Contains(out, "derived from the ceremony") || !strings.Contains(out, "3 phase-1 and 3 phase-2 contributions") || strings.Contains(out, "KEYS TRUSTED") {
+		t.Fatalf("verify -ceremony: %d\n%s%s", code, out, errs)
+	}
+
+	// a valid key of another circuit with as many public inputs: the step
+	// key of a run in batches of 3, with the manifest's hash to match
+	other := filepath.Join(tmp, "other")
+	if code, out, errs := run(t, "train", "-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "3", "-out", other, "-results", tmp, "-host", "h"); code != 0 {
+		t.Fatalf("train: %d\n%s%s", code, out, errs)
+	}
+	swapped := filepath.Join(tmp, "swapped")
+	os.CopyFS(swapped, os.DirFS(runDir))
+	oldVK, _ := os.ReadFile(filepath.Join(runDir, "vk", "step.vk"))
+	newVK, _ := os.ReadFile(filepath.Join(other, "vk", "step.vk"))
+	os.WriteFile(filepath.Join(swapped, "vk", "step.vk"), newVK, 0o644)
+	manifest, _ := os.ReadFile(filepath.Join(swapped, "manifest.json"))
+	a, c := sha256.Sum256(oldVK), sha256.Sum256(newVK)
+	os.WriteFile(filepath.Join(swapped, "manifest.json"), bytes.Replace(manifest, []byte(hex.EncodeToString(a[:])), []byte(hex.EncodeToString(c[:])), 1), 0o644)
+	if code, _, errs := run(t, "verify", "-ceremony", cer, swapped); code != 1 || !strings.Contains(errs, "FAIL") {
+		t.Errorf("a key of another circuit: exit %d, %q", code, errs)
+	}
+	// the same run under the prover's own keys (whose trapdoor it may keep)
+	own := filepath.Join(tmp, "own")
+	if code, out, errs := run(t, append(append([]string{"train"}, shape...), "-out", own, "-results", tmp, "-host", "h")...); code != 0 {
+		t.Fatalf("train: %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run(t, "verify", "-ceremony", cer, own); code != 1 || !strings.Contains(errs, "verifying key vk/step.vk is not the key the ceremony") {
+		t.Errorf("the prover's own keys: exit %d, %q", code, errs)
+	}
+	// the other run (batches of 3) against this ceremony (batches of 4)
+	if code, _, errs := run(t, "verify", "-ceremony", cer, other); code != 1 || !strings.Contains(errs, "the transcript was made for constraint system") {
+		t.Errorf("another run's circuits: exit %d, %q", code, errs)
 	}
 }

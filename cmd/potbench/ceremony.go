@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/potbench/potbench/ceremony"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// ceremonyRun is what a ceremony's circuits are compiled from: the run
+// flags that fix their shapes, kept in the record.
+type ceremonyRun struct {
+	Model       string `json:"model"`
+	Dataset     string `json:"dataset,omitempty"`
+	DatasetSkip int    `json:"dataset_skip,omitempty"`
+	Clip        bool   `json:"clip,omitempty"`
+	Batch       int    `json:"batch"`
+	Chain       int    `json:"chain"`
+	Seed        uint64 `json:"seed"`
+	Curve       string `json:"curve"`
+}
+
+func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
+	curve, err := commit.ParseCurve(c.Curve)
+	if err != nil {
+		return nil, err
+	}
+	return trainrun.RunCircuits(trainrun.Config{Model: c.Model, Dataset: c.Dataset, DatasetSkip: c.DatasetSkip, Clip: c.Clip,
+		Epochs: 1, Batch: c.Batch, LR: defaultLR[c.Model], Seed: c.Seed, Chain: c.Chain, Curve: curve, Backend: "groth16"})
+}
+
+func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	usage := "ceremony init|contribute|verify [flags] DIR\n\n" +
+		"The two-phase Groth16 MPC for a run's circuits, as a transcript directory anyone can check:\n" +
+		"  init -model M -batch B [-chain K] [-curve C] DIR   compile the run's circuits, size phase 1 for the largest\n" +
+		"  contribute [-name WHO] DIR                          add a contribution to the open phase (each party in its own process)\n" +
+		"  verify -beacon HEX DIR                              verify every contribution and seal the open phase with a public\n" +
+		"                                                      random value (phase 1 first, then phase 2, which writes the keys)\n" +
+		"Then: potbench train -keys DIR ..., and the buyer: potbench verify -ceremony DIR RUN."
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return errUsage
+	}
+	fs := newFlagSet("ceremony "+args[0], usage, stderr)
+	switch args[0] {
+	case "init":
+		model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
+		dataset := fs.String("dataset", "", "dataset, as for train")
+		skip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
+		clip := fs.Bool("clip", false, "as for train")
+		batch := fs.Int("batch", 32, "rows per batch")
+		chainK := fs.Int("chain", 1, "SGD steps per proof")
+		seed := fs.Uint64("seed", 1, "seed of the train/test split")
+		curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+		domain := fs.Int("domain", 0, "size phase 1 for circuits of up to this many constraints (default: the run's largest)")
+		dirs, err := parseWithArgs(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(dirs) != 1 {
+			fs.Usage()
+			return errUsage
+		}
+		run := ceremonyRun{Model: *model, Dataset: *dataset, DatasetSkip: *skip, Clip: *clip, Batch: *batch, Chain: *chainK, Seed: *seed, Curve: *curve}
+		named, err := run.circuits()
+		if err != nil {
+			return err
+		}
+		c, _ := commit.ParseCurve(*curve)
+		r, err := ceremony.Init(dirs[0], c, named, *domain, run)
+		if err != nil {
+			return err
+		}
+		for _, circ := range r.Circuits {
+			fmt.Fprintf(stdout, "circuit %-8s %8d constraints  %s…  %s\n", circ.Name, circ.Constraints, circ.ID[:16], circ.Describe)
+		}
+		fmt.Fprintf(stdout, "ceremony on %s in %s: phase 1 of domain %d; next: potbench ceremony contribute %s\n", r.Curve, dirs[0], r.Domain, dirs[0])
+		return nil
+	case "contribute":
+		name := fs.String("name", "", "who contributes (recorded, not checked)")
+		dirs, err := parseWithArgs(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(dirs) != 1 {
+			fs.Usage()
+			return errUsage
+		}
+		start := time.Now()
+		cs, err := ceremony.Contribute(dirs[0], *name)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			fmt.Fprintf(stdout, "%s  sha256 %s\n", c.File, c.SHA256)
+		}
+		fmt.Fprintf(stdout, "contributed in %s; publish the hashes above so that others can check the transcript holds your contribution\n", time.Since(start).Round(time.Millisecond))
+		return nil
+	case "verify":
+		beacon := fs.String("beacon", "", "the public random value (hex) that seals the open phase: fixed after its last contribution")
+		dirs, err := parseWithArgs(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(dirs) != 1 {
+			fs.Usage()
+			return errUsage
+		}
+		b, err := hex.DecodeString(*beacon)
+		if err != nil || len(b) == 0 {
+			return fmt.Errorf("-beacon %q: want the beacon's value in hex", *beacon)
+		}
+		r, err := ceremony.Read(dirs[0])
+		if err != nil {
+			return err
+		}
+		var run ceremonyRun
+		if err := json.Unmarshal(r.For, &run); err != nil || run.Model == "" {
+			return fmt.Errorf("%s: the record does not say which run's circuits it sets up", dirs[0])
+		}
+		named, err := run.circuits()
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		phase := 1
+		if r.Beacon1 != "" {
+			phase = 2
+		}
+		r, err = ceremony.Seal(dirs[0], b, named)
+		if err != nil {
+			return fmt.Errorf("FAIL: %w", err)
+		}
+		p1, p2 := r.Contributors()
+		if phase == 1 {
+			fmt.Fprintf(stdout, "phase 1 verified (%d contributions) and sealed in %s; phase 2 is open: potbench ceremony contribute %s\n", p1, time.Since(start).Round(time.Millisecond), dirs[0])
+			return nil
+		}
+		for _, c := range r.Circuits {
+			fmt.Fprintf(stdout, "%-8s %s  sha256 %s\n", c.Name, r.Keys[c.Name].VK, r.Keys[c.Name].VKSHA256)
+		}
+		fmt.Fprintf(stdout, "phase 2 verified (%d contributions per circuit) and sealed in %s; keys in %s/keys (train -keys %s)\n", p2, time.Since(start).Round(time.Millisecond), dirs[0], dirs[0])
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown ceremony step %q\n%s\n", args[0], usage)
+	return errUsage
+}
