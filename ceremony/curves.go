@@ -36,6 +36,8 @@ type mpc interface {
 	contribute2(prev []byte) ([]byte, error)
 	// verify2 checks a circuit's phase-2 contributions and seals them.
 	verify2(cs constraint.ConstraintSystem, c commons, beacon []byte, contributions [][]byte) (groth16.ProvingKey, groth16.VerifyingKey, error)
+	// decode reads a contribution of phase 1 (over a domain of n) or 2.
+	decode(data []byte, phase int, n uint64) error
 }
 
 // commons is a curve's sealed phase 1 (a *SrsCommons).
@@ -99,6 +101,16 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) read2(data []byte) (*P2, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) decode(data []byte, phase int, n uint64) error {
+	var err error
+	if phase == 1 {
+		_, err = m.read1(data, n)
+	} else {
+		_, err = m.read2(data)
+	}
+	return err
 }
 
 func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) contribute1(prev []byte, n uint64) ([]byte, error) {

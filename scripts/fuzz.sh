@@ -6,14 +6,14 @@ cd "$(dirname "$0")/.."
 execs=${1:-1000000}
 targets=(
   "./trainrun FuzzManifest" "./trainrun FuzzTerms" "./trainrun FuzzModel"
-  "./trainrun FuzzVerifyingKey" "./trainrun FuzzProof"
+  "./trainrun FuzzVerifyingKey" "./trainrun FuzzProof" "./ceremony FuzzContribution"
   "./datasets FuzzReadCSV" "./hwprofiles FuzzParseProfile"
   "./resultset FuzzReadResultSet" "./circuits/fixedpoint FuzzDivRound"
 )
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   log=$(mktemp)
-  if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "${execs}x" -v >"$log" 2>&1; then
+  if ! go test "$pkg" -timeout 0 -run '^$' -fuzz "^${name}\$" -fuzztime "${execs}x" -v >"$log" 2>&1; then
     cat "$log"
     exit 1
   fi

@@ -665,7 +665,12 @@ func readme(m *Manifest) string {
 	} else {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}
-	b.WriteString("Check it with `potbench verify " + "<this directory>`: it reads only this directory. It trusts the verifying keys in `vk/` to come from a setup of the circuits named in `manifest.json` (their identity is the SHA-256 of the compiled constraint system); the data stay private, bound only by their commitments.\n")
+	if m.Keys.Kind == FromCeremony {
+		fmt.Fprintf(&b, "The verifying keys in `vk/` come from a ceremony (record SHA-256 %s, %d phase-1 and %d phase-2 contributions): check them with `potbench verify -ceremony <transcript> <this directory>`, which recomputes every key from the transcript and the circuits. ", m.Keys.Transcript, m.Keys.Phase1, m.Keys.Phase2)
+	} else {
+		b.WriteString("The verifying keys in `vk/` come from a one-party setup by the prover, who could keep its trapdoor: `potbench verify -trust-keys <this directory>` checks the proofs under them and says so. ")
+	}
+	b.WriteString("Verify reads only this directory (and the transcript); the data stay private, bound only by their commitments.\n")
 	if a := m.Aggregate; a != nil {
 		fmt.Fprintf(&b, "\n`%s` proves all of the above in one %s Groth16 proof (%s, %d constraints): `potbench verify -aggregate <this directory>` checks it with `%s`, `manifest.json` and `model.json` alone.\n",
 			a.File, a.Curve, a.Describe, a.Constraints, a.VK)
