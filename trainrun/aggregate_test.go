@@ -71,7 +71,7 @@ func TestAggregatedRun(t *testing.T) {
 		{"another dataset", "does not verify against the run's statement", func(dir string) {
 			editManifest(t, dir, func(m *Manifest) { m.Dataset.Root = m.Dataset.HeldoutRoot })
 		}},
-		{"another verifying key", "not the one the manifest names", func(dir string) {
+		{"another verifying key", "vk/aggregate.vk: not a Groth16 verifying key", func(dir string) {
 			data, _ := os.ReadFile(filepath.Join(dir, "vk", "step.vk"))
 			os.WriteFile(filepath.Join(dir, "vk", "aggregate.vk"), data, 0o644)
 		}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -47,6 +48,11 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
 		return errUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stderr, usage)
+		return flag.ErrHelp
 	}
 	fs := newFlagSet("ceremony "+args[0], usage, stderr)
 	switch args[0] {

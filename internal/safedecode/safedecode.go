@@ -168,8 +168,8 @@ func (w *walker) done(kind string) error {
 // whose first byte does not mark it compressed: the decoder would read an
 // uncompressed point as twice the bytes, out of step with this walk.
 func (w *walker) points(n, size int, what string) {
-	for range n {
-		if w.err == nil && w.at < len(w.data) && !w.s.compressed(w.data[w.at]) {
+	for i := 0; i < n && w.err == nil; i++ {
+		if w.at < len(w.data) && !w.s.compressed(w.data[w.at]) {
 			w.err = fmt.Errorf("%s at byte %d: not a compressed point", what, w.at)
 			return
 		}
