@@ -51,7 +51,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(stderr, usage)
+		newFlagSet("ceremony", usage, stderr).Usage()
 		return flag.ErrHelp
 	}
 	fs := newFlagSet("ceremony "+args[0], usage, stderr)
