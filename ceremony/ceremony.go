@@ -194,6 +194,16 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 	return r, r.write(dir)
 }
 
+// open reads a transcript's record and its curve's MPC.
+func open(dir string) (*Record, mpc, error) {
+	r, err := Read(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := mpcOf(mustCurve(r))
+	return r, m, err
+}
+
 // readContribution reads a transcript file the record names, checking its
 // hash and its size (at most limit bytes).
 func readContribution(dir string, c Contribution, limit int64) ([]byte, error) {
@@ -245,11 +255,7 @@ func writeContribution(dir, rel string, data []byte, by string) (Contribution, e
 // sealed, then phase 2 of every circuit), signed by, and returns what it
 // wrote. The contributor's secrets live only in this call.
 func Contribute(dir, by string) ([]Contribution, error) {
-	r, err := Read(dir)
-	if err != nil {
-		return nil, err
-	}
-	m, err := mpcOf(mustCurve(r))
+	r, m, err := open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -351,11 +357,7 @@ func Seal(dir string, beacon []byte, circuits []Named) (*Record, error) {
 	if len(beacon) == 0 {
 		return nil, errors.New("no beacon: pass the public random value that seals the phase")
 	}
-	r, err := Read(dir)
-	if err != nil {
-		return nil, err
-	}
-	m, err := mpcOf(mustCurve(r))
+	r, m, err := open(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -462,11 +464,7 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 // hashes), verifying every contribution of both phases on the way. It is
 // what a buyer runs to know that keys come from the ceremony.
 func Derive(dir string, circuits []Named) (map[string]groth16.VerifyingKey, *Record, error) {
-	r, err := Read(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := mpcOf(mustCurve(r))
+	r, m, err := open(dir)
 	if err != nil {
 		return nil, nil, err
 	}

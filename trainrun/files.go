@@ -97,15 +97,24 @@ func runFile(dir, rel string, limit int64, what string) ([]byte, error) {
 // given public inputs; it returns the key and the file's bytes.
 func readVerifyingKey(dir, rel, backend string, curve ecc.ID, public int) (bench.Key, []byte, error) {
 	limit, err := maxKeyBytes(backend, curve, public)
-	if err != nil {
-		return nil, nil, err
+	return readDecoded(dir, rel, limit, err, "verifying key", func(data []byte) (bench.Key, error) {
+		return DecodeVerifyingKey(rel, data, backend, curve)
+	})
+}
+
+// readDecoded reads a run file of at most limit bytes (limitErr: the bound
+// could not be computed) and decodes it.
+func readDecoded[T any](dir, rel string, limit int64, limitErr error, what string, decode func([]byte) (T, error)) (T, []byte, error) {
+	var zero T
+	if limitErr != nil {
+		return zero, nil, limitErr
 	}
-	data, err := runFile(dir, rel, limit, "verifying key")
+	data, err := runFile(dir, rel, limit, what)
 	if err != nil {
-		return nil, nil, err
+		return zero, nil, err
 	}
-	vk, err := DecodeVerifyingKey(rel, data, backend, curve)
-	return vk, data, err
+	v, err := decode(data)
+	return v, data, err
 }
 
 // DecodeVerifyingKey decodes a verifying key's bytes, its layout checked
@@ -142,15 +151,9 @@ func DecodeVerifyingKey(name string, data []byte, backend string, curve ecc.ID) 
 // file's bytes.
 func readProofFile(dir, rel, backend string, curve ecc.ID) (bench.Proof, []byte, error) {
 	limit, err := maxProofBytes(backend, curve)
-	if err != nil {
-		return nil, nil, err
-	}
-	data, err := runFile(dir, rel, limit, "proof")
-	if err != nil {
-		return nil, nil, err
-	}
-	proof, err := DecodeProof(rel, data, backend, curve)
-	return proof, data, err
+	return readDecoded(dir, rel, limit, err, "proof", func(data []byte) (bench.Proof, error) {
+		return DecodeProof(rel, data, backend, curve)
+	})
 }
 
 // DecodeProof decodes a proof's bytes, its layout checked first.

@@ -59,7 +59,7 @@ func hostileCases(t *testing.T) []struct {
 			os.WriteFile(p, append(data, make([]byte, 1<<20)...), 0o644)
 			rehash(d, "proofs/0000-step.proof", func(m *Manifest, sum string) { m.Proofs[0].SHA256 = sum })
 		}},
-		{"a proof whose commitment count says 2^31", "proofs/0001-step.proof: not a Groth16 proof: commitments at byte 128", func(d string) {
+		{"a proof whose commitment count says 2^31", "proofs/0001-step.proof: not a Groth16 proof: commitments at byte 128: the length prefix says 2147483648 points", func(d string) {
 			p := filepath.Join(d, "proofs", "0001-step.proof")
 			data, _ := os.ReadFile(p)
 			binary.BigEndian.PutUint32(data[128:], 1<<31)

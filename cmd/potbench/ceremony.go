@@ -66,13 +66,9 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		seed := fs.Uint64("seed", 1, "seed of the train/test split")
 		curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
 		domain := fs.Int("domain", 0, "size phase 1 for circuits of up to this many constraints (default: the run's largest)")
-		dirs, err := parseWithArgs(fs, args[1:])
+		dirs, err := oneDir(fs, args[1:])
 		if err != nil {
 			return err
-		}
-		if len(dirs) != 1 {
-			fs.Usage()
-			return errUsage
 		}
 		run := ceremonyRun{Model: *model, Dataset: *dataset, DatasetSkip: *skip, Clip: *clip, Batch: *batch, Chain: *chainK, Seed: *seed, Curve: *curve}
 		named, err := run.circuits()
@@ -91,13 +87,9 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return nil
 	case "contribute":
 		name := fs.String("name", "", "who contributes (recorded, not checked)")
-		dirs, err := parseWithArgs(fs, args[1:])
+		dirs, err := oneDir(fs, args[1:])
 		if err != nil {
 			return err
-		}
-		if len(dirs) != 1 {
-			fs.Usage()
-			return errUsage
 		}
 		start := time.Now()
 		cs, err := ceremony.Contribute(dirs[0], *name)
@@ -111,13 +103,9 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return nil
 	case "verify":
 		beacon := fs.String("beacon", "", "the public random value (hex) that seals the open phase: fixed after its last contribution")
-		dirs, err := parseWithArgs(fs, args[1:])
+		dirs, err := oneDir(fs, args[1:])
 		if err != nil {
 			return err
-		}
-		if len(dirs) != 1 {
-			fs.Usage()
-			return errUsage
 		}
 		b, err := hex.DecodeString(*beacon)
 		if err != nil || len(b) == 0 {
@@ -157,4 +145,17 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintf(stderr, "unknown ceremony step %q\n%s\n", args[0], usage)
 	return errUsage
+}
+
+// oneDir parses a step's flags and its one directory argument.
+func oneDir(fs *flag.FlagSet, args []string) ([]string, error) {
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) != 1 {
+		fs.Usage()
+		return nil, errUsage
+	}
+	return dirs, nil
 }

@@ -177,6 +177,17 @@ func (w *walker) points(n, size int, what string) {
 	}
 }
 
+// pointList skips a length-prefixed list of compressed points of size
+// bytes each, refusing a length the bytes left cannot hold.
+func (w *walker) pointList(size int, what string) {
+	n := w.u32(what + " length")
+	if w.err == nil && n > (len(w.data)-w.at)/size {
+		w.err = fmt.Errorf("%s at byte %d: the length prefix says %d points, the file has %d bytes left", what, w.at-4, n, len(w.data)-w.at)
+		return
+	}
+	w.points(n, size, what)
+}
+
 // compressed reads gnark-crypto's flags in a point's first byte: on BN254
 // 0b01 (infinity), 0b10 and 0b11 in the top two bits; on the others 0b100,
 // 0b101 and 0b110 (infinity) in the top three.
@@ -200,11 +211,7 @@ func Groth16VK(data []byte, s Sizes) error {
 	w.points(1, s.G2, "[γ]₂")
 	w.points(1, s.G1, "[δ]₁")
 	w.points(1, s.G2, "[δ]₂")
-	k := w.u32("public-input key length")
-	if w.err == nil && k > (len(data)-w.at)/s.G1 {
-		w.err = fmt.Errorf("public-input key at byte %d: the length prefix says %d points, the file has %d bytes left", w.at-4, k, len(data)-w.at)
-	}
-	w.points(k, s.G1, "public-input key")
+	w.pointList(s.G1, "public-input key")
 	outer := w.u32("commitment wiring length")
 	if w.err == nil && outer > (len(data)-w.at)/4 {
 		w.err = fmt.Errorf("commitment wiring at byte %d: the length prefix says %d lists, the file has %d bytes left", w.at-4, outer, len(data)-w.at)
@@ -226,11 +233,7 @@ func Groth16Proof(data []byte, s Sizes) error {
 	w.points(1, s.G1, "Ar")
 	w.points(1, s.G2, "Bs")
 	w.points(1, s.G1, "Krs")
-	n := w.u32("commitment count")
-	if w.err == nil && n > (len(data)-w.at)/s.G1 {
-		w.err = fmt.Errorf("commitments at byte %d: the count says %d, the file has %d bytes left", w.at-4, n, len(data)-w.at)
-	}
-	w.points(n, s.G1, "commitment")
+	w.pointList(s.G1, "commitments")
 	w.points(1, s.G1, "commitment proof of knowledge")
 	return w.done("Groth16 proof")
 }
@@ -242,11 +245,7 @@ func PlonkProof(data []byte, s Sizes) error {
 	w.slice(s.Fr, "claimed values")
 	w.points(1, s.G1, "shifted opening")
 	w.skip(s.Fr, "shifted claimed value")
-	n := w.u32("BSB22 commitment count")
-	if w.err == nil && n > (len(data)-w.at)/s.G1 {
-		w.err = fmt.Errorf("BSB22 commitments at byte %d: the count says %d, the file has %d bytes left", w.at-4, n, len(data)-w.at)
-	}
-	w.points(n, s.G1, "BSB22 commitment")
+	w.pointList(s.G1, "BSB22 commitments")
 	return w.done("PLONK proof")
 }
 
@@ -263,11 +262,7 @@ func PlonkVK(data []byte, s Sizes, kzgTail int) error {
 	w.skip(8, "public input count")
 	w.skip(s.Fr, "coset shift")
 	w.points(8, s.G1, "permutation and selector commitments")
-	n := w.u32("commitment selector count")
-	if w.err == nil && n > (len(data)-w.at)/s.G1 {
-		w.err = fmt.Errorf("commitment selectors at byte %d: the count says %d, the file has %d bytes left", w.at-4, n, len(data)-w.at)
-	}
-	w.points(n, s.G1, "commitment selector")
+	w.pointList(s.G1, "commitment selectors")
 	w.skip(kzgTail, "KZG verifying key")
 	w.slice(8, "commitment constraint indexes")
 	return w.done("PLONK verifying key")
@@ -307,20 +302,11 @@ func Phase2(data []byte, s Sizes) error {
 	}
 	w.skip(2, "commitment count")
 	w.points(1, s.G1, "[δ]₁")
-	for _, what := range []string{"private-wire key", "vanishing-polynomial key"} {
-		n := w.u32(what + " length")
-		if w.err == nil && n > (len(data)-w.at)/s.G1 {
-			w.err = fmt.Errorf("%s at byte %d: the length prefix says %d points, the file has %d bytes left", what, w.at-4, n, len(data)-w.at)
-		}
-		w.points(n, s.G1, what)
-	}
+	w.pointList(s.G1, "private-wire key")
+	w.pointList(s.G1, "vanishing-polynomial key")
 	w.points(1, s.G2, "[δ]₂")
 	for i := 0; i < c && w.err == nil; i++ {
-		n := w.u32("commitment key length")
-		if w.err == nil && n > (len(data)-w.at)/s.G1 {
-			w.err = fmt.Errorf("commitment key at byte %d: the length prefix says %d points, the file has %d bytes left", w.at-4, n, len(data)-w.at)
-		}
-		w.points(n, s.G1, "commitment key")
+		w.pointList(s.G1, "commitment key")
 	}
 	w.points(c, s.G2, "[σ]₂")
 	for range c + 1 {

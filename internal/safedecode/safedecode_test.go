@@ -63,7 +63,7 @@ func TestWalkerLengths(t *testing.T) {
 			proof[off] = 0b1000_0000
 		}
 		binary.BigEndian.PutUint32(proof[2*s.G1+s.G2:], 1<<31)
-		if err := Groth16Proof(proof, s); err == nil || !strings.Contains(err.Error(), "the count says 2147483648") {
+		if err := Groth16Proof(proof, s); err == nil || !strings.Contains(err.Error(), "the length prefix says 2147483648 points") {
 			t.Errorf("%s proof: %v", c, err)
 		}
 		// an uncompressed point
