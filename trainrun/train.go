@@ -240,6 +240,12 @@ func Train(ctx context.Context, cfg Config) (*Manifest, error) { return train(ct
 // train is Train with a hook that may change the plan before keys are set up
 // (tests play a dishonest prover with it).
 func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, error) {
+	// the flags and the data are checked (and the native trace taken)
+	// before anything is written: a refused run leaves no directory behind
+	p, err := newPlan(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the run directory: %w", err)
 	}
@@ -252,10 +258,6 @@ func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, 
 		return nil, fmt.Errorf("run directory %s is not writable: %w", cfg.Dir, err)
 	}
 	os.Remove(filepath.Join(cfg.Dir, ".writable"))
-	p, err := newPlan(cfg)
-	if err != nil {
-		return nil, err
-	}
 	if edit != nil {
 		if err := edit(p); err != nil {
 			return nil, err

@@ -283,10 +283,13 @@ func TestTrainRefuses(t *testing.T) {
 		{func(c *Config) { c.Model, c.Chain = "softmax", 2 }, "no chain circuit"},
 		{func(c *Config) { c.Dataset = "digits" }, "trains on diabetes"},
 	} {
-		cfg := tiny(t.TempDir())
+		cfg := tiny(filepath.Join(t.TempDir(), "run"))
 		c.edit(&cfg)
 		if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Train = %v, want %q", err, c.want)
+		}
+		if _, err := os.Stat(cfg.Dir); err == nil {
+			t.Errorf("%q: a refused run left %s behind", c.want, cfg.Dir)
 		}
 	}
 }

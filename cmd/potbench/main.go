@@ -793,6 +793,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if _, known := defaultLR[*model]; !known { // before the learning rate's default is looked up
+		return fmt.Errorf("-model %q: not a model potbench trains (%s)", *model, strings.Join(trainrun.Models(), ", "))
+	}
 	if *lr == 0 {
 		*lr = defaultLR[*model]
 	}

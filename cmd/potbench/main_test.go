@@ -67,6 +67,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"verify", "-aggregate", dir}, "manifest.json"},
 		{[]string{"train", "-model", "linreg", "-aggregate", "-out", dir}, "-aggregate: the step proofs are on bn254"},
 		{[]string{"report", "-results", dir, "-gas-price-gwei", "-1"}, "must be positive"},
+		{[]string{"train", "-model", "nosuch", "-out", dir}, `-model "nosuch": not a model potbench trains (linreg, logreg, softmax, mlp)`},
 	} {
 		code, _, errs := run(t, tc.args...)
 		if code != 1 || !strings.Contains(errs, tc.want) {
