@@ -142,8 +142,8 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 // parsing.
 func gasPriceFlags(fs *flag.FlagSet) *resultset.GasPrice {
 	p := resultset.DefaultGasPrice
-	fs.Float64Var(&p.Gwei, "gas-price-gwei", p.Gwei, "gas price in gwei for money figures (default: the README's dated average)")
-	fs.Float64Var(&p.EthUSD, "eth-usd", p.EthUSD, "USD per ETH for money figures (default: the README's dated price)")
+	fs.Float64Var(&p.Gwei, "gas-price-gwei", p.Gwei, "gas price in gwei for money figures; the default's source and date are in the README")
+	fs.Float64Var(&p.EthUSD, "eth-usd", p.EthUSD, "USD per ETH for money figures; the default's source and date are in the README")
 	return &p
 }
 
@@ -775,7 +775,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
 	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
 	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(bench.Backends, ", "))
-	out := fs.String("out", "", "run directory (default runs/MODEL-DATASET-bB-kK-eE)")
+	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
 	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
 	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")

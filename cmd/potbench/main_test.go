@@ -37,6 +37,11 @@ func TestUsageAndHelp(t *testing.T) {
 		if code != 0 || !strings.Contains(errs, "Usage: potbench "+c.name) {
 			t.Errorf("%s -help: exit %d, stderr %q", c.name, code, errs)
 		}
+		// one default per flag, and the one the command uses
+		twice := slices.ContainsFunc(strings.Split(errs, "\n"), func(l string) bool { return strings.Count(l, "(default") > 1 })
+		if twice || strings.Contains(errs, "MODEL-DATASET") {
+			t.Errorf("%s -help states a default twice or one it does not use:\n%s", c.name, errs)
+		}
 	}
 	if code, _, errs := run(t, "compare", "onlyone"); code != 2 || !strings.Contains(errs, "needs two result sets") {
 		t.Errorf("compare with one argument: exit %d, stderr %q", code, errs)
