@@ -30,6 +30,12 @@ contract Settlement {
         address stepVerifier;
         address chainVerifier;
         address scoreVerifier;
+        // the verifiers' runtime code, as the buyer compiled it from keys it
+        // derived (potbench verify -ceremony): offer refuses any other code,
+        // such as a contract whose fallback accepts every proof
+        bytes32 stepCode;
+        bytes32 chainCode;
+        bytes32 scoreCode;
     }
 
     struct Offer {
@@ -86,6 +92,9 @@ contract Settlement {
         require(t.stepVerifier == address(0) || t.stepVerifier.code.length > 0, "a step verifier without code");
         require(t.chainSteps == 0 || (t.chainSteps > 1 && t.chainVerifier.code.length > 0), "a chain verifier without code");
         require(t.stepVerifier != address(0) || t.chainSteps != 0, "no step verifier");
+        require(t.scoreVerifier.codehash == t.scoreCode, "score verifier code differs from the terms'");
+        require(t.stepVerifier == address(0) || t.stepVerifier.codehash == t.stepCode, "step verifier code differs from the terms'");
+        require(t.chainSteps == 0 || t.chainVerifier.codehash == t.chainCode, "chain verifier code differs from the terms'");
         id = offers.length;
         offers.push(Offer(msg.sender, seller, msg.value, deadline, false, 0, t.initialModel, t));
         emit Offered(id, msg.sender, seller, msg.value);

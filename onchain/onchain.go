@@ -327,6 +327,9 @@ func (c *Chain) Deploy(code []byte) (common.Address, error) {
 	return addr, err
 }
 
+// CodeHash is the keccak256 of the runtime code at addr (EXTCODEHASH).
+func (c *Chain) CodeHash(addr common.Address) [32]byte { return c.cfg.State.GetCodeHash(addr) }
+
 // DeployFrom creates a contract from an account and returns its address and
 // the execution gas of its creation.
 func (c *Chain) DeployFrom(from common.Address, code []byte) (common.Address, uint64, error) {

@@ -53,6 +53,7 @@ type terms struct {
 	Batches, Steps, ChainSteps, HeldoutRows              uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
+	StepCode, ChainCode, ScoreCode                       [32]byte // the verifiers' runtime code hashes the offer pins
 }
 
 type stepProof struct {
@@ -119,7 +120,8 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 
 	rt := trainrun.TermsOf(m)
 	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
-		MinCorrect: big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"]}
+		MinCorrect: big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
+		ScoreCode: mk.chain.CodeHash(verifiers["score"])}
 	if target.MaxLossSum != nil {
 		t.MaxLossSum = target.MaxLossSum
 	}
@@ -137,9 +139,9 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 		switch k, err := trainrun.StepsOf(shape); {
 		case err != nil: // the score
 		case k == 1:
-			t.StepVerifier = verifiers[shape]
+			t.StepVerifier, t.StepCode = verifiers[shape], mk.chain.CodeHash(verifiers[shape])
 		default:
-			t.ChainSteps, t.ChainVerifier = uint64(k), verifiers[shape]
+			t.ChainSteps, t.ChainVerifier, t.ChainCode = uint64(k), verifiers[shape], mk.chain.CodeHash(verifiers[shape])
 		}
 	}
 	mk.terms = t

@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestSettlement: the settlement contract pays the seller for an honest run
@@ -132,6 +134,23 @@ func TestSettlementRejects(t *testing.T) {
 	bad.ScoreVerifier = seller
 	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
 	expect("a verifier without code", "without code", err)
+	// a contract whose fallback returns true for every call would accept
+	// junk proofs: its code is not the one the terms pin
+	acceptAll, _, err := mk.chain.DeployFrom(buyer, common.FromHex("0x69600160005260206000f3600052600a6016f3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := mk.chain.Call(acceptAll, []byte{1, 2, 3, 4}, 0); err != nil {
+		t.Fatalf("the accept-all contract: %v %v", ok, err)
+	}
+	bad = mk.terms
+	bad.ScoreVerifier = acceptAll
+	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
+	expect("a verifier that accepts everything", "score verifier code differs from the terms'", err)
+	bad = mk.terms
+	bad.StepVerifier = mk.terms.ScoreVerifier // real verifier code, of another circuit
+	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
+	expect("the score verifier named as the step verifier", "step verifier code differs from the terms'", err)
 
 	// the honest settlement of offer 0 pays; past the deadline, offer 1 is refunded
 	if _, err := mk.call(seller, nil, 0, "settle", id, score.proof, score.input); err != nil {

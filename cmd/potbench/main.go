@@ -1130,6 +1130,8 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
 	results := fs.String("results", "results", "results root holding the run's figures")
 	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	ceremonyDir := fs.String("ceremony", "", "deploy verifiers only from keys derived again from this sealed ceremony (as verify -ceremony)")
+	trustKeys := fs.Bool("trust-keys", false, "deploy verifiers from the run's keys as given, without a ceremony")
 	price := gasPriceFlags(fs)
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {
@@ -1157,6 +1159,18 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dir := dirs[0]
 	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
 		return err
+	}
+	switch {
+	case *ceremonyDir != "":
+		v, err := trainrun.Verify(dir, nil)
+		if err == nil {
+			err = trainrun.DeriveKeys(v, dir, *ceremonyDir)
+		}
+		if err != nil {
+			return fmt.Errorf("the verifiers' keys: %w", err)
+		}
+	case !*trustKeys:
+		return fmt.Errorf("the verifiers would be built from the prover's keys: pass -ceremony DIR to derive them from a ceremony transcript, or -trust-keys")
 	}
 	solc, err := onchain.FindCompiler()
 	if err != nil {
