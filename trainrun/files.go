@@ -117,14 +117,21 @@ func readDecoded[T any](dir, rel string, limit int64, limitErr error, what strin
 	return v, data, err
 }
 
+// codec is the proving system and encoding sizes files of a backend and
+// curve are decoded with.
+func codec(backend string, curve ecc.ID) (bench.System, safedecode.Sizes, error) {
+	sys, err := bench.NewSystem(backend)
+	if err != nil {
+		return nil, safedecode.Sizes{}, err
+	}
+	s, err := safedecode.SizesOf(curve)
+	return sys, s, err
+}
+
 // DecodeVerifyingKey decodes a verifying key's bytes, its layout checked
 // first; name is the file, for errors.
 func DecodeVerifyingKey(name string, data []byte, backend string, curve ecc.ID) (bench.Key, error) {
-	sys, err := bench.NewSystem(backend)
-	if err != nil {
-		return nil, err
-	}
-	s, err := safedecode.SizesOf(curve)
+	sys, s, err := codec(backend, curve)
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +165,7 @@ func readProofFile(dir, rel, backend string, curve ecc.ID) (bench.Proof, []byte,
 
 // DecodeProof decodes a proof's bytes, its layout checked first.
 func DecodeProof(name string, data []byte, backend string, curve ecc.ID) (bench.Proof, error) {
-	sys, err := bench.NewSystem(backend)
-	if err != nil {
-		return nil, err
-	}
-	s, err := safedecode.SizesOf(curve)
+	sys, s, err := codec(backend, curve)
 	if err != nil {
 		return nil, err
 	}
