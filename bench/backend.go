@@ -17,7 +17,8 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/frontend/cs/scs"
 	stdgroth16 "github.com/consensys/gnark/std/recursion/groth16"
-	"github.com/consensys/gnark/test/unsafekzg"
+
+	"github.com/potbench/potbench/ceremony"
 )
 
 // Backends are the proving systems a workload can be measured with.
@@ -98,9 +99,10 @@ func (groth16System) Verify(proof io.WriterTo, vk Key, public witness.Witness) e
 	return groth16.Verify(proof.(groth16.Proof), v, public, opts...)
 }
 
-// plonkSystem uses a KZG reference string generated locally with known
-// randomness (gnark's test/unsafekzg): the timings are those of PLONK, but
-// such keys must never secure anything. Its generation counts as setup.
+// plonkSystem sets up under a one-party KZG reference string
+// (ceremony.PlonkOneParty: τ drawn and dropped in the call), whose
+// generation counts as setup; keys that secure a run come from a ceremony's
+// phase 1 (potbench ceremony init -backend plonk).
 type plonkSystem struct{}
 
 func (plonkSystem) Builder() frontend.NewBuilder { return scs.NewBuilder }
@@ -109,11 +111,7 @@ func (plonkSystem) NewKeys(c ecc.ID) (Key, Key) {
 	return plonk.NewProvingKey(c), plonk.NewVerifyingKey(c)
 }
 func (plonkSystem) Setup(cs constraint.ConstraintSystem) (Key, Key, error) {
-	srs, lagrange, err := unsafekzg.NewSRS(cs)
-	if err != nil {
-		return nil, nil, err
-	}
-	pk, vk, err := plonk.Setup(cs, srs, lagrange)
+	pk, vk, err := ceremony.PlonkOneParty(cs)
 	return pk, vk, err
 }
 func (plonkSystem) Prove(cs constraint.ConstraintSystem, pk Key, w witness.Witness) (io.WriterTo, error) {

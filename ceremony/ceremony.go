@@ -1,7 +1,8 @@
 // Package ceremony runs the two-phase MPC that makes Groth16 keys no single
 // party can forge proofs under (gnark's backend/groth16/*/mpcsetup, after
 // Bowe, Gabizon and Miers, eprint 2017/1050), and lets a stranger check it
-// from its transcript alone.
+// from its transcript alone. PLONK keys come from its phase 1 alone: the
+// powers of τ are KZG's reference string (plonk.go).
 //
 // Phase 1 (powers of τ) is independent of the circuit: it serves every
 // circuit of up to Domain constraints. Phase 2 is per circuit. Anyone may
@@ -18,7 +19,7 @@
 //
 //	ceremony.json          the record: curve, domain, circuits (name, constraint-system hash), contributions, beacons, keys
 //	phase1/NNNN.bin        phase-1 contributions, in order
-//	phase2/NAME/0000.bin   a circuit's phase-2 starting point (recomputed by every verifier)
+//	phase2/NAME/0000.bin   a circuit's phase-2 starting point (recomputed by every verifier; Groth16 only)
 //	phase2/NAME/NNNN.bin   its contributions
 //	keys/NAME.vk, .pk      the sealed keys
 //
@@ -33,13 +34,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/potbench/potbench/internal/atomicfile"
@@ -52,8 +53,9 @@ const Format = "potbench-ceremony/1"
 // Record is ceremony.json.
 type Record struct {
 	Format   string                    `json:"format"`
+	Backend  string                    `json:"backend,omitempty"` // "groth16" (also when empty) or "plonk"
 	Curve    string                    `json:"curve"`
-	Domain   uint64                    `json:"domain"` // phase 1 serves circuits of up to Domain constraints
+	Domain   uint64                    `json:"domain"` // phase 1 serves circuits whose domain is at most Domain
 	Circuits []Circuit                 `json:"circuits"`
 	Phase1   []Contribution            `json:"phase1"`
 	Beacon1  string                    `json:"phase1_beacon,omitempty"` // hex; phase 1 is sealed when set
@@ -131,6 +133,9 @@ func Read(dir string) (*Record, error) {
 	if _, err := r.curve(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if r.Backend != "" && r.Backend != "groth16" && r.Backend != "plonk" {
+		return nil, fmt.Errorf("%s: backend %q, expected groth16 or plonk", path, r.Backend)
+	}
 	if r.Domain == 0 || r.Domain&(r.Domain-1) != 0 || r.Domain > 1<<28 {
 		return nil, fmt.Errorf("%s: domain %d is not a power of two up to 2^28", path, r.Domain)
 	}
@@ -167,7 +172,10 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 	if len(circuits) == 0 {
 		return nil, errors.New("a ceremony needs at least one circuit")
 	}
-	r := &Record{Format: Format, Curve: curve.String(), Domain: uint64(Domain(domain)), Phase2: map[string][]Contribution{}}
+	r := &Record{Format: Format, Backend: "groth16", Curve: curve.String(), Domain: uint64(Domain(domain)), Phase2: map[string][]Contribution{}}
+	if isPlonk(circuits[0].CS) {
+		r.Backend, r.Phase2 = "plonk", nil
+	}
 	if forWhat != nil {
 		b, err := json.Marshal(forWhat)
 		if err != nil {
@@ -183,8 +191,11 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 		if slices.ContainsFunc(r.Circuits, func(o Circuit) bool { return o.Name == c.Name }) {
 			return nil, fmt.Errorf("two circuits named %q", c.Name)
 		}
+		if isPlonk(c.CS) != r.plonk() {
+			return nil, fmt.Errorf("circuit %s: a ceremony sets up keys of one proving system (%s)", c.Name, r.Backend)
+		}
 		r.Circuits = append(r.Circuits, Circuit{Name: c.Name, ID: id, Constraints: c.CS.GetNbConstraints(), Describe: c.Describe})
-		if d := uint64(Domain(c.CS.GetNbConstraints())); d > r.Domain {
+		if d := uint64(r.domainOf(c.CS)); d > r.Domain {
 			r.Domain = d
 		}
 	}
@@ -192,6 +203,23 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 		return nil, err
 	}
 	return r, r.write(dir)
+}
+
+// plonk says whether the ceremony sets up PLONK keys: phase 1 only.
+func (r *Record) plonk() bool { return r.Backend == "plonk" }
+
+// Sealed says whether the ceremony's keys are sealed: phase 2 for Groth16,
+// phase 1 for PLONK.
+func (r *Record) Sealed() bool {
+	return r.Beacon1 != "" && (r.plonk() || r.Beacon2 != "")
+}
+
+// domainOf is the phase-1 domain a circuit needs.
+func (r *Record) domainOf(cs constraint.ConstraintSystem) int {
+	if r.plonk() {
+		return PlonkDomain(cs)
+	}
+	return Domain(cs.GetNbConstraints())
 }
 
 // open reads a transcript's record and its curve's MPC.
@@ -277,6 +305,8 @@ func Contribute(dir, by string) ([]Contribution, error) {
 		}
 		r.Phase1 = append(r.Phase1, c)
 		return []Contribution{c}, r.write(dir)
+	case r.plonk():
+		return nil, errors.New("the ceremony is sealed: PLONK keys need phase 1 only, and it is closed")
 	case r.Beacon2 == "":
 		var out []Contribution
 		for _, circ := range r.Circuits {
@@ -336,8 +366,8 @@ func (r *Record) compiled(circuits []Named) (map[string]constraint.ConstraintSys
 		if id != c.ID {
 			return nil, fmt.Errorf("circuit %s: the transcript was made for constraint system %s…, this one is %s…", c.Name, c.ID[:12], id[:12])
 		}
-		if c.Constraints > int(r.Domain) {
-			return nil, fmt.Errorf("circuit %s: %d constraints, phase 1 serves up to %d", c.Name, c.Constraints, r.Domain)
+		if d := r.domainOf(circuits[i].CS); d > int(r.Domain) {
+			return nil, fmt.Errorf("circuit %s: domain %d, phase 1 serves up to %d", c.Name, d, r.Domain)
 		}
 		out[c.Name] = circuits[i].CS
 	}
@@ -366,6 +396,13 @@ func Seal(dir string, beacon []byte, circuits []Named) (*Record, error) {
 		return nil, err
 	}
 	switch {
+	case r.Beacon1 == "" && r.plonk():
+		r.Beacon1 = hex.EncodeToString(beacon)
+		keys, err := r.derive(dir, m, css)
+		if err != nil {
+			return nil, err
+		}
+		return r, r.writeKeys(dir, keys)
 	case r.Beacon1 == "":
 		c, err := r.phase1(dir, m, beacon)
 		if err != nil {
@@ -385,42 +422,44 @@ func Seal(dir string, beacon []byte, circuits []Named) (*Record, error) {
 		}
 		r.Beacon1 = hex.EncodeToString(beacon)
 		return r, r.write(dir)
-	case r.Beacon2 == "":
+	case !r.Sealed():
 		r.Beacon2 = hex.EncodeToString(beacon)
 		keys, err := r.derive(dir, m, css)
 		if err != nil {
 			return nil, err
 		}
-		r.Keys = map[string]Keys{}
-		if err := os.MkdirAll(filepath.Join(dir, "keys"), 0o755); err != nil {
-			return nil, err
-		}
-		for name, k := range keys {
-			vk, err := encode(k.vk)
-			if err != nil {
-				return nil, err
-			}
-			pk, err := encode(k.pk)
-			if err != nil {
-				return nil, err
-			}
-			vkc, err := writeContribution(dir, filepath.Join("keys", name+".vk"), vk, "")
-			if err != nil {
-				return nil, err
-			}
-			if _, err := writeContribution(dir, filepath.Join("keys", name+".pk"), pk, ""); err != nil {
-				return nil, err
-			}
-			r.Keys[name] = Keys{VK: vkc.File, VKSHA256: vkc.SHA256, PK: filepath.Join("keys", name+".pk")}
-		}
-		return r, r.write(dir)
+		return r, r.writeKeys(dir, keys)
 	}
 	return nil, errors.New("the ceremony is already sealed")
 }
 
+// writeKeys writes the sealed keys and records them.
+func (r *Record) writeKeys(dir string, keys map[string]keyPair) error {
+	r.Keys = map[string]Keys{}
+	for name, k := range keys {
+		vk, err := encode(k.vk)
+		if err != nil {
+			return err
+		}
+		pk, err := encode(k.pk)
+		if err != nil {
+			return err
+		}
+		vkc, err := writeContribution(dir, filepath.Join("keys", name+".vk"), vk, "")
+		if err != nil {
+			return err
+		}
+		if _, err := writeContribution(dir, filepath.Join("keys", name+".pk"), pk, ""); err != nil {
+			return err
+		}
+		r.Keys[name] = Keys{VK: vkc.File, VKSHA256: vkc.SHA256, PK: filepath.Join("keys", name+".pk")}
+	}
+	return r.write(dir)
+}
+
+// keyPair is a circuit's Groth16 or PLONK keys.
 type keyPair struct {
-	pk groth16.ProvingKey
-	vk groth16.VerifyingKey
+	pk, vk io.WriterTo
 }
 
 // derive verifies both phases from the transcript and the record's beacons
@@ -428,8 +467,8 @@ type keyPair struct {
 func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintSystem) (map[string]keyPair, error) {
 	b1, err1 := hex.DecodeString(r.Beacon1)
 	b2, err2 := hex.DecodeString(r.Beacon2)
-	if err1 != nil || err2 != nil || len(b1) == 0 || len(b2) == 0 {
-		return nil, errors.New("the ceremony is not sealed: both phases need their beacon")
+	if err1 != nil || len(b1) == 0 || !r.plonk() && (err2 != nil || len(b2) == 0) {
+		return nil, errors.New("the ceremony is not sealed: each phase needs its beacon")
 	}
 	c, err := r.phase1(dir, m, b1)
 	if err != nil {
@@ -437,6 +476,14 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 	}
 	out := map[string]keyPair{}
 	for name, cs := range css {
+		if r.plonk() {
+			pk, vk, err := plonkSetup(cs, c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			out[name] = keyPair{pk, vk}
+			continue
+		}
 		circ := r.Circuits[slices.IndexFunc(r.Circuits, func(c Circuit) bool { return c.Name == name })]
 		list := r.Phase2[name]
 		if len(list) < 2 {
@@ -463,7 +510,7 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 // the given circuits (compiled by the caller, checked against the record's
 // hashes), verifying every contribution of both phases on the way. It is
 // what a buyer runs to know that keys come from the ceremony.
-func Derive(dir string, circuits []Named) (map[string]groth16.VerifyingKey, *Record, error) {
+func Derive(dir string, circuits []Named) (map[string]io.WriterTo, *Record, error) {
 	r, m, err := open(dir)
 	if err != nil {
 		return nil, nil, err
@@ -476,7 +523,7 @@ func Derive(dir string, circuits []Named) (map[string]groth16.VerifyingKey, *Rec
 	if err != nil {
 		return nil, nil, err
 	}
-	out := map[string]groth16.VerifyingKey{}
+	out := map[string]io.WriterTo{}
 	for name, k := range keys {
 		out[name] = k.vk
 	}

@@ -2,6 +2,7 @@ package trainrun
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"path/filepath"
 
@@ -41,8 +42,8 @@ func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk bench.Key, pkData, vkD
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	if rec.Curve != p.cfg.Curve.String() || p.cfg.Backend != "groth16" {
-		return nil, nil, nil, nil, fmt.Errorf("-keys %s: a %s Groth16 ceremony; this run is %s %s", dir, rec.Curve, p.cfg.Curve, p.cfg.Backend)
+	if backend := cmp.Or(rec.Backend, "groth16"); rec.Curve != p.cfg.Curve.String() || backend != p.cfg.Backend {
+		return nil, nil, nil, nil, fmt.Errorf("-keys %s: a %s %s ceremony; this run is %s %s", dir, rec.Curve, backend, p.cfg.Curve, p.cfg.Backend)
 	}
 	var circ *ceremony.Circuit
 	for i := range rec.Circuits {
@@ -56,10 +57,10 @@ func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk bench.Key, pkData, vkD
 		return nil, nil, nil, nil, fmt.Errorf("-keys %s: the ceremony sets up no %s circuit (run potbench ceremony init with this run's flags)", dir, name)
 	case circ.ID != id:
 		return nil, nil, nil, nil, fmt.Errorf("-keys %s: the ceremony's %s circuit is another constraint system than this run's (%s…, this run %s…)", dir, name, circ.ID[:12], id[:12])
-	case !sealed:
-		return nil, nil, nil, nil, fmt.Errorf("-keys %s: the ceremony is not sealed (potbench ceremony verify -beacon, after phase 2)", dir)
+	case !sealed || !rec.Sealed():
+		return nil, nil, nil, nil, fmt.Errorf("-keys %s: the ceremony is not sealed (potbench ceremony verify -beacon, after its last phase)", dir)
 	}
-	vk, vkData, err = readVerifyingKey(dir, keys.VK, "groth16", p.cfg.Curve, p.circuitInputs(name))
+	vk, vkData, err = readVerifyingKey(dir, keys.VK, p.cfg.Backend, p.cfg.Curve, p.circuitInputs(name))
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -75,6 +76,24 @@ func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk bench.Key, pkData, vkD
 		return nil, nil, nil, nil, fmt.Errorf("%s: %w", keys.PK, err)
 	}
 	return pk, vk, pkData, vkData, nil
+}
+
+// contributions says what the keys were made from: both phases for
+// Groth16, phase 1 alone for PLONK (no phase-2 beacon); with the beacons
+// when asked.
+func (k KeySource) contributions(beacons bool) string {
+	if k.Beacon2 == "" {
+		s := fmt.Sprintf("%d phase-1 contributions (PLONK: the KZG reference string is phase 1's powers of τ)", k.Phase1)
+		if beacons {
+			s += " and the beacon " + k.Beacon1
+		}
+		return s
+	}
+	s := fmt.Sprintf("%d phase-1 and %d phase-2 contributions", k.Phase1, k.Phase2)
+	if beacons {
+		s += fmt.Sprintf(" and the beacons %s and %s", k.Beacon1, k.Beacon2)
+	}
+	return s
 }
 
 // ceremonySource is the key source of the ceremony in dir.
@@ -196,7 +215,7 @@ func DeriveKeys(v *Verdict, runDir, dir string) error {
 			return fmt.Errorf("verifying key %s is not the key the ceremony in %s derives for the %s circuit of these terms", c.VK, dir, c.Shape)
 		}
 	}
-	if rec.Beacon2 == "" {
+	if !rec.Sealed() {
 		return fmt.Errorf("ceremony %s is not sealed", dir)
 	}
 	src, err := ceremonySource(dir)

@@ -55,7 +55,7 @@ func (v *Verdict) Statement(aggregateOnly bool) string {
 		line("score target", "met (at least %d correct%s)", t.Target.MinCorrect, loss)
 	}
 	if k := v.Keys; k != nil {
-		line("keys", "derived from the ceremony (record SHA-256 %s): every circuit compiled from these terms, its key recomputed from %d phase-1 and %d phase-2 contributions and the beacons %s and %s (check them against their public source), equal to the run's byte for byte; sound if one contributor of each phase kept no secret", short(k.Transcript), k.Phase1, k.Phase2, k.Beacon1, k.Beacon2)
+		line("keys", "derived from the ceremony (record SHA-256 %s): every circuit compiled from these terms, its key recomputed from %s (check them against their public source), equal to the run's byte for byte; sound if one contributor of each phase kept no secret", short(k.Transcript), k.contributions(true))
 	}
 	b.WriteString("not proven (read from the prover's files):\n")
 	if v.Keys == nil {

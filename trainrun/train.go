@@ -668,7 +668,7 @@ func readme(m *Manifest) string {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}
 	if m.Keys.Kind == FromCeremony {
-		fmt.Fprintf(&b, "The verifying keys in `vk/` come from a ceremony (record SHA-256 %s, %d phase-1 and %d phase-2 contributions): check them with `potbench verify -ceremony <transcript> <this directory>`, which recomputes every key from the transcript and the circuits. ", m.Keys.Transcript, m.Keys.Phase1, m.Keys.Phase2)
+		fmt.Fprintf(&b, "The verifying keys in `vk/` come from a ceremony (record SHA-256 %s, %s): check them with `potbench verify -ceremony <transcript> <this directory>`, which recomputes every key from the transcript and the circuits. ", m.Keys.Transcript, m.Keys.contributions(false))
 	} else {
 		b.WriteString("The verifying keys in `vk/` come from a one-party setup by the prover, who could keep its trapdoor: `potbench verify -trust-keys <this directory>` checks the proofs under them and says so. ")
 	}

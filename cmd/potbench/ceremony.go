@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -26,6 +27,7 @@ type ceremonyRun struct {
 	Chain       int    `json:"chain"`
 	Seed        uint64 `json:"seed"`
 	Curve       string `json:"curve"`
+	Backend     string `json:"backend,omitempty"` // "groth16" when empty
 }
 
 func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
@@ -34,16 +36,19 @@ func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
 		return nil, err
 	}
 	return trainrun.RunCircuits(trainrun.Config{Model: c.Model, Dataset: c.Dataset, DatasetSkip: c.DatasetSkip, Clip: c.Clip,
-		Epochs: 1, Batch: c.Batch, LR: defaultLR[c.Model], Seed: c.Seed, Chain: c.Chain, Curve: curve, Backend: "groth16"})
+		Epochs: 1, Batch: c.Batch, LR: defaultLR[c.Model], Seed: c.Seed, Chain: c.Chain, Curve: curve, Backend: cmp.Or(c.Backend, "groth16")})
 }
 
 func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	usage := "ceremony init|contribute|verify [flags] DIR\n\n" +
-		"The two-phase Groth16 MPC for a run's circuits, as a transcript directory anyone can check:\n" +
-		"  init -model M -batch B [-chain K] [-curve C] DIR   compile the run's circuits, size phase 1 for the largest\n" +
+		"The two-phase Groth16 MPC for a run's circuits, as a transcript directory anyone can check\n" +
+		"(PLONK: phase 1 only, whose powers of τ are the KZG reference string):\n" +
+		"  init -model M -batch B [-chain K] [-curve C] [-backend plonk] DIR\n" +
+		"                                                      compile the run's circuits, size phase 1 for the largest\n" +
 		"  contribute [-name WHO] DIR                          add a contribution to the open phase (each party in its own process)\n" +
 		"  verify -beacon HEX DIR                              verify every contribution and seal the open phase with a public\n" +
-		"                                                      random value (phase 1 first, then phase 2, which writes the keys)\n" +
+		"                                                      random value (phase 1 first, then phase 2, which writes the keys;\n" +
+		"                                                      PLONK: sealing phase 1 writes them)\n" +
 		"Then: potbench train -keys DIR ..., and the buyer: potbench verify -ceremony DIR RUN."
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, usage)
@@ -65,12 +70,13 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		chainK := fs.Int("chain", 1, "SGD steps per proof")
 		seed := fs.Uint64("seed", 1, "seed of the train/test split")
 		curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+		backend := fs.String("backend", "groth16", "proving system the keys are for: groth16 or plonk")
 		domain := fs.Int("domain", 0, "size phase 1 for circuits of up to this many constraints (default: the run's largest)")
 		dirs, err := oneDir(fs, args[1:])
 		if err != nil {
 			return err
 		}
-		run := ceremonyRun{Model: *model, Dataset: *dataset, DatasetSkip: *skip, Clip: *clip, Batch: *batch, Chain: *chainK, Seed: *seed, Curve: *curve}
+		run := ceremonyRun{Model: *model, Dataset: *dataset, DatasetSkip: *skip, Clip: *clip, Batch: *batch, Chain: *chainK, Seed: *seed, Curve: *curve, Backend: *backend}
 		named, err := run.circuits()
 		if err != nil {
 			return err
@@ -83,7 +89,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		for _, circ := range r.Circuits {
 			fmt.Fprintf(stdout, "circuit %-8s %8d constraints  %s…  %s\n", circ.Name, circ.Constraints, circ.ID[:16], circ.Describe)
 		}
-		fmt.Fprintf(stdout, "ceremony on %s in %s: phase 1 of domain %d; next: potbench ceremony contribute %s\n", r.Curve, dirs[0], r.Domain, dirs[0])
+		fmt.Fprintf(stdout, "%s ceremony on %s in %s: phase 1 of domain %d; next: potbench ceremony contribute %s\n", r.Backend, r.Curve, dirs[0], r.Domain, dirs[0])
 		return nil
 	case "contribute":
 		name := fs.String("name", "", "who contributes (recorded, not checked)")
@@ -133,14 +139,18 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("FAIL: %w", err)
 		}
 		p1, p2 := r.Contributors()
-		if phase == 1 {
+		if phase == 1 && !r.Sealed() {
 			fmt.Fprintf(stdout, "phase 1 verified (%d contributions) and sealed in %s; phase 2 is open: potbench ceremony contribute %s\n", p1, time.Since(start).Round(time.Millisecond), dirs[0])
 			return nil
 		}
 		for _, c := range r.Circuits {
 			fmt.Fprintf(stdout, "%-8s %s  sha256 %s\n", c.Name, r.Keys[c.Name].VK, r.Keys[c.Name].VKSHA256)
 		}
-		fmt.Fprintf(stdout, "phase 2 verified (%d contributions per circuit) and sealed in %s; keys in %s/keys (train -keys %s)\n", p2, time.Since(start).Round(time.Millisecond), dirs[0], dirs[0])
+		what := fmt.Sprintf("phase 2 verified (%d contributions per circuit)", p2)
+		if phase == 1 {
+			what = fmt.Sprintf("phase 1 verified (%d contributions), the KZG reference string taken from it,", p1)
+		}
+		fmt.Fprintf(stdout, "%s and sealed in %s; keys in %s/keys (train -keys %s)\n", what, time.Since(start).Round(time.Millisecond), dirs[0], dirs[0])
 		return nil
 	}
 	fmt.Fprintf(stderr, "unknown ceremony step %q\n%s\n", args[0], usage)

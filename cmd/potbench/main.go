@@ -59,7 +59,7 @@ var commands = []command{
 	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
 	{"gas", "measure the on-chain verification gas of stored BN254 results (timings untouched)", cmdGas},
 	{"settle", "settle a run through the escrow contract (contracts/Settlement.sol) in an EVM and measure its gas", cmdSettle},
-	{"ceremony", "run the Groth16 MPC ceremony (init, contribute, verify) whose keys a run proves under", cmdCeremony},
+	{"ceremony", "run the MPC ceremony (init, contribute, verify) whose keys a run proves under (Groth16: two phases; PLONK: phase 1)", cmdCeremony},
 }
 
 func main() {

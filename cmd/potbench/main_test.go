@@ -430,3 +430,53 @@ func TestCeremonyInProcesses(t *testing.T) {
 		t.Errorf("another run's circuits: exit %d, %q", code, errs)
 	}
 }
+
+// TestPlonkCeremony: a PLONK run's keys come from the phase 1 of a
+// ceremony (two contributors, in processes of their own, and a beacon);
+// verify recomputes each PLONK verifying key from the transcript and the
+// terms, equal to the run's byte for byte, and refuses the same run under
+// the prover's one-party keys.
+func TestPlonkCeremony(t *testing.T) {
+	tmp := t.TempDir()
+	csv := filepath.Join(tmp, "small.csv")
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range 16 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
+	}
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	cer := filepath.Join(tmp, "ceremony")
+	shape := []string{"-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4", "-backend", "plonk"}
+	if code, out, errs := run(t, append(append([]string{"ceremony", "init"}, shape...), cer)...); code != 0 || !strings.Contains(out, "plonk ceremony") {
+		t.Fatalf("init: %d\n%s%s", code, out, errs)
+	}
+	for _, who := range []string{"buyer", "seller"} {
+		if out, err := cli(nil, "ceremony", "contribute", "-name", who, cer).CombinedOutput(); err != nil {
+			t.Fatalf("%s contributes: %v\n%s", who, err, out)
+		}
+	}
+	if code, out, errs := run(t, "ceremony", "verify", "-beacon", "01", cer); code != 0 || !strings.Contains(out, "KZG reference string taken from it") {
+		t.Fatalf("seal phase 1: %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run(t, "ceremony", "contribute", cer); code != 1 || !strings.Contains(errs, "sealed") {
+		t.Errorf("a phase-2 contribution to a PLONK ceremony: %d %q", code, errs)
+	}
+	runDir := filepath.Join(tmp, "run")
+	if code, out, errs := run(t, append(append([]string{"train"}, shape...), "-keys", cer, "-out", runDir, "-results", tmp, "-host", "h")...); code != 0 {
+		t.Fatalf("train -keys: %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := run(t, "verify", "-ceremony", cer, runDir)
+	if code != 0 || !strings.Contains(out, "2 phase-1 contributions (PLONK") || strings.Contains(out, "KEYS TRUSTED") {
+		t.Fatalf("verify -ceremony: %d\n%s%s", code, out, errs)
+	}
+	own := filepath.Join(tmp, "own")
+	if code, out, errs := run(t, append(append([]string{"train"}, shape...), "-out", own, "-results", tmp, "-host", "h")...); code != 0 {
+		t.Fatalf("train: %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run(t, "verify", "-ceremony", cer, own); code != 1 || !strings.Contains(errs, "is not the key the ceremony") {
+		t.Errorf("the prover's one-party PLONK keys: exit %d, %q", code, errs)
+	}
+	if code, out, errs := run(t, "verify", "-trust-keys", own); code != 0 || !strings.Contains(out, "one-party setup by the prover") {
+		t.Errorf("verify -trust-keys of a one-party PLONK run: %d\n%s%s", code, out, errs)
+	}
+}
