@@ -16,11 +16,11 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bw6-761"
 	kzgbw6761 "github.com/consensys/gnark-crypto/ecc/bw6-761/kzg"
 	"github.com/consensys/gnark-crypto/kzg"
-	"github.com/consensys/gnark/backend/plonk"
 	mpcbls12377 "github.com/consensys/gnark/backend/groth16/bls12-377/mpcsetup"
 	mpcbls12381 "github.com/consensys/gnark/backend/groth16/bls12-381/mpcsetup"
 	mpcbn254 "github.com/consensys/gnark/backend/groth16/bn254/mpcsetup"
 	mpcbw6761 "github.com/consensys/gnark/backend/groth16/bw6-761/mpcsetup"
+	"github.com/consensys/gnark/backend/plonk"
 	"github.com/consensys/gnark/constraint"
 )
 

@@ -141,7 +141,9 @@ func TestPlonkRefuses(t *testing.T) {
 	}
 }
 
-func encodeOrFail(t *testing.T, w interface{ WriteTo(w io.Writer) (int64, error) }) []byte {
+func encodeOrFail(t *testing.T, w interface {
+	WriteTo(w io.Writer) (int64, error)
+}) []byte {
 	t.Helper()
 	b, err := encode(w)
 	if err != nil {
