@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench bench-binaries aggregation-paths fhe-chain fuzz
+.PHONY: run test bench bench-binaries aggregation-paths fhe-chain ceremony-cost fuzz
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -33,6 +33,17 @@ fhe-chain:
 	@mkdir -p results/$(HOST)
 	$(GO) test ./fhe -run '^$$' -bench 'ChainBootstrap' -benchtime 1x -timeout 40m -args -fhe.bootstrap > results/$(HOST)/fhe-chain.txt.tmp
 	mv results/$(HOST)/fhe-chain.txt.tmp results/$(HOST)/fhe-chain.txt
+
+# The root of trust's cost (REPORT "Root of trust"): phase 1 by domain up to
+# 2^CEREMONYMAXLOG, and the ceremony of each published run shape beside its
+# one-party setup (about an hour on 2 cores at 2^18):
+#   make ceremony-cost HOST=<results/ host directory>
+CEREMONYMAXLOG ?= 18
+ceremony-cost:
+	@test -n "$(HOST)" || { echo "name the host: make ceremony-cost HOST=<dir under results/>"; exit 2; }
+	@mkdir -p results/$(HOST)
+	$(GO) test ./trainrun -run '^$$' -bench 'Ceremony' -benchtime 1x -timeout 180m -args -ceremony.cost -ceremony.maxlog $(CEREMONYMAXLOG) > results/$(HOST)/ceremony.txt.tmp
+	mv results/$(HOST)/ceremony.txt.tmp results/$(HOST)/ceremony.txt
 
 # Every fuzz target (the buyer's file readers, CSV, profiles, result sets,
 # fixed-point division) for FUZZEXECS executions each (default 10^6).

@@ -13,10 +13,12 @@ import (
 )
 
 // Files under results/<host>/ holding go test -bench output that the report
-// reads: `make aggregation-paths` and `make fhe-chain` write them.
+// reads: `make aggregation-paths`, `make fhe-chain` and `make ceremony-cost`
+// write them.
 const (
 	PathFile     = "aggregation-paths.txt"
 	FHEChainFile = "fhe-chain.txt"
+	CeremonyFile = "ceremony.txt"
 )
 
 // AggregationPath is one benchmark result of such a file: a curve path's
@@ -52,7 +54,10 @@ func readBenchFiles(root, name string) ([]AggregationPath, error) {
 				f.Close()
 				return nil, rec
 			case *benchfmt.Result:
-				bench := strings.TrimPrefix(procsSuffix.ReplaceAllString(rec.Name.String(), ""), "AggregationProve/")
+				bench := procsSuffix.ReplaceAllString(rec.Name.String(), "")
+				for _, top := range []string{"AggregationProve/", "Ceremony/"} {
+					bench = strings.TrimPrefix(bench, top)
+				}
 				p := AggregationPath{Host: filepath.Base(filepath.Dir(path)), Path: bench, Values: map[string]float64{}}
 				for _, v := range rec.Values { // as written: the reader tidies some units ("prove-ns" to "prove-sec")
 					if v.OrigUnit != "" {
@@ -100,5 +105,41 @@ func fheChain(b *strings.Builder, chains []AggregationPath) {
 		v := c.Values
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %.0f | %s | %.2g | %.0f | %s |\n", c.Host, resultset.Duration(int64(v["keygen-ns"])), resultset.Duration(int64(v["step-ns"])),
 			resultset.Duration(int64(v["bootstrap-ns"])), v["bootstraps"], resultset.Duration(int64(v["ns/chain-step"])), v["max-error"], v["boot-logQP"], resultset.Bytes(int64(v["peak-B"])))
+	}
+}
+
+// rootOfTrust renders the ceremony's cost (BenchmarkCeremony): phase 1 by
+// domain, then each published run shape's whole ceremony beside the
+// one-party setup it replaces.
+func rootOfTrust(b *strings.Builder, rows []AggregationPath) {
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n## Root of trust\n\n")
+	b.WriteString("The claim tested: provenance requires a root of trust, which a proof of training does not have. Keys whose setup the seller ran alone let the seller forge every proof; ")
+	b.WriteString("`potbench ceremony` replaces that setup with gnark's two-phase MPC (`backend/groth16/*/mpcsetup`; PLONK takes its KZG reference string from phase 1), sound if one contributor of each phase destroyed their secret, ")
+	b.WriteString("and `potbench verify -ceremony` recomputes every key from the transcript and the circuits the buyer's terms give. ")
+	b.WriteString("Measured with `make ceremony-cost` (`BenchmarkCeremony`), each step as the CLI runs it, files written and read back, on BN254.\n\n")
+	b.WriteString("Phase 1 (powers of τ) by domain: one contribution, and two contributions verified and sealed with a beacon. One phase 1 serves every circuit up to its domain.\n\n")
+	b.WriteString("| host | domain | contribution | verify and seal (2 contributions) | contribution size |\n|---|--:|--:|--:|--:|\n")
+	for _, r := range rows {
+		if d, ok := strings.CutPrefix(r.Path, "Phase1/domain="); ok {
+			v := r.Values
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", r.Host, d, resultset.Duration(int64(v["contribute-ns"])), resultset.Duration(int64(v["seal-ns"])), resultset.Bytes(int64(v["contribution-B"])))
+		}
+	}
+	b.WriteString("\nThe ceremony of each published run's circuits (Groth16 step and score circuits, phase 1 sized for the largest, two contributors per phase). ")
+	b.WriteString("Sealing phase 1 also starts each circuit's phase 2; the buyer's check is `verify -ceremony`: every contribution of both phases verified and every key recomputed. ")
+	b.WriteString("The one-party setup is what `train` does without `-keys`.\n\n")
+	b.WriteString("| host | run | circuits | largest circuit | phase-1 domain | phase-1 contribution | seal phase 1 | phase-2 contribution | seal phase 2 | buyer's check | transcript | keys | one-party setup | peak memory |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range rows {
+		if name, ok := strings.CutPrefix(r.Path, "Run/"); ok {
+			v := r.Values
+			d := func(unit string) string { return resultset.Duration(int64(v[unit])) }
+			fmt.Fprintf(b, "| %s | %s | %.0f | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Host, name, v["circuits"], v["constraints"], v["domain"],
+				d("phase1-contribute-ns"), d("phase1-seal-ns"), d("phase2-contribute-ns"), d("phase2-seal-ns"), d("derive-ns"),
+				resultset.Bytes(int64(v["transcript-B"])), resultset.Bytes(int64(v["keys-B"])), d("one-party-setup-ns"), resultset.Bytes(int64(v["peak-B"])))
+		}
 	}
 }

@@ -291,6 +291,9 @@ func Write(root string, opt Options) ([]string, error) {
 	if opt.FHEChains, err = readBenchFiles(root, FHEChainFile); err != nil {
 		return nil, err
 	}
+	if opt.Ceremonies, err = readBenchFiles(root, CeremonyFile); err != nil {
+		return nil, err
+	}
 	fs, err := Files(es, opt)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"os"
@@ -26,6 +27,7 @@ type Options struct {
 	Runs             map[string][]resultset.RunSummary // proven training runs by host (Write reads them)
 	Paths            []AggregationPath                 // aggregation curve paths by host (Write reads them)
 	FHEChains        []AggregationPath                 // encrypted chains with bootstrapping by host (Write reads them)
+	Ceremonies       []AggregationPath                 // the ceremony's cost by host (Write reads them)
 }
 
 // DefaultPricePerCoreHour is an on-demand cloud price per vCPU-hour of a
@@ -170,6 +172,7 @@ func Markdown(all []Entry, opt Options) string {
 	provenRuns(&b, opt)
 	aggregation(&b, opt)
 	aggregationPaths(&b, opt.Paths)
+	rootOfTrust(&b, opt.Ceremonies)
 	settlement(&b, opt)
 	curves(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
@@ -351,8 +354,9 @@ func provenRuns(b *strings.Builder, opt Options) {
 	b.WriteString("Whole runs made with `potbench train`: a seeded fixed-point training run on the real dataset, every step (or chain of K steps) proven, ")
 	b.WriteString("then the final model's held-out score where the model has a score circuit; `potbench verify` checks the transcript with nothing else. ")
 	fmt.Fprintf(b, "overhead-x is the whole run's prove time over the plain float64 run of the same schedule (one core). Cost at $%.4g per core-hour.\n\n", price)
-	b.WriteString("| host | run | model / dataset | epochs | batch | K | steps | proofs | prove (all) | core-s | cost | plain run | overhead-x | transcript | verify (all) | gas, every proof on chain | test score: fixed point / float64 |\n")
-	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	b.WriteString("Keys says whose setup the proofs rest on: a ceremony's (contributors per phase; `verify -ceremony` recomputes them) or the prover's own one-party setup.\n\n")
+	b.WriteString("| host | run | model / dataset | keys | epochs | batch | K | steps | proofs | prove (all) | core-s | cost | plain run | overhead-x | transcript | verify (all) | gas, every proof on chain | test score: fixed point / float64 |\n")
+	b.WriteString("|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, host := range sortedHosts(opt.Runs) {
 		for _, r := range opt.Runs[host] {
 			proven := "proven"
@@ -363,8 +367,9 @@ func provenRuns(b *strings.Builder, opt Options) {
 			if r.GasTx > 0 {
 				gas = fmt.Sprintf("%d (%s)", r.GasTx, resultset.Dollars(opt.gasPrice().USD(r.GasTx)))
 			}
-			fmt.Fprintf(b, "| %s | %s | %s / %s | %d | %d | %d | %d | %d | %s | %.3g | $%.2g | %s | %s | %s | %s | %s | %s %.4f / %.4f (%s) |\n",
-				host, r.Name, r.Model, r.Dataset, r.Epochs, r.Batch, r.Chain, r.Steps, r.Proofs, resultset.Duration(r.ProveNs), r.CoreSeconds(),
+			keys := cmp.Or(r.Keys, "one-party (prover)")
+			fmt.Fprintf(b, "| %s | %s | %s / %s | %s | %d | %d | %d | %d | %d | %s | %.3g | $%.2g | %s | %s | %s | %s | %s | %s %.4f / %.4f (%s) |\n",
+				host, r.Name, r.Model, r.Dataset, keys, r.Epochs, r.Batch, r.Chain, r.Steps, r.Proofs, resultset.Duration(r.ProveNs), r.CoreSeconds(),
 				r.CoreSeconds()/3600*price, resultset.Duration(r.PlainRunNs), resultset.Factor(r.OverheadX()), resultset.Bytes(r.Bytes),
 				resultset.Duration(r.VerifyNs), gas, r.Metric, r.FixedPoint, r.Float64, proven)
 		}

@@ -122,6 +122,9 @@ func TestProvenRunsSection(t *testing.T) {
 		r := resultset.RunSummary{Name: "linreg-b11-k" + itoa(k) + "-e1", Model: "linreg", Dataset: "diabetes", Epochs: 1, Batch: 11, Chain: k,
 			Curve: "bn254", Backend: "groth16", Steps: 32, Proofs: 32/k + 1, ProveNs: int64(4e9 / k), Cores: 2, PlainRunNs: 10000,
 			VerifyNs: int64(5e7 / k), Bytes: 20000, Metric: "mse", FixedPoint: 0.55, Float64: 0.55, ScoreProof: true}
+		if k == 2 {
+			r.Keys = "ceremony, 2+2 contributors"
+		}
 		if _, err := resultset.WriteRun(root, "hosta-2c", r); err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +134,8 @@ func TestProvenRunsSection(t *testing.T) {
 	}
 	data, _ := os.ReadFile(filepath.Join(root, "REPORT.md"))
 	md := string(data)
-	for _, want := range []string{"## Proven training runs", "| hosta-2c | linreg-b11-k2-e1 | linreg / diabetes | 1 | 11 | 2 | 32 | 17 | 2s |",
+	for _, want := range []string{"## Proven training runs", "| hosta-2c | linreg-b11-k2-e1 | linreg / diabetes | ceremony, 2+2 contributors | 1 | 11 | 2 | 32 | 17 | 2s |",
+		"| hosta-2c | linreg-b11-k1-e1 | linreg / diabetes | one-party (prover) | 1 | 11 | 1 |",
 		"### Steps per proof", "| hosta-2c | linreg / diabetes, batch 11 | 1 | 33 | 4s |", "whole run: linreg on diabetes, 1 epoch(s), 32 steps | – | 4s |", "400000x"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("REPORT.md lacks %q:\n%s", want, md)
