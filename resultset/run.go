@@ -23,7 +23,8 @@ type RunSummary struct {
 	Curve      string  `json:"curve"`
 	Backend    string  `json:"backend"`
 	Steps      int     `json:"steps"`
-	Proofs     int     `json:"proofs"` // score included
+	Proofs     int     `json:"proofs"`         // score included
+	Keys       string  `json:"keys,omitempty"` // where the keys come from (trainrun.KeySource.Short); empty: a one-party setup by the prover
 	SetupNs    int64   `json:"setup_ns"`
 	ProveNs    int64   `json:"prove_ns"` // every proof
 	Cores      int     `json:"cores"`

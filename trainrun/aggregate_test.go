@@ -10,12 +10,14 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/potbench/potbench/ceremony"
 )
 
-// TestAggregatedRun: a one-step run on a small CSV, proven on BLS12-377 and
-// again as one BW6-761 proof of the whole run; verify -aggregate accepts it
-// alone, and a tampered aggregate, statement or key is refused.
-func TestAggregatedRun(t *testing.T) {
+// aggregatedTiny is a one-step aggregated run of a small CSV on BLS12-377
+// (its directory left to the caller).
+func aggregatedTiny(t *testing.T) Config {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "small.csv")
 	var b strings.Builder
 	b.WriteString("x1,x2,y\n")
@@ -25,9 +27,18 @@ func TestAggregatedRun(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := tiny(t.TempDir())
+	cfg := tiny("")
 	cfg.Dataset, cfg.DatasetSkip, cfg.Batch, cfg.Curve, cfg.Aggregate = path, 1, 8, ecc.BLS12_377, true
-	m, err := Train(context.Background(), cfg)
+	return cfg
+}
+
+// TestAggregatedRun: a one-step run on a small CSV, proven on BLS12-377 and
+// again as one BW6-761 proof of the whole run; verify -aggregate accepts it
+// alone, and a tampered aggregate, statement or key is refused.
+func TestAggregatedRun(t *testing.T) {
+	cfg := aggregatedTiny(t)
+	cfg.Dir = made(t, "aggregated", cfg)
+	m, err := ReadManifest(cfg.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,5 +115,66 @@ func TestAggregatedRun(t *testing.T) {
 		if _, err := Train(context.Background(), c); err == nil || !strings.Contains(err.Error(), "-aggregate") {
 			t.Errorf("%+v: %v", c, err)
 		}
+	}
+}
+
+// TestAggregateFromCeremony: an aggregated run proven under a ceremony's
+// step and score keys passes DeriveAggregate (the keys derived, the
+// aggregation circuit compiled again around them); an aggregate built
+// around other inner keys, with the ceremony's key files put beside it, is
+// refused by the circuit's identity.
+func TestAggregateFromCeremony(t *testing.T) {
+	cfg := aggregatedTiny(t)
+	cfg.Dir = t.TempDir()
+	circuits, err := RunCircuits(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cer := t.TempDir()
+	if _, err := ceremony.Init(cer, ecc.BLS12_377, circuits, 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, beacon := range []string{"one", "two"} {
+		if _, err := ceremony.Contribute(cer, "buyer"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ceremony.Seal(cer, []byte(beacon), circuits); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fromCeremony := cfg
+	fromCeremony.KeysFrom = cer
+	if _, err := Train(context.Background(), fromCeremony); err != nil {
+		t.Fatal(err)
+	}
+	v, err := VerifyAggregate(cfg.Dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := DeriveAggregate(v, cfg.Dir, cer); err != nil || v.AggregateID == "" {
+		t.Fatalf("DeriveAggregate of an honest run: %v", err)
+	}
+	if st := v.Statement(true); !strings.Contains(st, "AGGREGATE KEY TRUSTED, NOT DERIVED") || !strings.Contains(st, "compiled again from these terms") {
+		t.Errorf("statement:\n%s", st)
+	}
+
+	// the same run aggregated around the prover's own step and score keys
+	mixed := copyRun(t, made(t, "aggregated", aggregatedTiny(t)))
+	for _, name := range []string{"step.vk", "score.vk"} {
+		data, _ := os.ReadFile(filepath.Join(cfg.Dir, "vk", name))
+		os.WriteFile(filepath.Join(mixed, "vk", name), data, 0o644)
+	}
+	editManifest(t, mixed, func(m *Manifest) {
+		for i := range m.Circuits {
+			data, _ := os.ReadFile(filepath.Join(mixed, m.Circuits[i].VK))
+			m.Circuits[i].VKSHA256 = sha256Hex(data)
+		}
+	})
+	v, err = VerifyAggregate(mixed, nil)
+	if err != nil {
+		t.Fatalf("the mixed run's aggregate is valid under its own key: %v", err)
+	}
+	if err := DeriveAggregate(v, mixed, cer); err == nil || !strings.Contains(err.Error(), "is not the one these terms and the ceremony's step and score keys give") {
+		t.Errorf("an aggregate built around other inner keys: %v", err)
 	}
 }

@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"io"
 	"path/filepath"
 
+	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
 
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/ceremony"
+	"github.com/potbench/potbench/circuits/aggregate"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/atomicfile"
 )
@@ -76,6 +81,17 @@ func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk bench.Key, pkData, vkD
 		return nil, nil, nil, nil, fmt.Errorf("%s: %w", keys.PK, err)
 	}
 	return pk, vk, pkData, vkData, nil
+}
+
+// Short names the source in a few words, for tables.
+func (k KeySource) Short() string {
+	switch {
+	case k.Kind != FromCeremony:
+		return "one-party (prover)"
+	case k.Beacon2 == "":
+		return fmt.Sprintf("ceremony, %d contributors (phase 1)", k.Phase1)
+	}
+	return fmt.Sprintf("ceremony, %d+%d contributors", k.Phase1, k.Phase2)
 }
 
 // contributions says what the keys were made from: both phases for
@@ -191,6 +207,13 @@ func TermsCircuits(t Terms, shapes []string) ([]ceremony.Named, error) {
 // contribution of both phases verified) and compares it byte for byte with
 // the run's. On success the verdict records where its keys come from.
 func DeriveKeys(v *Verdict, runDir, dir string) error {
+	_, _, err := deriveKeys(v, runDir, dir)
+	return err
+}
+
+// deriveKeys is DeriveKeys, returning the circuits it compiled and the keys
+// it derived, by shape.
+func deriveKeys(v *Verdict, runDir, dir string) ([]ceremony.Named, map[string]io.WriterTo, error) {
 	m := v.Manifest
 	var shapes []string
 	for _, c := range m.Circuits {
@@ -198,30 +221,79 @@ func DeriveKeys(v *Verdict, runDir, dir string) error {
 	}
 	named, err := TermsCircuits(v.Terms, shapes)
 	if err != nil {
-		return fmt.Errorf("ceremony: %w", err)
+		return nil, nil, fmt.Errorf("ceremony: %w", err)
 	}
 	vks, rec, err := ceremony.Derive(dir, named)
 	if err != nil {
-		return fmt.Errorf("ceremony %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("ceremony %s: %w", dir, err)
 	}
 	for _, c := range m.Circuits {
 		var buf bytes.Buffer
 		if _, err := vks[c.Shape].WriteTo(&buf); err != nil {
-			return err
+			return nil, nil, err
 		}
 		want := buf.Bytes()
 		got, err := runFile(runDir, c.VK, int64(len(want)), "verifying key")
 		if err != nil || !bytes.Equal(got, want) {
-			return fmt.Errorf("verifying key %s is not the key the ceremony in %s derives for the %s circuit of these terms", c.VK, dir, c.Shape)
+			return nil, nil, fmt.Errorf("verifying key %s is not the key the ceremony in %s derives for the %s circuit of these terms", c.VK, dir, c.Shape)
 		}
 	}
 	if !rec.Sealed() {
-		return fmt.Errorf("ceremony %s is not sealed", dir)
+		return nil, nil, fmt.Errorf("ceremony %s is not sealed", dir)
 	}
 	src, err := ceremonySource(dir)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	v.Keys = &src
+	return named, vks, nil
+}
+
+// DeriveAggregate checks a verified aggregate against the sealed ceremony
+// of its inner circuits in dir: the step and score keys are derived as
+// DeriveKeys does, and the aggregation circuit is compiled again from the
+// terms (steps, batches, score values) with those keys fixed in it, its
+// identity equal to the one the manifest records. The aggregate's own
+// BW6-761 key is not derived: the verdict says so.
+func DeriveAggregate(v *Verdict, runDir, dir string) error {
+	named, vks, err := deriveKeys(v, runDir, dir)
+	if err != nil {
+		return err
+	}
+	a := v.Manifest.Aggregate
+	if a == nil {
+		return fmt.Errorf("%s has no aggregated proof", runDir)
+	}
+	css := map[string]ceremony.Named{}
+	for _, n := range named {
+		css[n.Name] = n
+	}
+	step, score := css["step"], css["score"]
+	stepVK, ok1 := vks["step"].(groth16.VerifyingKey)
+	scoreVK, ok2 := vks["score"].(groth16.VerifyingKey)
+	if step.CS == nil || score.CS == nil || !ok1 || !ok2 {
+		return fmt.Errorf("aggregate: the run has no Groth16 step and score circuits to aggregate")
+	}
+	n, err := inputsOf("score", v.Terms)
+	if err != nil {
+		return err
+	}
+	shape := aggregate.Shape{Steps: v.Terms.Steps(), Batches: v.Terms.Batches(), ScoreValues: n - 3} // held-out root and rows, model
+	circuit, err := aggregate.New[sw_bls12377.ScalarField, sw_bls12377.G1Affine, sw_bls12377.G2Affine, sw_bls12377.GT](shape, step.CS, score.CS, stepVK, scoreVK)
+	if err != nil {
+		return err
+	}
+	cs, err := frontend.Compile(AggregateCurve.ScalarField(), r1cs.NewBuilder, circuit)
+	if err != nil {
+		return fmt.Errorf("aggregation circuit: %w", err)
+	}
+	id, err := circuitID(cs)
+	if err != nil {
+		return err
+	}
+	if id != a.ID {
+		return fmt.Errorf("aggregate: the manifest's aggregation circuit (%s…) is not the one these terms and the ceremony's step and score keys give (%s…): it verifies other inner keys or another shape", short(a.ID), short(id))
+	}
+	v.AggregateID = id
 	return nil
 }

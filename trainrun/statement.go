@@ -57,7 +57,13 @@ func (v *Verdict) Statement(aggregateOnly bool) string {
 	if k := v.Keys; k != nil {
 		line("keys", "derived from the ceremony (record SHA-256 %s): every circuit compiled from these terms, its key recomputed from %s (check them against their public source), equal to the run's byte for byte; sound if one contributor of each phase kept no secret", short(k.Transcript), k.contributions(true))
 	}
+	if aggregateOnly && v.AggregateID != "" {
+		line("aggregate", "its circuit compiled again from these terms with the derived step and score keys fixed in it: id %s, the manifest's", short(v.AggregateID))
+	}
 	b.WriteString("not proven (read from the prover's files):\n")
+	if aggregateOnly && v.Keys != nil {
+		line("aggregate key", "AGGREGATE KEY TRUSTED, NOT DERIVED: %s is the %s key of a one-party setup by the prover, who could forge the aggregate proof under it; the step and score proofs (verify without -aggregate) do not depend on it", m.Aggregate.VK, m.Aggregate.Curve)
+	}
 	if v.Keys == nil {
 		line("keys", "KEYS TRUSTED, NOT DERIVED: the verifying keys in vk/ are taken as given (the manifest says: %s); whoever ran their setup can forge every proof above. Pass -ceremony DIR to derive them", m.Keys.Kind)
 	}

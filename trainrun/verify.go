@@ -17,19 +17,20 @@ import (
 // Verdict is what Verify found: the terms it checked the run against and
 // what the proofs bind besides them.
 type Verdict struct {
-	Manifest   *Manifest
-	Terms      Terms           // the terms verified (the buyer's, or the manifest's)
-	Claimed    []string        // where the buyer's terms and the manifest's differ without a proof telling them apart
-	Initial    *big.Int        // the initial model's commitment, computed from the terms
-	Final      *big.Int        // the final model's commitment the last proof reaches
-	Score      *ProvenScore    // nil without a score proof
-	Keys       *KeySource      // set by DeriveKeys: the keys were derived from a ceremony
-	Proofs     int             // proofs verified, score included
-	Steps      int             // SGD steps they cover
-	Batches    int             // batches per epoch, from the terms' row count
-	VerifyTime time.Duration   // verifying every proof and link
-	ProofTimes []time.Duration // verifying each step and score proof, in order
-	Bytes      int64           // transcript: manifest, model, verifying keys, proofs
+	Manifest    *Manifest
+	Terms       Terms           // the terms verified (the buyer's, or the manifest's)
+	Claimed     []string        // where the buyer's terms and the manifest's differ without a proof telling them apart
+	Initial     *big.Int        // the initial model's commitment, computed from the terms
+	Final       *big.Int        // the final model's commitment the last proof reaches
+	Score       *ProvenScore    // nil without a score proof
+	Keys        *KeySource      // set by DeriveKeys: the keys were derived from a ceremony
+	AggregateID string          // set by DeriveAggregate: the aggregation circuit compiled again from the terms and the derived keys
+	Proofs      int             // proofs verified, score included
+	Steps       int             // SGD steps they cover
+	Batches     int             // batches per epoch, from the terms' row count
+	VerifyTime  time.Duration   // verifying every proof and link
+	ProofTimes  []time.Duration // verifying each step and score proof, in order
+	Bytes       int64           // transcript: manifest, model, verifying keys, proofs
 }
 
 // ProvenScore is what the score proof binds: the final model's correct

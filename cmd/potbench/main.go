@@ -876,7 +876,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
 		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
 		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
-		GasTx: gasTx}
+		GasTx: gasTx, Keys: m.Keys.Short()}
 	if settle != nil {
 		sum.SettleGasTx, sum.SettleTxs = int64(settle.Total.Tx), settle.Transactions()
 	}
@@ -936,7 +936,9 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"With -terms, the run is checked against the buyer's terms (model, widths, training and held-out roots and\n"+
 		"rows, batch, initial model, learning rate, epochs, score target); without, against the terms its manifest\n"+
 		"states, which are printed so that a buyer can compare them with their own. The verifying keys are derived from a\n"+
-		"ceremony transcript (-ceremony), or accepted as given only with -trust-keys.", stderr)
+		"ceremony transcript (-ceremony), or accepted as given only with -trust-keys. With -aggregate -ceremony, the\n"+
+		"step and score keys are derived and the aggregation circuit compiled again around them; the aggregate's own\n"+
+		"BW6-761 key is the prover's and needs -trust-keys as well.", stderr)
 	only := fs.Bool("aggregate", false, "check only the aggregated proof against the run's statement")
 	termsFile := fs.String("terms", "", "the buyer's terms (JSON, as printed by verify without -terms)")
 	ceremonyDir := fs.String("ceremony", "", "a sealed ceremony transcript (potbench ceremony) to derive the run's verifying keys from")
@@ -965,11 +967,15 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("FAIL: %w", err)
 	}
 	switch {
-	case *ceremonyDir != "" && *only:
-		return fmt.Errorf("FAIL: -ceremony derives step and score keys; the aggregate's key comes from a one-party setup (pass -trust-keys)")
+	case *ceremonyDir != "" && *only && !*trustKeys:
+		return fmt.Errorf("FAIL: -ceremony derives the step and score keys and checks the aggregation circuit, but the aggregate's own key comes from a one-party setup by the prover: pass -trust-keys as well to accept it as given (the output says so)")
 	case *ceremonyDir != "":
 		start := time.Now()
-		if err := trainrun.DeriveKeys(v, dirs[0], *ceremonyDir); err != nil {
+		derive := trainrun.DeriveKeys
+		if *only {
+			derive = trainrun.DeriveAggregate
+		}
+		if err := derive(v, dirs[0], *ceremonyDir); err != nil {
 			return fmt.Errorf("FAIL: %w", err)
 		}
 		derived := time.Since(start).Round(time.Millisecond)
