@@ -86,7 +86,7 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 	}
 	for _, s := range []string{"step", "score"} {
 		if keys[s] == nil {
-			c, err := p.keys(s, true)
+			c, err := p.keys(ctx, s, true)
 			if err != nil {
 				return err
 			}
@@ -160,7 +160,7 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 	peak := bench.PeakWindow()
 	p.aggregationProgress(false, fmt.Sprintf("setting up %d constraints", agg.Constraints))
 	start = time.Now()
-	c, err := p.keysOf("aggregate", AggregateCurve, cs, false)
+	c, err := p.keysOf(ctx, "aggregate", AggregateCurve, cs, false)
 	if err != nil {
 		return err
 	}

@@ -246,6 +246,9 @@ func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, 
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkEarlierRun(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the run directory: %w", err)
 	}
@@ -268,7 +271,7 @@ func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, 
 	if cfg.Stage != "merge" {
 		for _, s := range p.shapes() {
 			start := time.Now()
-			c, err := p.keys(s, cfg.Stage == "prove" && cfg.Shards > 1)
+			c, err := p.keys(ctx, s, cfg.Stage == "prove" && cfg.Shards > 1)
 			if err != nil {
 				return nil, err
 			}
@@ -315,18 +318,18 @@ func train(ctx context.Context, cfg Config, edit func(*plan) error) (*Manifest, 
 // keys compiles a shape and loads its keys from the run directory, or sets
 // them up (unless mustExist: a shard never sets up keys of its own, since
 // every shard must prove under the same keys).
-func (p *plan) keys(shape string, mustExist bool) (*compiled, error) {
+func (p *plan) keys(ctx context.Context, shape string, mustExist bool) (*compiled, error) {
 	cs, err := frontend.Compile(p.cfg.Curve.ScalarField(), p.sys.Builder(), p.circuitOf(shape))
 	if err != nil {
 		return nil, fmt.Errorf("%s circuit: %w", shape, err)
 	}
-	return p.keysOf(shape, p.cfg.Curve, cs, mustExist)
+	return p.keysOf(ctx, shape, p.cfg.Curve, cs, mustExist)
 }
 
 // keysOf loads the keys of a compiled circuit named name from the run
 // directory (keys/NAME.pk, vk/NAME.vk) when they were set up for the same
 // constraint system, or sets them up (unless mustExist).
-func (p *plan) keysOf(name string, curve ecc.ID, cs constraint.ConstraintSystem, mustExist bool) (*compiled, error) {
+func (p *plan) keysOf(ctx context.Context, name string, curve ecc.ID, cs constraint.ConstraintSystem, mustExist bool) (*compiled, error) {
 	id, err := circuitID(cs)
 	if err != nil {
 		return nil, err
@@ -352,8 +355,8 @@ func (p *plan) keysOf(name string, curve ecc.ID, cs constraint.ConstraintSystem,
 	if mustExist {
 		return nil, fmt.Errorf("%s: no keys for the %s circuit (run potbench train -prepare first, with the same flags)", p.cfg.Dir, name)
 	}
-	if c.pk, c.vk, err = p.sys.Setup(cs); err != nil {
-		return nil, fmt.Errorf("%s setup: %w", name, err)
+	if c.pk, c.vk, err = p.setup(ctx, name, cs); err != nil {
+		return nil, err
 	}
 	for path, k := range map[string]io.WriterTo{pkPath: c.pk, vkPath: c.vk} {
 		if err := writeTo(path, k); err != nil {
@@ -364,6 +367,63 @@ func (p *plan) keysOf(name string, curve ecc.ID, cs constraint.ConstraintSystem,
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkEarlierRun refuses a run directory that already holds a run, unless
+// the run resumes it (or is a later stage of a sharded run); a resumed run
+// removes the proofs no job of this run can keep (those beyond its last
+// job, or of another shape), so that no stale proof stays beside its
+// manifest. Each proof a job may keep is checked again before it is kept.
+func (p *plan) checkEarlierRun() error {
+	dir := p.cfg.Dir
+	proofs, _ := filepath.Glob(filepath.Join(dir, "proofs", "*"))
+	_, err := os.Stat(filepath.Join(dir, "manifest.json"))
+	earlier := err == nil || len(proofs) > 0
+	switch {
+	case !earlier || p.cfg.Stage == "prove" || p.cfg.Stage == "merge":
+		return nil
+	case !p.cfg.Resume:
+		return fmt.Errorf("%s already holds a run (%d proof files): pass -resume to continue it (proofs that no longer prove this run are made again, the others removed), or choose another -out", dir, len(proofs))
+	}
+	mine := map[string]bool{}
+	for _, j := range p.jobs {
+		mine[filepath.Join(dir, j.file())+".proof"], mine[filepath.Join(dir, j.file())+".json"] = true, true
+	}
+	for _, f := range proofs {
+		if !mine[f] {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("removing a stale proof of an earlier run: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// setup runs the one-party setup of a circuit, or returns at once when ctx
+// is cancelled (an interrupt): gnark's setup cannot be stopped, so it is
+// abandoned, and nothing of it is written.
+func (p *plan) setup(ctx context.Context, name string, cs constraint.ConstraintSystem) (pk, vk bench.Key, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%w before the %s key setup", bench.ErrInterrupted, name)
+	}
+	type keys struct {
+		pk, vk bench.Key
+		err    error
+	}
+	done := make(chan keys, 1)
+	go func() {
+		pk, vk, err := p.sys.Setup(cs)
+		done <- keys{pk, vk, err}
+	}()
+	select {
+	case k := <-done:
+		if k.err != nil {
+			return nil, nil, fmt.Errorf("%s setup: %w", name, k.err)
+		}
+		return k.pk, k.vk, nil
+	case <-ctx.Done():
+		return nil, nil, fmt.Errorf("%w during the %s key setup (abandoned; none of its keys written)", bench.ErrInterrupted, name)
+	}
 }
 
 func circuitID(cs constraint.ConstraintSystem) (string, error) {
@@ -424,7 +484,7 @@ func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
 	}
 	for i, j := range mine {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%w before proof %d; run again with -resume to prove only the rest", err, j.index)
+			return fmt.Errorf("%w (%w) before proof %d; run again with -resume to prove only the rest", bench.ErrInterrupted, err, j.index)
 		}
 		base := filepath.Join(p.cfg.Dir, j.file())
 		if p.cfg.Resume && p.kept(j, base) {

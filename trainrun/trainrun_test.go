@@ -2,6 +2,7 @@ package trainrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint"
+
+	"github.com/potbench/potbench/bench"
 )
 
 // tiny is a small real run: linear regression on diabetes in batches of 64
@@ -347,5 +351,74 @@ func TestResumeReprovesAnotherRun(t *testing.T) {
 	}
 	if _, err := Verify(dir, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEarlierRunInTheDirectory: a run into a directory that holds another
+// run is refused without -resume, before anything is written; with
+// -resume, the proofs of a longer earlier run that no job of this one can
+// keep are removed, so that only the manifest's proofs remain.
+func TestEarlierRunInTheDirectory(t *testing.T) {
+	twoEpochs := tiny("")
+	twoEpochs.Epochs = 2
+	dir := copyRun(t, made(t, "two-epochs", twoEpochs))
+	before, _ := filepath.Glob(filepath.Join(dir, "proofs", "*"))
+	cfg := tiny(dir)
+	if _, err := Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "already holds a run") || !strings.Contains(err.Error(), "-resume") {
+		t.Fatalf("a run over another without -resume: %v", err)
+	}
+	if after, _ := filepath.Glob(filepath.Join(dir, "proofs", "*")); len(after) != len(before) {
+		t.Errorf("the refused run changed the directory: %d proof files, were %d", len(after), len(before))
+	}
+	cfg.Resume = true
+	m, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := filepath.Glob(filepath.Join(dir, "proofs", "*"))
+	want := 2 * len(m.Proofs)
+	if m.Score != nil {
+		want += 2
+	}
+	if len(after) != want || len(after) >= len(before) {
+		t.Errorf("%d proof files beside a manifest of %d proofs (the earlier run left %d)", len(after), len(m.Proofs), len(before))
+	}
+	if _, err := Verify(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stalledSetup is a proving system whose setup signals that it started,
+// then waits until released: an interrupt arrives during it.
+type stalledSetup struct {
+	bench.System
+	started func()
+	release chan struct{}
+}
+
+func (s stalledSetup) Setup(cs constraint.ConstraintSystem) (bench.Key, bench.Key, error) {
+	s.started()
+	<-s.release
+	return s.System.Setup(cs)
+}
+
+// TestInterruptDuringSetup: cancelling the context while a key is being set
+// up returns at once with bench.ErrInterrupted (the CLI's exit code 130):
+// the setup in progress is abandoned and none of its keys written.
+func TestInterruptDuringSetup(t *testing.T) {
+	cfg := tiny(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	defer close(release)
+	_, err := train(ctx, cfg, func(p *plan) error {
+		p.sys = stalledSetup{System: p.sys, started: cancel, release: release}
+		return nil
+	})
+	if !errors.Is(err, bench.ErrInterrupted) || !strings.Contains(err.Error(), "during the step key setup") {
+		t.Fatalf("interrupted setup: %v", err)
+	}
+	if vks, _ := filepath.Glob(filepath.Join(cfg.Dir, "vk", "*")); len(vks) != 0 {
+		t.Errorf("keys written after the interrupt: %v", vks)
 	}
 }

@@ -105,7 +105,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
-			case errors.Is(err, bench.ErrInterrupted):
+			case errors.Is(err, bench.ErrInterrupted), errors.Is(err, context.Canceled):
 				fmt.Fprintf(stderr, "potbench %s: %v\n", c.name, err)
 				return 130
 			default:

@@ -6,14 +6,18 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/potbench/potbench/resultset"
 )
@@ -253,7 +257,10 @@ func TestForwardedFlags(t *testing.T) {
 // process (POTBENCH_AS_CLI=1), to test what separate processes do.
 func TestMain(m *testing.M) {
 	if os.Getenv("POTBENCH_AS_CLI") == "1" {
-		os.Exit(Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) // as main does
+		code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }
@@ -478,5 +485,38 @@ func TestPlonkCeremony(t *testing.T) {
 	}
 	if code, out, errs := run(t, "verify", "-trust-keys", own); code != 0 || !strings.Contains(out, "one-party setup by the prover") {
 		t.Errorf("verify -trust-keys of a one-party PLONK run: %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestTrainInterruptedDuringSetup: SIGINT while train compiles or sets up
+// its keys (an MLP run: minutes of setup) ends the process at once with exit
+// code 130 and says so.
+func TestTrainInterruptedDuringSetup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	cmd := cli(nil, "train", "-model", "mlp", "-out", dir, "-results", t.TempDir(), "-host", "h")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+wait: // the run directory is made once the flags and the data are checked, just before the keys
+	for {
+		select {
+		case err = <-done:
+			t.Fatalf("train ended before its key setup: %v, stderr %q", err, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+			if _, statErr := os.Stat(filepath.Join(dir, "keys")); statErr == nil {
+				break wait
+			}
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = <-done
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Fatalf("train interrupted during setup: %v, stderr %q; want exit 130", err, stderr.String())
 	}
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Makes proven runs under ceremony keys, as a seller and buyer would: for each
+# run, a ceremony over its circuits with two contributors per phase (each a
+# process of its own), each phase sealed with a beacon, then `potbench train
+# -keys` and the buyer's `potbench verify -ceremony`. Run summaries land in
+# results/<host>/runs/ (train's default), transcripts in $CEREMONIES/<run>/.
+#
+#   scripts/ceremony-runs.sh [RUN ...]     RUN: linreg-b32, logreg-b32, softmax-b32, mlp-b32, linreg-b11-k2, ...
+#   PUBLISH=linreg-b32 scripts/ceremony-runs.sh linreg-b32
+#                                          also copies that run directory (no proving keys) and its
+#                                          transcript's record into results/<host>/runs/<run-directory>/
+#
+# Beacons: set BEACON1 and BEACON2 to public random values fixed after the
+# last contribution of each phase (a drand round, a block hash). Without
+# them each is the SHA-256 of the transcript's record at sealing time:
+# reproducible from the transcript but not unpredictable, which is enough
+# only when one party ran every contribution, as in the published runs.
+set -euo pipefail
+
+potbench=${POTBENCH:-potbench}
+ceremonies=${CEREMONIES:-ceremonies}
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=(linreg-b32 logreg-b32 softmax-b32 mlp-b32)
+
+shape_of() { # linreg-b32-k2 -> model=linreg batch=32 chain=2
+	local k=""
+	IFS=- read -r model batch k <<<"$1"
+	batch=${batch#b}
+	chain=1
+	[ -z "$k" ] || chain=${k#k}
+}
+
+beacon() { # $1: the phase's beacon from the environment, if set
+	if [ -n "$1" ]; then echo "$1"; else sha256sum "$2/ceremony.json" | cut -d' ' -f1; fi
+}
+
+host=$($potbench profiles | awk '/^  host:/ {print $2; exit}')
+for run in "${runs[@]}"; do
+	shape_of "$run"
+	flags="-model $model -batch $batch -chain $chain"
+	dir=$ceremonies/$run
+	echo "== $run: $flags (ceremony in $dir)"
+	rm -rf "$dir"
+	# shellcheck disable=SC2086
+	$potbench ceremony init $flags "$dir"
+	for who in contributor-1 contributor-2; do $potbench ceremony contribute -name "$who" "$dir"; done
+	$potbench ceremony verify -beacon "$(beacon "${BEACON1:-}" "$dir")" "$dir"
+	for who in contributor-1 contributor-2; do $potbench ceremony contribute -name "$who" "$dir"; done
+	$potbench ceremony verify -beacon "$(beacon "${BEACON2:-}" "$dir")" "$dir"
+	out=runs/$model-b$batch-k$chain-e1 # train's own name for the run
+	rm -rf "$out"
+	# shellcheck disable=SC2086
+	$potbench train $flags -keys "$dir" -out "$out"
+	$potbench verify -ceremony "$dir" "$out"
+	if [ "${PUBLISH:-}" = "$run" ]; then
+		dest=results/$host/runs/$(basename "$out")
+		rm -rf "$dest"
+		mkdir -p "$dest"
+		cp -r "$out"/manifest.json "$out"/model.json "$out"/README.md "$out"/vk "$out"/proofs "$dest"/
+		cp "$dir"/ceremony.json "$dest"/ceremony.json
+		echo "published $dest ($(du -sh "$dest" | cut -f1)); transcript $(du -sh --exclude=keys "$dir" | cut -f1), not published"
+	fi
+done
