@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -40,7 +41,9 @@ func TestMain(m *testing.M) {
 	}
 	benchOptions = bench.Options{Curve: curve, Backend: *benchBackend, Keys: bench.DefaultKeyCache()}
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
-		for _, l := range resultset.ConfigLines(hwprofiles.Detect(), curve, *benchBackend) {
+		host := hwprofiles.Detect()
+		defaultConfig = append(resultset.ConfigLines(host, curve, *benchBackend), "profile: "+hwprofiles.Current(host.Available()))
+		for _, l := range defaultConfig {
 			fmt.Println(l)
 		}
 		for _, l := range resultset.UnitLines() {
@@ -89,8 +92,27 @@ func BenchmarkLinRegDiabetes(b *testing.B) { benchFamily(b, "linreg-diabetes") }
 // them: setup-ns is key generation, witness-ns encryption, prove-ns the
 // encrypted step, verify-ns decryption (the curve and backend flags do not
 // apply).
-func BenchmarkFHELinReg(b *testing.B)       { benchFamily(b, "fhe-linreg") }
-func BenchmarkFHELogRegCancer(b *testing.B) { benchFamily(b, "fhe-logreg") }
+// Their results carry "backend: ckks" and no curve, as potbench run writes
+// them, so that benchstat does not group them with the proofs.
+func BenchmarkFHELinReg(b *testing.B)       { underCKKS(func() { benchFamily(b, "fhe-linreg") }) }
+func BenchmarkFHELogRegCancer(b *testing.B) { underCKKS(func() { benchFamily(b, "fhe-logreg") }) }
+
+// defaultConfig are the configuration lines printed first.
+var defaultConfig []string
+
+// underCKKS runs f between configuration lines that set the backend to
+// CKKS and clear the curve (an empty value deletes a key), then restores
+// the defaults.
+func underCKKS(f func()) {
+	fmt.Println("backend: ckks")
+	fmt.Println("curve:")
+	f()
+	for _, l := range defaultConfig {
+		if strings.HasPrefix(l, "backend:") || strings.HasPrefix(l, "curve:") {
+			fmt.Println(l)
+		}
+	}
+}
 
 // benchFamily runs every benchmarked size of a family (bench.FamilyDef.Sizes).
 func benchFamily(b *testing.B, family string) {
@@ -143,4 +165,30 @@ func cutFamily(benchName string) (string, string, bool) {
 		}
 	}
 	return benchName, "", false
+}
+
+// TestBenchConfigLines: go test -bench labels its results with the profile
+// it runs under, and the encrypted steps with backend ckks and no curve
+// (benchfmt reads them so), as potbench run does. The FHE benchmark is run
+// with a sub-benchmark filter that matches none of its sizes: its
+// configuration lines are printed, nothing is computed.
+func TestBenchConfigLines(t *testing.T) {
+	if os.Getenv("POTBENCH_BENCH_CONFIG_CHILD") == "1" {
+		t.Skip("the child itself")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^$", "-test.bench", "FHELinReg/none$", "-test.benchtime", "1x")
+	cmd.Env = append(os.Environ(), "POTBENCH_BENCH_CONFIG_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	text := string(out)
+	for _, want := range []string{"\nprofile: ", "\nbackend: groth16\n", "\nbackend: ckks\ncurve:\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "profile: custom") {
+		t.Errorf("a native test binary is not the native profile:\n%s", text)
+	}
 }

@@ -172,3 +172,26 @@ func orderKey(order int) int {
 	}
 	return order
 }
+
+// Current names the profile this process runs under: the first (in
+// Profiles' order) whose build tags are this binary's and whose GOMAXPROCS
+// (all of the available cores when it sets none) is this process's; "custom"
+// when none is.
+func Current(availableCores int) string {
+	ps, err := Profiles()
+	if err != nil {
+		return "custom"
+	}
+	for _, p := range ps {
+		want := availableCores
+		if v, ok := p.Env["GOMAXPROCS"]; ok {
+			if want, err = procs(v, availableCores); err != nil {
+				continue
+			}
+		}
+		if p.TagsMatch() && want == runtime.GOMAXPROCS(0) {
+			return p.Name
+		}
+	}
+	return "custom"
+}

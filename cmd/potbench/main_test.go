@@ -520,3 +520,21 @@ wait: // the run directory is made once the flags and the data are checked, just
 		t.Fatalf("train interrupted during setup: %v, stderr %q; want exit 130", err, stderr.String())
 	}
 }
+
+// TestMakefile: every benchmark target sets its own -timeout (go test's
+// default of 10 minutes kills make bench on a slow machine), and make test
+// says when the on-chain tests will be skipped for want of solc-js.
+func TestMakefile(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, " test ") && strings.Contains(line, "-bench") && !strings.Contains(line, "-timeout") {
+			t.Errorf("Makefile:%d: a benchmark run without -timeout: %s", i+1, strings.TrimSpace(line))
+		}
+	}
+	if !strings.Contains(string(data), "the on-chain tests (a real Solidity compiler and EVM) will be skipped") {
+		t.Error("make test does not say when the on-chain tests are skipped")
+	}
+}
