@@ -121,6 +121,17 @@ func (plonkSystem) Verify(proof io.WriterTo, vk Key, public witness.Witness) err
 	return plonk.Verify(proof.(plonk.Proof), vk.(plonk.VerifyingKey), public)
 }
 
+// PublicVariables is how many public inputs a compiled circuit takes: an
+// R1CS counts the constant wire among its public variables, a PLONK
+// constraint system does not.
+func PublicVariables(cs constraint.ConstraintSystem) int {
+	n := cs.GetNbPublicVariables()
+	if ceremony.IsPlonk(cs) {
+		return n
+	}
+	return n - 1
+}
+
 // PublicInputs is how many public inputs a verifying key verifies: for
 // Groth16 its public-input points less the constant and one point per BSB22
 // commitment; for PLONK its recorded count.

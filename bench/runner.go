@@ -98,7 +98,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	p.Result.CompileNs = time.Since(start).Nanoseconds()
 	p.CS = cs
 	p.Result.Constraints = cs.GetNbConstraints()
-	p.Result.PublicInputs = cs.GetNbPublicVariables() - 1 // minus the constant wire
+	p.Result.PublicInputs = PublicVariables(cs)
 	model := opt.Memory
 	if model.PerConstraint == 0 {
 		model = DefaultMemoryModel(opt.Curve, opt.Backend)

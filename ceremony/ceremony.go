@@ -173,7 +173,7 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 		return nil, errors.New("a ceremony needs at least one circuit")
 	}
 	r := &Record{Format: Format, Backend: "groth16", Curve: curve.String(), Domain: uint64(Domain(domain)), Phase2: map[string][]Contribution{}}
-	if isPlonk(circuits[0].CS) {
+	if IsPlonk(circuits[0].CS) {
 		r.Backend, r.Phase2 = "plonk", nil
 	}
 	if forWhat != nil {
@@ -191,7 +191,7 @@ func Init(dir string, curve ecc.ID, circuits []Named, domain int, forWhat any) (
 		if slices.ContainsFunc(r.Circuits, func(o Circuit) bool { return o.Name == c.Name }) {
 			return nil, fmt.Errorf("two circuits named %q", c.Name)
 		}
-		if isPlonk(c.CS) != r.plonk() {
+		if IsPlonk(c.CS) != r.plonk() {
 			return nil, fmt.Errorf("circuit %s: a ceremony sets up keys of one proving system (%s)", c.Name, r.Backend)
 		}
 		r.Circuits = append(r.Circuits, Circuit{Name: c.Name, ID: id, Constraints: c.CS.GetNbConstraints(), Describe: c.Describe})

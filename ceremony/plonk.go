@@ -38,9 +38,9 @@ func PlonkDomain(cs constraint.ConstraintSystem) int {
 	return Domain(cs.GetNbConstraints() + cs.GetNbPublicVariables())
 }
 
-// isPlonk says whether cs is a PLONK (sparse R1CS) constraint system: gnark
+// IsPlonk says whether cs is a PLONK (sparse R1CS) constraint system: gnark
 // gives both kinds one Go type per curve and tells them apart by a field.
-func isPlonk(cs constraint.ConstraintSystem) bool {
+func IsPlonk(cs constraint.ConstraintSystem) bool {
 	f := reflect.Indirect(reflect.ValueOf(cs)).FieldByName("Type")
 	return f.IsValid() && f.Interface() == constraint.SystemSparseR1CS
 }
