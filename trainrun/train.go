@@ -661,7 +661,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 			return nil, fmt.Errorf("%s: no verifying key for the %s circuit: %w", cfg.Dir, s, err)
 		}
 		m.Circuits = append(m.Circuits, Circuit{Shape: s, Describe: p.describe(s), ID: id, Constraints: cs.GetNbConstraints(),
-			Public: cs.GetNbPublicVariables() - 1, VK: vkFile, VKSHA256: sha256Hex(vk)})
+			Public: bench.PublicVariables(cs), VK: vkFile, VKSHA256: sha256Hex(vk)})
 	}
 	for _, j := range p.jobs {
 		var rec Proof
