@@ -127,6 +127,34 @@ func (h Host) CoresText() string {
 	return fmt.Sprintf("%d cores available (%d logical on the machine)", h.Available(), h.LogicalCores)
 }
 
+// MachineText says what the machine has beside what this process may use,
+// and its caches, leaving out what the CPU does not report: "2 cores
+// available (254 logical, 254 physical on the machine), L2 1 MiB, L3
+// unknown".
+func (h Host) MachineText() string {
+	cores := h.CoresText()
+	if h.PhysicalCores > 0 && h.PhysicalCores != h.Available() {
+		if h.Available() == h.LogicalCores {
+			cores = fmt.Sprintf("%d logical cores (%d physical)", h.LogicalCores, h.PhysicalCores)
+		} else {
+			cores = fmt.Sprintf("%d cores available (%d logical, %d physical on the machine)", h.Available(), h.LogicalCores, h.PhysicalCores)
+		}
+	}
+	return fmt.Sprintf("%s, L2 %s, L3 %s", cores, cacheText(h.L2Bytes), cacheText(h.L3Bytes))
+}
+
+// cacheText is a cache size in KiB or MiB, or "unknown" where the CPU does
+// not report it (cpuid gives -1).
+func cacheText(n int) string {
+	switch {
+	case n <= 0:
+		return "unknown"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
 // ID names the host for results/<id>/: Name when set, else the CPU model and
 // the cores available to the process, e.g. "amd-epyc-7b13-2c", or with family
 // and model numbers where the brand string has none ("amd-epyc-f25m17-2c"). A

@@ -90,3 +90,16 @@ func TestQuotaCores(t *testing.T) {
 		}
 	}
 }
+
+// TestMachineText: a 2-core share of a 254-core server says so plainly, and
+// a cache the CPU does not report is "unknown", not "-1 B".
+func TestMachineText(t *testing.T) {
+	h := Host{LogicalCores: 254, PhysicalCores: 254, GOMAXPROCS: 2, Cores: 2, L2Bytes: 1 << 20, L3Bytes: -1}
+	if got, want := h.MachineText(), "2 cores available (254 logical, 254 physical on the machine), L2 1 MiB, L3 unknown"; got != want {
+		t.Errorf("MachineText() = %q, want %q", got, want)
+	}
+	h = Host{LogicalCores: 16, PhysicalCores: 8, GOMAXPROCS: 16, Cores: 16, L2Bytes: 512 << 10, L3Bytes: 32 << 20}
+	if got, want := h.MachineText(), "16 logical cores (8 physical), L2 512 KiB, L3 32 MiB"; got != want {
+		t.Errorf("MachineText() = %q, want %q", got, want)
+	}
+}

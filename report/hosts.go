@@ -83,8 +83,8 @@ func HostReport(hostDir string) (string, error) {
 	var b strings.Builder
 	h := sets[profiles[0]].Host
 	fmt.Fprintf(&b, "# potbench on %s: profiles compared\n\n", filepath.Base(hostDir))
-	fmt.Fprintf(&b, "%s (%s family %d model %d), %d physical / %s, L2 %s, L3 %s; CPU features %s; %s/%s, %s; gnark %s, gnark-crypto %s.\n\n",
-		h.Brand, h.Vendor, h.Family, h.Model, h.PhysicalCores, h.CoresText(), resultset.Bytes(int64(h.L2Bytes)), resultset.Bytes(int64(h.L3Bytes)),
+	fmt.Fprintf(&b, "%s (%s family %d model %d), %s; CPU features %s; %s/%s, %s; gnark %s, gnark-crypto %s.\n\n",
+		h.Brand, h.Vendor, h.Family, h.Model, h.MachineText(),
 		strings.Join(h.Features, ","), h.GOOS, h.GOARCH, h.GoVersion, h.Gnark, h.GnarkCrypto)
 	b.WriteString("| profile | build tags | gnark-crypto assembly | GOMAXPROCS | description |\n|---|---|---|--:|---|\n")
 	for _, p := range profiles {

@@ -503,9 +503,8 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, l := range h.ConfigLines() {
 		fmt.Fprintf(stdout, "  %s\n", l)
 	}
-	fmt.Fprintf(stdout, "  vendor: %s, family %d, model %d; %d physical / %d logical cores on the machine, %d available to this process; L2 %s, L3 %s; %s/%s; GOMAXPROCS %d\n",
-		h.Vendor, h.Family, h.Model, h.PhysicalCores, h.LogicalCores, h.Available(), cacheSize(h.L2Bytes), cacheSize(h.L3Bytes),
-		h.GOOS, h.GOARCH, h.GOMAXPROCS)
+	fmt.Fprintf(stdout, "  vendor: %s, family %d, model %d; %s; %s/%s; GOMAXPROCS %d\n",
+		h.Vendor, h.Family, h.Model, h.MachineText(), h.GOOS, h.GOARCH, h.GOMAXPROCS)
 	tags := strings.Join(hwprofiles.BuildTags(), ",")
 	if tags == "" {
 		tags = "none"
@@ -523,14 +522,6 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "  %-11s tags=%-8s env=%-18s %s (%s)\n", p.Name, strings.Join(p.Tags, ","), fmtEnv(p.Env), p.Description, how)
 	}
 	return nil
-}
-
-// cacheSize prints a cache size, or "unknown" where CPUID gives none.
-func cacheSize(n int) string {
-	if n <= 0 {
-		return "unknown"
-	}
-	return resultset.Bytes(int64(n))
 }
 
 func fmtEnv(env map[string]string) string {
