@@ -851,7 +851,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var gasTx int64
 	var settle *onchain.Settlement
-	if solc, err := onchain.FindCompiler(); err == nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
+	solc, solcErr := onchain.FindCompiler()
+	if solcErr != nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
+		fmt.Fprintf(stdout, "on-chain figures skipped: %v; install solc-js (npm ci --prefix tools/solc), then potbench export %s and potbench settle -trust-keys %s add them to this run's summary\n", solcErr, cfg.Dir, cfg.Dir)
+	}
+	if solcErr == nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
 		re, err := onchain.ExportRun(cfg.Dir, filepath.Join(cfg.Dir, "onchain"), solc)
 		if err != nil {
 			return err
@@ -1002,6 +1006,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	backendName := fs.String("backend", "groth16", "proving system for -workload: groth16 or plonk (gnark exports a Solidity verifier for both on BN254)")
 	out := fs.String("out", "", "output directory (default exports/NAME, or RUN-DIRECTORY/onchain)")
 	noGas := fs.Bool("no-gas", false, "do not compile and run the verifier")
+	results := fs.String("results", "results", "results directory whose run summary (RESULTS/HOST/runs/NAME.json, if train wrote one) gets the run's gas")
+	host := fs.String("host", "", "host id of that summary (default: derived from the CPU, or $POTBENCH_HOST)")
 	price := gasPriceFlags(fs)
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {
@@ -1036,11 +1042,12 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %d verifier(s) and %d proofs' calldata to %s\n", len(re.Contracts), len(re.Proofs), *out)
-		if re.Gas != nil {
-			fmt.Fprintf(stdout, "every proof verified on chain: %d gas in execution, %d in transactions (%d proofs, %d per proof on average), %s at %s\n",
-				re.Gas.Exec, re.Gas.Tx, len(re.Proofs), re.Gas.Tx/uint64(len(re.Proofs)), resultset.Dollars(price.USD(int64(re.Gas.Tx))), price)
+		if re.Gas == nil {
+			return nil
 		}
-		return nil
+		fmt.Fprintf(stdout, "every proof verified on chain: %d gas in execution, %d in transactions (%d proofs, %d per proof on average), %s at %s\n",
+			re.Gas.Exec, re.Gas.Tx, len(re.Proofs), re.Gas.Tx/uint64(len(re.Proofs)), resultset.Dollars(price.USD(int64(re.Gas.Tx))), price)
+		return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) { sum.GasTx = int64(re.Gas.Tx) })
 	}
 	if err := bench.Check(*workload); err != nil {
 		return err
@@ -1181,10 +1188,18 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		dir, s.Proofs, s.Offer.Tx, len(s.Prove), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(s.ProofsPerTx)), ","), "[]"), s.Settle.Tx)
 	fmt.Fprintf(stdout, "the whole settlement: %d gas in %d transactions, %s at %s; deploying the contracts once: %d gas\n",
 		s.Total.Tx, s.Transactions(), resultset.Dollars(price.USD(int64(s.Total.Tx))), price, s.Deploy.Tx)
-	if *host == "" {
-		*host = hwprofiles.Detect().ID()
+	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
+		sum.SettleGasTx, sum.SettleTxs = int64(s.Total.Tx), s.Transactions()
+	})
+}
+
+// updateRunSummary applies set to the stored summary of the run directory
+// dir (results/<host>/runs/<name>.json), when train wrote one.
+func updateRunSummary(results, host, dir string, stdout io.Writer, set func(*resultset.RunSummary)) error {
+	if host == "" {
+		host = hwprofiles.Detect().ID()
 	}
-	path := filepath.Join(resultset.RunsDir(*results, *host), filepath.Base(filepath.Clean(dir))+".json")
+	path := filepath.Join(resultset.RunsDir(results, host), filepath.Base(filepath.Clean(dir))+".json")
 	sum, err := resultset.ReadRun(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -1192,8 +1207,8 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	sum.SettleGasTx, sum.SettleTxs = int64(s.Total.Tx), s.Transactions()
-	if _, err := resultset.WriteRun(*results, *host, sum); err != nil {
+	set(&sum)
+	if _, err := resultset.WriteRun(results, host, sum); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "figures updated in %s\n", path)

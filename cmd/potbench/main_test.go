@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/potbench/potbench/onchain"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -536,5 +537,43 @@ func TestMakefile(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "the on-chain tests (a real Solidity compiler and EVM) will be skipped") {
 		t.Error("make test does not say when the on-chain tests are skipped")
+	}
+}
+
+// TestTrainWithoutSolc: a BN254 Groth16 run made where solc-js is missing
+// says that its on-chain figures were skipped and how to add them; with
+// solc-js, a later export of the run puts its gas into the run's summary.
+func TestTrainWithoutSolc(t *testing.T) {
+	tmp := t.TempDir()
+	csv := filepath.Join(tmp, "small.csv")
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range 16 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
+	}
+	os.WriteFile(csv, []byte(b.String()), 0o644)
+	runDir, results := filepath.Join(tmp, "run"), filepath.Join(tmp, "results")
+	cmd := cli([]string{"PATH=" + tmp}, "train", "-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4", "-out", runDir, "-results", results, "-host", "h")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "on-chain figures skipped") || !strings.Contains(string(out), "npm ci --prefix tools/solc") {
+		t.Fatalf("train without solc-js: %v\n%s", err, out)
+	}
+	summary := filepath.Join(results, "h", "runs", "run.json")
+	sum, err := resultset.ReadRun(summary)
+	if err != nil || sum.GasTx != 0 {
+		t.Fatalf("summary %+v, %v", sum, err)
+	}
+	if _, err := onchain.FindCompiler(); err != nil {
+		if os.Getenv("POTBENCH_REQUIRE_SOLC") != "" {
+			t.Fatal(err)
+		}
+		t.Skipf("the export half needs solc-js: %v", err)
+	}
+	code, stdout, errs := run(t, "export", "-results", results, "-host", "h", runDir)
+	if code != 0 || !strings.Contains(stdout, "figures updated in") {
+		t.Fatalf("export: %d\n%s%s", code, stdout, errs)
+	}
+	if sum, err = resultset.ReadRun(summary); err != nil || sum.GasTx == 0 {
+		t.Errorf("after export: summary %+v, %v", sum, err)
 	}
 }
