@@ -524,6 +524,22 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
+// datasetTag is a dataset's name for a run directory: a file's base name
+// without its extension, or a shipped dataset's name, in lower-case letters,
+// digits and underscores.
+func datasetTag(dataset string) string {
+	base := strings.TrimSuffix(filepath.Base(dataset), filepath.Ext(dataset))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return '_'
+	}, base)
+}
+
 func fmtEnv(env map[string]string) string {
 	var parts []string
 	for k, v := range env {
@@ -766,7 +782,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
 	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
 	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(bench.Backends, ", "))
-	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with -CURVE-BACKEND off BN254 Groth16)")
+	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
 	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
 	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")
@@ -792,7 +808,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
 		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
-	name := fmt.Sprintf("%s-b%d-k%d-e%d", *model, *batch, *chainK, *epochs)
+	name := *model
+	if *dataset != "" { // runs on two datasets must not share a directory
+		name += "-" + datasetTag(*dataset)
+	}
+	name += fmt.Sprintf("-b%d-k%d-e%d", *batch, *chainK, *epochs)
 	if c != ecc.BN254 || *backend != "groth16" {
 		name += "-" + c.String() + "-" + *backend
 	}

@@ -577,3 +577,26 @@ func TestTrainWithoutSolc(t *testing.T) {
 		t.Errorf("after export: summary %+v, %v", sum, err)
 	}
 }
+
+// TestTrainDefaultDirectoryPerDataset: runs on two CSV files with the same
+// flags and no -out land in two directories named after their datasets.
+func TestTrainDefaultDirectoryPerDataset(t *testing.T) {
+	tmp := t.TempDir()
+	t.Chdir(tmp)
+	for _, name := range []string{"first.csv", "Second Set.csv"} {
+		var b strings.Builder
+		b.WriteString("x1,x2,y\n")
+		for i := range 12 {
+			fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, (i+len(name))%5)
+		}
+		os.WriteFile(name, []byte(b.String()), 0o644)
+		if code, out, errs := run(t, "train", "-model", "linreg", "-dataset", name, "-dataset-skip", "1", "-batch", "4", "-results", tmp, "-host", "h"); code != 0 {
+			t.Fatalf("train on %s: %d\n%s%s", name, code, out, errs)
+		}
+	}
+	for _, dir := range []string{"runs/linreg-first-b4-k1-e1", "runs/linreg-second_set-b4-k1-e1"} {
+		if _, err := os.Stat(filepath.Join(tmp, dir, "manifest.json")); err != nil {
+			t.Errorf("no run in %s: %v", dir, err)
+		}
+	}
+}
