@@ -247,6 +247,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := checkDatasetFile(*dataset, names); err != nil {
+		return err
+	}
 	var plist []hwprofiles.Profile
 	pnames := []string{*profile}
 	if *profiles == "all" {
@@ -520,6 +523,29 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			how = "runs through go run -tags " + strings.Join(p.Tags, ",")
 		}
 		fmt.Fprintf(stdout, "  %-11s tags=%-8s env=%-18s %s (%s)\n", p.Name, strings.Join(p.Tags, ","), fmtEnv(p.Env), p.Description, how)
+	}
+	return nil
+}
+
+// checkDatasetFile refuses a -dataset that no selected workload reads, and
+// reads and checks the file for those that do, before anything is written.
+func checkDatasetFile(dataset string, names []string) error {
+	if dataset == "" {
+		return nil
+	}
+	var readers []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "linreg-file/") {
+			readers = append(readers, n)
+		}
+	}
+	if len(readers) == 0 {
+		return fmt.Errorf("-dataset %s: only linreg-file workloads read it, and none is selected (e.g. -workloads linreg-file/B=32)", dataset)
+	}
+	for _, n := range readers {
+		if _, err := bench.New(n); err != nil {
+			return fmt.Errorf("%s: %w", n, err)
+		}
 	}
 	return nil
 }

@@ -600,3 +600,21 @@ func TestTrainDefaultDirectoryPerDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDatasetFile: run refuses a -dataset that no selected workload
+// reads, and a bad CSV before it writes anything.
+func TestRunDatasetFile(t *testing.T) {
+	tmp := t.TempDir()
+	bad := filepath.Join(tmp, "bad.csv")
+	os.WriteFile(bad, []byte("x,y\n1,2\n3,oops\n"), 0o644)
+	out := filepath.Join(tmp, "out")
+	if code, _, errs := run(t, "run", "-dataset", bad, "-suite", "quick", "-out", out, "-host", "h"); code != 1 || !strings.Contains(errs, "only linreg-file workloads read it") {
+		t.Errorf("-dataset with the quick suite: exit %d, %q", code, errs)
+	}
+	if code, _, errs := run(t, "run", "-dataset", bad, "-dataset-skip", "1", "-workloads", "linreg-file/B=4", "-out", out, "-host", "h"); code != 1 || !strings.Contains(errs, "bad.csv") {
+		t.Errorf("a bad CSV: exit %d, %q", code, errs)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused run left %s behind: %v", out, err)
+	}
+}
