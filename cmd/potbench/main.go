@@ -704,8 +704,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // progress shows a bar with the current workload, stage and ETA on a
-// terminal (schollz/progressbar), and stays quiet otherwise unless verbose,
-// when it prints one line per stage.
+// terminal (schollz/progressbar); off a terminal (make run | tee log) it
+// prints a line per finished workload, and with verbose one per stage too.
 type progress struct {
 	w       io.Writer
 	total   int
@@ -743,14 +743,18 @@ func (p *progress) finished(i int, name string, r resultset.Result) {
 	}
 }
 
-// line prints above the bar (or plainly when verbose).
+// line prints above the bar, or plainly off a terminal.
 func (p *progress) line(s string) {
-	switch {
-	case p.bar != nil:
+	if p.bar != nil {
 		_ = p.bar.Clear()
-		fmt.Fprintln(p.w, s)
-	case p.verbose:
-		fmt.Fprintln(p.w, s)
+	}
+	fmt.Fprintln(p.w, s)
+}
+
+// note prints a stage's line above the bar, or plainly when verbose.
+func (p *progress) note(s string) {
+	if p.bar != nil || p.verbose {
+		p.line(s)
 	}
 }
 
@@ -870,7 +874,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			last = done
 			return
 		}
-		prog.line(fmt.Sprintf("[%d/%d] %s", done, total, what)) // a stage of the next job
+		prog.note(fmt.Sprintf("[%d/%d] %s", done, total, what)) // a stage of the next job
 	}
 	m, err := trainrun.Train(ctx, cfg)
 	if prog != nil {

@@ -618,3 +618,14 @@ func TestRunDatasetFile(t *testing.T) {
 		t.Errorf("a refused run left %s behind: %v", out, err)
 	}
 }
+
+// TestRunProgressOffTerminal: off a terminal (make run | tee log), run
+// prints a line per finished workload without -v, so that it does not look
+// hung.
+func TestRunProgressOffTerminal(t *testing.T) {
+	t.Setenv("POTBENCH_KEY_CACHE", t.TempDir())
+	code, _, errs := run(t, "run", "-out", t.TempDir(), "-host", "h", "-workloads", "linreg/B=4,D=4")
+	if code != 0 || !strings.Contains(errs, "[1/1] native linreg/B=4,D=4 groth16: prove") {
+		t.Errorf("exit %d, stderr %q; want a line for the finished workload", code, errs)
+	}
+}
