@@ -50,7 +50,7 @@ for run in "${runs[@]}"; do
 	out=runs/$model-b$batch-k$chain-e1 # train's own name for the run
 	rm -rf "$out"
 	# shellcheck disable=SC2086
-	$potbench train $flags -keys "$dir" -out "$out"
+	$potbench train $flags -keys "$dir" -out "$out" -results results
 	$potbench verify -ceremony "$dir" "$out"
 	if [ "${PUBLISH:-}" = "$run" ]; then
 		dest=results/$host/runs/$(basename "$out")

@@ -817,7 +817,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
 	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")
 	merge := fs.Bool("merge", false, "only assemble the manifest from the shards' proofs")
-	results := fs.String("results", "results", "results root: the run's figures go to RESULTS/<host>/runs/NAME.json")
+	results := fs.String("results", "", "results root to add the run's figures to (RESULTS/<host>/runs/NAME.json, which potbench report publishes; e.g. -results results); default: none, the figures stay in the run directory")
 	host := fs.String("host", "", "host id for the figures (default: derived from the CPU, or $POTBENCH_HOST)")
 	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
 	aggregate := fs.Bool("aggregate", false, "also prove the whole run in one BW6-761 proof (needs -curve bls12-377, -chain 1)")
@@ -938,14 +938,16 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			a.Proofs, a.Curve, a.Constraints, a.Constraints/a.Proofs, resultset.Duration(a.SetupNs), resultset.Duration(a.ProveNs), resultset.Bytes(a.PeakBytes),
 			resultset.Duration(sum.Aggregate.VerifyNs), resultset.Duration(sum.Aggregate.VerifyEachNs))
 	}
-	path, err := resultset.WriteRun(*results, id, sum)
-	if err != nil {
-		return err
+	path := "nowhere else (pass -results results to add them to the published tables)"
+	if *results != "" {
+		if path, err = resultset.WriteRun(*results, id, sum); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s: %d steps in %d proofs, prove %s (%.3g core-s), plain float64 run %s, overhead %s; transcript %s, verified in %s; test %s %.4f (float64 %.4f)\n",
 		cfg.Dir, sum.Steps, sum.Proofs, resultset.Duration(sum.ProveNs), sum.CoreSeconds(), resultset.Duration(sum.PlainRunNs),
 		resultset.Factor(sum.OverheadX()), resultset.Bytes(sum.Bytes), resultset.Duration(sum.VerifyNs), sum.Metric, sum.FixedPoint, sum.Float64)
-	fmt.Fprintf(stdout, "figures in %s\n", path)
+	fmt.Fprintf(stdout, "figures in %s/manifest.json and %s\n", cfg.Dir, path)
 	return nil
 }
 

@@ -629,3 +629,37 @@ func TestRunProgressOffTerminal(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a line for the finished workload", code, errs)
 	}
 }
+
+// TestTrainLeavesTheCheckoutClean: train without -results writes only its
+// run directory (runs/ is ignored by git), not the published results tree.
+func TestTrainLeavesTheCheckoutClean(t *testing.T) {
+	ignore, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	t.Chdir(tmp)
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
+	}
+	os.WriteFile("small.csv", []byte(b.String()), 0o644)
+	code, out, errs := run(t, "train", "-model", "linreg", "-dataset", "small.csv", "-dataset-skip", "1", "-batch", "4")
+	if code != 0 || !strings.Contains(out, "pass -results results") {
+		t.Fatalf("train: %d\n%s%s", code, out, errs)
+	}
+	entries, _ := os.ReadDir(tmp)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"runs", "small.csv"}) {
+		t.Errorf("train wrote %v; want only runs/ beside the CSV", names)
+	}
+	for _, want := range []string{"/runs/", "/exports/"} {
+		if !strings.Contains(string(ignore), want) {
+			t.Errorf(".gitignore does not cover %s, which the tool writes by default", want)
+		}
+	}
+}
