@@ -3,7 +3,7 @@
 # run, a ceremony over its circuits with two contributors per phase (each a
 # process of its own), each phase sealed with a beacon, then `potbench train
 # -keys` and the buyer's `potbench verify -ceremony`. Run summaries land in
-# results/<host>/runs/ (train's default), transcripts in $CEREMONIES/<run>/.
+# results/<host>/runs/ (train -results results), transcripts in $CEREMONIES/<run>/.
 #
 #   scripts/ceremony-runs.sh [RUN ...]     RUN: linreg-b32, logreg-b32, softmax-b32, mlp-b32, linreg-b11-k2, ...
 #   PUBLISH=linreg-b32 scripts/ceremony-runs.sh linreg-b32
