@@ -14,7 +14,10 @@ pragma solidity ^0.8.20;
 /// links `potbench verify` checks (one dataset root, the sequential schedule,
 /// one learning rate, each proof starting from the model the last one
 /// reached, the score made on the held-out set for the final model) and pays
-/// the seller. Past the deadline an unsettled offer is refunded to the buyer.
+/// the seller. Past the deadline an unsettled offer is refunded to the buyer,
+/// except that a seller who proved every step by the deadline may still
+/// settle during a grace period (GRACE) after it, so that a buyer cannot
+/// wait out the one transaction left; the refund comes only after that.
 contract Settlement {
     struct Terms {
         uint256 datasetRoot;
@@ -25,6 +28,7 @@ contract Settlement {
         uint64 steps; // the whole schedule
         uint64 chainSteps; // K, the steps one chainVerifier proof covers (0: none)
         uint64 heldoutRows; // rows of the held-out set, a public input of the score proof
+        uint64 scoreInputs; // the score circuit's public inputs: 4 (correct answers) or 5 (summed loss, correct answers)
         uint256 minCorrect; // held-out answers the final model must get right
         uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
         address stepVerifier;
@@ -67,6 +71,10 @@ contract Settlement {
     /// costs the caller.
     uint256 public constant VERIFY_GAS = 500_000;
 
+    /// Time after the deadline during which a seller who proved every step
+    /// may still settle (and the buyer may not take the payment back).
+    uint64 public constant GRACE = 1 days;
+
     Offer[] internal offers;
 
     event Offered(uint256 indexed id, address indexed buyer, address seller, uint256 payment);
@@ -87,6 +95,10 @@ contract Settlement {
     function offer(Terms calldata t, address seller, uint64 deadline) external payable returns (uint256 id) {
         require(msg.value > 0, "no payment");
         require(t.batches > 0 && t.steps > 0 && t.heldoutRows > 0, "no schedule");
+        // terms no run can meet would lock the payment until the deadline for nothing
+        require(t.scoreInputs == 4 || t.scoreInputs == 5, "a score has 4 or 5 inputs");
+        require(t.minCorrect <= t.heldoutRows, "more correct answers than held-out rows");
+        require(t.maxLossSum == 0 || t.scoreInputs == 5, "a loss bound on a score that proves no loss");
         // a call to an address without code succeeds: it would accept any proof
         require(t.scoreVerifier.code.length > 0, "a score verifier without code");
         require(t.stepVerifier == address(0) || t.stepVerifier.code.length > 0, "a step verifier without code");
@@ -150,15 +162,23 @@ contract Settlement {
 
     /// Verifies the final model's held-out score (inputs: held-out root, its
     /// rows, model, [summed loss,] correct answers) and pays the seller.
+    /// Past the deadline, only within the grace period and only when every
+    /// step was proven.
     function settle(uint256 id, bytes calldata proof, uint256[] calldata input) external {
-        Offer storage o = open(id);
+        Offer storage o = offers[id];
         Terms storage t = o.terms;
-        if (o.step != t.steps) revert Incomplete(o.step, t.steps);
-        if (input.length != 4 && input.length != 5) revert BadProof(0, "a score has 4 or 5 inputs");
+        if (o.closed) revert Closed(id);
+        if (o.seller != address(0) && o.seller != msg.sender) revert NotSeller(msg.sender);
+        if (o.step != t.steps) {
+            if (block.timestamp > o.deadline) revert PastDeadline(o.deadline);
+            revert Incomplete(o.step, t.steps);
+        }
+        if (block.timestamp > o.deadline + GRACE) revert PastDeadline(o.deadline + GRACE);
+        if (input.length != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
         if (input[2] != o.model) revert BadProof(0, "not the final model");
         if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
-        if (input.length == 5 && t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
+        if (t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
         if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(0, gasleft());
         if (!verify(t.scoreVerifier, proof, input)) revert BadProof(0, "score rejected by the verifier");
         o.closed = true;
@@ -168,11 +188,13 @@ contract Settlement {
         require(ok, "payment failed");
     }
 
-    /// Returns an unsettled payment to the buyer after the deadline.
+    /// Returns an unsettled payment to the buyer after the deadline, or, when
+    /// every step was proven by then, after the grace period.
     function refund(uint256 id) external {
         Offer storage o = offers[id];
         if (o.closed) revert Closed(id);
         if (block.timestamp <= o.deadline) revert NotYet(o.deadline);
+        if (o.step == o.terms.steps && block.timestamp <= o.deadline + GRACE) revert NotYet(o.deadline + GRACE);
         o.closed = true;
         emit Refunded(id, o.payment);
         (bool ok,) = payable(o.buyer).call{value: o.payment}("");

@@ -50,7 +50,7 @@ var (
 
 type terms struct {
 	DatasetRoot, HeldoutRoot, InitialModel, LearningRate *big.Int
-	Batches, Steps, ChainSteps, HeldoutRows              uint64
+	Batches, Steps, ChainSteps, HeldoutRows, ScoreInputs uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
 	StepCode, ChainCode, ScoreCode                       [32]byte // the verifiers' runtime code hashes the offer pins
@@ -91,8 +91,17 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 			target.MaxLossSum = v
 		}
 	}
+	switch { // terms no run can meet would lock the buyer's payment for nothing
+	case target.MinCorrect > 0 && m.Model == "linreg":
+		return nil, fmt.Errorf("-min-correct %d: a least-squares score counts no correct answers (always 0); bound the summed loss instead", target.MinCorrect)
+	case target.MinCorrect > int64(m.Dataset.TestRows):
+		return nil, fmt.Errorf("-min-correct %d: the held-out set has %d rows", target.MinCorrect, m.Dataset.TestRows)
+	case target.MaxLossSum != nil && m.Score.LossSum == "":
+		return nil, fmt.Errorf("-max-loss-sum: a %s score proves no loss, only correct answers", m.Model)
+	}
 	mk := &market{chain: NewChain(), run: r}
 	mk.chain.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
+	mk.chain.Fund(seller, Payment) // a seller sends transactions: its account exists, and its payment pays no new-account charge
 	code, abiJSON, err := c.CompileABI(contracts.Settlement, "Settlement")
 	if err != nil {
 		return nil, err
@@ -120,7 +129,8 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 
 	rt := trainrun.TermsOf(m)
 	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
-		MinCorrect: big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
+		ScoreInputs: uint64(len(m.Score.Proof.Public)),
+		MinCorrect:  big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
 		ScoreCode: mk.chain.CodeHash(verifiers["score"])}
 	if target.MaxLossSum != nil {
 		t.MaxLossSum = target.MaxLossSum

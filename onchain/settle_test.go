@@ -152,7 +152,7 @@ func TestSettlementRejects(t *testing.T) {
 	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
 	expect("the score verifier named as the step verifier", "step verifier code differs from the terms'", err)
 
-	// the honest settlement of offer 0 pays; past the deadline, offer 1 is refunded
+	// the honest settlement of offer 0 pays; past the grace period, offer 1 is refunded
 	if _, err := mk.call(seller, nil, 0, "settle", id, score.proof, score.input); err != nil {
 		t.Fatal(err)
 	}
@@ -161,12 +161,101 @@ func TestSettlementRejects(t *testing.T) {
 	}
 	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, score.input)
 	expect("settling twice", "Closed", err)
-	mk.chain.SetTime(deadline + 1)
+	mk.chain.SetTime(deadline + 24*3600 + 1) // offer 1's steps were all proven: its refund waits out the grace period
 	before := mk.chain.Balance(buyer)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
 		t.Fatal(err)
 	}
 	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
 		t.Fatalf("refunded %v of %v", back, Payment)
+	}
+}
+
+// TestSettlementGraceAndTerms: a seller who proved every step by the
+// deadline may still settle during the grace period, and the buyer cannot
+// take the payment back then; past it, or when steps are missing, the
+// buyer is refunded. Terms no run can meet are refused at offer.
+func TestSettlementGraceAndTerms(t *testing.T) {
+	solc := compiler(t)
+	r, err := readRun(tinyRun(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newMarket(r, solc, Target{MinCorrect: 1}); err == nil || !strings.Contains(err.Error(), "least-squares score counts no correct answers") {
+		t.Errorf("a target of correct answers on least squares: %v", err)
+	}
+	mk, err := newMarket(r, solc, Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest, err := mk.stepProofs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := r.proofs[len(r.proofs)-1]
+	const deadline = ChainTime + 3600
+	grace := uint64(24 * 3600)
+	expect := func(name, want string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
+	}
+	for _, c := range []struct {
+		name, want string
+		edit       func(*terms)
+	}{
+		{"a score shape that does not exist", "a score has 4 or 5 inputs", func(t *terms) { t.ScoreInputs = 3 }},
+		{"more correct answers than rows", "more correct answers than held-out rows", func(t *terms) { t.MinCorrect = big.NewInt(int64(t.HeldoutRows) + 1) }},
+		{"a loss bound on a score without loss", "a loss bound on a score that proves no loss", func(t *terms) { t.ScoreInputs, t.MaxLossSum = 4, big.NewInt(5) }},
+	} {
+		bad := mk.terms
+		c.edit(&bad)
+		_, err := mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
+		expect(c.name, c.want, err)
+	}
+	for range 3 { // offers 0, 1, 2
+		if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(deadline)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []int64{0, 1} {
+		if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(id), honest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(2), honest[:2]); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(0), score.proof, score.input[:4])
+	expect("a score of another shape than the terms'", "not the score shape of the terms", err)
+
+	mk.chain.SetTime(deadline + 1) // past the deadline, within the grace period
+	_, err = mk.call(buyer, nil, 0, "refund", big.NewInt(0))
+	expect("a refund of a proven run within the grace period", "NotYet", err)
+	_, err = mk.call(seller, nil, 0, "prove", big.NewInt(2), honest[2:])
+	expect("proving after the deadline", "PastDeadline", err)
+	before := mk.chain.Balance(buyer)
+	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(2)); err != nil {
+		t.Errorf("the refund of an unfinished run after the deadline: %v", err)
+	}
+	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+		t.Errorf("refunded %v of %v", back, Payment)
+	}
+	paid := mk.chain.Balance(seller)
+	if _, err := mk.call(seller, nil, 0, "settle", big.NewInt(0), score.proof, score.input); err != nil {
+		t.Fatalf("settling a proven run within the grace period: %v", err)
+	}
+	if got := new(big.Int).Sub(mk.chain.Balance(seller), paid); got.Cmp(Payment) != 0 {
+		t.Errorf("the seller was paid %v, the offer %v", got, Payment)
+	}
+
+	mk.chain.SetTime(deadline + grace + 1) // past the grace period
+	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), score.proof, score.input)
+	expect("settling after the grace period", "PastDeadline", err)
+	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
+		t.Errorf("the refund after the grace period: %v", err)
 	}
 }
