@@ -319,8 +319,12 @@ func settlement(b *strings.Builder, opt Options) {
 				continue
 			}
 			lo, hi = min(lo, r.SettleGasTx/int64(r.Proofs)), max(hi, r.SettleGasTx/int64(r.Proofs))
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %s | %d | %s |\n", host, r.Name, r.Model, r.Dataset, r.Steps, r.Proofs,
-				r.SettleTxs, r.SettleGasTx, resultset.Dollars(price.USD(r.SettleGasTx)), r.SettleGasTx/int64(r.Steps), resultset.Dollars(price.USD(r.SettleGasTx)/float64(r.Steps))))
+			deploy := "–"
+			if r.DeployGas > 0 {
+				deploy = fmt.Sprintf("%d (%s)", r.DeployGas, resultset.Dollars(price.USD(r.DeployGas)))
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %s | %d | %s | %s |\n", host, r.Name, r.Model, r.Dataset, r.Steps, r.Proofs,
+				r.SettleTxs, r.SettleGasTx, resultset.Dollars(price.USD(r.SettleGasTx)), r.SettleGasTx/int64(r.Steps), resultset.Dollars(price.USD(r.SettleGasTx)/float64(r.Steps)), deploy))
 		}
 	}
 	if len(rows) == 0 {
@@ -332,8 +336,8 @@ func settlement(b *strings.Builder, opt Options) {
 	b.WriteString("the seller submits the run's step proofs (in as few transactions as the 2^24 gas cap per transaction of EIP-7825 allows) and the score proof; ")
 	b.WriteString("the contract verifies each through gnark's verifier, checks the links between them (one dataset root, the batch schedule, the learning rate, each proof starting from the model the last reached, the score of the final model on the held-out set) and pays. ")
 	b.WriteString("`potbench settle` runs it in go-ethereum's EVM on the run directories above; the payment reaching the seller is checked. ")
-	fmt.Fprintf(b, "Gas is the offer, the proof transactions and the settle transaction together; money at %s. Deploying the contract and the verifiers is paid once for every offer and is not included.\n\n", price)
-	b.WriteString("| host | run | model / dataset | steps | proofs | transactions | settlement gas | settlement | gas per step | per step |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(b, "Gas is the offer, the proof transactions and the settle transaction together; money at %s. Deploying the contract and the run's verifiers is paid once for every offer of the same statement shape: its own column (– where the run was settled before it was recorded).\n\n", price)
+	b.WriteString("| host | run | model / dataset | steps | proofs | transactions | settlement gas | settlement | gas per step | per step | deployment, once |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}

@@ -166,3 +166,23 @@ func TestPrivacySection(t *testing.T) {
 		t.Error("the encrypted step is in the proofs' verdict table")
 	}
 }
+
+// TestSettlementSection: a settled run's row gives its settlement gas and,
+// in a column of its own, the one-off deployment; a run settled before the
+// deployment was recorded shows a dash there.
+func TestSettlementSection(t *testing.T) {
+	runs := map[string][]resultset.RunSummary{"hosta-2c": {
+		{Name: "a", Model: "linreg", Dataset: "diabetes", Steps: 5, Proofs: 6, SettleGasTx: 2_400_000, SettleTxs: 3, DeployGas: 3_100_000},
+		{Name: "b", Model: "linreg", Dataset: "diabetes", Steps: 5, Proofs: 6, SettleGasTx: 2_400_000, SettleTxs: 3},
+	}}
+	var b strings.Builder
+	settlement(&b, Options{Runs: runs})
+	for _, want := range []string{"| deployment, once |", "| hosta-2c | a | linreg / diabetes | 5 | 6 | 3 | 2400000 |", "| 3100000 (", "| 480000 | $"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("no %q in\n%s", want, b.String())
+		}
+	}
+	if !strings.Contains(b.String(), "| – |\n") {
+		t.Errorf("the run without a recorded deployment has no dash:\n%s", b.String())
+	}
+}

@@ -40,6 +40,9 @@ type RunSummary struct {
 	// offer, step proofs and score proof, in SettleTxs transactions
 	SettleGasTx int64 `json:"settle_tx_gas,omitempty"`
 	SettleTxs   int   `json:"settle_txs,omitempty"`
+	// deploying the settlement contract and the run's verifiers, once for
+	// every offer of the same statement shape (execution gas: creations)
+	DeployGas int64 `json:"deploy_gas,omitempty"`
 
 	Aggregate *AggregateSummary `json:"aggregate,omitempty"` // the whole run in one proof (-aggregate)
 }

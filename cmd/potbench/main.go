@@ -923,7 +923,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
 		GasTx: gasTx, Keys: m.Keys.Short()}
 	if settle != nil {
-		sum.SettleGasTx, sum.SettleTxs = int64(settle.Total.Tx), settle.Transactions()
+		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(settle.Total.Tx), settle.Transactions(), int64(settle.Deploy.Tx)
 	}
 	if a := m.Aggregate; a != nil {
 		av, err := trainrun.VerifyAggregate(cfg.Dir, nil)
@@ -1241,7 +1241,7 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "the whole settlement: %d gas in %d transactions, %s at %s; deploying the contracts once: %d gas\n",
 		s.Total.Tx, s.Transactions(), resultset.Dollars(price.USD(int64(s.Total.Tx))), price, s.Deploy.Tx)
 	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
-		sum.SettleGasTx, sum.SettleTxs = int64(s.Total.Tx), s.Transactions()
+		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(s.Total.Tx), s.Transactions(), int64(s.Deploy.Tx)
 	})
 }
 
