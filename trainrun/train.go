@@ -718,12 +718,15 @@ func readme(m *Manifest) string {
 		len(m.Proofs), m.Backend, m.Curve, m.FinalModel.Commitment, m.Model, m.InitialModel.Commitment, m.InitialModel.How,
 		m.Epochs, TermsOf(m).Batches(), m.LR, m.LRFixed, m.Batch, m.Dataset.Root, m.Dataset.TrainRows, m.Dataset.Name, m.Dataset.SHA256)
 	if m.Score != nil {
-		loss := ""
+		what := fmt.Sprintf("%d correct answers", m.Score.Correct)
 		if m.Score.LossSum != "" {
-			loss = " and summed loss " + m.Score.LossSum
+			what += " and summed loss " + m.Score.LossSum
 		}
-		fmt.Fprintf(&b, "A further proof states that this model has %d correct answers%s on the held-out set committed as %s (%d rows).\n\n",
-			m.Score.Correct, loss, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
+		if loss, err := parseHex(m.Score.LossSum); err == nil && m.Model == "linreg" { // least squares counts no answers
+			what = fmt.Sprintf("mean squared error %.6g (summed loss %s)", meanLoss(TermsOf(m), &ProvenScore{Rows: m.Dataset.TestRows, LossSum: loss}), m.Score.LossSum)
+		}
+		fmt.Fprintf(&b, "A further proof states that this model has %s on the held-out set committed as %s (%d rows).\n\n",
+			what, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
 	} else {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}

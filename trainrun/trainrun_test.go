@@ -99,6 +99,11 @@ func TestTrainAndVerify(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// a least-squares run's README states its proven error, not answers it never counts
+	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	if !strings.Contains(string(readme), "mean squared error") || strings.Contains(string(readme), "correct answers") {
+		t.Errorf("README of a linreg run:\n%s", readme)
+	}
 	// the run trains the model the training comparison trains
 	var fm FinalModel
 	if err := readJSON(filepath.Join(dir, "model.json"), 1<<20, "model", &fm); err != nil || len(fm.Values) != 11 || len(fm.Float) != 11 {
