@@ -103,30 +103,9 @@ func TestCeremonyKeysProveAndDerive(t *testing.T) {
 		if err := groth16.Verify(proof, vk, pub); err != nil {
 			t.Fatalf("%s: a ceremony key rejects an honest proof: %v", curve, err)
 		}
-		// a stranger derives the same verifying keys from the transcript
-		vks, _, err := Derive(dir, circuits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, k := range vks {
-			got, _ := encode(k)
-			want, _ := os.ReadFile(filepath.Join(dir, r.Keys[name].VK))
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s %s: the derived key differs from the sealed one", curve, name)
-			}
-		}
-		// the same keys under another beacon differ
-		other := copyDir(t, dir)
-		editRecord(t, other, func(r *Record) { r.Beacon2 = "00" + r.Beacon2 })
-		vks2, _, err := Derive(other, circuits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := encode(vks["cube"])
-		b, _ := encode(vks2["cube"])
-		if bytes.Equal(a, b) {
-			t.Errorf("%s: another beacon derives the same key", curve)
-		}
+		// a stranger derives the same verifying keys from the transcript,
+		// and other keys under another beacon
+		derivesSealed(t, dir, circuits, "cube", func(r *Record) { r.Beacon2 = "00" + r.Beacon2 })
 	}
 }
 
@@ -231,4 +210,37 @@ func copyDir(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// derivesSealed checks that Derive recomputes every sealed verifying key of
+// the ceremony in dir byte for byte, and that the transcript with its
+// beacon changed by otherBeacon derives another key for the circuit name.
+func derivesSealed(t *testing.T, dir string, circuits []Named, name string, otherBeacon func(*Record)) {
+	t.Helper()
+	r, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vks, _, err := Derive(dir, circuits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, k := range vks {
+		got, _ := encode(k)
+		want, _ := os.ReadFile(filepath.Join(dir, r.Keys[n].VK))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s %s: the derived key differs from the sealed one", r.Curve, n)
+		}
+	}
+	other := copyDir(t, dir)
+	editRecord(t, other, otherBeacon)
+	vks2, _, err := Derive(other, circuits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := encode(vks[name])
+	b, _ := encode(vks2[name])
+	if bytes.Equal(a, b) {
+		t.Errorf("%s: another beacon derives the same key", r.Curve)
+	}
 }

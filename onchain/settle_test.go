@@ -35,29 +35,14 @@ func TestSettlementRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mk, err := newMarket(r, solc, Target{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	honest, err := mk.stepProofs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	score := r.proofs[len(r.proofs)-1]
+	mk, honest, score := marketOf(t, r, solc)
 	const deadline = ChainTime + 3600
 	id := big.NewInt(0)
 	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(deadline)); err != nil {
 		t.Fatal(err)
 	}
 	balance := mk.chain.Balance(seller)
-	expect := func(name, want string, err error) {
-		t.Helper()
-		if err == nil {
-			t.Errorf("%s: accepted", name)
-		} else if !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v, want %q", name, err, want)
-		}
-	}
+	expect := expecter(t)
 	clone := func() []stepProof {
 		out := make([]stepProof, len(honest))
 		for i, p := range honest {
@@ -184,25 +169,10 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	if _, err := newMarket(r, solc, Target{MinCorrect: 1}); err == nil || !strings.Contains(err.Error(), "least-squares score counts no correct answers") {
 		t.Errorf("a target of correct answers on least squares: %v", err)
 	}
-	mk, err := newMarket(r, solc, Target{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	honest, err := mk.stepProofs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	score := r.proofs[len(r.proofs)-1]
+	mk, honest, score := marketOf(t, r, solc)
 	const deadline = ChainTime + 3600
 	grace := uint64(24 * 3600)
-	expect := func(name, want string, err error) {
-		t.Helper()
-		if err == nil {
-			t.Errorf("%s: accepted", name)
-		} else if !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v, want %q", name, err, want)
-		}
-	}
+	expect := expecter(t)
 	for _, c := range []struct {
 		name, want string
 		edit       func(*terms)
@@ -257,5 +227,32 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	expect("settling after the grace period", "PastDeadline", err)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
 		t.Errorf("the refund after the grace period: %v", err)
+	}
+}
+
+// marketOf deploys a market for the run r with the score it claims as the
+// target, and returns it with the run's step proofs and its score proof.
+func marketOf(t *testing.T, r *run, solc *Compiler) (*market, []stepProof, chainProof) {
+	t.Helper()
+	mk, err := newMarket(r, solc, Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest, err := mk.stepProofs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mk, honest, r.proofs[len(r.proofs)-1]
+}
+
+// expecter checks that a call was refused with a message that says why.
+func expecter(t *testing.T) func(name, want string, err error) {
+	return func(name, want string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
 	}
 }

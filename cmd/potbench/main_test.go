@@ -368,13 +368,7 @@ func TestTrainShardedInProcesses(t *testing.T) {
 // refused, and so is the ceremony checked against another run's terms.
 func TestCeremonyInProcesses(t *testing.T) {
 	tmp := t.TempDir()
-	csv := filepath.Join(tmp, "small.csv")
-	var b strings.Builder
-	b.WriteString("x1,x2,y\n")
-	for i := range 24 {
-		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
-	}
-	os.WriteFile(csv, []byte(b.String()), 0o644)
+	csv := smallCSV(t, filepath.Join(tmp, "small.csv"), 24, 0)
 	cer := filepath.Join(tmp, "ceremony")
 	shape := []string{"-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4"}
 	if code, out, errs := run(t, append(append([]string{"ceremony", "init"}, shape...), cer)...); code != 0 {
@@ -446,13 +440,7 @@ func TestCeremonyInProcesses(t *testing.T) {
 // the prover's one-party keys.
 func TestPlonkCeremony(t *testing.T) {
 	tmp := t.TempDir()
-	csv := filepath.Join(tmp, "small.csv")
-	var b strings.Builder
-	b.WriteString("x1,x2,y\n")
-	for i := range 16 {
-		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
-	}
-	os.WriteFile(csv, []byte(b.String()), 0o644)
+	csv := smallCSV(t, filepath.Join(tmp, "small.csv"), 16, 0)
 	cer := filepath.Join(tmp, "ceremony")
 	shape := []string{"-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4", "-backend", "plonk"}
 	if code, out, errs := run(t, append(append([]string{"ceremony", "init"}, shape...), cer)...); code != 0 || !strings.Contains(out, "plonk ceremony") {
@@ -545,13 +533,7 @@ func TestMakefile(t *testing.T) {
 // solc-js, a later export of the run puts its gas into the run's summary.
 func TestTrainWithoutSolc(t *testing.T) {
 	tmp := t.TempDir()
-	csv := filepath.Join(tmp, "small.csv")
-	var b strings.Builder
-	b.WriteString("x1,x2,y\n")
-	for i := range 16 {
-		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
-	}
-	os.WriteFile(csv, []byte(b.String()), 0o644)
+	csv := smallCSV(t, filepath.Join(tmp, "small.csv"), 16, 0)
 	runDir, results := filepath.Join(tmp, "run"), filepath.Join(tmp, "results")
 	cmd := cli([]string{"PATH=" + tmp}, "train", "-model", "linreg", "-dataset", csv, "-dataset-skip", "1", "-batch", "4", "-out", runDir, "-results", results, "-host", "h")
 	out, err := cmd.CombinedOutput()
@@ -584,12 +566,7 @@ func TestTrainDefaultDirectoryPerDataset(t *testing.T) {
 	tmp := t.TempDir()
 	t.Chdir(tmp)
 	for _, name := range []string{"first.csv", "Second Set.csv"} {
-		var b strings.Builder
-		b.WriteString("x1,x2,y\n")
-		for i := range 12 {
-			fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, (i+len(name))%5)
-		}
-		os.WriteFile(name, []byte(b.String()), 0o644)
+		smallCSV(t, name, 12, len(name))
 		if code, out, errs := run(t, "train", "-model", "linreg", "-dataset", name, "-dataset-skip", "1", "-batch", "4", "-results", tmp, "-host", "h"); code != 0 {
 			t.Fatalf("train on %s: %d\n%s%s", name, code, out, errs)
 		}
@@ -639,12 +616,7 @@ func TestTrainLeavesTheCheckoutClean(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	t.Chdir(tmp)
-	var b strings.Builder
-	b.WriteString("x1,x2,y\n")
-	for i := range 12 {
-		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, i%5)
-	}
-	os.WriteFile("small.csv", []byte(b.String()), 0o644)
+	smallCSV(t, "small.csv", 12, 0)
 	code, out, errs := run(t, "train", "-model", "linreg", "-dataset", "small.csv", "-dataset-skip", "1", "-batch", "4")
 	if code != 0 || !strings.Contains(out, "pass -results results") {
 		t.Fatalf("train: %d\n%s%s", code, out, errs)
@@ -662,4 +634,19 @@ func TestTrainLeavesTheCheckoutClean(t *testing.T) {
 			t.Errorf(".gitignore does not cover %s, which the tool writes by default", want)
 		}
 	}
+}
+
+// smallCSV writes a CSV of rows rows of two features and a target (shifted
+// by shift) with a header line, and returns its path.
+func smallCSV(t *testing.T, path string, rows, shift int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("x1,x2,y\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "%d,%d,%d\n", i%4, i%3, (i+shift)%5)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
