@@ -650,3 +650,26 @@ func smallCSV(t *testing.T, path string, rows, shift int) string {
 	}
 	return path
 }
+
+// TestRefusedTrainLeavesNoDirectory: train refuses bad flags and a bad CSV
+// before it makes the run directory, so no empty skeleton is left behind.
+func TestRefusedTrainLeavesNoDirectory(t *testing.T) {
+	tmp := t.TempDir()
+	bad := filepath.Join(tmp, "bad.csv")
+	os.WriteFile(bad, []byte("x,y\n1,2\n3,oops\n"), 0o644)
+	for i, args := range [][]string{
+		{"-model", "linreg", "-batch", "0"},
+		{"-model", "nosuch"},
+		{"-model", "linreg", "-epochs", "-1"},
+		{"-model", "linreg", "-dataset", bad, "-dataset-skip", "1"},
+	} {
+		out := filepath.Join(tmp, fmt.Sprintf("run%d", i))
+		code, _, errs := run(t, append(append([]string{"train"}, args...), "-out", out)...)
+		if code != 1 || errs == "" {
+			t.Errorf("train %v: exit %d, %q", args, code, errs)
+		}
+		if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("train %v left %s behind", args, out)
+		}
+	}
+}
