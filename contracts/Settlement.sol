@@ -1,23 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.20;
 
-/// @title Settlement: escrow for a model proven trained on a committed dataset
-/// and proven to reach a held-out score.
+/// @title Settlement: escrow for a model proven trained on a committed dataset,
+/// proven to reach a held-out score, and delivered by fair exchange.
 /// @notice A buyer opens an offer and locks the payment: the training set's
 /// root, the held-out set's root, the initial model's commitment, the learning
 /// rate, the schedule (batches per epoch, steps), the score to reach, and the
-/// verifiers (gnark's exported Groth16 verifiers) of the step circuit, of a
-/// K-step chain circuit (optional) and of the score circuit. The seller
-/// submits the step proofs in order, in one transaction or several (a
-/// transaction may carry at most 2^24 gas since EIP-7825), then the score
-/// proof of the final model; the contract verifies every proof, checks the
-/// links `potbench verify` checks (one dataset root, the sequential schedule,
-/// one learning rate, each proof starting from the model the last one
-/// reached, the score made on the held-out set for the final model) and pays
-/// the seller. Past the deadline an unsettled offer is refunded to the buyer,
-/// except that a seller who proved every step by the deadline may still
-/// settle during a grace period (GRACE) after it, so that a buyer cannot
-/// wait out the one transaction left; the refund comes only after that.
+/// verifiers (gnark's exported Groth16 verifiers, pinned by code hash) of the
+/// step circuit, of a K-step chain circuit (optional), of the score circuit
+/// and of the delivery circuit. The seller submits the step proofs in order,
+/// in one transaction or several (a transaction may carry at most 2^24 gas
+/// since EIP-7825); the contract verifies every proof and checks the links
+/// `potbench verify` checks (one dataset root, the sequential schedule, one
+/// learning rate, each proof starting from the model the last one reached).
+///
+/// Delivery is a zero-knowledge contingent payment in two transactions.
+/// `deliver` carries the score proof of the final model and the delivery
+/// proof: the final model's weights encrypted under a key k (a Poseidon2
+/// keystream), the SHA-256 digest of k, and a proof that the ciphertext
+/// decrypts under the key behind that digest to the model the score proof
+/// scored. The delivery proof has one more public input, the deal
+/// (dealOf: chain id, this contract, the offer, the payee), which the
+/// contract supplies from its own state with msg.sender as payee: a proof
+/// copied from the chain or the mempool is worth nothing to another sender
+/// or for another offer. `settle` reveals k; the contract checks its
+/// SHA-256 against the digest and pays the payee, and the buyer decrypts the
+/// ciphertext of the `Delivered` event with the key of the `Settled` event.
+/// Once k is revealed the model is readable by anyone who reads the chain.
+///
+/// Past the deadline an unsettled offer is refunded to the buyer, except
+/// that a seller who proved every step by the deadline may still deliver and
+/// settle during a grace period (GRACE) after it, so that a buyer cannot wait
+/// out the transactions left; the refund comes only after that.
 contract Settlement {
     struct Terms {
         uint256 datasetRoot;
@@ -34,12 +48,15 @@ contract Settlement {
         address stepVerifier;
         address chainVerifier;
         address scoreVerifier;
+        address deliveryVerifier;
+        uint64 cipherElements; // the final model's ciphertext elements, as the delivery circuit takes them
         // the verifiers' runtime code, as the buyer compiled it from keys it
         // derived (potbench verify -ceremony): offer refuses any other code,
         // such as a contract whose fallback accepts every proof
         bytes32 stepCode;
         bytes32 chainCode;
         bytes32 scoreCode;
+        bytes32 deliveryCode;
     }
 
     struct Offer {
@@ -51,6 +68,8 @@ contract Settlement {
         uint64 step; // steps proven so far
         uint256 model; // the model they reached
         Terms terms;
+        address payee; // who delivered (0: not yet)
+        bytes32 keyDigest; // SHA-256 of the delivered ciphertext's key
     }
 
     /// One step proof (steps == 1) or chain proof (steps == chainSteps) with
@@ -65,11 +84,29 @@ contract Settlement {
         uint256[5] input;
     }
 
+    /// The final model's score proof: inputs held-out root, its rows, model,
+    /// [summed loss,] correct answers.
+    struct ScoreProof {
+        bytes proof;
+        uint256[] input;
+    }
+
+    /// The final model, encrypted: its packed elements plus the keystream of
+    /// the key whose SHA-256 is keyDigest, and the proof of it.
+    struct Delivery {
+        bytes proof;
+        uint256[] cipher;
+        bytes32 keyDigest;
+    }
+
     /// Gas forwarded to one verifier call. An honest verification takes about
     /// 310,000-340,000; a malformed proof point makes the pairing precompile
     /// consume all the gas it is given, so the cap bounds what a bad proof
     /// costs the caller.
+    /// A verifier with more than 8 public inputs (the delivery verifier, one
+    /// input per ciphertext element) gets INPUT_GAS more per input.
     uint256 public constant VERIFY_GAS = 500_000;
+    uint256 public constant INPUT_GAS = 8_000;
 
     /// Time after the deadline during which a seller who proved every step
     /// may still settle (and the buyer may not take the payment back).
@@ -79,7 +116,8 @@ contract Settlement {
 
     event Offered(uint256 indexed id, address indexed buyer, address seller, uint256 payment);
     event Proven(uint256 indexed id, uint64 step, uint256 model);
-    event Settled(uint256 indexed id, address indexed seller, uint256 model, uint256 payment);
+    event Delivered(uint256 indexed id, address indexed payee, bytes32 keyDigest, uint256[] cipher);
+    event Settled(uint256 indexed id, address indexed payee, uint256 model, uint256 payment, uint256 key);
     event Refunded(uint256 indexed id, uint256 payment);
 
     error Closed(uint256 id);
@@ -90,6 +128,9 @@ contract Settlement {
     error Incomplete(uint64 proven, uint64 steps);
     error ScoreTooLow(string what);
     error LowGas(uint256 index, uint256 left);
+    error AlreadyDelivered(uint256 id);
+    error NotDelivered(uint256 id);
+    error WrongKey(uint256 id);
 
     /// Opens an offer; msg.value is the payment.
     function offer(Terms calldata t, address seller, uint64 deadline) external payable returns (uint256 id) {
@@ -107,8 +148,10 @@ contract Settlement {
         require(t.scoreVerifier.codehash == t.scoreCode, "score verifier code differs from the terms'");
         require(t.stepVerifier == address(0) || t.stepVerifier.codehash == t.stepCode, "step verifier code differs from the terms'");
         require(t.chainSteps == 0 || t.chainVerifier.codehash == t.chainCode, "chain verifier code differs from the terms'");
+        require(t.cipherElements > 0 && t.deliveryVerifier.code.length > 0, "a delivery verifier without code");
+        require(t.deliveryVerifier.codehash == t.deliveryCode, "delivery verifier code differs from the terms'");
         id = offers.length;
-        offers.push(Offer(msg.sender, seller, msg.value, deadline, false, 0, t.initialModel, t));
+        offers.push(Offer(msg.sender, seller, msg.value, deadline, false, 0, t.initialModel, t, address(0), bytes32(0)));
         emit Offered(id, msg.sender, seller, msg.value);
     }
 
@@ -143,15 +186,13 @@ contract Settlement {
             if (p.input[1] != step % batches) revert BadProof(i, "not the scheduled batch");
             if (p.input[2] != lr) revert BadProof(i, "another learning rate");
             if (p.input[3] != model) revert BadProof(i, "not from the model reached");
-            // an honest proof must not fail for want of gas forwarded
-            if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(i, gasleft());
             uint256[] memory input = new uint256[](p.steps == 1 ? 6 : 7);
             for (uint256 j = 0; j < 5; j++) {
                 input[j] = p.input[j];
             }
             input[5] = batches;
             if (p.steps > 1) input[6] = p.steps;
-            if (!verify(verifier, p.proof, input)) revert BadProof(i, "rejected by the verifier");
+            if (!verify(i, verifier, p.proof, input)) revert BadProof(i, "rejected by the verifier");
             model = p.input[4];
             step += p.steps;
         }
@@ -160,32 +201,68 @@ contract Settlement {
         emit Proven(id, step, model);
     }
 
-    /// Verifies the final model's held-out score (inputs: held-out root, its
-    /// rows, model, [summed loss,] correct answers) and pays the seller.
-    /// Past the deadline, only within the grace period and only when every
-    /// step was proven.
-    function settle(uint256 id, bytes calldata proof, uint256[] calldata input) external {
+    /// The deal a delivery proof is made for: chain, contract, offer and
+    /// payee, hashed below BN254's scalar field.
+    function dealOf(uint256 id, address payee) public view returns (uint256) {
+        return uint256(keccak256(abi.encode(block.chainid, address(this), id, payee))) >> 3;
+    }
+
+    /// Verifies the final model's held-out score and the delivery of its
+    /// ciphertext, made for this deal with msg.sender as payee, and records
+    /// the payee and the key's digest. Past the deadline, only within the
+    /// grace period and only when every step was proven.
+    function deliver(uint256 id, ScoreProof calldata score, Delivery calldata d) external {
         Offer storage o = offers[id];
         Terms storage t = o.terms;
         if (o.closed) revert Closed(id);
         if (o.seller != address(0) && o.seller != msg.sender) revert NotSeller(msg.sender);
+        if (o.payee != address(0)) revert AlreadyDelivered(id);
         if (o.step != t.steps) {
             if (block.timestamp > o.deadline) revert PastDeadline(o.deadline);
             revert Incomplete(o.step, t.steps);
         }
         if (block.timestamp > o.deadline + GRACE) revert PastDeadline(o.deadline + GRACE);
+        checkScore(o, t, score);
+        if (d.cipher.length != t.cipherElements) revert BadProof(1, "not the final model's size");
+        uint256[] memory input = new uint256[](4 + d.cipher.length);
+        input[0] = o.model;
+        input[1] = uint256(d.keyDigest) >> 128;
+        input[2] = uint256(d.keyDigest) & type(uint128).max;
+        input[3] = dealOf(id, msg.sender);
+        for (uint256 j = 0; j < d.cipher.length; j++) {
+            input[4 + j] = d.cipher[j];
+        }
+        if (!verify(1, t.deliveryVerifier, d.proof, input)) revert BadProof(1, "delivery rejected by the verifier");
+        o.payee = msg.sender;
+        o.keyDigest = d.keyDigest;
+        emit Delivered(id, msg.sender, d.keyDigest, d.cipher);
+    }
+
+    /// Reveals the key of the delivered ciphertext and pays the payee: the
+    /// key's SHA-256 (of its 32 big-endian bytes) must be the digest the
+    /// delivery proof bound. Anyone may send it; the payment goes to the
+    /// payee. Within the grace period after the deadline at most.
+    function settle(uint256 id, uint256 key) external {
+        Offer storage o = offers[id];
+        if (o.closed) revert Closed(id);
+        if (o.payee == address(0)) revert NotDelivered(id);
+        if (block.timestamp > o.deadline + GRACE) revert PastDeadline(o.deadline + GRACE);
+        if (sha256(abi.encodePacked(key)) != o.keyDigest) revert WrongKey(id);
+        o.closed = true;
+        uint256 payment = o.payment;
+        emit Settled(id, o.payee, o.model, payment, key);
+        (bool ok,) = payable(o.payee).call{value: payment}("");
+        require(ok, "payment failed");
+    }
+
+    function checkScore(Offer storage o, Terms storage t, ScoreProof calldata score) internal view {
+        uint256[] calldata input = score.input;
         if (input.length != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
         if (input[2] != o.model) revert BadProof(0, "not the final model");
         if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
         if (t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
-        if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 20_000) revert LowGas(0, gasleft());
-        if (!verify(t.scoreVerifier, proof, input)) revert BadProof(0, "score rejected by the verifier");
-        o.closed = true;
-        uint256 payment = o.payment;
-        emit Settled(id, msg.sender, o.model, payment);
-        (bool ok,) = payable(msg.sender).call{value: payment}("");
-        require(ok, "payment failed");
+        if (!verify(0, t.scoreVerifier, score.proof, input)) revert BadProof(0, "score rejected by the verifier");
     }
 
     /// Returns an unsettled payment to the buyer after the deadline, or, when
@@ -209,11 +286,15 @@ contract Settlement {
     }
 
     /// Calls gnark's verifyProof(bytes, uint256[N]) (it reverts on a bad
-    /// proof) with VERIFY_GAS forwarded.
-    function verify(address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {
+    /// proof) with VERIFY_GAS forwarded (and INPUT_GAS per input above 8);
+    /// it reverts LowGas(index) first when less is left, so that an honest
+    /// proof never fails for want of gas forwarded.
+    function verify(uint256 index, address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {
+        uint256 cap = VERIFY_GAS + (input.length > 8 ? INPUT_GAS * (input.length - 8) : 0);
+        if (gasleft() < cap + cap / 63 + 20_000) revert LowGas(index, gasleft());
         bytes4 selector = bytes4(keccak256(abi.encodePacked("verifyProof(bytes,uint256[", decimal(input.length), "])")));
         bytes memory data = abi.encodePacked(selector, 32 * (1 + input.length), input, proof.length, proof, new bytes((32 - proof.length % 32) % 32));
-        (ok,) = verifier.staticcall{gas: VERIFY_GAS}(data);
+        (ok,) = verifier.staticcall{gas: cap}(data);
     }
 
     function decimal(uint256 v) internal pure returns (bytes memory s) {

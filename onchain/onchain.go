@@ -318,6 +318,9 @@ func (c *Chain) Fund(addr common.Address, wei *big.Int) {
 // Balance is an account's balance in wei.
 func (c *Chain) Balance(addr common.Address) *big.Int { return c.cfg.State.GetBalance(addr).ToBig() }
 
+// Logs are the events every transaction so far emitted.
+func (c *Chain) Logs() []*types.Log { return c.cfg.State.Logs() }
+
 // SetTime sets the timestamp of the block calls run in.
 func (c *Chain) SetTime(unix uint64) { c.cfg.Time = unix }
 

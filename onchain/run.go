@@ -16,6 +16,7 @@ import (
 	"github.com/consensys/gnark/backend/solidity"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/trainrun"
 )
@@ -45,6 +46,8 @@ type run struct {
 	verifiers map[string]string // shape -> Solidity
 	shapes    []string          // in the manifest's order
 	proofs    []chainProof
+	final     []int64       // the final model's values (model.json, checked against the manifest)
+	domain    commit.Domain // their commitment domain
 }
 
 type chainProof struct {
@@ -63,6 +66,11 @@ func readRun(dir string) (*run, error) {
 		return nil, fmt.Errorf("%s: a %s proof on %s; only BN254 Groth16 runs are verified on chain", dir, m.Backend, m.Curve)
 	}
 	r := &run{manifest: m, verifiers: map[string]string{}}
+	fm, dom, err := trainrun.FinalModelOf(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	r.final, r.domain = fm.Values, dom
 	for _, circ := range m.Circuits {
 		key, err := trainrun.OpenVerifyingKey(dir, m, circ)
 		if err != nil {

@@ -5,33 +5,51 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/solidity"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
 
+	"github.com/potbench/potbench/circuits/delivery"
 	"github.com/potbench/potbench/contracts"
 	"github.com/potbench/potbench/trainrun"
 )
 
 // Settlement is what settling a proven training run through
 // contracts/Settlement.sol cost: the buyer's offer, the seller's step proofs
-// (in as few transactions as the per-transaction gas cap allows) and the
-// score proof that releases the payment.
+// (in as few transactions as the per-transaction gas cap allows), the
+// delivery (the score proof, the final model's ciphertext and the proof of
+// it) and the settle that reveals the key and releases the payment.
 type Settlement struct {
 	Proofs      int   `json:"proofs"`        // step proofs and the score proof
-	Deploy      Gas   `json:"deploy"`        // the settlement contract and the run's verifiers, once for every offer
+	Deploy      Gas   `json:"deploy"`        // the settlement contract and the verifiers, delivery's included, once for every offer
 	Offer       Gas   `json:"offer"`         // the buyer locks the payment
 	Prove       []Gas `json:"prove"`         // the seller's step proofs, one entry per transaction
 	ProofsPerTx []int `json:"proofs_per_tx"` // how many step proofs each carried
-	Settle      Gas   `json:"settle"`        // the score proof and the payment
-	Total       Gas   `json:"total"`         // offer, prove and settle: one settlement
+	Deliver     Gas   `json:"deliver"`       // the score proof, the ciphertext and the delivery proof
+	Settle      Gas   `json:"settle"`        // the key revealed and the payment
+	Total       Gas   `json:"total"`         // offer, prove, deliver and settle: one settlement
 	Paid        bool  `json:"paid"`          // the seller received the payment
+	Delivered   bool  `json:"delivered"`     // the buyer decrypted the exact final model from the chain
+
+	// The delivery's own share: its verifier call alone (what a settlement
+	// without delivery would not pay, besides the ciphertext's calldata and
+	// event), its circuit and its proof.
+	DeliveryVerify      Gas    `json:"delivery_verify"`
+	CipherElements      int    `json:"cipher_elements"`
+	DeliveryConstraints int    `json:"delivery_constraints"`
+	DeliverySetupNs     int64  `json:"delivery_setup_ns,omitempty"` // 0: keys from the cache
+	DeliveryProveNs     int64  `json:"delivery_prove_ns"`
+	DeliveryKeys        string `json:"delivery_keys"` // who set up the delivery circuit's keys
 }
 
 // Transactions is how many transactions one settlement takes.
-func (s *Settlement) Transactions() int { return 2 + len(s.Prove) }
+func (s *Settlement) Transactions() int { return 3 + len(s.Prove) }
 
 // Target is the score an offer asks for. The zero Target asks for what the
 // run's score proof claims.
@@ -53,7 +71,20 @@ type terms struct {
 	Batches, Steps, ChainSteps, HeldoutRows, ScoreInputs uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
-	StepCode, ChainCode, ScoreCode                       [32]byte // the verifiers' runtime code hashes the offer pins
+	DeliveryVerifier                                     common.Address
+	CipherElements                                       uint64
+	StepCode, ChainCode, ScoreCode, DeliveryCode         [32]byte // the verifiers' runtime code hashes the offer pins
+}
+
+type scoreProof struct {
+	Proof []byte
+	Input []*big.Int
+}
+
+type deliveryCall struct {
+	Proof     []byte
+	Cipher    []*big.Int
+	KeyDigest [32]byte
 }
 
 type stepProof struct {
@@ -62,21 +93,23 @@ type stepProof struct {
 	Input [5]*big.Int
 }
 
-// market is a chain with a run's verifiers and the settlement contract
-// deployed.
+// market is a chain with a run's verifiers, the delivery verifier and the
+// settlement contract deployed.
 type market struct {
-	chain *Chain
-	abi   abi.ABI
-	addr  common.Address
-	run   *run
-	terms terms
-	gas   Gas // deploying it all
+	chain    *Chain
+	abi      abi.ABI
+	addr     common.Address
+	run      *run
+	delivery *DeliveryKeys
+	terms    terms
+	gas      Gas // deploying it all
 }
 
-// newMarket deploys the settlement contract and the run's verifiers on a
-// fresh chain and funds the buyer, and sets the terms of the run's statement
-// with the target score (zero: the score the run claims).
-func newMarket(r *run, c *Compiler, target Target) (*market, error) {
+// newMarket deploys the settlement contract, the run's verifiers and the
+// delivery verifier on a fresh chain and funds the buyer and the seller, and
+// sets the terms of the run's statement with the target score (zero: the
+// score the run claims).
+func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, error) {
 	m := r.manifest
 	if m.Score == nil {
 		return nil, errors.New("the run has no score proof; a settlement pays for a score")
@@ -99,7 +132,10 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 	case target.MaxLossSum != nil && m.Score.LossSum == "":
 		return nil, fmt.Errorf("-max-loss-sum: a %s score proves no loss, only correct answers", m.Model)
 	}
-	mk := &market{chain: NewChain(), run: r}
+	if dk == nil || dk.Domain.String() != r.domain.String() {
+		return nil, fmt.Errorf("no delivery keys for this run's model (%s)", r.domain)
+	}
+	mk := &market{chain: NewChain(), run: r, delivery: dk}
 	mk.chain.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
 	mk.chain.Fund(seller, Payment) // a seller sends transactions: its account exists, and its payment pays no new-account charge
 	code, abiJSON, err := c.CompileABI(contracts.Settlement, "Settlement")
@@ -125,13 +161,25 @@ func newMarket(r *run, c *Compiler, target Target) (*market, error) {
 		}
 		mk.gas.Exec += g
 	}
+	var sol bytes.Buffer
+	if err := dk.VK.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
+		return nil, err
+	}
+	if code, err = c.Compile(sol.String(), "Verifier"); err != nil {
+		return nil, err
+	}
+	if verifiers["delivery"], g, err = mk.chain.DeployFrom(buyer, code); err != nil {
+		return nil, fmt.Errorf("onchain: deploy the delivery verifier (%d ciphertext elements): %w", delivery.Elements(dk.Domain), err)
+	}
+	mk.gas.Exec += g
 	mk.gas.Tx = mk.gas.Exec // creations: execution only
 
 	rt := trainrun.TermsOf(m)
 	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
 		ScoreInputs: uint64(len(m.Score.Proof.Public)),
 		MinCorrect:  big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
-		ScoreCode: mk.chain.CodeHash(verifiers["score"])}
+		ScoreCode: mk.chain.CodeHash(verifiers["score"]), DeliveryVerifier: verifiers["delivery"],
+		DeliveryCode: mk.chain.CodeHash(verifiers["delivery"]), CipherElements: uint64(delivery.Elements(dk.Domain))}
 	if target.MaxLossSum != nil {
 		t.MaxLossSum = target.MaxLossSum
 	}
@@ -194,30 +242,36 @@ func (mk *market) stepProofs() ([]stepProof, error) {
 }
 
 // Settle runs the settlement scenario on a fresh chain for the run in dir:
-// it deploys the run's verifiers and the settlement contract, the buyer
-// offers a payment for the run's statement and the target score (zero: the
-// score the run claims), the seller proves the steps in as few transactions
-// as the cap allows and settles, and the payment must reach the seller.
-func Settle(dir string, c *Compiler, target Target) (*Settlement, error) {
+// it deploys the run's verifiers, the delivery verifier of dk and the
+// settlement contract; the buyer offers a payment for the run's statement
+// and the target score (zero: the score the run claims); the seller proves
+// the steps in as few transactions as the cap allows, delivers the final
+// model encrypted under a fresh key with the score proof and a delivery
+// proof made for this deal, and reveals the key; the payment must reach the
+// seller, and the buyer must decrypt, from the chain's events alone, the
+// exact model the run committed to.
+func Settle(dir string, c *Compiler, target Target, dk *DeliveryKeys) (*Settlement, error) {
 	r, err := readRun(dir)
 	if err != nil {
 		return nil, err
 	}
-	mk, err := newMarket(r, c, target)
+	mk, err := newMarket(r, c, target, dk)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	s := &Settlement{Proofs: len(r.proofs), Deploy: mk.gas}
+	s := &Settlement{Proofs: len(r.proofs), Deploy: mk.gas, CipherElements: int(mk.terms.CipherElements),
+		DeliveryConstraints: dk.Constraints, DeliverySetupNs: dk.SetupNs, DeliveryKeys: dk.Source}
 	if s.Offer, err = mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(1)<<62); err != nil {
 		return nil, err
 	}
+	id := big.NewInt(0)
 	sp, err := mk.stepProofs()
 	if err != nil {
 		return nil, err
 	}
 	for n := len(sp); len(sp) > 0; {
 		n = min(n, len(sp))
-		g, err := mk.call(seller, nil, 0, "prove", big.NewInt(0), sp[:n])
+		g, err := mk.call(seller, nil, 0, "prove", id, sp[:n])
 		if err != nil {
 			if n > 1 && (errors.Is(err, vm.ErrOutOfGas) || errors.Is(err, errLowGas)) {
 				n = n * 3 / 4
@@ -228,20 +282,123 @@ func Settle(dir string, c *Compiler, target Target) (*Settlement, error) {
 		s.Prove, s.ProofsPerTx = append(s.Prove, g), append(s.ProofsPerTx, n)
 		sp = sp[n:]
 	}
+	d, err := mk.sealFor(id, seller)
+	if err != nil {
+		return nil, err
+	}
+	s.DeliveryProveNs = d.proveNs
+	if s.DeliveryVerify, err = mk.verifyDelivery(id, seller, d); err != nil {
+		return nil, err
+	}
+	if s.Deliver, err = mk.call(seller, nil, 0, "deliver", id, mk.score(), d.call()); err != nil {
+		return nil, err
+	}
 	before := mk.chain.Balance(seller)
-	score := r.proofs[len(r.proofs)-1]
-	if s.Settle, err = mk.call(seller, nil, 0, "settle", big.NewInt(0), score.proof, score.input); err != nil {
+	if s.Settle, err = mk.call(seller, nil, 0, "settle", id, d.key); err != nil {
 		return nil, err
 	}
 	s.Paid = new(big.Int).Sub(mk.chain.Balance(seller), before).Cmp(Payment) == 0
-	s.Total = s.Offer.Add(s.Settle)
+	s.Total = s.Offer.Add(s.Deliver).Add(s.Settle)
 	for _, g := range s.Prove {
 		s.Total = s.Total.Add(g)
 	}
 	if !s.Paid {
 		return s, errors.New("onchain: the settlement did not pay the seller")
 	}
+	got, err := mk.received(id)
+	if err != nil {
+		return s, fmt.Errorf("onchain: the buyer's model: %w", err)
+	}
+	if !slices.Equal(got, r.final) {
+		return s, errors.New("onchain: the model the buyer decrypted is not the run's final model")
+	}
+	s.Delivered = true
 	return s, nil
+}
+
+// score is the run's score proof in the contract's layout.
+func (mk *market) score() scoreProof {
+	p := mk.run.proofs[len(mk.run.proofs)-1]
+	return scoreProof{Proof: p.proof, Input: p.input}
+}
+
+func (d *deliveryProof) call() deliveryCall {
+	return deliveryCall{Proof: d.Proof, Cipher: d.Cipher, KeyDigest: d.KeyDigest}
+}
+
+// dealOf asks the contract for the deal of an offer and payee.
+func (mk *market) dealOf(id *big.Int, payee common.Address) (*big.Int, error) {
+	data, err := mk.abi.Pack("dealOf", id, payee)
+	if err != nil {
+		return nil, err
+	}
+	ret, _, err := mk.chain.Send(payee, mk.addr, data, nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("dealOf: %w", err)
+	}
+	out, err := mk.abi.Unpack("dealOf", ret)
+	if err != nil {
+		return nil, err
+	}
+	return out[0].(*big.Int), nil
+}
+
+// sealFor is the seller's delivery for an offer and payee: the run's final
+// model sealed under a fresh key, proven for the deal the contract names.
+func (mk *market) sealFor(id *big.Int, payee common.Address) (*deliveryProof, error) {
+	deal, err := mk.dealOf(id, payee)
+	if err != nil {
+		return nil, err
+	}
+	return mk.delivery.prove(mk.run.final, deal)
+}
+
+// verifyDelivery measures the delivery verifier's call alone, as the
+// contract makes it for the payee.
+func (mk *market) verifyDelivery(id *big.Int, payee common.Address, d *deliveryProof) (Gas, error) {
+	deal, err := mk.dealOf(id, payee)
+	if err != nil {
+		return Gas{}, err
+	}
+	model, _ := new(big.Int).SetString(strings.TrimPrefix(mk.run.manifest.FinalModel.Commitment, "0x"), 16)
+	input := append([]*big.Int{model, new(big.Int).SetBytes(d.KeyDigest[:16]), new(big.Int).SetBytes(d.KeyDigest[16:]), deal}, d.Cipher...)
+	data := Calldata(d.Proof, input)
+	exec, err := mk.chain.Call(mk.terms.DeliveryVerifier, data, 0)
+	if err != nil {
+		return Gas{}, fmt.Errorf("the delivery verifier rejected the seller's proof: %w", err)
+	}
+	return Gas{Exec: exec, Tx: TxGas(data, exec)}, nil
+}
+
+// received is the buyer's side after settle: the ciphertext of the
+// offer's Delivered event, the key of its Settled event, decrypted and
+// checked against the model commitment the contract recorded.
+func (mk *market) received(id *big.Int) ([]int64, error) {
+	var cipher []*big.Int
+	var key, model *big.Int
+	for _, l := range mk.chain.Logs() {
+		if l.Address != mk.addr || len(l.Topics) < 2 || l.Topics[1] != common.BigToHash(id) {
+			continue
+		}
+		switch l.Topics[0] {
+		case mk.abi.Events["Delivered"].ID:
+			out, err := mk.abi.Unpack("Delivered", l.Data)
+			if err != nil {
+				return nil, err
+			}
+			cipher = out[1].([]*big.Int)
+		case mk.abi.Events["Settled"].ID:
+			out, err := mk.abi.Unpack("Settled", l.Data)
+			if err != nil {
+				return nil, err
+			}
+			model, key = out[0].(*big.Int), out[2].(*big.Int)
+		}
+	}
+	if cipher == nil || key == nil {
+		return nil, fmt.Errorf("offer %v: no Delivered and Settled events on chain", id)
+	}
+	return delivery.Open(ecc.BN254, mk.delivery.Domain, cipher, key, model)
 }
 
 var errLowGas = errors.New("less gas left than a verification needs")

@@ -2,28 +2,42 @@ package onchain
 
 import (
 	"math/big"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/potbench/potbench/bench"
 )
 
-// TestSettlement: the settlement contract pays the seller for an honest run
-// and its score, in one offer, one or more prove transactions and one settle.
+// TestSettlement: a whole exchange on a real run: offer, prove, deliver,
+// settle. The seller is paid and the buyer decrypts, from the chain's
+// events, exactly the run's final model.
 func TestSettlement(t *testing.T) {
 	solc := compiler(t)
-	s, err := Settle(tinyRun(t), solc, Target{})
+	dir := tinyRun(t)
+	r, err := readRun(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.Paid || s.Proofs != 6 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 5 {
+	s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Paid || !s.Delivered || s.Proofs != 6 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 5 || s.Transactions() != 4 {
 		t.Fatalf("settlement %+v", s)
 	}
-	sum := s.Offer.Add(s.Settle).Add(s.Prove[0])
-	if sum != s.Total || s.Total.Tx >= TxGasCap*3 {
+	sum := s.Offer.Add(s.Deliver).Add(s.Settle).Add(s.Prove[0])
+	if sum != s.Total || s.Total.Tx >= TxGasCap*4 {
 		t.Errorf("total %+v, parts sum to %+v", s.Total, sum)
 	}
-	t.Logf("settled a 5-step run: offer %d, prove %d, settle %d, total %d gas (transactions)", s.Offer.Tx, s.Prove[0].Tx, s.Settle.Tx, s.Total.Tx)
+	if s.DeliveryVerify.Exec == 0 || s.DeliveryVerify.Exec >= s.Deliver.Exec || s.CipherElements != 2 {
+		t.Errorf("the delivery's own verification %+v within deliver %+v, %d elements", s.DeliveryVerify, s.Deliver, s.CipherElements)
+	}
+	t.Logf("settled a 5-step run: offer %d, prove %d, deliver %d (delivery verifier %d), settle %d, total %d gas (transactions)",
+		s.Offer.Tx, s.Prove[0].Tx, s.Deliver.Tx, s.DeliveryVerify.Exec, s.Settle.Tx, s.Total.Tx)
 }
 
 // TestSettlementRejects: the contract keeps the payment when the proofs do
@@ -38,6 +52,7 @@ func TestSettlementRejects(t *testing.T) {
 	mk, honest, score := marketOf(t, r, solc)
 	const deadline = ChainTime + 3600
 	id := big.NewInt(0)
+	d := mustSeal(t, mk, id, seller)
 	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(deadline)); err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +90,8 @@ func TestSettlementRejects(t *testing.T) {
 	}
 	_, err = mk.call(buyer, nil, 0, "prove", id, honest)
 	expect("proofs from another than the seller", "NotSeller", err)
-	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, score.input)
-	expect("settling before the steps are proven", "Incomplete", err)
+	_, err = mk.call(seller, nil, 0, "deliver", id, score, d.call())
+	expect("delivering before the steps are proven", "Incomplete", err)
 	_, err = mk.call(seller, nil, 0, "prove", id, honest[:2])
 	if err != nil {
 		t.Fatal(err)
@@ -88,13 +103,13 @@ func TestSettlementRejects(t *testing.T) {
 	if _, err = mk.call(seller, nil, 0, "prove", id, honest[2:]); err != nil {
 		t.Fatal(err)
 	}
-	wrongModel := append([]*big.Int{}, score.input...)
-	wrongModel[2] = new(big.Int).Add(wrongModel[2], big.NewInt(1))
-	wrongSize := append([]*big.Int{}, score.input...)
-	wrongSize[1] = new(big.Int).Add(wrongSize[1], big.NewInt(1))
-	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, wrongSize)
+	wrongModel := scoreProof{Proof: score.Proof, Input: append([]*big.Int{}, score.Input...)}
+	wrongModel.Input[2] = new(big.Int).Add(wrongModel.Input[2], big.NewInt(1))
+	wrongSize := scoreProof{Proof: score.Proof, Input: append([]*big.Int{}, score.Input...)}
+	wrongSize.Input[1] = new(big.Int).Add(wrongSize.Input[1], big.NewInt(1))
+	_, err = mk.call(seller, nil, 0, "deliver", id, wrongSize, d.call())
 	expect("a score on a held-out set of another size", "another held-out set", err)
-	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, wrongModel)
+	_, err = mk.call(seller, nil, 0, "deliver", id, wrongModel, d.call())
 	expect("a score of another model", "not the final model", err)
 	_, err = mk.call(buyer, nil, 0, "refund", id)
 	expect("a refund before the deadline", "NotYet", err)
@@ -104,14 +119,14 @@ func TestSettlementRejects(t *testing.T) {
 
 	// a stricter offer: a lower summed loss than the run reached
 	strict := mk.terms
-	strict.MaxLossSum = new(big.Int).Sub(score.input[3], big.NewInt(1))
+	strict.MaxLossSum = new(big.Int).Sub(score.Input[3], big.NewInt(1))
 	if _, err := mk.call(buyer, Payment, 0, "offer", strict, seller, uint64(deadline)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(1), honest); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), score.proof, score.input)
+	_, err = mk.call(seller, nil, 0, "deliver", big.NewInt(1), score, d.call())
 	expect("a score below the offer's", "loss too high", err)
 
 	// an offer whose verifier has no code would accept anything
@@ -137,15 +152,18 @@ func TestSettlementRejects(t *testing.T) {
 	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline))
 	expect("the score verifier named as the step verifier", "step verifier code differs from the terms'", err)
 
-	// the honest settlement of offer 0 pays; past the grace period, offer 1 is refunded
-	if _, err := mk.call(seller, nil, 0, "settle", id, score.proof, score.input); err != nil {
+	// the honest delivery and settlement of offer 0 pays; past the grace period, offer 1 is refunded
+	if _, err := mk.call(seller, nil, 0, "deliver", id, score, d.call()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mk.call(seller, nil, 0, "settle", id, d.key); err != nil {
 		t.Fatal(err)
 	}
 	if paid := new(big.Int).Sub(mk.chain.Balance(seller), balance); paid.Cmp(Payment) != 0 {
 		t.Fatalf("the seller was paid %v, the offer %v", paid, Payment)
 	}
-	_, err = mk.call(seller, nil, 0, "settle", id, score.proof, score.input)
-	expect("settling twice", "Closed", err)
+	_, err = mk.call(seller, nil, 0, "settle", id, d.key)
+	expect("the key revealed twice", "Closed", err)
 	mk.chain.SetTime(deadline + 24*3600 + 1) // offer 1's steps were all proven: its refund waits out the grace period
 	before := mk.chain.Balance(buyer)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
@@ -166,7 +184,7 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newMarket(r, solc, Target{MinCorrect: 1}); err == nil || !strings.Contains(err.Error(), "least-squares score counts no correct answers") {
+	if _, err := newMarket(r, solc, Target{MinCorrect: 1}, deliveryKeys(t, r)); err == nil || !strings.Contains(err.Error(), "least-squares score counts no correct answers") {
 		t.Errorf("a target of correct answers on least squares: %v", err)
 	}
 	mk, honest, score := marketOf(t, r, solc)
@@ -199,7 +217,8 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(2), honest[:2]); err != nil {
 		t.Fatal(err)
 	}
-	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(0), score.proof, score.input[:4])
+	d0, d1 := mustSeal(t, mk, big.NewInt(0), seller), mustSeal(t, mk, big.NewInt(1), seller)
+	_, err = mk.call(seller, nil, 0, "deliver", big.NewInt(0), scoreProof{Proof: score.Proof, Input: score.Input[:4]}, d0.call())
 	expect("a score of another shape than the terms'", "not the score shape of the terms", err)
 
 	mk.chain.SetTime(deadline + 1) // past the deadline, within the grace period
@@ -215,15 +234,21 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 		t.Errorf("refunded %v of %v", back, Payment)
 	}
 	paid := mk.chain.Balance(seller)
-	if _, err := mk.call(seller, nil, 0, "settle", big.NewInt(0), score.proof, score.input); err != nil {
+	if _, err := mk.call(seller, nil, 0, "deliver", big.NewInt(0), score, d0.call()); err != nil {
+		t.Fatalf("delivering a proven run within the grace period: %v", err)
+	}
+	if _, err := mk.call(seller, nil, 0, "deliver", big.NewInt(1), score, d1.call()); err != nil {
+		t.Fatalf("delivering a proven run within the grace period: %v", err)
+	}
+	if _, err := mk.call(seller, nil, 0, "settle", big.NewInt(0), d0.key); err != nil {
 		t.Fatalf("settling a proven run within the grace period: %v", err)
 	}
 	if got := new(big.Int).Sub(mk.chain.Balance(seller), paid); got.Cmp(Payment) != 0 {
 		t.Errorf("the seller was paid %v, the offer %v", got, Payment)
 	}
 
-	mk.chain.SetTime(deadline + grace + 1) // past the grace period
-	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), score.proof, score.input)
+	mk.chain.SetTime(deadline + grace + 1) // past the grace period: a delivered offer's key comes too late
+	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), d1.key)
 	expect("settling after the grace period", "PastDeadline", err)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
 		t.Errorf("the refund after the grace period: %v", err)
@@ -232,9 +257,9 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 
 // marketOf deploys a market for the run r with the score it claims as the
 // target, and returns it with the run's step proofs and its score proof.
-func marketOf(t *testing.T, r *run, solc *Compiler) (*market, []stepProof, chainProof) {
+func marketOf(t *testing.T, r *run, solc *Compiler) (*market, []stepProof, scoreProof) {
 	t.Helper()
-	mk, err := newMarket(r, solc, Target{})
+	mk, err := newMarket(r, solc, Target{}, deliveryKeys(t, r))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +267,40 @@ func marketOf(t *testing.T, r *run, solc *Compiler) (*market, []stepProof, chain
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mk, honest, r.proofs[len(r.proofs)-1]
+	return mk, honest, mk.score()
+}
+
+// mustSeal is the seller's delivery of the run's final model for an offer
+// and payee.
+func mustSeal(t *testing.T, mk *market, id *big.Int, payee common.Address) *deliveryProof {
+	t.Helper()
+	d, err := mk.sealFor(id, payee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+var (
+	deliveryMu   sync.Mutex
+	deliveryKeep = map[string]*DeliveryKeys{}
+)
+
+// deliveryKeys are the delivery keys for the run's model, set up once per
+// test binary (the key cache, when there is one, keeps them across).
+func deliveryKeys(t *testing.T, r *run) *DeliveryKeys {
+	t.Helper()
+	deliveryMu.Lock()
+	defer deliveryMu.Unlock()
+	if k, ok := deliveryKeep[r.domain.String()]; ok {
+		return k
+	}
+	k, err := SetupDelivery(r.domain, bench.DefaultKeyCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliveryKeep[r.domain.String()] = k
+	return k
 }
 
 // expecter checks that a call was refused with a message that says why.
@@ -255,4 +313,102 @@ func expecter(t *testing.T) func(name, want string, err error) {
 			t.Errorf("%s: %v, want %q", name, err, want)
 		}
 	}
+}
+
+// TestSettlementAttacks plays a front-runner, a copier and a cheating
+// seller against deliver and settle. A proof copied from the mempool or the
+// chain is made for another payee or offer and is refused; a ciphertext of
+// another model, a digest of another key, a wrong key and a second delivery
+// revert with a named error; the buyer's payment stays refundable until an
+// honest delivery is settled.
+func TestSettlementAttacks(t *testing.T) {
+	solc := compiler(t)
+	r, err := readRun(tinyRun(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, honest, score := marketOf(t, r, solc)
+	attacker := common.HexToAddress("0xbad0000000000000000000000000000000000003")
+	mk.chain.Fund(attacker, Payment)
+	const deadline = ChainTime + 3600
+	expect := expecter(t)
+	for range 2 { // two open offers (any seller) of the same statement
+		if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, common.Address{}, uint64(deadline)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id0, id1 := big.NewInt(0), big.NewInt(1)
+	for _, id := range []*big.Int{id0, id1} {
+		if _, err := mk.call(seller, nil, 0, "prove", id, honest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := mustSeal(t, mk, id0, seller)
+
+	_, err = mk.call(seller, nil, 0, "settle", id0, d.key)
+	expect("a key before any delivery", "NotDelivered", err)
+	// the front-runner sends the seller's deliver, word for word, first
+	_, err = mk.call(attacker, nil, 0, "deliver", id0, score, d.call())
+	expect("a front-run delivery", "delivery rejected by the verifier", err)
+	// the seller's ciphertext, altered or cut, or another key's digest
+	other := d.call()
+	other.Cipher = append([]*big.Int{}, d.Cipher...)
+	other.Cipher[0] = new(big.Int).Add(other.Cipher[0], big.NewInt(1))
+	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
+	expect("a ciphertext of another model", "delivery rejected by the verifier", err)
+	other = d.call()
+	other.Cipher = d.Cipher[:1]
+	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
+	expect("a ciphertext of another size", "not the final model's size", err)
+	other = d.call()
+	other.KeyDigest[31] ^= 1
+	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
+	expect("the digest of another key", "delivery rejected by the verifier", err)
+	// a proof made for offer 0 delivers nothing on offer 1
+	_, err = mk.call(seller, nil, 0, "deliver", id1, score, d.call())
+	expect("a delivery proof made for another offer", "delivery rejected by the verifier", err)
+
+	if _, err := mk.call(seller, nil, 0, "deliver", id0, score, d.call()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = mk.call(attacker, nil, 0, "deliver", id0, score, d.call())
+	expect("a second delivery", "AlreadyDelivered", err)
+	wrong := new(big.Int).Add(d.key, big.NewInt(1))
+	_, err = mk.call(seller, nil, 0, "settle", id0, wrong)
+	expect("a wrong key", "WrongKey", err)
+	// the front-runner copies the settle: it reveals the key, and the payee is paid
+	sellerBefore, attackerBefore := mk.chain.Balance(seller), mk.chain.Balance(attacker)
+	if _, err := mk.call(attacker, nil, 0, "settle", id0, d.key); err != nil {
+		t.Fatal(err)
+	}
+	if paid := new(big.Int).Sub(mk.chain.Balance(seller), sellerBefore); paid.Cmp(Payment) != 0 {
+		t.Errorf("the seller was paid %v of %v", paid, Payment)
+	}
+	if mk.chain.Balance(attacker).Cmp(attackerBefore) > 0 {
+		t.Error("the front-runner was paid")
+	}
+	_, err = mk.call(seller, nil, 0, "settle", id0, d.key)
+	expect("the key revealed twice", "Closed", err)
+	got, err := mk.received(id0)
+	if err != nil || !slices.Equal(got, r.final) {
+		t.Errorf("the buyer decrypted %v (%v), the run's model is %v", got, err, r.final)
+	}
+
+	// the copier, who read the seller's proofs from the chain, proves for itself: refused
+	_, err = mk.call(attacker, nil, 0, "deliver", id1, score, d.call())
+	expect("a copied delivery proof on another offer", "delivery rejected by the verifier", err)
+	// offer 1 stays refundable once the grace period is over
+	mk.chain.SetTime(deadline + 24*3600 + 1)
+	before := mk.chain.Balance(buyer)
+	if _, err := mk.call(buyer, nil, 0, "refund", id1); err != nil {
+		t.Fatal(err)
+	}
+	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+		t.Errorf("refunded %v of %v", back, Payment)
+	}
+	// a delivery verifier of other code is refused at offer
+	bad := mk.terms
+	bad.DeliveryVerifier = mk.terms.ScoreVerifier
+	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline+2*24*3600))
+	expect("a delivery verifier of other code", "delivery verifier code differs from the terms'", err)
 }

@@ -347,29 +347,11 @@ type scoreResult struct {
 // checkFinalModel checks that the final model file is the one the manifest
 // names and commits to the manifest's final model commitment.
 func checkFinalModel(dir string, m *Manifest, t Terms, v *Verdict) error {
-	dom, err := t.ModelDomain()
+	fm, dom, n, err := readFinalModel(dir, m, t)
 	if err != nil {
 		return err
 	}
-	data, err := runFile(dir, m.FinalModel.File, maxModelBytes(dom.Values), "final model file")
-	if err != nil {
-		return fmt.Errorf("final model file: %w", err)
-	}
-	v.Bytes += int64(len(data))
-	if sha256Hex(data) != m.FinalModel.SHA256 {
-		return fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
-	}
-	var fm FinalModel
-	if err := safedecode.JSON(m.FinalModel.File, data, &fm); err != nil {
-		return err
-	}
-	h, err := commit.NativePackAndHash(t.curveID(), dom, fm.Values)
-	if err != nil {
-		return fmt.Errorf("final model file %s: %w", m.FinalModel.File, err)
-	}
-	if hexOf(h) != m.FinalModel.Commitment {
-		return fmt.Errorf("final model file %s commits to %s, the manifest says %s", m.FinalModel.File, hexOf(h), m.FinalModel.Commitment)
-	}
+	v.Bytes += n
 	// the float weights beside the committed values are their decoding
 	if len(fm.Float) != len(fm.Values) {
 		return fmt.Errorf("final model file %s: %d float weights for %d committed values", m.FinalModel.File, len(fm.Float), len(fm.Values))
@@ -382,6 +364,40 @@ func checkFinalModel(dir string, m *Manifest, t Terms, v *Verdict) error {
 		}
 	}
 	return nil
+}
+
+// FinalModelOf reads a run's final model file, checked against the
+// manifest (its SHA-256 and its commitment in the model domain of the
+// manifest's terms), and returns it with that domain.
+func FinalModelOf(dir string, m *Manifest) (*FinalModel, commit.Domain, error) {
+	fm, dom, _, err := readFinalModel(dir, m, TermsOf(m))
+	return fm, dom, err
+}
+
+func readFinalModel(dir string, m *Manifest, t Terms) (*FinalModel, commit.Domain, int64, error) {
+	dom, err := t.ModelDomain()
+	if err != nil {
+		return nil, dom, 0, err
+	}
+	data, err := runFile(dir, m.FinalModel.File, maxModelBytes(dom.Values), "final model file")
+	if err != nil {
+		return nil, dom, 0, fmt.Errorf("final model file: %w", err)
+	}
+	if sha256Hex(data) != m.FinalModel.SHA256 {
+		return nil, dom, 0, fmt.Errorf("final model file %s was changed (SHA-256 differs from the manifest's)", m.FinalModel.File)
+	}
+	var fm FinalModel
+	if err := safedecode.JSON(m.FinalModel.File, data, &fm); err != nil {
+		return nil, dom, 0, err
+	}
+	h, err := commit.NativePackAndHash(t.curveID(), dom, fm.Values)
+	if err != nil {
+		return nil, dom, 0, fmt.Errorf("final model file %s: %w", m.FinalModel.File, err)
+	}
+	if hexOf(h) != m.FinalModel.Commitment {
+		return nil, dom, 0, fmt.Errorf("final model file %s commits to %s, the manifest says %s", m.FinalModel.File, hexOf(h), m.FinalModel.Commitment)
+	}
+	return &fm, dom, int64(len(data)), nil
 }
 
 // checkProof verifies one proof file under its shape's key with the public

@@ -1,0 +1,136 @@
+package delivery
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/test"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/internal/circuittest"
+)
+
+// a linear model of 10 features in 32-bit fixed point: 11 values, 2 elements
+var testDomain = commit.Model("linear", fixedpoint.Format{Bits: 32, Frac: 16}, 11, 10, 1)
+
+func sealed(t *testing.T, seed uint64) ([]int64, *big.Int, *Sealed) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	values := circuittest.Ints(rng, testDomain.Values, -1<<31, 1<<31-1)
+	values[0], values[1] = -1<<31, 1<<31-1 // the format's extremes
+	key, err := NewKey(ecc.BN254)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Seal(ecc.BN254, testDomain, values, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return values, key, s
+}
+
+// TestSealOpen: the buyer who holds the ciphertext and the key recovers
+// exactly the committed values, and nothing with another key or commitment.
+func TestSealOpen(t *testing.T) {
+	values, key, s := sealed(t, 1)
+	want, err := commit.NativePackAndHash(ecc.BN254, testDomain, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Model.Cmp(want) != 0 {
+		t.Fatal("the sealed model's commitment is not the model's")
+	}
+	got, err := Open(ecc.BN254, testDomain, s.Cipher, key, s.Model)
+	if err != nil || !slices.Equal(got, values) {
+		t.Fatalf("opened %v, %v; sealed %v", got, err, values)
+	}
+	if _, err := Open(ecc.BN254, testDomain, s.Cipher, new(big.Int).Add(key, big.NewInt(1)), s.Model); err == nil {
+		t.Error("another key opened the ciphertext")
+	}
+	if _, err := Open(ecc.BN254, testDomain, s.Cipher, key, new(big.Int).Add(s.Model, big.NewInt(1))); err == nil {
+		t.Error("the ciphertext opened to a model of another commitment")
+	}
+	if _, err := Open(ecc.BN254, testDomain, s.Cipher[:1], key, s.Model); err == nil {
+		t.Error("a short ciphertext opened")
+	}
+	if _, err := Seal(ecc.BN254, testDomain, values, ecc.BN254.ScalarField()); err == nil {
+		t.Error("a key outside the field sealed a model")
+	}
+	_, key2, s2 := sealed(t, 1) // the same model under a fresh key
+	if key2.Cmp(key) == 0 || s2.Cipher[0].Cmp(s.Cipher[0]) == 0 || s2.Digest == s.Digest {
+		t.Error("two keys give the same ciphertext or digest")
+	}
+}
+
+// TestCircuit: the circuit accepts the native mirror's ciphertext and
+// digest, and refuses a ciphertext, digest, commitment or key that is not
+// the model's.
+func TestCircuit(t *testing.T) {
+	values, key, s := sealed(t, 2)
+	deal := big.NewInt(12345)
+	valid := Assignment(testDomain, values, key, deal, s)
+	tamper := func(edit func(c *Circuit)) *Circuit {
+		c := Assignment(testDomain, values, key, deal, s)
+		edit(c)
+		return c
+	}
+	_, otherKey, other := sealed(t, 3)
+	assert := test.NewAssert(t)
+	assert.CheckCircuit(New(testDomain),
+		test.WithValidAssignment(valid),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Cipher[1] = new(big.Int).Add(s.Cipher[1], big.NewInt(1)) })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Cipher[0] = other.Cipher[0] })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.DigestLo = split(other.Digest)[1] })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Model = other.Model })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Key = otherKey })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Values[3] = values[3] + 1 })),
+		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16), test.NoProverChecks())
+}
+
+// TestDealBound: a Groth16 proof made for one deal is refused for another,
+// so a proof read from the chain settles no other offer or payee.
+func TestDealBound(t *testing.T) {
+	values, key, s := sealed(t, 4)
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, New(testDomain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("delivery circuit of %s: %d constraints, %d public inputs", testDomain, cs.GetNbConstraints(), cs.GetNbPublicVariables()-1)
+	pk, vk, err := groth16.Setup(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deal := big.NewInt(777)
+	w, err := frontend.NewWitness(Assignment(testDomain, values, key, deal, s), ecc.BN254.ScalarField())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proof, err := groth16.Prove(cs, pk, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		deal  *big.Int
+		valid bool
+	}{{"the deal it was made for", deal, true}, {"another deal", big.NewInt(778), false}, {"deal zero", big.NewInt(0), false}} {
+		pub, err := frontend.NewWitness(Assignment(testDomain, values, key, c.deal, s), ecc.BN254.ScalarField(), frontend.PublicOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := groth16.Verify(proof, vk, pub); (err == nil) != c.valid {
+			t.Errorf("%s: verify = %v", c.name, err)
+		}
+	}
+	if got := len(Public(s, deal)); got != Inputs(testDomain) || got != cs.GetNbPublicVariables()-1 {
+		t.Errorf("Public gives %d inputs, the circuit has %d", got, cs.GetNbPublicVariables()-1)
+	}
+}
