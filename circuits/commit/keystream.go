@@ -96,4 +96,3 @@ func (f *Field) Unpack(packed []*big.Int, n, bits int) ([]int64, error) {
 	}
 	return out, nil
 }
-
