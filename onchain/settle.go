@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
+	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/potbench/potbench/circuits/delivery"
 	"github.com/potbench/potbench/contracts"
@@ -169,7 +170,10 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		return nil, err
 	}
 	if verifiers["delivery"], g, err = mk.chain.DeployFrom(buyer, code); err != nil {
-		return nil, fmt.Errorf("onchain: deploy the delivery verifier (%d ciphertext elements): %w", delivery.Elements(dk.Domain), err)
+		if errors.Is(err, vm.ErrMaxCodeSizeExceeded) {
+			err = fmt.Errorf("%w: gnark's verifier holds a constant per public input, one per ciphertext element, and EIP-170 caps a contract at %d bytes", err, params.MaxCodeSize)
+		}
+		return nil, fmt.Errorf("onchain: deploy the delivery verifier of a model of %d ciphertext elements: %w", delivery.Elements(dk.Domain), err)
 	}
 	mk.gas.Exec += g
 	mk.gas.Tx = mk.gas.Exec // creations: execution only

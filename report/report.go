@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/potbench/potbench/bench"
@@ -311,20 +312,29 @@ func aggregation(b *strings.Builder, opt Options) {
 // chain is impossible or too dear.
 func settlement(b *strings.Builder, opt Options) {
 	price := opt.gasPrice()
-	var rows []string
+	var rows, deliveries []string
 	lo, hi := int64(math.MaxInt64), int64(0) // gas per proof
+	gas := func(g int64) string { return fmt.Sprintf("%d (%s)", g, resultset.Dollars(price.USD(g))) }
 	for _, host := range sortedHosts(opt.Runs) {
 		for _, r := range opt.Runs[host] {
 			if r.SettleGasTx == 0 || r.Proofs == 0 || r.Steps == 0 {
 				continue
 			}
 			lo, hi = min(lo, r.SettleGasTx/int64(r.Proofs)), max(hi, r.SettleGasTx/int64(r.Proofs))
-			deploy := "–"
+			deploy, delivered := "–", "no (settled before delivery)"
 			if r.DeployGas > 0 {
-				deploy = fmt.Sprintf("%d (%s)", r.DeployGas, resultset.Dollars(price.USD(r.DeployGas)))
+				deploy = gas(r.DeployGas)
 			}
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %s | %d | %s | %s |\n", host, r.Name, r.Model, r.Dataset, r.Steps, r.Proofs,
-				r.SettleTxs, r.SettleGasTx, resultset.Dollars(price.USD(r.SettleGasTx)), r.SettleGasTx/int64(r.Steps), resultset.Dollars(price.USD(r.SettleGasTx)/float64(r.Steps)), deploy))
+			if d := r.Settlement; d != nil {
+				delivered = "yes"
+				if !d.Delivered {
+					delivered = "NOT DELIVERED"
+				}
+				deliveries = append(deliveries, fmt.Sprintf("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n", host, r.Name, d.OfferGasTx, d.ProveGasTx, d.DeliverGasTx,
+					d.DeliveryVerifyGas, d.SettleGasTx, d.CipherElements, d.DeliveryConstraints, time.Duration(d.DeliveryProveNs).Round(time.Millisecond)))
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %s | %d | %s | %s | %s |\n", host, r.Name, r.Model, r.Dataset, r.Steps, r.Proofs,
+				r.SettleTxs, gas(r.SettleGasTx), r.SettleGasTx/int64(r.Steps), resultset.Dollars(price.USD(r.SettleGasTx)/float64(r.Steps)), delivered, deploy))
 		}
 	}
 	if len(rows) == 0 {
@@ -333,18 +343,30 @@ func settlement(b *strings.Builder, opt Options) {
 	b.WriteString("\n## Settlement: escrow for a proven model\n\n")
 	b.WriteString("The claim tested: trustless escrow of data or models through smart contracts is impossible, and on-chain actions cost too much. ")
 	b.WriteString("`contracts/Settlement.sol` is such an escrow: a buyer locks a payment for a model trained on a committed dataset from a committed initial model with a stated learning rate and schedule that reaches a stated held-out score; ")
-	b.WriteString("the seller submits the run's step proofs (in as few transactions as the 2^24 gas cap per transaction of EIP-7825 allows) and the score proof; ")
-	b.WriteString("the contract verifies each through gnark's verifier, checks the links between them (one dataset root, the batch schedule, the learning rate, each proof starting from the model the last reached, the score of the final model on the held-out set) and pays. ")
-	b.WriteString("`potbench settle` runs it in go-ethereum's EVM on the run directories above; the payment reaching the seller is checked. ")
-	fmt.Fprintf(b, "Gas is the offer, the proof transactions and the settle transaction together; money at %s. Deploying the contract and the run's verifiers is paid once for every offer of the same statement shape: its own column (– where the run was settled before it was recorded).\n\n", price)
-	b.WriteString("| host | run | model / dataset | steps | proofs | transactions | settlement gas | settlement | gas per step | per step | deployment, once |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("the seller submits the run's step proofs (in as few transactions as the 2^24 gas cap per transaction of EIP-7825 allows); ")
+	b.WriteString("the contract verifies each through gnark's verifier and checks the links between them (one dataset root, the batch schedule, the learning rate, each proof starting from the model the last reached). ")
+	b.WriteString("The seller then delivers: the score proof of the final model on the held-out set, the final model encrypted under a key, the key's SHA-256 and a proof that the ciphertext decrypts to the scored model, made for this offer and seller; ")
+	b.WriteString("settle reveals the key, the contract checks it against the digest and pays. ")
+	b.WriteString("`potbench settle` runs it in go-ethereum's EVM on the run directories above; the payment reaching the seller and the buyer decrypting the exact final model from the chain's events are checked. ")
+	fmt.Fprintf(b, "Gas is every transaction of one settlement together; money at %s. Deploying the contract and the verifiers (the delivery verifier's included) is paid once for every offer of the same statement shape: its own column (– where the run was settled before it was recorded). ", price)
+	b.WriteString("Rows marked \"settled before delivery\" were measured with the earlier contract, whose settle carried the score proof and delivered nothing.\n\n")
+	b.WriteString("| host | run | model / dataset | steps | proofs | transactions | settlement gas | gas per step | per step | model delivered | deployment, once |\n|---|---|---|--:|--:|--:|--:|--:|--:|---|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}
-	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training works on today's Ethereum rules and its cost is measured: %d to %d gas per proof submitted (%s to %s), so a run settles for the amounts above. ",
+	if len(deliveries) > 0 {
+		b.WriteString("\nEach transaction of a settlement with delivery, in gas. Deliver carries the score proof, the ciphertext and the delivery proof; ")
+		b.WriteString("its delivery verifier column is that verifier's call alone, measured on its own: with the settle transaction, about what the delivery adds to a settlement. ")
+		b.WriteString("The delivery circuit (SHA-256 of the key, the model's commitment and its Poseidon2 keystream) is proven by the seller once per offer; its keys are the buyer's own setup.\n\n")
+		b.WriteString("| host | run | offer | prove (all) | deliver | of which delivery verifier | settle (key) | ciphertext elements | delivery constraints | delivery prove |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		for _, r := range deliveries {
+			b.WriteString(r)
+		}
+	}
+	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training, with the model delivered by fair exchange, works on today's Ethereum rules and its cost is measured: %d to %d gas per proof submitted (%s to %s), so a run settles for the amounts above. ",
 		lo, hi, resultset.Dollars(price.USD(lo)), resultset.Dollars(price.USD(hi)))
 	b.WriteString("It grows linearly with the number of proofs, which is what chaining steps (K per proof) or one aggregated proof per run cut. ")
-	b.WriteString("A caller must forward enough gas: the contract caps each verifier call at 500,000 gas (a malformed proof point makes the pairing precompile consume all gas forwarded to it) and refuses to start a verification with less left, so an honest proof never fails for want of gas.\n")
+	b.WriteString("A caller must forward enough gas: the contract caps each verifier call at 500,000 gas (8,000 more per public input above 8; a malformed proof point makes the pairing precompile consume all gas forwarded to it) and refuses to start a verification with less left, so an honest proof never fails for want of gas.\n")
 }
 
 // provenRuns is the section on whole training runs proven step by step

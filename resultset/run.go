@@ -37,14 +37,33 @@ type RunSummary struct {
 	ScoreProof bool    `json:"score_proven"`
 	GasTx      int64   `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
 	// the settlement contract (contracts/Settlement.sol) paying for the run:
-	// offer, step proofs and score proof, in SettleTxs transactions
+	// offer, step proofs, delivery (score proof, ciphertext, delivery proof)
+	// and the key, in SettleTxs transactions
 	SettleGasTx int64 `json:"settle_tx_gas,omitempty"`
 	SettleTxs   int   `json:"settle_txs,omitempty"`
+	// each transaction of it; nil for a run settled before delivery existed
+	// (offer, step proofs, and a settle carrying the score proof)
+	Settlement *SettlementSummary `json:"settlement,omitempty"`
 	// deploying the settlement contract and the run's verifiers, once for
 	// every offer of the same statement shape (execution gas: creations)
 	DeployGas int64 `json:"deploy_gas,omitempty"`
 
 	Aggregate *AggregateSummary `json:"aggregate,omitempty"` // the whole run in one proof (-aggregate)
+}
+
+// SettlementSummary is the gas of each transaction of a settlement with
+// delivery, and the delivery's own costs.
+type SettlementSummary struct {
+	OfferGasTx   int64 `json:"offer_tx_gas"`
+	ProveGasTx   int64 `json:"prove_tx_gas"` // every prove transaction
+	DeliverGasTx int64 `json:"deliver_tx_gas"`
+	SettleGasTx  int64 `json:"settle_tx_gas"` // the key revealed, the payment
+	// the delivery verifier's call alone, within deliver
+	DeliveryVerifyGas   int64 `json:"delivery_verify_gas"`
+	CipherElements      int   `json:"cipher_elements"`
+	DeliveryConstraints int   `json:"delivery_constraints"`
+	DeliveryProveNs     int64 `json:"delivery_prove_ns"`
+	Delivered           bool  `json:"delivered"` // the buyer decrypted the exact final model from the chain
 }
 
 // AggregateSummary is what proving a run again as one aggregated proof cost.

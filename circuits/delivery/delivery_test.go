@@ -13,6 +13,7 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/test"
 
+	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
@@ -104,9 +105,22 @@ func TestDealBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("delivery circuit of %s: %d constraints, %d public inputs", testDomain, cs.GetNbConstraints(), cs.GetNbPublicVariables()-1)
-	pk, vk, err := groth16.Setup(cs)
-	if err != nil {
-		t.Fatal(err)
+	// the key cache's keys when there (the settlement tests set up the same circuit)
+	cache := bench.DefaultKeyCache()
+	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
+	name := ""
+	if cache != nil {
+		if name, err = cache.Key(cs, ecc.BN254.String(), "groth16"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cache == nil || !cache.Load(name, pk, vk) {
+		if pk, vk, err = groth16.Setup(cs); err != nil {
+			t.Fatal(err)
+		}
+		if cache != nil {
+			cache.Store(name, pk, vk)
+		}
 	}
 	deal := big.NewInt(777)
 	w, err := frontend.NewWitness(Assignment(testDomain, values, key, deal, s), ecc.BN254.ScalarField())

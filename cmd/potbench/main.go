@@ -900,7 +900,6 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		id = hwprofiles.Detect().ID()
 	}
 	var gasTx int64
-	var settle *onchain.Settlement
 	solc, solcErr := onchain.FindCompiler()
 	if solcErr != nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
 		fmt.Fprintf(stdout, "on-chain figures skipped: %v; install solc-js (npm ci --prefix tools/solc), then potbench export %s and potbench settle -trust-keys %s add them to this run's summary\n", solcErr, cfg.Dir, cfg.Dir)
@@ -912,9 +911,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		gasTx = int64(re.Gas.Tx)
 		if m.Score != nil {
-			if settle, err = settleRun(cfg.Dir, solc, onchain.Target{}); err != nil {
-				return err
-			}
+			fmt.Fprintf(stdout, "settle it through the escrow contract (offer, prove, deliver, settle): potbench settle -trust-keys %s\n", cfg.Dir)
 		}
 	}
 	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
@@ -922,9 +919,6 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
 		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
 		GasTx: gasTx, Keys: m.Keys.Short()}
-	if settle != nil {
-		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(settle.Total.Tx), settle.Transactions(), int64(settle.Deploy.Tx)
-	}
 	if a := m.Aggregate; a != nil {
 		av, err := trainrun.VerifyAggregate(cfg.Dir, nil)
 		if err != nil {
@@ -1158,10 +1152,29 @@ func exportWorkload(w bench.Workload, backendName string) (*onchain.Export, erro
 	return onchain.New(vk, p.LastProof, p.LastPublic)
 }
 
-// settleRun runs the settlement scenario for a run directory and writes
-// RUN-DIRECTORY/onchain/settlement.json.
-func settleRun(dir string, solc *onchain.Compiler, target onchain.Target) (*onchain.Settlement, error) {
-	s, err := onchain.Settle(dir, solc, target)
+// settleRun runs the settlement scenario for a run directory, with the
+// delivery circuit's keys set up by the buyer (or loaded from the key
+// cache), and writes RUN-DIRECTORY/onchain/settlement.json.
+func settleRun(dir string, solc *onchain.Compiler, target onchain.Target, stdout io.Writer) (*onchain.Settlement, error) {
+	m, err := trainrun.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	_, dom, err := trainrun.FinalModelOf(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stdout, "delivery circuit for a %s model of %d values: compiling, and setting up its keys as the buyer (loaded from the key cache after the first time)\n", m.Model, dom.Values)
+	dk, err := onchain.SetupDelivery(dom, bench.DefaultKeyCache())
+	if err != nil {
+		return nil, err
+	}
+	how := "loaded from the key cache"
+	if !dk.Cached {
+		how = fmt.Sprintf("set up in %s", time.Duration(dk.SetupNs).Round(time.Millisecond))
+	}
+	fmt.Fprintf(stdout, "delivery circuit: %d constraints, keys %s (%s)\n", dk.Constraints, how, dk.Source)
+	s, err := onchain.Settle(dir, solc, target, dk)
 	if err != nil {
 		return nil, err
 	}
@@ -1175,13 +1188,27 @@ func settleRun(dir string, solc *onchain.Compiler, target onchain.Target) (*onch
 	return s, atomicfile.Write(filepath.Join(dir, "onchain", "settlement.json"), append(b, '\n'))
 }
 
+// settlementSummary is what a run's stored figures keep of a settlement.
+func settlementSummary(s *onchain.Settlement) *resultset.SettlementSummary {
+	sum := &resultset.SettlementSummary{OfferGasTx: int64(s.Offer.Tx), DeliverGasTx: int64(s.Deliver.Tx), SettleGasTx: int64(s.Settle.Tx),
+		DeliveryVerifyGas: int64(s.DeliveryVerify.Exec), CipherElements: s.CipherElements, DeliveryConstraints: s.DeliveryConstraints,
+		DeliveryProveNs: s.DeliveryProveNs, Delivered: s.Delivered}
+	for _, g := range s.Prove {
+		sum.ProveGasTx += int64(g.Tx)
+	}
+	return sum
+}
+
 func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("settle", "settle RUN-DIRECTORY [-min-correct N] [-max-loss-sum N] [-results DIR] [-host ID] [-gas-price-gwei G] [-eth-usd P]\n\n"+
 		"Runs contracts/Settlement.sol beside the run's verifiers in go-ethereum's EVM: the buyer locks a payment for the run's\n"+
 		"statement (dataset root, initial model, learning rate, schedule) and a held-out score; the seller submits every step\n"+
-		"proof, in as few transactions as the 2^24 gas cap per transaction allows, then the score proof; the contract checks\n"+
-		"the proofs and their links and pays. Writes RUN-DIRECTORY/onchain/settlement.json and adds the gas to the run's\n"+
-		"stored figures (RESULTS/<host>/runs/NAME.json) where they exist. BN254 Groth16 runs with a score proof.", stderr)
+		"proof, in as few transactions as the 2^24 gas cap per transaction allows, then delivers: the score proof, the final\n"+
+		"model encrypted under a fresh key, the key's SHA-256 and a proof that the ciphertext decrypts to the scored model, made\n"+
+		"for this offer and seller; then settle reveals the key and the contract pays. The buyer decrypts the model from the\n"+
+		"chain's events and checks it against its commitment. The delivery circuit's keys are the buyer's own setup.\n"+
+		"Writes RUN-DIRECTORY/onchain/settlement.json and adds the gas to the run's stored figures\n"+
+		"(RESULTS/<host>/runs/NAME.json) where they exist. BN254 Groth16 runs with a score proof.", stderr)
 	minCorrect := fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)")
 	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
 	results := fs.String("results", "results", "results root holding the run's figures")
@@ -1232,16 +1259,23 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	s, err := settleRun(dir, solc, target)
+	s, err := settleRun(dir, solc, target, stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "settled %s: %d proofs; offer %d gas, %d prove transaction(s) (%s proofs each), settle %d gas\n",
-		dir, s.Proofs, s.Offer.Tx, len(s.Prove), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(s.ProofsPerTx)), ","), "[]"), s.Settle.Tx)
+	var prove int64
+	for _, g := range s.Prove {
+		prove += int64(g.Tx)
+	}
+	fmt.Fprintf(stdout, "settled %s: %d proofs; offer %d gas, %d prove transaction(s) (%s proofs each) %d gas, deliver %d gas (its delivery verifier %d), settle %d gas\n",
+		dir, s.Proofs, s.Offer.Tx, len(s.Prove), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(s.ProofsPerTx)), ","), "[]"), prove, s.Deliver.Tx, s.DeliveryVerify.Exec, s.Settle.Tx)
+	fmt.Fprintf(stdout, "delivered: %d ciphertext elements, delivery proof %s (%d constraints); the buyer decrypted the run's final model from the chain: %v\n",
+		s.CipherElements, time.Duration(s.DeliveryProveNs).Round(time.Millisecond), s.DeliveryConstraints, s.Delivered)
 	fmt.Fprintf(stdout, "the whole settlement: %d gas in %d transactions, %s at %s; deploying the contracts once: %d gas\n",
 		s.Total.Tx, s.Transactions(), resultset.Dollars(price.USD(int64(s.Total.Tx))), price, s.Deploy.Tx)
 	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
 		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(s.Total.Tx), s.Transactions(), int64(s.Deploy.Tx)
+		sum.Settlement = settlementSummary(s)
 	})
 }
 
