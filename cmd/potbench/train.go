@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/consensys/gnark-crypto/ecc"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/onchain"
+	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// defaultLR is each model's learning rate in the training comparisons.
+var defaultLR = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1, "mlp": 0.1}
+
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
+	model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
+	dataset := fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits); for linreg also a CSV FILE, last column the target")
+	datasetSkip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
+	clip := fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
+	epochs := fs.Int("epochs", 1, "epochs")
+	batch := fs.Int("batch", 32, "rows per batch")
+	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
+	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
+	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
+	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(bench.Backends, ", "))
+	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
+	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
+	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
+	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")
+	merge := fs.Bool("merge", false, "only assemble the manifest from the shards' proofs")
+	results := fs.String("results", "", "results root to add the run's figures to (RESULTS/<host>/runs/NAME.json, which potbench report publishes; e.g. -results results); default: none, the figures stay in the run directory")
+	host := fs.String("host", "", "host id for the figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
+	aggregate := fs.Bool("aggregate", false, "also prove the whole run in one BW6-761 proof (needs -curve bls12-377, -chain 1)")
+	skipMem := fs.Bool("skip-memory-check", false, "aggregate even where the memory model says it will not fit")
+	keys := fs.String("keys", "", "prove under the keys of this sealed ceremony (potbench ceremony); default: a one-party setup by the prover")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c, err := commit.ParseCurve(*curve)
+	if err != nil {
+		return err
+	}
+	if _, known := defaultLR[*model]; !known { // before the learning rate's default is looked up
+		return fmt.Errorf("-model %q: not a model potbench trains (%s)", *model, strings.Join(trainrun.Models(), ", "))
+	}
+	if *lr == 0 {
+		*lr = defaultLR[*model]
+	}
+	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
+		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
+	name := *model
+	if *dataset != "" { // runs on two datasets must not share a directory
+		name += "-" + datasetTag(*dataset)
+	}
+	name += fmt.Sprintf("-b%d-k%d-e%d", *batch, *chainK, *epochs)
+	if c != ecc.BN254 || *backend != "groth16" {
+		name += "-" + c.String() + "-" + *backend
+	}
+	cfg.Dir = *out
+	if cfg.Dir == "" {
+		cfg.Dir = filepath.Join("runs", name)
+	}
+	switch {
+	case *prepare && *merge:
+		return fmt.Errorf("-prepare and -merge are separate stages")
+	case *prepare:
+		cfg.Stage = "prepare"
+	case *merge:
+		cfg.Stage = "merge"
+	case *shard != "":
+		cfg.Stage = "prove"
+		if cfg.Shard, cfg.Shards, err = parseShard(*shard); err != nil {
+			return err
+		}
+	}
+	var prog *progress
+	last := 0
+	cfg.Progress = func(done, total int, what string) {
+		if prog == nil {
+			prog = newProgress(stderr, total, *verbose)
+		}
+		if done > last { // a job finished
+			prog.finishedLine(done-1, what)
+			last = done
+			return
+		}
+		prog.note(fmt.Sprintf("[%d/%d] %s", done, total, what)) // a stage of the next job
+	}
+	m, err := trainrun.Train(ctx, cfg)
+	if prog != nil {
+		prog.done()
+	}
+	if err != nil {
+		return err
+	}
+	switch cfg.Stage {
+	case "prepare":
+		fmt.Fprintf(stdout, "keys set up in %s; now prove with -shard i/n, then -merge\n", cfg.Dir)
+		return nil
+	case "prove":
+		fmt.Fprintf(stdout, "shard %d/%d proven into %s\n", cfg.Shard, cfg.Shards, cfg.Dir)
+		return nil
+	}
+	v, err := trainrun.Verify(cfg.Dir, nil)
+	if err != nil {
+		return fmt.Errorf("the run just written does not verify: %w", err)
+	}
+	id := *host
+	if id == "" {
+		id = hwprofiles.Detect().ID()
+	}
+	var gasTx int64
+	solc, solcErr := onchain.FindCompiler()
+	if solcErr != nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
+		fmt.Fprintf(stdout, "on-chain figures skipped: %v; install solc-js (npm ci --prefix tools/solc), then potbench export %s and potbench settle -trust-keys %s add them to this run's summary\n", solcErr, cfg.Dir, cfg.Dir)
+	}
+	if solcErr == nil && m.Curve == ecc.BN254.String() && m.Backend == "groth16" {
+		re, err := onchain.ExportRun(cfg.Dir, filepath.Join(cfg.Dir, "onchain"), solc)
+		if err != nil {
+			return err
+		}
+		gasTx = int64(re.Gas.Tx)
+		if m.Score != nil {
+			fmt.Fprintf(stdout, "settle it through the escrow contract (offer, prove, deliver, settle): potbench settle -trust-keys %s\n", cfg.Dir)
+		}
+	}
+	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
+		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
+		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
+		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
+		GasTx: gasTx, Keys: m.Keys.Short()}
+	if a := m.Aggregate; a != nil {
+		av, err := trainrun.VerifyAggregate(cfg.Dir, nil)
+		if err != nil {
+			return fmt.Errorf("the aggregate just written does not verify: %w", err)
+		}
+		each := medianDuration(v.ProofTimes)
+		sum.Aggregate = &resultset.AggregateSummary{Curve: a.Curve, Proofs: a.Proofs, Constraints: a.Constraints, CompileNs: a.CompileNs,
+			SetupNs: a.SetupNs, ProveNs: a.ProveNs, PeakBytes: a.PeakBytes, ProofBytes: a.ProofBytes, VerifyNs: av.VerifyTime.Nanoseconds(),
+			VerifyEachNs: each.Nanoseconds()}
+		fmt.Fprintf(stdout, "aggregate: %d proofs in one %s proof of %d constraints (%d per inner proof); setup %s, prove %s, peak %s; verified alone in %s (one inner proof: %s)\n",
+			a.Proofs, a.Curve, a.Constraints, a.Constraints/a.Proofs, resultset.Duration(a.SetupNs), resultset.Duration(a.ProveNs), resultset.Bytes(a.PeakBytes),
+			resultset.Duration(sum.Aggregate.VerifyNs), resultset.Duration(sum.Aggregate.VerifyEachNs))
+	}
+	path := "nowhere else (pass -results results to add them to the published tables)"
+	if *results != "" {
+		if path, err = resultset.WriteRun(*results, id, sum); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%s: %d steps in %d proofs, prove %s (%.3g core-s), plain float64 run %s, overhead %s; transcript %s, verified in %s; test %s %.4f (float64 %.4f)\n",
+		cfg.Dir, sum.Steps, sum.Proofs, resultset.Duration(sum.ProveNs), sum.CoreSeconds(), resultset.Duration(sum.PlainRunNs),
+		resultset.Factor(sum.OverheadX()), resultset.Bytes(sum.Bytes), resultset.Duration(sum.VerifyNs), sum.Metric, sum.FixedPoint, sum.Float64)
+	fmt.Fprintf(stdout, "figures in %s/manifest.json and %s\n", cfg.Dir, path)
+	return nil
+}
+
+// parseShard reads "i/n", or "n" with i from the scheduler's environment
+// (Kubernetes Indexed Jobs set JOB_COMPLETION_INDEX, Slurm arrays
+// SLURM_ARRAY_TASK_ID).
+func parseShard(s string) (int, int, error) {
+	is, ns, ok := strings.Cut(s, "/")
+	if !ok {
+		is, ns = "", s
+		for _, env := range []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"} {
+			if v := os.Getenv(env); v != "" {
+				is = v
+				break
+			}
+		}
+		if is == "" {
+			return 0, 0, fmt.Errorf("-shard %s: no shard index (write i/n, or set JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)", s)
+		}
+	}
+	i, err1 := strconv.Atoi(is)
+	n, err2 := strconv.Atoi(ns)
+	if err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("-shard %s: want i/n with 0 <= i < n", s)
+	}
+	return i, n, nil
+}
