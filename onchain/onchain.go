@@ -281,16 +281,16 @@ func (c *Compiler) CompileABI(source, contract string) ([]byte, []byte, error) {
 	return code, ct.ABI, err
 }
 
-// Chain is an in-process EVM: go-ethereum's, under Ethereum mainnet's rules
-// at block ChainBlock and time ChainTime (Osaka, the BN254 precompiles at
+// EVM is an in-process EVM: go-ethereum's, under Ethereum mainnet's rules
+// at block BlockNumber and time BlockTime (Osaka, the BN254 precompiles at
 // their EIP-1108 prices), one state across calls.
-type Chain struct{ cfg *runtime.Config }
+type EVM struct{ cfg *runtime.Config }
 
 // The block and time whose rules a Chain runs: mainnet after the Fusaka
 // (Osaka) upgrade of December 2025.
 const (
-	ChainBlock = 24_000_000
-	ChainTime  = 1795564800 // 2026-11-25
+	BlockNumber = 24_000_000
+	BlockTime   = 1795564800 // 2026-11-25
 )
 
 // BlockGasLimit is the gas limit of the chain's blocks; TxGasCap is the most
@@ -300,42 +300,42 @@ const (
 	TxGasCap      = 1 << 24
 )
 
-// NewChain returns an empty chain.
-func NewChain() *Chain {
+// NewEVM returns an EVM with an empty state.
+func NewEVM() *EVM {
 	st, err := state.New(types.EmptyRootHash, state.NewDatabaseForTesting())
 	if err != nil {
 		panic(err) // an empty in-memory state
 	}
-	return &Chain{cfg: &runtime.Config{GasLimit: BlockGasLimit, State: st, ChainConfig: params.MainnetChainConfig,
-		BlockNumber: big.NewInt(ChainBlock), Time: ChainTime, Random: &common.Hash{}}}
+	return &EVM{cfg: &runtime.Config{GasLimit: BlockGasLimit, State: st, ChainConfig: params.MainnetChainConfig,
+		BlockNumber: big.NewInt(BlockNumber), Time: BlockTime, Random: &common.Hash{}}}
 }
 
 // Fund gives an account ether (wei).
-func (c *Chain) Fund(addr common.Address, wei *big.Int) {
+func (c *EVM) Fund(addr common.Address, wei *big.Int) {
 	c.cfg.State.AddBalance(addr, uint256.MustFromBig(wei), tracing.BalanceChangeUnspecified)
 }
 
 // Balance is an account's balance in wei.
-func (c *Chain) Balance(addr common.Address) *big.Int { return c.cfg.State.GetBalance(addr).ToBig() }
+func (c *EVM) Balance(addr common.Address) *big.Int { return c.cfg.State.GetBalance(addr).ToBig() }
 
 // Logs are the events every transaction so far emitted.
-func (c *Chain) Logs() []*types.Log { return c.cfg.State.Logs() }
+func (c *EVM) Logs() []*types.Log { return c.cfg.State.Logs() }
 
 // SetTime sets the timestamp of the block calls run in.
-func (c *Chain) SetTime(unix uint64) { c.cfg.Time = unix }
+func (c *EVM) SetTime(unix uint64) { c.cfg.Time = unix }
 
 // Deploy creates a contract from its creation bytecode.
-func (c *Chain) Deploy(code []byte) (common.Address, error) {
+func (c *EVM) Deploy(code []byte) (common.Address, error) {
 	addr, _, err := c.DeployFrom(common.Address{}, code)
 	return addr, err
 }
 
 // CodeHash is the keccak256 of the runtime code at addr (EXTCODEHASH).
-func (c *Chain) CodeHash(addr common.Address) [32]byte { return c.cfg.State.GetCodeHash(addr) }
+func (c *EVM) CodeHash(addr common.Address) [32]byte { return c.cfg.State.GetCodeHash(addr) }
 
 // DeployFrom creates a contract from an account and returns its address and
 // the execution gas of its creation.
-func (c *Chain) DeployFrom(from common.Address, code []byte) (common.Address, uint64, error) {
+func (c *EVM) DeployFrom(from common.Address, code []byte) (common.Address, uint64, error) {
 	cfg := *c.cfg
 	cfg.Origin = from
 	_, addr, left, err := runtime.Create(code, &cfg)
@@ -344,7 +344,7 @@ func (c *Chain) DeployFrom(from common.Address, code []byte) (common.Address, ui
 
 // Call runs input against the contract with gas forwarded (0: the block's
 // limit) and returns the execution gas used; a revert is an error.
-func (c *Chain) Call(addr common.Address, input []byte, gas uint64) (uint64, error) {
+func (c *EVM) Call(addr common.Address, input []byte, gas uint64) (uint64, error) {
 	_, used, err := c.Send(common.Address{}, addr, input, nil, gas)
 	return used, err
 }
@@ -352,7 +352,7 @@ func (c *Chain) Call(addr common.Address, input []byte, gas uint64) (uint64, err
 // Send runs a transaction from an account with value (wei, may be nil) and
 // gas (0: the block's limit), and returns the return data and the execution
 // gas used; a revert is an error carrying the revert reason.
-func (c *Chain) Send(from, to common.Address, input []byte, value *big.Int, gas uint64) ([]byte, uint64, error) {
+func (c *EVM) Send(from, to common.Address, input []byte, value *big.Int, gas uint64) ([]byte, uint64, error) {
 	cfg := *c.cfg
 	cfg.Origin, cfg.Value = from, value
 	if gas > 0 {
@@ -394,13 +394,13 @@ func (e *Export) Measure(c *Compiler) (Gas, error) {
 	if err != nil {
 		return Gas{}, err
 	}
-	chain := NewChain()
-	addr, err := chain.Deploy(code)
+	evm := NewEVM()
+	addr, err := evm.Deploy(code)
 	if err != nil {
 		return Gas{}, fmt.Errorf("onchain: deploy: %w", err)
 	}
 	data := e.Calldata()
-	ret, exec, err := chain.Send(common.Address{}, addr, data, nil, 0)
+	ret, exec, err := evm.Send(common.Address{}, addr, data, nil, 0)
 	if err != nil {
 		return Gas{}, fmt.Errorf("onchain: the verifier rejected the proof: %w", err)
 	}

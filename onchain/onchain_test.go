@@ -72,12 +72,12 @@ func TestVerifierInEVM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chain := NewChain()
-	addr, err := chain.Deploy(code)
+	evm := NewEVM()
+	addr, err := evm.Deploy(code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gas, err := chain.Call(addr, e.Calldata(), 0)
+	gas, err := evm.Call(addr, e.Calldata(), 0)
 	if err != nil {
 		t.Fatalf("the verifier rejected an honest proof: %v", err)
 	}
@@ -111,7 +111,7 @@ func TestVerifierInEVM(t *testing.T) {
 	} {
 		// cap the gas forwarded: a point off the curve makes the pairing
 		// precompile consume all of it
-		if _, err := chain.Call(addr, calldata, 2_000_000); err == nil {
+		if _, err := evm.Call(addr, calldata, 2_000_000); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -246,8 +246,8 @@ func TestPlonkVerifierInEVM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chain := NewChain()
-	addr, err := chain.Deploy(code)
+	evm := NewEVM()
+	addr, err := evm.Deploy(code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestPlonkVerifierInEVM(t *testing.T) {
 		"a flipped bit in the proof": PlonkCalldata(flipped, e.Public),
 		"a truncated proof":          PlonkCalldata(e.Proof[:len(e.Proof)-32], e.Public),
 	} {
-		ret, _, err := chain.Send(common.Address{}, addr, calldata, nil, 2_000_000)
+		ret, _, err := evm.Send(common.Address{}, addr, calldata, nil, 2_000_000)
 		if err == nil && e.Accepted(ret) {
 			t.Errorf("%s: accepted", name)
 		}

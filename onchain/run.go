@@ -111,14 +111,14 @@ func readRun(dir string) (*run, error) {
 }
 
 // deploy compiles every verifier of the run and deploys it on chain.
-func (r *run) deploy(chain *Chain, c *Compiler) (map[string]common.Address, error) {
+func (r *run) deploy(evm *EVM, c *Compiler) (map[string]common.Address, error) {
 	addrs := map[string]common.Address{}
 	for _, shape := range r.shapes {
 		code, err := c.Compile(r.verifiers[shape], "Verifier")
 		if err != nil {
 			return nil, err
 		}
-		addr, err := chain.Deploy(code)
+		addr, err := evm.Deploy(code)
 		if err != nil {
 			return nil, fmt.Errorf("onchain: deploy the %s verifier: %w", shape, err)
 		}
@@ -145,10 +145,10 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 		}
 		re.Contracts[shape] = name
 	}
-	chain := NewChain()
+	evm := NewEVM()
 	var addrs map[string]common.Address
 	if c != nil {
-		if addrs, err = r.deploy(chain, c); err != nil {
+		if addrs, err = r.deploy(evm, c); err != nil {
 			return nil, err
 		}
 	}
@@ -161,7 +161,7 @@ func ExportRun(dir, out string, c *Compiler) (*RunExport, error) {
 		data := Calldata(p.proof, p.input)
 		rp.Calldata = "0x" + hex.EncodeToString(data)
 		if c != nil {
-			exec, err := chain.Call(addrs[p.Shape], data, 0)
+			exec, err := evm.Call(addrs[p.Shape], data, 0)
 			if err != nil {
 				return nil, fmt.Errorf("%s: the %s verifier rejected it on chain: %w (was the run proven before proofs targeted the Solidity verifier?)", p.File, p.Shape, err)
 			}

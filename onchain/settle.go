@@ -94,10 +94,10 @@ type stepProof struct {
 	Input [5]*big.Int
 }
 
-// market is a chain with a run's verifiers, the delivery verifier and the
+// market is an EVM with a run's verifiers, the delivery verifier and the
 // settlement contract deployed.
 type market struct {
-	chain    *Chain
+	evm      *EVM
 	abi      abi.ABI
 	addr     common.Address
 	run      *run
@@ -136,9 +136,9 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 	if dk == nil || dk.Domain.String() != r.domain.String() {
 		return nil, fmt.Errorf("no delivery keys for this run's model (%s)", r.domain)
 	}
-	mk := &market{chain: NewChain(), run: r, delivery: dk}
-	mk.chain.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
-	mk.chain.Fund(seller, Payment) // a seller sends transactions: its account exists, and its payment pays no new-account charge
+	mk := &market{evm: NewEVM(), run: r, delivery: dk}
+	mk.evm.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
+	mk.evm.Fund(seller, Payment) // a seller sends transactions: its account exists, and its payment pays no new-account charge
 	code, abiJSON, err := c.CompileABI(contracts.Settlement, "Settlement")
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		return nil, err
 	}
 	var g uint64
-	if mk.addr, g, err = mk.chain.DeployFrom(buyer, code); err != nil {
+	if mk.addr, g, err = mk.evm.DeployFrom(buyer, code); err != nil {
 		return nil, fmt.Errorf("onchain: deploy the settlement contract: %w", err)
 	}
 	mk.gas.Exec += g
@@ -157,7 +157,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		if err != nil {
 			return nil, err
 		}
-		if verifiers[shape], g, err = mk.chain.DeployFrom(buyer, code); err != nil {
+		if verifiers[shape], g, err = mk.evm.DeployFrom(buyer, code); err != nil {
 			return nil, fmt.Errorf("onchain: deploy the %s verifier: %w", shape, err)
 		}
 		mk.gas.Exec += g
@@ -169,7 +169,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 	if code, err = c.Compile(sol.String(), "Verifier"); err != nil {
 		return nil, err
 	}
-	if verifiers["delivery"], g, err = mk.chain.DeployFrom(buyer, code); err != nil {
+	if verifiers["delivery"], g, err = mk.evm.DeployFrom(buyer, code); err != nil {
 		if errors.Is(err, vm.ErrMaxCodeSizeExceeded) {
 			err = fmt.Errorf("%w: gnark's verifier holds a constant per public input, one per ciphertext element, and EIP-170 caps a contract at %d bytes", err, params.MaxCodeSize)
 		}
@@ -182,8 +182,8 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
 		ScoreInputs: uint64(len(m.Score.Proof.Public)),
 		MinCorrect:  big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
-		ScoreCode: mk.chain.CodeHash(verifiers["score"]), DeliveryVerifier: verifiers["delivery"],
-		DeliveryCode: mk.chain.CodeHash(verifiers["delivery"]), CipherElements: uint64(delivery.Elements(dk.Domain))}
+		ScoreCode: mk.evm.CodeHash(verifiers["score"]), DeliveryVerifier: verifiers["delivery"],
+		DeliveryCode: mk.evm.CodeHash(verifiers["delivery"]), CipherElements: uint64(delivery.Elements(dk.Domain))}
 	if target.MaxLossSum != nil {
 		t.MaxLossSum = target.MaxLossSum
 	}
@@ -201,9 +201,9 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		switch k, err := trainrun.StepsOf(shape); {
 		case err != nil: // the score
 		case k == 1:
-			t.StepVerifier, t.StepCode = verifiers[shape], mk.chain.CodeHash(verifiers[shape])
+			t.StepVerifier, t.StepCode = verifiers[shape], mk.evm.CodeHash(verifiers[shape])
 		default:
-			t.ChainSteps, t.ChainVerifier, t.ChainCode = uint64(k), verifiers[shape], mk.chain.CodeHash(verifiers[shape])
+			t.ChainSteps, t.ChainVerifier, t.ChainCode = uint64(k), verifiers[shape], mk.evm.CodeHash(verifiers[shape])
 		}
 	}
 	mk.terms = t
@@ -220,7 +220,7 @@ func (mk *market) call(from common.Address, value *big.Int, gas uint64, method s
 	if gas == 0 {
 		gas = TxGasCap - TxGas(data, 0)
 	}
-	ret, exec, err := mk.chain.Send(from, mk.addr, data, value, gas)
+	ret, exec, err := mk.evm.Send(from, mk.addr, data, value, gas)
 	if err != nil {
 		reason := revertReason(mk.abi, ret)
 		if strings.HasPrefix(reason, ": LowGas") {
@@ -297,11 +297,11 @@ func Settle(dir string, c *Compiler, target Target, dk *DeliveryKeys) (*Settleme
 	if s.Deliver, err = mk.call(seller, nil, 0, "deliver", id, mk.score(), d.call()); err != nil {
 		return nil, err
 	}
-	before := mk.chain.Balance(seller)
+	before := mk.evm.Balance(seller)
 	if s.Settle, err = mk.call(seller, nil, 0, "settle", id, d.key); err != nil {
 		return nil, err
 	}
-	s.Paid = new(big.Int).Sub(mk.chain.Balance(seller), before).Cmp(Payment) == 0
+	s.Paid = new(big.Int).Sub(mk.evm.Balance(seller), before).Cmp(Payment) == 0
 	s.Total = s.Offer.Add(s.Deliver).Add(s.Settle)
 	for _, g := range s.Prove {
 		s.Total = s.Total.Add(g)
@@ -336,7 +336,7 @@ func (mk *market) dealOf(id *big.Int, payee common.Address) (*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
-	ret, _, err := mk.chain.Send(payee, mk.addr, data, nil, 0)
+	ret, _, err := mk.evm.Send(payee, mk.addr, data, nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("dealOf: %w", err)
 	}
@@ -367,7 +367,7 @@ func (mk *market) verifyDelivery(id *big.Int, payee common.Address, d *deliveryP
 	model, _ := new(big.Int).SetString(strings.TrimPrefix(mk.run.manifest.FinalModel.Commitment, "0x"), 16)
 	input := append([]*big.Int{model, new(big.Int).SetBytes(d.KeyDigest[:16]), new(big.Int).SetBytes(d.KeyDigest[16:]), deal}, d.Cipher...)
 	data := Calldata(d.Proof, input)
-	exec, err := mk.chain.Call(mk.terms.DeliveryVerifier, data, 0)
+	exec, err := mk.evm.Call(mk.terms.DeliveryVerifier, data, 0)
 	if err != nil {
 		return Gas{}, fmt.Errorf("the delivery verifier rejected the seller's proof: %w", err)
 	}
@@ -380,7 +380,7 @@ func (mk *market) verifyDelivery(id *big.Int, payee common.Address, d *deliveryP
 func (mk *market) received(id *big.Int) ([]int64, error) {
 	var cipher []*big.Int
 	var key, model *big.Int
-	for _, l := range mk.chain.Logs() {
+	for _, l := range mk.evm.Logs() {
 		if l.Address != mk.addr || len(l.Topics) < 2 || l.Topics[1] != common.BigToHash(id) {
 			continue
 		}

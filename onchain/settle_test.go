@@ -50,13 +50,13 @@ func TestSettlementRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	mk, honest, score := marketOf(t, r, solc)
-	const deadline = ChainTime + 3600
+	const deadline = BlockTime + 3600
 	id := big.NewInt(0)
 	d := mustSeal(t, mk, id, seller)
 	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(deadline)); err != nil {
 		t.Fatal(err)
 	}
-	balance := mk.chain.Balance(seller)
+	balance := mk.evm.Balance(seller)
 	expect := expecter(t)
 	clone := func() []stepProof {
 		out := make([]stepProof, len(honest))
@@ -113,7 +113,7 @@ func TestSettlementRejects(t *testing.T) {
 	expect("a score of another model", "not the final model", err)
 	_, err = mk.call(buyer, nil, 0, "refund", id)
 	expect("a refund before the deadline", "NotYet", err)
-	if got := mk.chain.Balance(seller); got.Cmp(balance) != 0 {
+	if got := mk.evm.Balance(seller); got.Cmp(balance) != 0 {
 		t.Fatalf("the seller was paid %v for rejected proofs", new(big.Int).Sub(got, balance))
 	}
 
@@ -136,11 +136,11 @@ func TestSettlementRejects(t *testing.T) {
 	expect("a verifier without code", "without code", err)
 	// a contract whose fallback returns true for every call would accept
 	// junk proofs: its code is not the one the terms pin
-	acceptAll, _, err := mk.chain.DeployFrom(buyer, common.FromHex("0x69600160005260206000f3600052600a6016f3"))
+	acceptAll, _, err := mk.evm.DeployFrom(buyer, common.FromHex("0x69600160005260206000f3600052600a6016f3"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := mk.chain.Call(acceptAll, []byte{1, 2, 3, 4}, 0); err != nil {
+	if ok, err := mk.evm.Call(acceptAll, []byte{1, 2, 3, 4}, 0); err != nil {
 		t.Fatalf("the accept-all contract: %v %v", ok, err)
 	}
 	bad = mk.terms
@@ -159,17 +159,17 @@ func TestSettlementRejects(t *testing.T) {
 	if _, err := mk.call(seller, nil, 0, "settle", id, d.key); err != nil {
 		t.Fatal(err)
 	}
-	if paid := new(big.Int).Sub(mk.chain.Balance(seller), balance); paid.Cmp(Payment) != 0 {
+	if paid := new(big.Int).Sub(mk.evm.Balance(seller), balance); paid.Cmp(Payment) != 0 {
 		t.Fatalf("the seller was paid %v, the offer %v", paid, Payment)
 	}
 	_, err = mk.call(seller, nil, 0, "settle", id, d.key)
 	expect("the key revealed twice", "Closed", err)
-	mk.chain.SetTime(deadline + 24*3600 + 1) // offer 1's steps were all proven: its refund waits out the grace period
-	before := mk.chain.Balance(buyer)
+	mk.evm.SetTime(deadline + 24*3600 + 1) // offer 1's steps were all proven: its refund waits out the grace period
+	before := mk.evm.Balance(buyer)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
 		t.Fatal(err)
 	}
-	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+	if back := new(big.Int).Sub(mk.evm.Balance(buyer), before); back.Cmp(Payment) != 0 {
 		t.Fatalf("refunded %v of %v", back, Payment)
 	}
 }
@@ -188,7 +188,7 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 		t.Errorf("a target of correct answers on least squares: %v", err)
 	}
 	mk, honest, score := marketOf(t, r, solc)
-	const deadline = ChainTime + 3600
+	const deadline = BlockTime + 3600
 	grace := uint64(24 * 3600)
 	expect := expecter(t)
 	for _, c := range []struct {
@@ -221,19 +221,19 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	_, err = mk.call(seller, nil, 0, "deliver", big.NewInt(0), scoreProof{Proof: score.Proof, Input: score.Input[:4]}, d0.call())
 	expect("a score of another shape than the terms'", "not the score shape of the terms", err)
 
-	mk.chain.SetTime(deadline + 1) // past the deadline, within the grace period
+	mk.evm.SetTime(deadline + 1) // past the deadline, within the grace period
 	_, err = mk.call(buyer, nil, 0, "refund", big.NewInt(0))
 	expect("a refund of a proven run within the grace period", "NotYet", err)
 	_, err = mk.call(seller, nil, 0, "prove", big.NewInt(2), honest[2:])
 	expect("proving after the deadline", "PastDeadline", err)
-	before := mk.chain.Balance(buyer)
+	before := mk.evm.Balance(buyer)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(2)); err != nil {
 		t.Errorf("the refund of an unfinished run after the deadline: %v", err)
 	}
-	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+	if back := new(big.Int).Sub(mk.evm.Balance(buyer), before); back.Cmp(Payment) != 0 {
 		t.Errorf("refunded %v of %v", back, Payment)
 	}
-	paid := mk.chain.Balance(seller)
+	paid := mk.evm.Balance(seller)
 	if _, err := mk.call(seller, nil, 0, "deliver", big.NewInt(0), score, d0.call()); err != nil {
 		t.Fatalf("delivering a proven run within the grace period: %v", err)
 	}
@@ -243,11 +243,11 @@ func TestSettlementGraceAndTerms(t *testing.T) {
 	if _, err := mk.call(seller, nil, 0, "settle", big.NewInt(0), d0.key); err != nil {
 		t.Fatalf("settling a proven run within the grace period: %v", err)
 	}
-	if got := new(big.Int).Sub(mk.chain.Balance(seller), paid); got.Cmp(Payment) != 0 {
+	if got := new(big.Int).Sub(mk.evm.Balance(seller), paid); got.Cmp(Payment) != 0 {
 		t.Errorf("the seller was paid %v, the offer %v", got, Payment)
 	}
 
-	mk.chain.SetTime(deadline + grace + 1) // past the grace period: a delivered offer's key comes too late
+	mk.evm.SetTime(deadline + grace + 1) // past the grace period: a delivered offer's key comes too late
 	_, err = mk.call(seller, nil, 0, "settle", big.NewInt(1), d1.key)
 	expect("settling after the grace period", "PastDeadline", err)
 	if _, err := mk.call(buyer, nil, 0, "refund", big.NewInt(1)); err != nil {
@@ -329,8 +329,8 @@ func TestSettlementAttacks(t *testing.T) {
 	}
 	mk, honest, score := marketOf(t, r, solc)
 	attacker := common.HexToAddress("0xbad0000000000000000000000000000000000003")
-	mk.chain.Fund(attacker, Payment)
-	const deadline = ChainTime + 3600
+	mk.evm.Fund(attacker, Payment)
+	const deadline = BlockTime + 3600
 	expect := expecter(t)
 	for range 2 { // two open offers (any seller) of the same statement
 		if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, common.Address{}, uint64(deadline)); err != nil {
@@ -377,14 +377,14 @@ func TestSettlementAttacks(t *testing.T) {
 	_, err = mk.call(seller, nil, 0, "settle", id0, wrong)
 	expect("a wrong key", "WrongKey", err)
 	// the front-runner copies the settle: it reveals the key, and the payee is paid
-	sellerBefore, attackerBefore := mk.chain.Balance(seller), mk.chain.Balance(attacker)
+	sellerBefore, attackerBefore := mk.evm.Balance(seller), mk.evm.Balance(attacker)
 	if _, err := mk.call(attacker, nil, 0, "settle", id0, d.key); err != nil {
 		t.Fatal(err)
 	}
-	if paid := new(big.Int).Sub(mk.chain.Balance(seller), sellerBefore); paid.Cmp(Payment) != 0 {
+	if paid := new(big.Int).Sub(mk.evm.Balance(seller), sellerBefore); paid.Cmp(Payment) != 0 {
 		t.Errorf("the seller was paid %v of %v", paid, Payment)
 	}
-	if mk.chain.Balance(attacker).Cmp(attackerBefore) > 0 {
+	if mk.evm.Balance(attacker).Cmp(attackerBefore) > 0 {
 		t.Error("the front-runner was paid")
 	}
 	_, err = mk.call(seller, nil, 0, "settle", id0, d.key)
@@ -398,12 +398,12 @@ func TestSettlementAttacks(t *testing.T) {
 	_, err = mk.call(attacker, nil, 0, "deliver", id1, score, d.call())
 	expect("a copied delivery proof on another offer", "delivery rejected by the verifier", err)
 	// offer 1 stays refundable once the grace period is over
-	mk.chain.SetTime(deadline + 24*3600 + 1)
-	before := mk.chain.Balance(buyer)
+	mk.evm.SetTime(deadline + 24*3600 + 1)
+	before := mk.evm.Balance(buyer)
 	if _, err := mk.call(buyer, nil, 0, "refund", id1); err != nil {
 		t.Fatal(err)
 	}
-	if back := new(big.Int).Sub(mk.chain.Balance(buyer), before); back.Cmp(Payment) != 0 {
+	if back := new(big.Int).Sub(mk.evm.Balance(buyer), before); back.Cmp(Payment) != 0 {
 		t.Errorf("refunded %v of %v", back, Payment)
 	}
 	// a delivery verifier of other code is refused at offer
