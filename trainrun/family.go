@@ -17,7 +17,7 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/mlp"
-	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/workloads"
@@ -67,10 +67,10 @@ func (f family) dimsOf(ds *commit.Dataset, testRows int) dims {
 
 // shape is what proving needs for one dataset shape.
 type shape struct {
-	widths     []int // layer widths (Terms.Widths)
-	domain     commit.Domain
-	stepCircut func() frontend.Circuit
-	assignStep func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
+	widths      []int // layer widths (Terms.Widths)
+	domain      commit.Domain
+	stepCircuit func() frontend.Circuit
+	assignStep  func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
 	// chains of K steps, nil when the family has no chain circuit
 	chainCircuit func(k int) frontend.Circuit
 	assignChain  func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
@@ -179,13 +179,13 @@ func linearFamily(logistic bool) family {
 			return out
 		}}
 		if logistic {
-			s.stepCircut = func() frontend.Circuit { return logreg.NewCircuit(p) }
+			s.stepCircuit = func() frontend.Circuit { return logreg.NewCircuit(p) }
 			s.assignStep = func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 				c, next, err := p.Assign(ds, k, linearModel(m), lr)
 				return c, next.Values(), err
 			}
 		} else {
-			s.stepCircut = func() frontend.Circuit { return linreg.NewCircuit(p.Params) }
+			s.stepCircuit = func() frontend.Circuit { return linreg.NewCircuit(p.Params) }
 			s.assignStep = func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 				c, next, err := p.Params.Assign(ds, k, linearModel(m), lr)
 				return c, next.Values(), err
@@ -196,8 +196,8 @@ func linearFamily(logistic bool) family {
 			c, last, err := chain.Params{K: k, Logistic: logistic, Step: p}.Assign(ds, first, linearModel(m), lr)
 			return c, last.Values(), err
 		}
-		qp := quality.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
-		s.scoreCircuit = func() frontend.Circuit { return quality.NewScore(qp) }
+		qp := score.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
+		s.scoreCircuit = func() frontend.Circuit { return score.NewScore(qp) }
 		s.assignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
 			set, err := qp.HeldoutSet(rows)
 			if err == nil {
@@ -247,13 +247,13 @@ func softmaxFamily() family {
 		shape: func(dm dims) shape {
 			p := softmax.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Depth)
 			s := shape{widths: []int{p.D, p.K}, domain: p.ModelDomain(),
-				stepCircut: func() frontend.Circuit { return softmax.NewCircuit(p) },
+				stepCircuit: func() frontend.Circuit { return softmax.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
-			classScore(&s, quality.ClassParams{N: dm.TestRows, Softmax: &p})
+			classScore(&s, score.ClassParams{N: dm.TestRows, Softmax: &p})
 			return s
 		},
 	}
@@ -284,21 +284,21 @@ func mlpFamily() family {
 		shape: func(dm dims) shape {
 			p := mlp.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Widths[2], dm.Depth, true)
 			s := shape{widths: []int{p.D, p.H, p.K}, domain: p.ModelDomain(),
-				stepCircut: func() frontend.Circuit { return mlp.NewCircuit(p) },
+				stepCircuit: func() frontend.Circuit { return mlp.NewCircuit(p) },
 				assignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
 					c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
 					return c, next.Values(), err
 				},
 				decode: decoder(p.Model.Decode)}
-			classScore(&s, quality.ClassParams{N: dm.TestRows, MLP: &p})
+			classScore(&s, score.ClassParams{N: dm.TestRows, MLP: &p})
 			return s
 		},
 	}
 }
 
 // classScore gives a K-class model's shape its held-out accuracy proof.
-func classScore(s *shape, cp quality.ClassParams) {
-	s.scoreCircuit = func() frontend.Circuit { return quality.NewClassScore(cp) }
+func classScore(s *shape, cp score.ClassParams) {
+	s.scoreCircuit = func() frontend.Circuit { return score.NewClassScore(cp) }
 	s.assignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
 		set, err := cp.ClassSet(rows)
 		if err == nil {

@@ -202,7 +202,7 @@ func (p *plan) circuitOf(shape string) frontend.Circuit {
 func circuitOfShape(sh shape, name string) (frontend.Circuit, error) {
 	switch {
 	case name == "step":
-		return sh.stepCircut(), nil
+		return sh.stepCircuit(), nil
 	case name == "score" && sh.scoreCircuit != nil:
 		return sh.scoreCircuit(), nil
 	}

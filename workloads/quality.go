@@ -13,7 +13,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
-	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/score"
 )
 
 // Quality workloads on breast_cancer's held-out rows: "quality/N=64" proves
@@ -32,7 +32,7 @@ func qualityFamilies() (out []bench.FamilyDef) {
 
 type qualityWorkload struct {
 	name          string
-	p             quality.Params
+	p             score.Params
 	set           *commit.Dataset
 	early, final  linreg.Model
 	improve       bool
@@ -55,7 +55,7 @@ func newQuality(kind string, n int) (*qualityWorkload, error) {
 	if n > len(rep.Quant) {
 		return nil, fmt.Errorf("%s: %d held-out rows asked, breast_cancer's test split has %d", kind, n, len(rep.Quant))
 	}
-	p := quality.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final.W), 0)}
+	p := score.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final.W), 0)}
 	set, err := p.HeldoutSet(rep.Quant[:n])
 	if err != nil {
 		return nil, err
@@ -79,9 +79,9 @@ func (w *qualityWorkload) Elements() int { return w.p.N * w.p.Model.D }
 
 func (w *qualityWorkload) Circuit() frontend.Circuit {
 	if w.improve {
-		return quality.NewImprovement(w.p)
+		return score.NewImprovement(w.p)
 	}
-	return quality.NewScore(w.p)
+	return score.NewScore(w.p)
 }
 
 func (w *qualityWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {

@@ -11,8 +11,8 @@ import "github.com/potbench/potbench/bench"
 // suite, the benchmarks and the tracked constraint counts) and the sizes of
 // the default suite. Families not listed are opt-in.
 var sizes = []struct {
-	family         string
-	full, default_ []string
+	family          string
+	full, inDefault []string
 }{
 	{"linreg", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}, []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}},
 	{"linreg-diabetes", []string{"B=32"}, []string{"B=32"}},
@@ -40,7 +40,7 @@ func init() {
 	}
 	for _, s := range sizes {
 		f := defs[s.family]
-		f.Sizes, f.Default = s.full, s.default_
+		f.Sizes, f.Default = s.full, s.inDefault
 		bench.Register(f)
 		delete(defs, s.family)
 	}

@@ -49,7 +49,7 @@ import (
 )
 
 // Public inputs of a step proof (circuits/step.Public) and of a score proof
-// (circuits/quality): held-out root, its rows, model, then the score values.
+// (circuits/score): held-out root, its rows, model, then the score values.
 const (
 	StepInputs    = 6
 	ScoreModel    = 2

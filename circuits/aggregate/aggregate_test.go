@@ -22,7 +22,7 @@ import (
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
-	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/score"
 )
 
 var (
@@ -112,7 +112,7 @@ func TestAggregate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qp := quality.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
+	qp := score.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
 	held, err := qp.HeldoutSet(circuittest.Rows(rng, 4, 3, -3000, 3000))
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestAggregate(t *testing.T) {
 	}
 	const lr = 1 << 13
 	step := setup(t, linreg.NewCircuit(p))
-	score := setup(t, quality.NewScore(qp))
+	score := setup(t, score.NewScore(qp))
 	other := setup(t, linreg.NewCircuit(p)) // the same circuit under another setup
 
 	// an honest run: batch 0 then batch 1

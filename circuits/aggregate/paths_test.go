@@ -22,7 +22,7 @@ import (
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
-	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/internal/peakmem"
 )
 
@@ -34,7 +34,7 @@ import (
 // constraint count rules out on small machines.
 func BenchmarkAggregationPaths(b *testing.B) {
 	lp := logreg.DefaultParams(32, 10, 4) // linreg/diabetes at batch 32: the published run's step
-	qp := quality.Params{N: 88, Model: logreg.DefaultParams(1, 10, 0)}
+	qp := score.Params{N: 88, Model: logreg.DefaultParams(1, 10, 0)}
 	inner := func(curve ecc.ID, c frontend.Circuit) (constraint.ConstraintSystem, groth16.VerifyingKey) {
 		cs, err := frontend.Compile(curve.ScalarField(), r1cs.NewBuilder, c)
 		if err != nil {
@@ -61,7 +61,7 @@ func BenchmarkAggregationPaths(b *testing.B) {
 	} {
 		b.Run(path.name, func(b *testing.B) {
 			step, svk := inner(path.inner, linreg.NewCircuit(lp.Params))
-			score, qvk := inner(path.inner, quality.NewScore(qp))
+			score, qvk := inner(path.inner, score.NewScore(qp))
 			var n, pub, commitments int
 			for b.Loop() {
 				c, err := path.circuit(step, score, svk, qvk)
@@ -109,7 +109,7 @@ func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2
 	if err != nil {
 		b.Fatal(err)
 	}
-	qp := quality.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
+	qp := score.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
 	held, err := qp.HeldoutSet(circuittest.Rows(rng, 4, 3, -3000, 3000))
 	if err == nil {
 		held, err = held.On(cp.inner)
@@ -117,7 +117,7 @@ func aggregateOnce[FR emulated.FieldParams, G1 algebra.G1ElementT, G2 algebra.G2
 	if err != nil {
 		b.Fatal(err)
 	}
-	step, score := cp.setup(b, linreg.NewCircuit(p)), cp.setup(b, quality.NewScore(qp))
+	step, score := cp.setup(b, linreg.NewCircuit(p)), cp.setup(b, score.NewScore(qp))
 	a0, m1, err := p.Assign(ds, 0, linreg.Model{W: []int64{1 << 14, -1 << 13}, Bias: 3}, 1<<13)
 	if err != nil {
 		b.Fatal(err)

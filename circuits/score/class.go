@@ -1,4 +1,4 @@
-package quality
+package score
 
 import (
 	"fmt"
@@ -74,7 +74,7 @@ func NewClassScore(p ClassParams) *ClassScore {
 func (c *ClassScore) Define(api frontend.API) error {
 	p := c.Params
 	if (p.Softmax == nil) == (p.MLP == nil) {
-		return fmt.Errorf("quality: a class score needs exactly one of a softmax and an MLP model")
+		return fmt.Errorf("score: a class score needs exactly one of a softmax and an MLP model")
 	}
 	fp := fixedpoint.New(api)
 	d, k, dom, _ := p.shape()
@@ -147,12 +147,12 @@ func (c *ClassScore) Define(api frontend.API) error {
 func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) {
 	d, k, dom, _ := p.shape()
 	if len(m) != dom.Values || len(rows) != p.N {
-		return 0, fmt.Errorf("quality: %d model values and %d rows, want %d and %d", len(m), len(rows), dom.Values, p.N)
+		return 0, fmt.Errorf("score: %d model values and %d rows, want %d and %d", len(m), len(rows), dom.Values, p.N)
 	}
 	var correct int64
 	for i, r := range rows {
 		if len(r) != d+1 || r[d] < 0 || r[d] >= int64(k) {
-			return 0, fmt.Errorf("quality: row %d: want %d features and a label in [0, %d)", i, d, k)
+			return 0, fmt.Errorf("score: row %d: want %d features and a label in [0, %d)", i, d, k)
 		}
 		var z []*big.Int
 		if p.Softmax != nil {
@@ -160,7 +160,7 @@ func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) 
 		} else {
 			var err error
 			if z, err = p.MLP.NativeLogits(p.MLP.FromValues(m), r[:d]); err != nil {
-				return 0, fmt.Errorf("quality: row %d: %w", i, err)
+				return 0, fmt.Errorf("score: row %d: %w", i, err)
 			}
 		}
 		strict := true
@@ -179,7 +179,7 @@ func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) 
 // ClassSet commits rows as a held-out set for ClassScore.
 func (p ClassParams) ClassSet(rows [][]int64) (*commit.Dataset, error) {
 	if len(rows) != p.N {
-		return nil, fmt.Errorf("quality: %d held-out rows, circuit expects %d", len(rows), p.N)
+		return nil, fmt.Errorf("score: %d held-out rows, circuit expects %d", len(rows), p.N)
 	}
 	_, _, _, data := p.shape()
 	return commit.NewDataset(commit.RoleHeldout, rows, p.N, data)
@@ -189,7 +189,7 @@ func (p ClassParams) ClassSet(rows [][]int64) (*commit.Dataset, error) {
 // values m on the held-out set.
 func (p ClassParams) AssignClassScore(set *commit.Dataset, m []int64) (*ClassScore, error) {
 	if err := set.Expect(p.Set()); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, fmt.Errorf("score: %w", err)
 	}
 	correct, err := p.NativeClassScore(m, set.Batch(0))
 	if err != nil {

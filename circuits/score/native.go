@@ -1,4 +1,4 @@
-package quality
+package score
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func (p Params) Commitment(curve ecc.ID, m linreg.Model) (frontend.Variable, err
 func (p Params) NativeScore(m linreg.Model, rows [][]int64) (*big.Int, int64, error) {
 	mp := p.Model
 	if len(rows) != p.N || len(m.W) != mp.D {
-		return nil, 0, fmt.Errorf("quality: %d rows and %d weights, want %d and %d", len(rows), len(m.W), p.N, mp.D)
+		return nil, 0, fmt.Errorf("score: %d rows and %d weights, want %d and %d", len(rows), len(m.W), p.N, mp.D)
 	}
 	loss := new(big.Int)
 	var correct int64
@@ -32,7 +32,7 @@ func (p Params) NativeScore(m linreg.Model, rows [][]int64) (*big.Int, int64, er
 	shift := big.NewInt(1 << (mp.Data.Frac + mp.Model.Frac - mp.SigmoidFrac))
 	for i, r := range rows {
 		if len(r) != mp.D+1 {
-			return nil, 0, fmt.Errorf("quality: row %d has %d values, want %d", i, len(r), mp.D+1)
+			return nil, 0, fmt.Errorf("score: row %d has %d values, want %d", i, len(r), mp.D+1)
 		}
 		if !p.Logistic {
 			e := big.NewInt(m.Bias<<mp.Data.Frac - r[mp.D]<<mp.Model.Frac)
@@ -62,7 +62,7 @@ func (p Params) NativeScore(m linreg.Model, rows [][]int64) (*big.Int, int64, er
 // HeldoutSet commits rows as a held-out set: one batch of all rows.
 func (p Params) HeldoutSet(rows [][]int64) (*commit.Dataset, error) {
 	if len(rows) != p.N {
-		return nil, fmt.Errorf("quality: %d held-out rows, circuit expects %d", len(rows), p.N)
+		return nil, fmt.Errorf("score: %d held-out rows, circuit expects %d", len(rows), p.N)
 	}
 	return commit.NewDataset(commit.RoleHeldout, rows, p.N, p.Model.Data)
 }
@@ -82,7 +82,7 @@ func (p Params) AssignScore(set *commit.Dataset, m linreg.Model) (*Score, error)
 		return nil, err
 	}
 	if err := set.Expect(p.Set()); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, fmt.Errorf("score: %w", err)
 	}
 	h, err := p.Commitment(set.Curve, m)
 	if err != nil {
@@ -110,10 +110,10 @@ func (p Params) AssignImprovement(set *commit.Dataset, before, after linreg.Mode
 		return nil, err
 	}
 	if gain := new(big.Int).Sub(lb, la); gain.Cmp(margin) < 0 {
-		return nil, fmt.Errorf("quality: the second model improves the loss by %s, less than the margin %s", gain, margin)
+		return nil, fmt.Errorf("score: the second model improves the loss by %s, less than the margin %s", gain, margin)
 	}
 	if err := set.Expect(p.Set()); err != nil {
-		return nil, fmt.Errorf("quality: %w", err)
+		return nil, fmt.Errorf("score: %w", err)
 	}
 	hb, err := p.Commitment(set.Curve, before)
 	if err != nil {

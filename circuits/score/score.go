@@ -1,4 +1,4 @@
-// Package quality proves what a committed model scores on a committed
+// Package score proves what a committed model scores on a committed
 // held-out set, without revealing the set or the model:
 //
 //   - Score: the summed loss (and, for a classifier, the number of correct
@@ -12,7 +12,7 @@
 // softplus(∓z), read from a table on the same clamped 1/64 grid as the
 // training step's sigmoid, at scale 2^Data.Frac (logits beyond ±8 are clamped,
 // so a very confident wrong prediction costs at most about 8).
-package quality
+package score
 
 import (
 	"math"

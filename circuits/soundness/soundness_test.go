@@ -30,7 +30,7 @@ import (
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/matmul"
 	"github.com/potbench/potbench/circuits/mlp"
-	"github.com/potbench/potbench/circuits/quality"
+	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
 )
 
@@ -559,7 +559,7 @@ func chainCase(t *testing.T, curve ecc.ID) circuitCase {
 
 func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(27, 28))
-	p := quality.Params{N: 4, Logistic: true, Model: logreg.DefaultParams(1, 2, 0)}
+	p := score.Params{N: 4, Logistic: true, Model: logreg.DefaultParams(1, 2, 0)}
 	rows := circuittest.Rows(rng, 4, 3, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[2] = rng.Int64N(2)
@@ -581,7 +581,7 @@ func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 	foreign.Rows = append([][]frontend.Variable{}, honest.Rows...)
 	foreign.Rows[0] = append([]frontend.Variable{}, honest.Rows[0]...)
 	foreign.Rows[0][1] = 77
-	return circuitCase{name: "quality score", circuit: quality.NewScore(p), honest: honest, tampers: []tamper{
+	return circuitCase{name: "quality score", circuit: score.NewScore(p), honest: honest, tampers: []tamper{
 		{kind: "wrong claimed score", witness: &inflated},
 		{kind: "row not in dataset", witness: &foreign},
 		{kind: "false clamp", witness: honest, solverOp: withHint(activation.ClampHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},
@@ -633,7 +633,7 @@ func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
 func classScoreCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(35, 36))
 	mp := mlp.DefaultParams(1, 3, 2, 3, 0, true)
-	p := quality.ClassParams{N: 4, MLP: &mp}
+	p := score.ClassParams{N: 4, MLP: &mp}
 	rows := circuittest.Rows(rng, 4, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(3)
@@ -666,7 +666,7 @@ func classScoreCase(t *testing.T, curve ecc.ID) circuitCase {
 	}
 	ties := *zero
 	ties.Correct = p.N
-	return circuitCase{name: "class score", circuit: quality.NewClassScore(p), honest: honest, tampers: []tamper{
+	return circuitCase{name: "class score", circuit: score.NewClassScore(p), honest: honest, tampers: []tamper{
 		{kind: "tie scored correct", witness: &ties},
 		{kind: "wrong claimed score", witness: &inflated},
 		{kind: "row not in dataset", witness: &foreign},
