@@ -14,6 +14,7 @@ import (
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -21,7 +22,7 @@ import (
 // so that benchstat sees the profile, CPU and library versions.
 var (
 	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+commit.CurveNames())
-	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(bench.Backends, ", "))
+	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(proving.Backends, ", "))
 	benchGKR     = flag.Bool("potbench.gkr", false, "also run BenchmarkCommitGKR (about 1.5M constraints: minutes of setup and 5 GB on 2 cores)")
 	benchOptions bench.Options
 )
@@ -31,15 +32,15 @@ func TestMain(m *testing.M) {
 	logger.Disable()
 	curve, err := commit.ParseCurve(*benchCurve)
 	if err == nil {
-		if !slices.Contains(bench.Backends, *benchBackend) {
-			err = fmt.Errorf("unknown backend %q (known: %s)", *benchBackend, strings.Join(bench.Backends, ", "))
+		if !slices.Contains(proving.Backends, *benchBackend) {
+			err = fmt.Errorf("unknown backend %q (known: %s)", *benchBackend, strings.Join(proving.Backends, ", "))
 		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	benchOptions = bench.Options{Curve: curve, Backend: *benchBackend, Keys: bench.DefaultKeyCache()}
+	benchOptions = bench.Options{Curve: curve, Backend: *benchBackend, Keys: proving.DefaultKeyCache()}
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
 		host := hwprofiles.Detect()
 		defaultConfig = append(resultset.ConfigLines(host, curve, *benchBackend), "profile: "+hwprofiles.Current(host.Available()))

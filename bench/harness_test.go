@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/proving"
 	_ "github.com/potbench/potbench/workloads"
 )
 
@@ -45,7 +46,7 @@ func TestResolve(t *testing.T) {
 
 func TestRunWithKeyCache(t *testing.T) {
 	var warnings []string
-	keys := &bench.KeyCache{Dir: t.TempDir(), Warn: func(f string, a ...any) { warnings = append(warnings, f) }}
+	keys := &proving.KeyCache{Dir: t.TempDir(), Warn: func(f string, a ...any) { warnings = append(warnings, f) }}
 	w, err := bench.New("linreg/B=4,D=4")
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +95,7 @@ func TestMemoryGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = bench.Prepare(w, bench.Options{MemoryLimit: 1 << 20})
-	if !errors.Is(err, bench.ErrTooBig) || !strings.Contains(err.Error(), "needs about") || !strings.Contains(err.Error(), "only 1 MiB is available") {
+	if !errors.Is(err, proving.ErrTooBig) || !strings.Contains(err.Error(), "needs about") || !strings.Contains(err.Error(), "only 1 MiB is available") {
 		t.Errorf("bench.Prepare with 1 MiB: %v", err)
 	}
 	if _, err := bench.Prepare(w, bench.Options{MemoryLimit: 1 << 40}); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 	"github.com/potbench/potbench/internal/peakmem"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -30,7 +31,7 @@ var Stages = []string{StageCompile, StageSetup, StageWitness, StageProve, StageV
 
 // Options configure a run.
 type Options struct {
-	Keys     *KeyCache          // nil: always run setup
+	Keys     *proving.KeyCache  // nil: always run setup
 	OnStage  func(stage string) // called as each stage starts
 	PlainFor time.Duration      // how long to repeat the plain step to time it (default 50ms)
 	Curve    ecc.ID             // default BN254
@@ -43,7 +44,7 @@ type Options struct {
 	// MemoryLimit refuses, after compiling, a circuit whose estimated peak
 	// memory (Memory.Estimate) exceeds it; 0 disables the check.
 	MemoryLimit int64
-	Memory      MemoryModel // zero: DefaultMemoryModel(Backend)
+	Memory      proving.MemoryModel // zero: proving.DefaultMemoryModel(Backend)
 }
 
 func (o *Options) stage(s string) {
@@ -56,14 +57,14 @@ func (o *Options) stage(s string) {
 type Prepared struct {
 	W      Workload
 	CS     constraint.ConstraintSystem
-	PK, VK Key
+	PK, VK proving.Key
 	Result resultset.Result // compile and setup figures filled in
 
 	// the last proof made and its public inputs (for export)
 	LastProof  io.WriterTo
 	LastPublic witness.Witness
 	opt        Options
-	sys        System
+	sys        proving.System
 	enc        Encrypted // not a circuit: the stages are the scheme's
 }
 
@@ -79,7 +80,7 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	if opt.Backend == "" {
 		opt.Backend = "groth16"
 	}
-	sys, err := NewSystem(opt.Backend)
+	sys, err := proving.NewSystem(opt.Backend)
 	if err != nil {
 		return nil, err
 	}
@@ -98,12 +99,12 @@ func Prepare(w Workload, opt Options) (*Prepared, error) {
 	p.Result.CompileNs = time.Since(start).Nanoseconds()
 	p.CS = cs
 	p.Result.Constraints = cs.GetNbConstraints()
-	p.Result.PublicInputs = PublicVariables(cs)
+	p.Result.PublicInputs = proving.PublicVariables(cs)
 	model := opt.Memory
 	if model.PerConstraint == 0 {
-		model = DefaultMemoryModel(opt.Curve, opt.Backend)
+		model = proving.DefaultMemoryModel(opt.Curve, opt.Backend)
 	}
-	if err := checkMemory(w.Name(), p.Result.Constraints, model, opt.MemoryLimit); err != nil {
+	if err := proving.CheckMemoryLimit(w.Name(), p.Result.Constraints, model, opt.MemoryLimit); err != nil {
 		return nil, err
 	}
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/proving"
 )
 
 // TrackedWorkloads are the circuits whose constraint counts are tracked in
@@ -35,8 +36,8 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 			return nil, err
 		}
 		for _, curve := range commit.Curves {
-			for _, b := range Backends {
-				sys, err := NewSystem(b)
+			for _, b := range proving.Backends {
+				sys, err := proving.NewSystem(b)
 				if err != nil {
 					return nil, err
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -19,10 +20,10 @@ type SuiteRun struct {
 	Names       []string
 	Curves      []ecc.ID
 	Backends    []string
-	Count       int       // proofs per workload
-	Keys        *KeyCache // nil: always run setup
-	Resume      bool      // skip workloads the set already holds with the same count
-	MemoryLimit int64     // refuse sizes estimated above it; 0: no check
+	Count       int               // proofs per workload
+	Keys        *proving.KeyCache // nil: always run setup
+	Resume      bool              // skip workloads the set already holds with the same count
+	MemoryLimit int64             // refuse sizes estimated above it; 0: no check
 
 	// ProveProfile, when set, gives the CPU-profile file of a job's proofs.
 	ProveProfile func(workload string, curve ecc.ID, backend string) func() (io.WriteCloser, error)
@@ -102,11 +103,11 @@ func (s SuiteRun) Run(ctx context.Context, set *resultset.ResultSet) ([]resultse
 		if err != nil {
 			return fresh, err
 		}
-		var model MemoryModel // none for a workload that is not a circuit
+		var model proving.MemoryModel // none for a workload that is not a circuit
 		if j.Curve != ecc.UNKNOWN {
 			var ok bool
-			if model, ok = FitMemoryModel(set.Results, j.Curve, j.Backend); !ok {
-				model = DefaultMemoryModel(j.Curve, j.Backend)
+			if model, ok = proving.FitMemoryModel(set.Results, j.Curve, j.Backend); !ok {
+				model = proving.DefaultMemoryModel(j.Curve, j.Backend)
 			}
 		}
 		opt := Options{Keys: s.Keys, Count: s.Count, Curve: j.Curve, Backend: j.Backend, MemoryLimit: s.MemoryLimit, Memory: model,

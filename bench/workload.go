@@ -1,8 +1,9 @@
 // Package bench is potbench's harness: it measures a registered workload
 // stage by stage (compile, setup, witness, prove, verify) beside plain
 // training of the same step on the same data, in the same process, so every
-// overhead factor is a ratio taken in one run; it holds the workload registry,
-// the proving backends, the key cache, the memory guard and suite execution.
+// overhead factor is a ratio taken in one run. It holds the workload
+// registry, the stage runner and suite execution, and proves through
+// package proving.
 package bench
 
 import (

@@ -12,9 +12,9 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/delivery"
+	"github.com/potbench/potbench/proving"
 )
 
 // DeliveryKeys are the delivery circuit's keys for models of one
@@ -41,7 +41,7 @@ type DeliveryKeys struct {
 // SetupDelivery compiles the delivery circuit for models of dom on BN254
 // and sets up its Groth16 keys, or loads them from cache (nil: always set
 // up).
-func SetupDelivery(dom commit.Domain, cache *bench.KeyCache) (*DeliveryKeys, error) {
+func SetupDelivery(dom commit.Domain, cache *proving.KeyCache) (*DeliveryKeys, error) {
 	start := time.Now()
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, delivery.New(dom))
 	if err != nil {

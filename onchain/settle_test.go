@@ -8,8 +8,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/proving"
 )
 
 // TestSettlement: a whole exchange on a real run: offer, prove, deliver,
@@ -295,7 +294,7 @@ func deliveryKeys(t *testing.T, r *run) *DeliveryKeys {
 	if k, ok := deliveryKeep[r.domain.String()]; ok {
 		return k
 	}
-	k, err := SetupDelivery(r.domain, bench.DefaultKeyCache())
+	k, err := SetupDelivery(r.domain, proving.DefaultKeyCache())
 	if err != nil {
 		t.Fatal(err)
 	}

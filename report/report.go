@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -498,7 +498,7 @@ func scaling(b *strings.Builder, es []Entry) {
 		exp      float64 // prove-time exponent used: the fit's, at least 1
 		anchor   Entry   // the largest measured step
 		cons     Linear
-		memModel bench.MemoryModel
+		memModel proving.MemoryModel
 		okMem    bool
 	}
 	var exs []ex
@@ -516,7 +516,7 @@ func scaling(b *strings.Builder, es []Entry) {
 			for _, e := range g.Entries {
 				rs = append(rs, e.Result)
 			}
-			m, ok := bench.FitMemoryModel(rs, g.Curve, g.Backend)
+			m, ok := proving.FitMemoryModel(rs, g.Curve, g.Backend)
 			exs = append(exs, ex{g: g, exp: max(pv.Exp, 1), anchor: g.Entries[len(g.Entries)-1], cons: cs, memModel: m, okMem: ok})
 		}
 	}

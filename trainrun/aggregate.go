@@ -14,9 +14,9 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/aggregate"
 	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/proving"
 )
 
 // AggregateCurve is the curve of aggregated proofs: BW6-761, whose scalar
@@ -150,14 +150,14 @@ func (p *plan) aggregate(ctx context.Context, m *Manifest, keys map[string]*comp
 	}
 	agg.CompileNs, agg.Constraints = time.Since(start).Nanoseconds(), cs.GetNbConstraints()
 	if !p.cfg.SkipMemoryCheck {
-		if err := bench.CheckMemory(fmt.Sprintf("the aggregation of %d proofs", agg.Proofs), agg.Constraints, bench.DefaultMemoryModel(AggregateCurve, "groth16")); err != nil {
+		if err := proving.CheckMemory(fmt.Sprintf("the aggregation of %d proofs", agg.Proofs), agg.Constraints, proving.DefaultMemoryModel(AggregateCurve, "groth16")); err != nil {
 			return fmt.Errorf("-aggregate: %w", err)
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	peak := bench.PeakWindow()
+	peak := proving.PeakWindow()
 	p.aggregationProgress(false, fmt.Sprintf("setting up %d constraints", agg.Constraints))
 	start = time.Now()
 	c, err := p.keysOf(ctx, "aggregate", AggregateCurve, cs, false)

@@ -15,8 +15,8 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/ceremony"
+	"github.com/potbench/potbench/proving"
 )
 
 var (
@@ -88,7 +88,7 @@ func BenchmarkCeremony(b *testing.B) {
 				largest = max(largest, c.CS.GetNbConstraints())
 			}
 			dir := b.TempDir()
-			peak := bench.PeakWindow()
+			peak := proving.PeakWindow()
 			if _, err := ceremony.Init(dir, ecc.BN254, circuits, 0, nil); err != nil {
 				b.Fatal(err)
 			}

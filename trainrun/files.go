@@ -10,9 +10,9 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/plonk"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/safedecode"
+	"github.com/potbench/potbench/proving"
 )
 
 // A run directory is the seller's: every file in it is read as hostile
@@ -95,9 +95,9 @@ func runFile(dir, rel string, limit int64, what string) ([]byte, error) {
 
 // readVerifyingKey reads and decodes a verifying key of a circuit with the
 // given public inputs; it returns the key and the file's bytes.
-func readVerifyingKey(dir, rel, backend string, curve ecc.ID, public int) (bench.Key, []byte, error) {
+func readVerifyingKey(dir, rel, backend string, curve ecc.ID, public int) (proving.Key, []byte, error) {
 	limit, err := maxKeyBytes(backend, curve, public)
-	return readDecoded(dir, rel, limit, err, "verifying key", func(data []byte) (bench.Key, error) {
+	return readDecoded(dir, rel, limit, err, "verifying key", func(data []byte) (proving.Key, error) {
 		return DecodeVerifyingKey(rel, data, backend, curve)
 	})
 }
@@ -119,8 +119,8 @@ func readDecoded[T any](dir, rel string, limit int64, limitErr error, what strin
 
 // codec is the proving system and encoding sizes files of a backend and
 // curve are decoded with.
-func codec(backend string, curve ecc.ID) (bench.System, safedecode.Sizes, error) {
-	sys, err := bench.NewSystem(backend)
+func codec(backend string, curve ecc.ID) (proving.System, safedecode.Sizes, error) {
+	sys, err := proving.NewSystem(backend)
 	if err != nil {
 		return nil, safedecode.Sizes{}, err
 	}
@@ -130,7 +130,7 @@ func codec(backend string, curve ecc.ID) (bench.System, safedecode.Sizes, error)
 
 // DecodeVerifyingKey decodes a verifying key's bytes, its layout checked
 // first; name is the file, for errors.
-func DecodeVerifyingKey(name string, data []byte, backend string, curve ecc.ID) (bench.Key, error) {
+func DecodeVerifyingKey(name string, data []byte, backend string, curve ecc.ID) (proving.Key, error) {
 	sys, s, err := codec(backend, curve)
 	if err != nil {
 		return nil, err
@@ -156,15 +156,15 @@ func DecodeVerifyingKey(name string, data []byte, backend string, curve ecc.ID) 
 
 // readProofFile reads and decodes a proof; it returns the proof and the
 // file's bytes.
-func readProofFile(dir, rel, backend string, curve ecc.ID) (bench.Proof, []byte, error) {
+func readProofFile(dir, rel, backend string, curve ecc.ID) (proving.Proof, []byte, error) {
 	limit, err := maxProofBytes(backend, curve)
-	return readDecoded(dir, rel, limit, err, "proof", func(data []byte) (bench.Proof, error) {
+	return readDecoded(dir, rel, limit, err, "proof", func(data []byte) (proving.Proof, error) {
 		return DecodeProof(rel, data, backend, curve)
 	})
 }
 
 // DecodeProof decodes a proof's bytes, its layout checked first.
-func DecodeProof(name string, data []byte, backend string, curve ecc.ID) (bench.Proof, error) {
+func DecodeProof(name string, data []byte, backend string, curve ecc.ID) (proving.Proof, error) {
 	sys, s, err := codec(backend, curve)
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func ParseTerms(name string, data []byte) (*Terms, error) {
 // OpenVerifyingKey reads, bounded and checked, the verifying key of one of
 // the manifest's circuits (for tools beside Verify, such as the on-chain
 // export).
-func OpenVerifyingKey(dir string, m *Manifest, c Circuit) (bench.Key, error) {
+func OpenVerifyingKey(dir string, m *Manifest, c Circuit) (proving.Key, error) {
 	curve, err := commit.ParseCurve(m.Curve)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
@@ -237,7 +237,7 @@ func OpenVerifyingKey(dir string, m *Manifest, c Circuit) (bench.Key, error) {
 }
 
 // OpenProof reads, bounded and checked, one of the manifest's proofs.
-func OpenProof(dir string, m *Manifest, p Proof) (bench.Proof, error) {
+func OpenProof(dir string, m *Manifest, p Proof) (proving.Proof, error) {
 	curve, err := commit.ParseCurve(m.Curve)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)

@@ -12,11 +12,11 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/std/algebra/native/sw_bls12377"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/ceremony"
 	"github.com/potbench/potbench/circuits/aggregate"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/proving"
 )
 
 // KeySource is where a run's keys come from, as the manifest records it.
@@ -42,7 +42,7 @@ const maxCeremonyKeyBytes = 4 << 30
 // ceremonyKeys loads the keys of a run circuit from the sealed ceremony in
 // dir: the circuit must be one of its circuits, with the same constraint
 // system. It records the source in p.source.
-func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk bench.Key, pkData, vkData []byte, err error) {
+func (p *plan) ceremonyKeys(dir, name, id string) (pk, vk proving.Key, pkData, vkData []byte, err error) {
 	rec, err := ceremony.Read(dir)
 	if err != nil {
 		return nil, nil, nil, nil, err
@@ -182,7 +182,7 @@ func TermsCircuits(t Terms, shapes []string) ([]ceremony.Named, error) {
 		dm.TestRows = t.Heldout.Rows
 	}
 	sh := fam.shape(dm)
-	sys, err := bench.NewSystem(t.Backend)
+	sys, err := proving.NewSystem(t.Backend)
 	if err != nil {
 		return nil, err
 	}

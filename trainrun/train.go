@@ -42,6 +42,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/workloads"
 )
 
@@ -136,7 +137,7 @@ type plan struct {
 	lrFixed  int64
 	jobs     []job
 	trainDur time.Duration
-	sys      bench.System
+	sys      proving.System
 }
 
 func newPlan(cfg Config) (*plan, error) {
@@ -147,7 +148,7 @@ func newPlan(cfg Config) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	sys, err := bench.NewSystem(cfg.Backend)
+	sys, err := proving.NewSystem(cfg.Backend)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +231,7 @@ func (p *plan) shapes() []string {
 type compiled struct {
 	cs     constraint.ConstraintSystem
 	id     string
-	pk, vk bench.Key
+	pk, vk proving.Key
 }
 
 // Train makes (part of) a run; see Config.Stage. It returns the manifest
@@ -402,12 +403,12 @@ func (p *plan) checkEarlierRun() error {
 // setup runs the one-party setup of a circuit, or returns at once when ctx
 // is cancelled (an interrupt): gnark's setup cannot be stopped, so it is
 // abandoned, and nothing of it is written.
-func (p *plan) setup(ctx context.Context, name string, cs constraint.ConstraintSystem) (pk, vk bench.Key, err error) {
+func (p *plan) setup(ctx context.Context, name string, cs constraint.ConstraintSystem) (pk, vk proving.Key, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("%w before the %s key setup", bench.ErrInterrupted, name)
 	}
 	type keys struct {
-		pk, vk bench.Key
+		pk, vk proving.Key
 		err    error
 	}
 	done := make(chan keys, 1)
@@ -434,7 +435,7 @@ func circuitID(cs constraint.ConstraintSystem) (string, error) {
 	return h.sum(), nil
 }
 
-func readKey(path string, k bench.Key) error {
+func readKey(path string, k proving.Key) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -661,7 +662,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 			return nil, fmt.Errorf("%s: no verifying key for the %s circuit: %w", cfg.Dir, s, err)
 		}
 		m.Circuits = append(m.Circuits, Circuit{Shape: s, Describe: p.describe(s), ID: id, Constraints: cs.GetNbConstraints(),
-			Public: bench.PublicVariables(cs), VK: vkFile, VKSHA256: sha256Hex(vk)})
+			Public: proving.PublicVariables(cs), VK: vkFile, VKSHA256: sha256Hex(vk)})
 	}
 	for _, j := range p.jobs {
 		var rec Proof

@@ -13,6 +13,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/proving"
 )
 
 // tiny is a small real run: linear regression on diabetes in batches of 64
@@ -396,12 +397,12 @@ func TestEarlierRunInTheDirectory(t *testing.T) {
 // stalledSetup is a proving system whose setup signals that it started,
 // then waits until released: an interrupt arrives during it.
 type stalledSetup struct {
-	bench.System
+	proving.System
 	started func()
 	release chan struct{}
 }
 
-func (s stalledSetup) Setup(cs constraint.ConstraintSystem) (bench.Key, bench.Key, error) {
+func (s stalledSetup) Setup(cs constraint.ConstraintSystem) (proving.Key, proving.Key, error) {
 	s.started()
 	<-s.release
 	return s.System.Setup(cs)

@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/step"
 	"github.com/potbench/potbench/internal/safedecode"
+	"github.com/potbench/potbench/proving"
 )
 
 // Verdict is what Verify found: the terms it checked the run against and
@@ -66,7 +66,7 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 	}
 	t := v.Terms
 	curve := t.curveID()
-	sys, err := bench.NewSystem(t.Backend)
+	sys, err := proving.NewSystem(t.Backend)
 	if err != nil {
 		return nil, fmt.Errorf("backend: %w", err)
 	}
@@ -76,7 +76,7 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 
 	// the verifying keys, each matching the manifest's hash and with the
 	// number of public inputs its shape has
-	vks := map[string]bench.Key{}
+	vks := map[string]proving.Key{}
 	for _, c := range m.Circuits {
 		want, err := inputsOf(c.Shape, t)
 		if err != nil {
@@ -90,7 +90,7 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 		if sha256Hex(data) != c.VKSHA256 {
 			return nil, fmt.Errorf("verifying key %s is not the one the manifest names for the %s circuit (SHA-256 differs)", c.VK, c.Shape)
 		}
-		got, err := bench.PublicInputs(vk)
+		got, err := proving.PublicInputs(vk)
 		if err != nil {
 			return nil, fmt.Errorf("verifying key %s: %w", c.VK, err)
 		}
@@ -275,7 +275,7 @@ func inputsOf(shape string, t Terms) (int, error) {
 
 // checkScore verifies the score proof of the final model on the terms'
 // held-out set and returns what it proves.
-func checkScore(dir string, sys bench.System, vks map[string]bench.Key, s *Score, t Terms, final *big.Int, v *Verdict) (*scoreResult, error) {
+func checkScore(dir string, sys proving.System, vks map[string]proving.Key, s *Score, t Terms, final *big.Int, v *Verdict) (*scoreResult, error) {
 	what := fmt.Sprintf("score proof (%s)", s.File)
 	n, err := inputsOf("score", t)
 	if err != nil {
@@ -402,7 +402,7 @@ func readFinalModel(dir string, m *Manifest, t Terms) (*FinalModel, commit.Domai
 
 // checkProof verifies one proof file under its shape's key with the public
 // inputs pub, built by the verifier.
-func checkProof(dir string, sys bench.System, t Terms, vks map[string]bench.Key, p Proof, pub []*big.Int, v *Verdict) error {
+func checkProof(dir string, sys proving.System, t Terms, vks map[string]proving.Key, p Proof, pub []*big.Int, v *Verdict) error {
 	curve := t.curveID()
 	vk, ok := vks[p.Shape]
 	if !ok {

@@ -13,10 +13,10 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/consensys/gnark/test"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
+	"github.com/potbench/potbench/proving"
 )
 
 // a linear model of 10 features in 32-bit fixed point: 11 values, 2 elements
@@ -106,7 +106,7 @@ func TestDealBound(t *testing.T) {
 	}
 	t.Logf("delivery circuit of %s: %d constraints, %d public inputs", testDomain, cs.GetNbConstraints(), cs.GetNbPublicVariables()-1)
 	// the key cache's keys when there (the settlement tests set up the same circuit)
-	cache := bench.DefaultKeyCache()
+	cache := proving.DefaultKeyCache()
 	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
 	name := ""
 	if cache != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/onchain"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -110,7 +111,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // exportWorkload proves a workload once on BN254 (keys from the key cache)
 // and exports its verifier and proof.
 func exportWorkload(w bench.Workload, backendName string) (*onchain.Export, error) {
-	p, err := bench.Prepare(w, bench.Options{Keys: bench.DefaultKeyCache(), Curve: ecc.BN254, Backend: backendName})
+	p, err := bench.Prepare(w, bench.Options{Keys: proving.DefaultKeyCache(), Curve: ecc.BN254, Backend: backendName})
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/report"
 	"github.com/potbench/potbench/resultset"
 	"github.com/potbench/potbench/workloads"
@@ -24,7 +25,7 @@ import (
 type runConfig struct {
 	names      []string
 	out, id    string
-	keys       *bench.KeyCache
+	keys       *proving.KeyCache
 	count      int
 	resume     bool
 	skipMem    bool
@@ -41,7 +42,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	list := fs.String("workloads", "", "comma-separated workloads instead of a suite, e.g. linreg/B=32,D=32")
 	profile := fs.String("profile", "native", "hardware profile (see 'potbench profiles')")
 	profiles := fs.String("profiles", "", "comma-separated profiles to run one after another (overrides -profile); \"all\" for every profile")
-	backends := fs.String("backends", "groth16", "comma-separated proving systems: "+strings.Join(bench.Backends, ", "))
+	backends := fs.String("backends", "groth16", "comma-separated proving systems: "+strings.Join(proving.Backends, ", "))
 	curves := fs.String("curves", "bn254", "comma-separated curves: "+commit.CurveNames())
 	count := fs.Int("count", 1, "proofs per workload; stage times are medians, every proof is kept as a sample")
 	out := fs.String("out", "results", "results root; results go to OUT/<host>/<profile>/")
@@ -99,8 +100,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	var blist []string
 	for _, b := range strings.Split(*backends, ",") {
 		b = strings.TrimSpace(b)
-		if !slices.Contains(bench.Backends, b) {
-			return fmt.Errorf("unknown backend %q (known: %s)", b, strings.Join(bench.Backends, ", "))
+		if !slices.Contains(proving.Backends, b) {
+			return fmt.Errorf("unknown backend %q (known: %s)", b, strings.Join(proving.Backends, ", "))
 		}
 		blist = append(blist, b)
 	}
@@ -122,7 +123,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.id = h.ID()
 	}
 	if !*noCache {
-		cfg.keys = bench.DefaultKeyCache()
+		cfg.keys = proving.DefaultKeyCache()
 	}
 	cfg.resume, cfg.skipMem, cfg.profileDir = *resume, *skipMem, *cpuprofile
 	explicit := map[string]string{"workloads": strings.Join(names, ","), "host": cfg.id,
@@ -201,7 +202,7 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	if cfg.keys != nil {
 		cfg.keys.Warn = prog.warn
 	}
-	if avail, ok := bench.AvailableMemory(); ok && !cfg.skipMem {
+	if avail, ok := proving.AvailableMemory(); ok && !cfg.skipMem {
 		suite.MemoryLimit = avail
 	}
 	label := func(j bench.Job) string { return p.Name + " " + j.Label() }

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/onchain"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 	"github.com/potbench/potbench/trainrun"
 )
@@ -33,7 +33,7 @@ func settleRun(dir string, solc *onchain.Compiler, target onchain.Target, stdout
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "delivery circuit for a %s model of %d values: compiling, and setting up its keys as the buyer (loaded from the key cache after the first time)\n", m.Model, dom.Values)
-	dk, err := onchain.SetupDelivery(dom, bench.DefaultKeyCache())
+	dk, err := onchain.SetupDelivery(dom, proving.DefaultKeyCache())
 	if err != nil {
 		return nil, err
 	}

@@ -11,10 +11,10 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/onchain"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 	"github.com/potbench/potbench/trainrun"
 )
@@ -34,7 +34,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
 	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
 	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
-	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(bench.Backends, ", "))
+	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
 	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")

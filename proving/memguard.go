@@ -1,4 +1,4 @@
-package bench
+package proving
 
 import (
 	"bufio"
@@ -96,7 +96,7 @@ func (m MemoryModel) String() string {
 var ErrTooBig = errors.New("not enough memory")
 
 // checkMemory refuses a circuit whose estimated peak exceeds limit.
-func checkMemory(name string, constraints int, m MemoryModel, limit int64) error {
+func CheckMemoryLimit(name string, constraints int, m MemoryModel, limit int64) error {
 	if limit <= 0 {
 		return nil
 	}
@@ -136,7 +136,7 @@ func CheckMemory(name string, constraints int, m MemoryModel) error {
 	if !ok {
 		return nil
 	}
-	return checkMemory(name, constraints, m, limit)
+	return CheckMemoryLimit(name, constraints, m, limit)
 }
 
 // PeakWindow starts measuring peak resident memory; the returned function
