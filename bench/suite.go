@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -60,9 +59,6 @@ func (s SuiteRun) label(j Job) string {
 	return s.Profile + " " + j.Label()
 }
 
-// ErrInterrupted marks a suite stopped by its context (SIGINT, SIGTERM).
-var ErrInterrupted = errors.New("interrupted")
-
 // Jobs lists the suite's jobs: each workload under every curve and backend.
 func (s SuiteRun) Jobs() []Job {
 	var jobs []Job
@@ -97,7 +93,7 @@ func (s SuiteRun) Run(ctx context.Context, set *resultset.ResultSet) ([]resultse
 			continue
 		}
 		if ctx.Err() != nil {
-			return fresh, fmt.Errorf("%w during %s", ErrInterrupted, s.label(j))
+			return fresh, fmt.Errorf("%w during %s", proving.ErrInterrupted, s.label(j))
 		}
 		w, err := New(j.Workload)
 		if err != nil {
@@ -132,7 +128,7 @@ func (s SuiteRun) Run(ctx context.Context, set *resultset.ResultSet) ([]resultse
 		select {
 		case o = <-done:
 		case <-ctx.Done():
-			return fresh, fmt.Errorf("%w during %s", ErrInterrupted, s.label(j))
+			return fresh, fmt.Errorf("%w during %s", proving.ErrInterrupted, s.label(j))
 		}
 		if o.err != nil {
 			return fresh, o.err

@@ -95,6 +95,10 @@ func (m MemoryModel) String() string {
 // ErrTooBig is wrapped by the error of a workload refused by the memory guard.
 var ErrTooBig = errors.New("not enough memory")
 
+// ErrInterrupted marks work (a suite, a run's setup or proofs) stopped by
+// its context (SIGINT, SIGTERM).
+var ErrInterrupted = errors.New("interrupted")
+
 // checkMemory refuses a circuit whose estimated peak exceeds limit.
 func CheckMemoryLimit(name string, constraints int, m MemoryModel, limit int64) error {
 	if limit <= 0 {

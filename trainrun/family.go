@@ -20,7 +20,7 @@ import (
 	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/datasets"
-	"github.com/potbench/potbench/workloads"
+	"github.com/potbench/potbench/training"
 )
 
 // A model is handled here by its committed values (the order its family's
@@ -37,14 +37,14 @@ type family struct {
 	name, dataset string
 	// train runs the seeded fixed-point training (and its float64 twin),
 	// calling snap before every step.
-	train func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error)
+	train func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error)
 	// shape returns the step's circuits and model handling for a run of
 	// the given dimensions.
 	shape func(d dims) shape
 	// widths are the family's layer widths for d features.
 	widths func(d int) []int
 	// plain runs the same schedule in float64 once.
-	plain       func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64)
+	plain       func(rep training.TrainReport, epochs, batch int, lr float64, seed uint64)
 	initial     string // how the initial model is made
 	initialKind string // zero or seeded (Initial.Kind)
 	// digest is the SHA-256 of the dataset's files (default: the vendored
@@ -120,12 +120,12 @@ func datasetNames() []string {
 // the target; four fifths of the rows (after the seeded shuffle) train.
 func fileFamily(f family, path string, skip int, clip bool) family {
 	f.dataset = filepath.Base(path)
-	f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
+	f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error) {
 		t, err := datasets.LoadFile(path, skip)
 		if err != nil {
-			return workloads.TrainReport{}, err
+			return training.TrainReport{}, err
 		}
-		return workloads.TrainLinRegTable(t, t.Rows()*4/5, clip, epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+		return training.TrainLinRegTable(t, t.Rows()*4/5, clip, epochs, batch, lr, seed, func(s training.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
 	}
 	f.digest = func() (string, error) {
 		data, err := os.ReadFile(path)
@@ -142,24 +142,24 @@ func linearModel(m []int64) linreg.Model {
 }
 
 func linearFamily(logistic bool) family {
-	f := family{name: "linreg", dataset: "diabetes", train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
-		return workloads.TrainLinRegDiabetes(epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+	f := family{name: "linreg", dataset: "diabetes", train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error) {
+		return training.TrainLinRegDiabetes(epochs, batch, lr, seed, func(s training.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
 	}, initial: "all weights and the bias zero", initialKind: "zero"}
 	if logistic {
 		f.name, f.dataset = "logreg", "breast_cancer"
-		f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
-			return workloads.TrainLogRegCancer(epochs, batch, lr, seed, func(s workloads.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
+		f.train = func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error) {
+			return training.TrainLogRegCancer(epochs, batch, lr, seed, func(s training.Snapshot) { snap(snapshot{s.Batch, s.Model.Values()}) })
 		}
 	}
-	f.plain = func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+	f.plain = func(rep training.TrainReport, epochs, batch int, lr float64, seed uint64) {
 		t := rep.Train
 		w, b, grad := make([]float64, t.Features()), 0.0, make([]float64, t.Features())
 		for range epochs {
 			for k := 0; k+batch <= t.Rows(); k += batch {
 				if logistic {
-					b = workloads.LogRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
+					b = training.LogRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
 				} else {
-					b = workloads.LinRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
+					b = training.LinRegPlainStep(t.X[k:k+batch], t.Y[k:k+batch], w, b, lr, grad)
 				}
 			}
 		}
@@ -221,12 +221,12 @@ func linearFamily(logistic bool) family {
 
 func softmaxFamily() family {
 	return family{name: "softmax", dataset: "digits", initial: "all weights and biases zero", initialKind: "zero",
-		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
-			return workloads.TrainSoftmaxDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m softmax.Model, _ int64) {
+		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error) {
+			return training.TrainSoftmaxDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m softmax.Model, _ int64) {
 				snap(snapshot{k, m.Values()})
 			})
 		},
-		plain: func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+		plain: func(rep training.TrainReport, epochs, batch int, lr float64, seed uint64) {
 			t := rep.Train
 			w := make([][]float64, t.Classes)
 			for c := range w {
@@ -239,7 +239,7 @@ func softmaxFamily() family {
 					for i := range ys {
 						ys[i] = int(t.Y[k+i])
 					}
-					workloads.SoftmaxPlainStep(t.X[k:k+batch], ys, w, b, lr)
+					training.SoftmaxPlainStep(t.X[k:k+batch], ys, w, b, lr)
 				}
 			}
 		},
@@ -260,23 +260,23 @@ func softmaxFamily() family {
 }
 
 func mlpFamily() family {
-	return family{name: "mlp", dataset: "digits", initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (workloads.InitMLP)", initialKind: "seeded",
-		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (workloads.TrainReport, error) {
-			return workloads.TrainMLPDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m mlp.Model, _ int64) {
+	return family{name: "mlp", dataset: "digits", initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (training.InitMLP)", initialKind: "seeded",
+		train: func(epochs, batch int, lr float64, seed uint64, snap func(snapshot)) (training.TrainReport, error) {
+			return training.TrainMLPDigits(epochs, batch, lr, seed, func(_, k int, _ *commit.Dataset, m mlp.Model, _ int64) {
 				snap(snapshot{k, m.Values()})
 			})
 		},
-		plain: func(rep workloads.TrainReport, epochs, batch int, lr float64, seed uint64) {
+		plain: func(rep training.TrainReport, epochs, batch int, lr float64, seed uint64) {
 			t := rep.Train
 			p := mlp.DefaultParams(batch, t.Features(), 32, t.Classes, 0, true)
-			_, f := workloads.InitMLP(p, seed)
+			_, f := training.InitMLP(p, seed)
 			ys := make([]int, batch)
 			for range epochs {
 				for k := 0; k+batch <= t.Rows(); k += batch {
 					for i := range ys {
 						ys[i] = int(t.Y[k+i])
 					}
-					workloads.MLPPlainStep(t.X[k:k+batch], ys, f, lr)
+					training.MLPPlainStep(t.X[k:k+batch], ys, f, lr)
 				}
 			}
 		},

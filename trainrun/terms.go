@@ -15,7 +15,7 @@ import (
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/internal/safedecode"
-	"github.com/potbench/potbench/workloads"
+	"github.com/potbench/potbench/training"
 )
 
 // Terms is the statement of a whole training run, as a buyer states it and
@@ -63,7 +63,7 @@ type SetTerms struct {
 }
 
 // Initial is the initial model: Kind "zero" (every value zero), "seeded"
-// (the family's seeded initialisation, workloads.InitMLP for the MLP) or
+// (the family's seeded initialisation, training.InitMLP for the MLP) or
 // "commitment" (the model committed as Commitment, which the buyer vouches
 // for).
 type Initial struct {
@@ -196,7 +196,7 @@ func (t Terms) InitialValues() ([]int64, error) {
 		return make([]int64, dom.Values), nil
 	case "seeded":
 		w := t.Widths
-		m, _ := workloads.InitMLP(mlp.DefaultParams(1, w[0], w[1], w[2], 0, true), t.Initial.Seed)
+		m, _ := training.InitMLP(mlp.DefaultParams(1, w[0], w[1], w[2], 0, true), t.Initial.Seed)
 		return m.Values(), nil
 	}
 	return nil, nil

@@ -38,12 +38,11 @@ import (
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/proving"
-	"github.com/potbench/potbench/workloads"
+	"github.com/potbench/potbench/training"
 )
 
 // Config is a run to make.
@@ -129,7 +128,7 @@ func (j job) file() string { return fmt.Sprintf("proofs/%04d-%s", j.index, j.sha
 type plan struct {
 	cfg      Config
 	fam      family
-	rep      workloads.TrainReport
+	rep      training.TrainReport
 	ds       *commit.Dataset // on the run's curve
 	shape    shape
 	snaps    []snapshot
@@ -405,7 +404,7 @@ func (p *plan) checkEarlierRun() error {
 // abandoned, and nothing of it is written.
 func (p *plan) setup(ctx context.Context, name string, cs constraint.ConstraintSystem) (pk, vk proving.Key, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("%w before the %s key setup", bench.ErrInterrupted, name)
+		return nil, nil, fmt.Errorf("%w before the %s key setup", proving.ErrInterrupted, name)
 	}
 	type keys struct {
 		pk, vk proving.Key
@@ -423,7 +422,7 @@ func (p *plan) setup(ctx context.Context, name string, cs constraint.ConstraintS
 		}
 		return k.pk, k.vk, nil
 	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("%w during the %s key setup (abandoned; none of its keys written)", bench.ErrInterrupted, name)
+		return nil, nil, fmt.Errorf("%w during the %s key setup (abandoned; none of its keys written)", proving.ErrInterrupted, name)
 	}
 }
 
@@ -485,7 +484,7 @@ func (p *plan) prove(ctx context.Context, keys map[string]*compiled) error {
 	}
 	for i, j := range mine {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%w (%w) before proof %d; run again with -resume to prove only the rest", bench.ErrInterrupted, err, j.index)
+			return fmt.Errorf("%w (%w) before proof %d; run again with -resume to prove only the rest", proving.ErrInterrupted, err, j.index)
 		}
 		base := filepath.Join(p.cfg.Dir, j.file())
 		if p.cfg.Resume && p.kept(j, base) {

@@ -12,7 +12,6 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
 
-	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/proving"
 )
 
@@ -409,7 +408,7 @@ func (s stalledSetup) Setup(cs constraint.ConstraintSystem) (proving.Key, provin
 }
 
 // TestInterruptDuringSetup: cancelling the context while a key is being set
-// up returns at once with bench.ErrInterrupted (the CLI's exit code 130):
+// up returns at once with proving.ErrInterrupted (the CLI's exit code 130):
 // the setup in progress is abandoned and none of its keys written.
 func TestInterruptDuringSetup(t *testing.T) {
 	cfg := tiny(t.TempDir())
@@ -421,7 +420,7 @@ func TestInterruptDuringSetup(t *testing.T) {
 		p.sys = stalledSetup{System: p.sys, started: cancel, release: release}
 		return nil
 	})
-	if !errors.Is(err, bench.ErrInterrupted) || !strings.Contains(err.Error(), "during the step key setup") {
+	if !errors.Is(err, proving.ErrInterrupted) || !strings.Contains(err.Error(), "during the step key setup") {
 		t.Fatalf("interrupted setup: %v", err)
 	}
 	if vks, _ := filepath.Glob(filepath.Join(cfg.Dir, "vk", "*")); len(vks) != 0 {

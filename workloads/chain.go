@@ -11,6 +11,7 @@ import (
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/training"
 )
 
 // Chain workloads: "chain/K=4,B=16,D=16" proves K consecutive linear-
@@ -55,7 +56,7 @@ func (w *chainWorkload) Plain() func() {
 	grad := make([]float64, len(weights))
 	return func() {
 		for t := range xs {
-			bias = LinRegPlainStep(xs[t], ys[t], weights, bias, w.lrF, grad)
+			bias = training.LinRegPlainStep(xs[t], ys[t], weights, bias, w.lrF, grad)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/fhe"
 	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/training"
 )
 
 // Homomorphic-encryption workloads: "fhe-linreg/B=..,D=.." and
@@ -127,9 +128,9 @@ func (w *fheWorkload) float64Step(act func(float64) float64) []float64 {
 	var bias float64
 	switch {
 	case !w.logistic:
-		bias = LinRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
+		bias = training.LinRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
 	case act == nil:
-		bias = LogRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
+		bias = training.LogRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
 	default:
 		weights, bias = fhe.Float64Step(w.x, w.y, weights, w.bias, w.lrF, act)
 	}
@@ -191,30 +192,30 @@ func trainCancerWith(epochs, batch int, seed uint64, step func(x [][]float64, y,
 	if err != nil {
 		return 0, err
 	}
-	p := logreg.DefaultParams(batch, t.Features(), depth(455, batch))
-	sp, err := newSplit(t, seed, 455, batch, p.Data)
+	p := logreg.DefaultParams(batch, t.Features(), training.Depth(455, batch))
+	sp, err := training.NewSplit(t, seed, 455, batch, p.Data)
 	if err != nil {
 		return 0, err
 	}
 	w, b := make([]float64, p.D), 0.0
 	for range epochs {
-		for k := 0; k < sp.ds.NumBatches(); k++ {
-			if w, b, err = step(sp.train.X[k*batch:(k+1)*batch], sp.train.Y[k*batch:(k+1)*batch], w, b); err != nil {
+		for k := 0; k < sp.DS.NumBatches(); k++ {
+			if w, b, err = step(sp.Train.X[k*batch:(k+1)*batch], sp.Train.Y[k*batch:(k+1)*batch], w, b); err != nil {
 				return 0, fmt.Errorf("step %d: %w", k, err)
 			}
 		}
 	}
 	var ok int
-	for i, row := range sp.test.X {
+	for i, row := range sp.Test.X {
 		z := b
 		for j, v := range row {
 			z += v * w[j]
 		}
-		if float64(boolInt(z >= 0)) == sp.test.Y[i] {
+		if (z >= 0) == (sp.Test.Y[i] == 1) { // labels are 0 or 1
 			ok++
 		}
 	}
-	return float64(ok) / float64(len(sp.test.X)), nil
+	return float64(ok) / float64(len(sp.Test.X)), nil
 }
 
 // FHETrainingEpochs is how long the encrypted training runs: with the cubic
@@ -227,7 +228,7 @@ const FHETrainingEpochs = 1
 // breast_cancer over FHETrainingEpochs, with the encrypted training beside
 // fixed point and float64.
 func TrainFHE() (resultset.Training, error) {
-	r, err := TrainLogRegCancer(FHETrainingEpochs, 32, 0.1, 1, nil)
+	r, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, 0.1, 1, nil)
 	if err != nil {
 		return resultset.Training{}, err
 	}

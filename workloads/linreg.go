@@ -15,6 +15,7 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
+	"github.com/potbench/potbench/training"
 )
 
 // Linear-regression workloads: "linreg/B=..,D=.." on a seeded synthetic table
@@ -163,9 +164,9 @@ func (w *linRegWorkload) Plain() func() {
 	bias := w.bias
 	grad := make([]float64, len(weights))
 	if w.logistic {
-		return func() { bias = LogRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+		return func() { bias = training.LogRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
 	}
-	return func() { bias = LinRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+	return func() { bias = training.LinRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
 }
 
 // PlainBLAS is the same step with gonum's BLAS-backed matrices.
@@ -196,53 +197,6 @@ func (w *linRegWorkload) PlainBLAS() func() {
 		weights.AddScaledVec(weights, -scale, g)
 		bias -= scale * mat.Sum(e)
 	}
-}
-
-// LogRegPlainStep is one mini-batch SGD step of logistic regression in
-// float64 with the exact sigmoid: it updates w in place and returns the new
-// bias; grad is scratch of len(w).
-func LogRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float64) float64 {
-	clear(grad)
-	var gb float64
-	for i, row := range x {
-		z := b
-		for j, v := range row {
-			z += v * w[j]
-		}
-		e := 1/(1+math.Exp(-z)) - y[i]
-		for j, v := range row {
-			grad[j] += v * e
-		}
-		gb += e
-	}
-	scale := lr / float64(len(x))
-	for j := range w {
-		w[j] -= scale * grad[j]
-	}
-	return b - scale*gb
-}
-
-// LinRegPlainStep is one mini-batch SGD step of linear regression in float64,
-// written as plainly as the circuit's statement: it updates w in place and
-// returns the new bias; grad is scratch of len(w).
-func LinRegPlainStep(x [][]float64, y, w []float64, b, lr float64, grad []float64) float64 {
-	clear(grad)
-	var gb float64
-	for i, row := range x {
-		e := b - y[i]
-		for j, v := range row {
-			e += v * w[j]
-		}
-		for j, v := range row {
-			grad[j] += v * e
-		}
-		gb += e
-	}
-	scale := lr / float64(len(x))
-	for j := range w {
-		w[j] -= scale * grad[j]
-	}
-	return b - scale*gb
 }
 
 // EpochSteps is the number of batches in the workload's dataset: the steps

@@ -14,6 +14,7 @@ import (
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/score"
+	"github.com/potbench/potbench/training"
 )
 
 // Quality workloads on breast_cancer's held-out rows: "quality/N=64" proves
@@ -44,7 +45,7 @@ type qualityWorkload struct {
 
 func newQuality(kind string, n int) (*qualityWorkload, error) {
 	var early linreg.Model
-	rep, err := TrainLogRegCancer(5, 32, 0.1, 1, func(s Snapshot) {
+	rep, err := training.TrainLogRegCancer(5, 32, 0.1, 1, func(s training.Snapshot) {
 		if s.Step == 14 { // the end of the first epoch
 			early = s.Model
 		}
@@ -53,7 +54,7 @@ func newQuality(kind string, n int) (*qualityWorkload, error) {
 		return nil, err
 	}
 	if n > len(rep.Quant) {
-		return nil, fmt.Errorf("%s: %d held-out rows asked, breast_cancer's test split has %d", kind, n, len(rep.Quant))
+		return nil, fmt.Errorf("%s: %d held-out rows asked, breast_cancer's test Split has %d", kind, n, len(rep.Quant))
 	}
 	p := score.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final.W), 0)}
 	set, err := p.HeldoutSet(rep.Quant[:n])

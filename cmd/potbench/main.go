@@ -31,7 +31,7 @@ import (
 
 	"github.com/consensys/gnark/logger"
 
-	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 )
 
@@ -96,7 +96,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 0
 			case errors.Is(err, errUsage):
 				return 2
-			case errors.Is(err, bench.ErrInterrupted), errors.Is(err, context.Canceled):
+			case errors.Is(err, proving.ErrInterrupted), errors.Is(err, context.Canceled):
 				fmt.Fprintf(stderr, "potbench %s: %v\n", c.name, err)
 				return 130
 			default:

@@ -19,6 +19,7 @@ import (
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/report"
 	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/training"
 	"github.com/potbench/potbench/workloads"
 )
 
@@ -144,7 +145,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	for _, p := range plist {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("%w before profile %s", bench.ErrInterrupted, p.Name)
+			return fmt.Errorf("%w before profile %s", proving.ErrInterrupted, p.Name)
 		}
 		if err := runProfile(ctx, p, cfg, stdout, stderr); err != nil {
 			return err
@@ -180,7 +181,7 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	}
 	set.Host, set.Profile = h, p.Name
 	previous := set.Training
-	if set.Training, err = workloads.TrainAll(); err != nil {
+	if set.Training, err = training.TrainAll(); err != nil {
 		return fmt.Errorf("training comparison: %w", err)
 	}
 	if slices.ContainsFunc(cfg.names, func(n string) bool { return strings.HasPrefix(n, "fhe-logreg/") }) {
@@ -222,7 +223,7 @@ func runProfile(ctx context.Context, p hwprofiles.Profile, cfg runConfig, stdout
 	}
 	fresh, err := suite.Run(ctx, set)
 	if err != nil {
-		if errors.Is(err, bench.ErrInterrupted) {
+		if errors.Is(err, proving.ErrInterrupted) {
 			return fmt.Errorf("%w; finished workloads are saved in %s (run again with -resume to do only the rest)", err, dir)
 		}
 		return err

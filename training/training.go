@@ -1,4 +1,4 @@
-package workloads
+package training
 
 import (
 	"fmt"
@@ -44,12 +44,12 @@ func TrainLogRegCancer(epochs, batch int, lr float64, seed uint64, snap func(Sna
 	if err != nil {
 		return TrainReport{}, err
 	}
-	p := logreg.DefaultParams(batch, t.Features(), depth(455, batch))
-	sp, err := newSplit(t, seed, 455, batch, p.Data)
+	p := logreg.DefaultParams(batch, t.Features(), Depth(455, batch))
+	sp, err := NewSplit(t, seed, 455, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
 	}
-	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
+	trainS, testS, testRows, ds := sp.Train, sp.Test, sp.TestRows, sp.DS
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := linreg.Model{W: make([]int64, p.D)}
 	w, b := make([]float64, p.D), 0.0
@@ -120,19 +120,19 @@ func TrainLinRegTable(t *datasets.Table, nTrain int, clip bool, epochs, batch in
 	if nTrain >= t.Rows() {
 		return TrainReport{}, fmt.Errorf("%s: %d rows leave no test rows after %d training rows", t.Name, t.Rows(), nTrain)
 	}
-	p := linreg.DefaultParams(batch, t.Features(), depth(nTrain, batch))
-	sp, err := newSplit(t, seed, nTrain, batch, p.Data)
+	p := linreg.DefaultParams(batch, t.Features(), Depth(nTrain, batch))
+	sp, err := NewSplit(t, seed, nTrain, batch, p.Data)
 	if err != nil {
 		return TrainReport{}, err
 	}
 	if !clip {
-		for _, part := range []*datasets.Table{sp.train, sp.test} {
+		for _, part := range []*datasets.Table{sp.Train, sp.Test} {
 			if _, err := part.QuantizeStrict(p.Data); err != nil {
 				return TrainReport{}, fmt.Errorf("%w (pass -clip to saturate such values)", err)
 			}
 		}
 	}
-	trainS, testS, testRows, ds := sp.train, sp.test, sp.testRows, sp.ds
+	trainS, testS, testRows, ds := sp.Train, sp.Test, sp.TestRows, sp.DS
 	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
 	m := linreg.Model{W: make([]int64, p.D)}
 	w, b := make([]float64, p.D), 0.0
@@ -185,38 +185,38 @@ func TrainAll() ([]resultset.Training, error) {
 	return out, nil
 }
 
-// split is a seeded train/test split of a table in fixed point, the training
+// Split is a seeded train/test Split of a table in fixed point, the training
 // rows committed in batches.
-type split struct {
-	train, test *datasets.Table // standardised with the training rows' statistics
-	testRows    [][]int64       // the test rows quantised
-	ds          *commit.Dataset // the training rows, committed
+type Split struct {
+	Train, Test *datasets.Table // standardised with the training rows' statistics
+	TestRows    [][]int64       // the test rows quantised
+	DS          *commit.Dataset // the training rows, committed
 }
 
-// newSplit shuffles t with seed, keeps nTrain rows to train, standardises
+// NewSplit shuffles t with seed, keeps nTrain rows to train, standardises
 // features (and a regression target) with the training rows' statistics,
 // quantises both parts to the data format and commits the training rows.
-func newSplit(t *datasets.Table, seed uint64, nTrain, batch int, data fixedpoint.Format) (split, error) {
+func NewSplit(t *datasets.Table, seed uint64, nTrain, batch int, data fixedpoint.Format) (Split, error) {
 	train, test := t.Shuffle(seed).Split(nTrain)
-	s := split{train: train.Standardize(), test: test.StandardizeWith(train)}
+	s := Split{Train: train.Standardize(), Test: test.StandardizeWith(train)}
 	if t.Classes == 0 {
 		my, sy := datasets.MeanStd(train.Y)
-		for i := range s.test.Y {
-			s.test.Y[i] = (s.test.Y[i] - my) / sy
+		for i := range s.Test.Y {
+			s.Test.Y[i] = (s.Test.Y[i] - my) / sy
 		}
 	}
-	rows, _, err := s.train.Quantize(data)
+	rows, _, err := s.Train.Quantize(data)
 	if err != nil {
-		return split{}, err
+		return Split{}, err
 	}
-	if s.testRows, _, err = s.test.Quantize(data); err != nil {
-		return split{}, err
+	if s.TestRows, _, err = s.Test.Quantize(data); err != nil {
+		return Split{}, err
 	}
-	if s.ds, err = commit.NewDataset(commit.RoleTrain, rows, batch, data); err != nil {
-		return split{}, err
+	if s.DS, err = commit.NewDataset(commit.RoleTrain, rows, batch, data); err != nil {
+		return Split{}, err
 	}
 	return s, nil
 }
 
-// depth is the Merkle depth of n rows in batches of b.
-func depth(n, b int) int { return commit.Depth(n / b) }
+// Depth is the Merkle depth of n rows in batches of b.
+func Depth(n, b int) int { return commit.Depth(n / b) }
