@@ -8,7 +8,11 @@ import (
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
 
-func init() { solver.RegisterHint(ClampHint, ReLUHint) }
+// GetHints returns the package's hints, for gnark's solver (registered at
+// init, and gathered with every other package's by circuits/hints).
+func GetHints() []solver.Hint { return []solver.Hint{ClampHint, ReLUHint} }
+
+func init() { solver.RegisterHint(GetHints()...) }
 
 // ClampHint: inputs (t, lo, hi) as field elements, outputs (c, tp, tn).
 func ClampHint(field *big.Int, in, out []*big.Int) error {

@@ -7,7 +7,11 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 )
 
-func init() { solver.RegisterHint(DivHint) }
+// GetHints returns the package's hints, for gnark's solver (registered at
+// init, and gathered with every other package's by circuits/hints).
+func GetHints() []solver.Hint { return []solver.Hint{DivHint} }
+
+func init() { solver.RegisterHint(GetHints()...) }
 
 // DivHint computes the floor quotient and the remainder of a signed field
 // element by a positive divisor: inputs (num, d), outputs (q, r).

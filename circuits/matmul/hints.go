@@ -7,7 +7,11 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 )
 
-func init() { solver.RegisterHint(ProductHint) }
+// GetHints returns the package's hints, for gnark's solver (registered at
+// init, and gathered with every other package's by circuits/hints).
+func GetHints() []solver.Hint { return []solver.Hint{ProductHint} }
+
+func init() { solver.RegisterHint(GetHints()...) }
 
 // ProductHint computes A·B in the field: inputs n, m, p, then A and B row by row.
 func ProductHint(field *big.Int, in, out []*big.Int) error {

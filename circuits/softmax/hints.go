@@ -8,7 +8,11 @@ import (
 	"github.com/potbench/potbench/circuits/fixedpoint"
 )
 
-func init() { solver.RegisterHint(MaxHint, OneHotHint) }
+// GetHints returns the package's hints, for gnark's solver (registered at
+// init, and gathered with every other package's by circuits/hints).
+func GetHints() []solver.Hint { return []solver.Hint{MaxHint, OneHotHint} }
+
+func init() { solver.RegisterHint(GetHints()...) }
 
 // MaxHint returns the largest of its signed inputs.
 func MaxHint(field *big.Int, in, out []*big.Int) error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/hints"
 	"github.com/potbench/potbench/circuits/softmax"
 )
 
@@ -342,4 +343,26 @@ func sweepTable(rows []sweepRow) string {
 	fmt.Fprintf(&sb, "%d hint calls, %d alternatives tried, %d accepted\n", tc, ta, tacc)
 	sb.WriteString("exempt: the commitment of api.Commit (fixed by the proof system, not the constraints), its random blinding mask (any value is honest), and the inverse inside api.IsZero of a zero input (the result is pinned; the inverse is used nowhere else)\n")
 	return sb.String()
+}
+
+// TestSweepCoversEveryHint: every hint of the circuit packages
+// (circuits/hints.All) is called by some circuit of the sweep, so none of
+// them escapes its cheating outputs.
+func TestSweepCoversEveryHint(t *testing.T) {
+	called := map[solver.HintID]bool{}
+	record := recordAll(func(id solver.HintID, _ string, _, _ []*big.Int) { called[id] = true })
+	for _, c := range allCases(t, ecc.BN254) {
+		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c.circuit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := solveWith(cs, c.honest, record); err != nil {
+			t.Fatalf("%s: honest witness rejected: %v", c.name, err)
+		}
+	}
+	for _, h := range hints.All() {
+		if !called[solver.GetHintID(h)] {
+			t.Errorf("no circuit of the sweep calls %s: its cheating outputs are untested", shortHint(solver.GetHintName(h)))
+		}
+	}
 }

@@ -1,0 +1,26 @@
+package hints
+
+import (
+	"testing"
+
+	"github.com/consensys/gnark/constraint/solver"
+)
+
+// TestAllRegistered: every hint All lists is known to the solver by its ID,
+// and no two share an ID.
+func TestAllRegistered(t *testing.T) {
+	seen := map[solver.HintID]string{}
+	for _, h := range All() {
+		id, name := solver.GetHintID(h), solver.GetHintName(h)
+		if other, ok := seen[id]; ok {
+			t.Errorf("%s and %s share the hint ID %d", name, other, id)
+		}
+		seen[id] = name
+		if solver.GetRegisteredHint(id) == nil {
+			t.Errorf("%s is not registered", name)
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d hints, want the 6 of fixedpoint, activation, matmul and softmax", len(seen))
+	}
+}
