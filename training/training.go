@@ -12,6 +12,16 @@ import (
 	"github.com/potbench/potbench/resultset"
 )
 
+// learningRates is each family's learning rate: in the training
+// comparisons, the benchmarked steps and a proven run's default.
+var learningRates = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1, "mlp": 0.1}
+
+// LearningRate is the family's learning rate; false for an unknown family.
+func LearningRate(family string) (float64, bool) {
+	lr, ok := learningRates[family]
+	return lr, ok
+}
+
 // TrainReport is a training comparison (resultset.Training) with what the
 // quality workloads and the tests need of the run.
 type TrainReport struct {
@@ -171,10 +181,10 @@ func TrainLinRegTable(t *datasets.Table, nTrain int, clip bool, epochs, batch in
 func TrainAll() ([]resultset.Training, error) {
 	var out []resultset.Training
 	for _, f := range []func() (TrainReport, error){
-		func() (TrainReport, error) { return TrainLinRegDiabetes(5, 32, 0.05, 1, nil) },
-		func() (TrainReport, error) { return TrainLogRegCancer(5, 32, 0.1, 1, nil) },
-		func() (TrainReport, error) { return TrainSoftmaxDigits(3, 32, 0.1, 1, nil) },
-		func() (TrainReport, error) { return TrainMLPDigits(3, 32, 0.1, 1, nil) },
+		func() (TrainReport, error) { return TrainLinRegDiabetes(5, 32, learningRates["linreg"], 1, nil) },
+		func() (TrainReport, error) { return TrainLogRegCancer(5, 32, learningRates["logreg"], 1, nil) },
+		func() (TrainReport, error) { return TrainSoftmaxDigits(3, 32, learningRates["softmax"], 1, nil) },
+		func() (TrainReport, error) { return TrainMLPDigits(3, 32, learningRates["mlp"], 1, nil) },
 	} {
 		r, err := f()
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -286,4 +287,44 @@ func TermsOf(m *Manifest) Terms {
 		t.Heldout = &SetTerms{Root: m.Dataset.HeldoutRoot, Rows: m.Dataset.TestRows}
 	}
 	return t
+}
+
+// DefaultLR is the learning rate a run of the model trains at unless told
+// otherwise: the family's, as in the training comparisons.
+func DefaultLR(model string) (float64, error) {
+	lr, ok := training.LearningRate(model)
+	if !ok {
+		return 0, fmt.Errorf("-model %q: not a model potbench trains (%s)", model, strings.Join(Models(), ", "))
+	}
+	return lr, nil
+}
+
+// DefaultDir is the run directory of cfg when none is named:
+// runs/MODEL[-DATASET]-bB-kK-eE, with -CURVE-BACKEND off BN254 Groth16, so
+// runs of other shapes never share one.
+func DefaultDir(cfg Config) string {
+	name := cfg.Model
+	if cfg.Dataset != "" {
+		name += "-" + DatasetTag(cfg.Dataset)
+	}
+	name += fmt.Sprintf("-b%d-k%d-e%d", cfg.Batch, cfg.Chain, cfg.Epochs)
+	if cfg.Curve != ecc.BN254 || cfg.Backend != "groth16" {
+		name += "-" + cfg.Curve.String() + "-" + cfg.Backend
+	}
+	return filepath.Join("runs", name)
+}
+
+// DatasetTag is a dataset's name for a directory: a file's base name
+// without its extension, lower case, anything but letters and digits as _.
+func DatasetTag(dataset string) string {
+	base := strings.TrimSuffix(filepath.Base(dataset), filepath.Ext(dataset))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r - 'A' + 'a'
+		}
+		return '_'
+	}, base)
 }

@@ -228,11 +228,11 @@ const FHETrainingEpochs = 1
 // breast_cancer over FHETrainingEpochs, with the encrypted training beside
 // fixed point and float64.
 func TrainFHE() (resultset.Training, error) {
-	r, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, 0.1, 1, nil)
+	r, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, logregLR, 1, nil)
 	if err != nil {
 		return resultset.Training{}, err
 	}
-	if r.FHE, err = TrainLogRegCancerFHE(FHETrainingEpochs, 32, 0.1, 1); err != nil {
+	if r.FHE, err = TrainLogRegCancerFHE(FHETrainingEpochs, 32, logregLR, 1); err != nil {
 		return resultset.Training{}, fmt.Errorf("encrypted training of logreg on breast_cancer: %w", err)
 	}
 	return r.Training, nil

@@ -20,10 +20,11 @@ import (
 
 // Linear-regression workloads: "linreg/B=..,D=.." on a seeded synthetic table
 // of 8 batches, and "linreg-diabetes/B=.." on the real diabetes data (D=10).
-const (
-	linregBatches = 8
-	linregLR      = 0.05
-)
+const linregBatches = 8
+
+// linregLR is the learning rate of every linear and logistic benchmark step
+// (and the encrypted ones): least squares' (package training).
+var linregLR, _ = training.LearningRate("linreg")
 
 // FileFamily is the "linreg-file" family: one least-squares step on a CSV
 // (features then target, comma-separated, skip header lines), standardised.

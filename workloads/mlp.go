@@ -15,6 +15,9 @@ import (
 	"github.com/potbench/potbench/training"
 )
 
+// mlpLR is the learning rate of the mlp steps (package training).
+var mlpLR, _ = training.LearningRate("mlp")
+
 // MLP workloads on digits: "mlp/B=32" is one step of a 64-32-10 ReLU network
 // with Freivalds-checked products, "mlp-naive/B=32" the same statement with
 // every product multiplied out.
@@ -62,7 +65,7 @@ func newMLP(name string, t *datasets.Table, b int, freivalds bool) (*mlpWorkload
 		return nil, err
 	}
 	m, f := training.InitMLP(p, 1)
-	w := &mlpWorkload{name: name, p: p, ds: ds, model: m, f: f, lr: int64(0.1 * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
+	w := &mlpWorkload{name: name, p: p, ds: ds, model: m, f: f, lr: int64(mlpLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
 	for _, r := range ds.Batch(w.batch) {
 		xr := make([]float64, p.D)
 		for j := range xr {

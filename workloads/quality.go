@@ -21,6 +21,10 @@ import (
 // the log-loss and accuracy of the trained logistic model on N held-out rows;
 // "improve/N=64" proves that the trained model beats the model after its
 // first epoch on them. The plain baseline evaluates the same rows in float64.
+
+// logregLR is the logistic family's learning rate (package training).
+var logregLR, _ = training.LearningRate("logreg")
+
 func qualityFamilies() (out []bench.FamilyDef) {
 	for _, kind := range []string{"quality", "improve"} {
 		out = append(out, bench.FamilyDef{Name: kind, Bench: map[string]string{"quality": "QualityScore", "improve": "QualityImprove"}[kind],
@@ -45,7 +49,7 @@ type qualityWorkload struct {
 
 func newQuality(kind string, n int) (*qualityWorkload, error) {
 	var early linreg.Model
-	rep, err := training.TrainLogRegCancer(5, 32, 0.1, 1, func(s training.Snapshot) {
+	rep, err := training.TrainLogRegCancer(5, 32, logregLR, 1, func(s training.Snapshot) {
 		if s.Step == 14 { // the end of the first epoch
 			early = s.Model
 		}

@@ -15,6 +15,9 @@ import (
 	"github.com/potbench/potbench/training"
 )
 
+// softmaxLR is the learning rate of the softmax steps (package training).
+var softmaxLR, _ = training.LearningRate("softmax")
+
 // Softmax workloads: "softmax/B=32" is one step of 10-class softmax
 // regression on the digits data (64 features).
 func softmaxFamilies() (out []bench.FamilyDef) {
@@ -63,7 +66,7 @@ func newSoftmax(name string, t *datasets.Table, b int) (*softmaxWorkload, error)
 			m.Classes[k].W[j] = int64((rng.Float64() - 0.5) * 0.2 * p.Model.Scale())
 		}
 	}
-	w := &softmaxWorkload{name: name, p: p, ds: ds, model: m, lr: int64(0.1 * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
+	w := &softmaxWorkload{name: name, p: p, ds: ds, model: m, lr: int64(softmaxLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
 	for _, r := range ds.Batch(w.batch) {
 		xr := make([]float64, p.D)
 		for j := range xr {

@@ -35,8 +35,12 @@ func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
 	if err != nil {
 		return nil, err
 	}
+	lr, err := trainrun.DefaultLR(c.Model)
+	if err != nil {
+		return nil, err
+	}
 	return trainrun.RunCircuits(trainrun.Config{Model: c.Model, Dataset: c.Dataset, DatasetSkip: c.DatasetSkip, Clip: c.Clip,
-		Epochs: 1, Batch: c.Batch, LR: defaultLR[c.Model], Seed: c.Seed, Chain: c.Chain, Curve: curve, Backend: cmp.Or(c.Backend, "groth16")})
+		Epochs: 1, Batch: c.Batch, LR: lr, Seed: c.Seed, Chain: c.Chain, Curve: curve, Backend: cmp.Or(c.Backend, "groth16")})
 }
 
 func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -274,19 +274,3 @@ func checkDatasetFile(dataset string, names []string) error {
 	}
 	return nil
 }
-
-// datasetTag is a dataset's name for a run directory: a file's base name
-// without its extension, or a shipped dataset's name, in lower-case letters,
-// digits and underscores.
-func datasetTag(dataset string) string {
-	base := strings.TrimSuffix(filepath.Base(dataset), filepath.Ext(dataset))
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			return r
-		case r >= 'A' && r <= 'Z':
-			return r - 'A' + 'a'
-		}
-		return '_'
-	}, base)
-}

@@ -19,9 +19,6 @@ import (
 	"github.com/potbench/potbench/trainrun"
 )
 
-// defaultLR is each model's learning rate in the training comparisons.
-var defaultLR = map[string]float64{"linreg": 0.05, "logreg": 0.1, "softmax": 0.1, "mlp": 0.1}
-
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
 	model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
@@ -53,25 +50,18 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if _, known := defaultLR[*model]; !known { // before the learning rate's default is looked up
-		return fmt.Errorf("-model %q: not a model potbench trains (%s)", *model, strings.Join(trainrun.Models(), ", "))
+	defaultLR, err := trainrun.DefaultLR(*model)
+	if err != nil {
+		return err
 	}
 	if *lr == 0 {
-		*lr = defaultLR[*model]
+		*lr = defaultLR
 	}
 	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
 		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
-	name := *model
-	if *dataset != "" { // runs on two datasets must not share a directory
-		name += "-" + datasetTag(*dataset)
-	}
-	name += fmt.Sprintf("-b%d-k%d-e%d", *batch, *chainK, *epochs)
-	if c != ecc.BN254 || *backend != "groth16" {
-		name += "-" + c.String() + "-" + *backend
-	}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
-		cfg.Dir = filepath.Join("runs", name)
+		cfg.Dir = trainrun.DefaultDir(cfg)
 	}
 	switch {
 	case *prepare && *merge:
@@ -137,23 +127,17 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "settle it through the escrow contract (offer, prove, deliver, settle): potbench settle -trust-keys %s\n", cfg.Dir)
 		}
 	}
-	sum := resultset.RunSummary{Name: filepath.Base(cfg.Dir), Model: m.Model, Dataset: m.Dataset.Name, Epochs: m.Epochs, Batch: m.Batch,
-		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
-		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
-		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
-		GasTx: gasTx, Keys: m.Keys.Short()}
-	if a := m.Aggregate; a != nil {
-		av, err := trainrun.VerifyAggregate(cfg.Dir, nil)
-		if err != nil {
+	var av *trainrun.Verdict
+	if m.Aggregate != nil {
+		if av, err = trainrun.VerifyAggregate(cfg.Dir, nil); err != nil {
 			return fmt.Errorf("the aggregate just written does not verify: %w", err)
 		}
-		each := medianDuration(v.ProofTimes)
-		sum.Aggregate = &resultset.AggregateSummary{Curve: a.Curve, Proofs: a.Proofs, Constraints: a.Constraints, CompileNs: a.CompileNs,
-			SetupNs: a.SetupNs, ProveNs: a.ProveNs, PeakBytes: a.PeakBytes, ProofBytes: a.ProofBytes, VerifyNs: av.VerifyTime.Nanoseconds(),
-			VerifyEachNs: each.Nanoseconds()}
+	}
+	sum := trainrun.Summary(cfg.Dir, m, v, gasTx, av)
+	if a := sum.Aggregate; a != nil {
 		fmt.Fprintf(stdout, "aggregate: %d proofs in one %s proof of %d constraints (%d per inner proof); setup %s, prove %s, peak %s; verified alone in %s (one inner proof: %s)\n",
 			a.Proofs, a.Curve, a.Constraints, a.Constraints/a.Proofs, resultset.Duration(a.SetupNs), resultset.Duration(a.ProveNs), resultset.Bytes(a.PeakBytes),
-			resultset.Duration(sum.Aggregate.VerifyNs), resultset.Duration(sum.Aggregate.VerifyEachNs))
+			resultset.Duration(a.VerifyNs), resultset.Duration(a.VerifyEachNs))
 	}
 	path := "nowhere else (pass -results results to add them to the published tables)"
 	if *results != "" {
