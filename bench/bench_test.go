@@ -12,7 +12,7 @@ import (
 	"github.com/consensys/gnark/logger"
 
 	"github.com/potbench/potbench/bench"
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
@@ -21,7 +21,7 @@ import (
 // TestMain prints benchfmt configuration and unit lines before benchmarks,
 // so that benchstat sees the profile, CPU and library versions.
 var (
-	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+commit.CurveNames())
+	benchCurve   = flag.String("potbench.curve", "bn254", "curve of the benchmarks: "+curves.Names())
 	benchBackend = flag.String("potbench.backend", "groth16", "proving system of the benchmarks: "+strings.Join(proving.Backends, ", "))
 	benchGKR     = flag.Bool("potbench.gkr", false, "also run BenchmarkCommitGKR (about 1.5M constraints: minutes of setup and 5 GB on 2 cores)")
 	benchOptions bench.Options
@@ -30,7 +30,7 @@ var (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	logger.Disable()
-	curve, err := commit.ParseCurve(*benchCurve)
+	curve, err := curves.Parse(*benchCurve)
 	if err == nil {
 		if !slices.Contains(proving.Backends, *benchBackend) {
 			err = fmt.Errorf("unknown backend %q (known: %s)", *benchBackend, strings.Join(proving.Backends, ", "))

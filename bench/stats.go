@@ -9,7 +9,7 @@ import (
 	"strconv"
 
 	"github.com/consensys/gnark/frontend"
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/proving"
 )
 
@@ -35,7 +35,7 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, curve := range commit.Curves {
+		for _, curve := range curves.Compared {
 			for _, b := range proving.Backends {
 				sys, err := proving.NewSystem(b)
 				if err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
@@ -97,7 +97,7 @@ func groups(es []Entry) []group {
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			curve, err := commit.ParseCurve(e.Curve)
+			curve, err := curves.Parse(e.Curve)
 			if err != nil {
 				curve = ecc.BN254 // results written before curves were recorded
 			}
@@ -175,7 +175,7 @@ func Markdown(all []Entry, opt Options) string {
 	aggregationPaths(&b, opt.Paths)
 	rootOfTrust(&b, opt.Ceremonies)
 	settlement(&b, opt)
-	curves(&b, es)
+	curvesSection(&b, es)
 	b.WriteString("\n## Plots\n\n- `plots/overhead.svg`: overhead-x against training work per step (log-log), one line per host and profile.\n")
 	b.WriteString("- `plots/stages-<host>.svg`: time per stage for each workload on the host's native profile.\n")
 	b.WriteString("- `plots/profiles-<host>.svg`: prove time of each workload under each profile.\n")
@@ -609,7 +609,7 @@ func cost(b *strings.Builder, es []Entry, opt Options) {
 
 // curves compares each workload proven on BN254 and on another curve with
 // the same backend, host and profile.
-func curves(b *strings.Builder, es []Entry) {
+func curvesSection(b *strings.Builder, es []Entry) {
 	type key struct{ host, profile, backend, workload string }
 	bn := map[key]Entry{}
 	for _, e := range es {

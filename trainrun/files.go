@@ -10,7 +10,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/plonk"
 
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/internal/safedecode"
 	"github.com/potbench/potbench/proving"
 )
@@ -218,7 +218,7 @@ func ParseTerms(name string, data []byte) (*Terms, error) {
 // the manifest's circuits (for tools beside Verify, such as the on-chain
 // export).
 func OpenVerifyingKey(dir string, m *Manifest, c Circuit) (proving.Key, error) {
-	curve, err := commit.ParseCurve(m.Curve)
+	curve, err := curves.Parse(m.Curve)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
@@ -238,7 +238,7 @@ func OpenVerifyingKey(dir string, m *Manifest, c Circuit) (proving.Key, error) {
 
 // OpenProof reads, bounded and checked, one of the manifest's proofs.
 func OpenProof(dir string, m *Manifest, p Proof) (proving.Proof, error) {
-	curve, err := commit.ParseCurve(m.Curve)
+	curve, err := curves.Parse(m.Curve)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/internal/safedecode"
 	"github.com/potbench/potbench/training"
 )
@@ -162,7 +163,7 @@ func (t Terms) Check() error {
 	default:
 		return fmt.Errorf("initial model: kind %q; want zero, seeded or commitment", t.Initial.Kind)
 	}
-	if _, err := commit.ParseCurve(t.Curve); err != nil {
+	if _, err := curves.Parse(t.Curve); err != nil {
 		return fmt.Errorf("curve: %w", err)
 	}
 	return nil
@@ -213,14 +214,14 @@ func (t Terms) InitialCommitment() (*big.Int, error) {
 	if vals == nil {
 		return parseHex(t.Initial.Commitment)
 	}
-	curve, _ := commit.ParseCurve(t.Curve)
+	curve, _ := curves.Parse(t.Curve)
 	dom, _ := t.ModelDomain()
 	return commit.NativePackAndHash(curve, dom, vals)
 }
 
 // curveID is the terms' curve (checked by Check).
 func (t Terms) curveID() ecc.ID {
-	c, _ := commit.ParseCurve(t.Curve)
+	c, _ := curves.Parse(t.Curve)
 	return c
 }
 

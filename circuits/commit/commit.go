@@ -70,12 +70,7 @@ func Pack(fp *fixedpoint.API, vals []frontend.Variable, bits int) []frontend.Var
 // what is absorbed, so digests of different domains never collide through
 // zero padding or reinterpretation, at no constraint.
 func Sponge(api frontend.API, dom Domain, elems []frontend.Variable) (frontend.Variable, error) {
-	curve, err := CurveOf(api.Compiler().Field())
-	if err != nil {
-		return nil, err
-	}
-	sp, _ := SpongeFor(curve)
-	perm, err := poseidon2.NewPoseidon2FromParameters(api, sp.Width, sp.FullRounds, sp.PartialRounds)
+	perm, sp, err := spongePermutation(api)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +91,18 @@ func Sponge(api frontend.API, dom Domain, elems []frontend.Variable) (frontend.V
 		}
 	}
 	return state[1], nil
+}
+
+// spongePermutation is the Poseidon2 permutation of the circuit's curve's sponge
+// (SpongeFor), with its parameters.
+func spongePermutation(api frontend.API) (*poseidon2.Permutation, SpongeParams, error) {
+	curve, err := CurveOf(api.Compiler().Field())
+	if err != nil {
+		return nil, SpongeParams{}, err
+	}
+	sp, _ := SpongeFor(curve)
+	perm, err := poseidon2.NewPoseidon2FromParameters(api, sp.Width, sp.FullRounds, sp.PartialRounds)
+	return perm, sp, err
 }
 
 // PackAndHash is Sponge(dom, Pack(vals, dom.Format.Bits)): the commitment to

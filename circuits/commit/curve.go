@@ -3,7 +3,6 @@ package commit
 import (
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -16,44 +15,17 @@ import (
 	frbn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	mimcbn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/mimc"
 	poseidon2bn254 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
+	"github.com/potbench/potbench/curves"
 )
-
-// Curves are the curves the benchmarks and the soundness tests compare.
-var Curves = []ecc.ID{ecc.BN254, ecc.BLS12_381}
-
-// AllCurves are the curves whose scalar fields the commitments are defined
-// on: Curves and BLS12-377, whose Groth16 proofs a BW6-761 circuit verifies
-// with native arithmetic (circuits/aggregate).
-var AllCurves = []ecc.ID{ecc.BN254, ecc.BLS12_381, ecc.BLS12_377}
 
 // CurveOf names the supported curve with the given scalar field.
 func CurveOf(field *big.Int) (ecc.ID, error) {
-	for _, c := range AllCurves {
+	for _, c := range curves.All {
 		if c.ScalarField().Cmp(field) == 0 {
 			return c, nil
 		}
 	}
-	return ecc.UNKNOWN, fmt.Errorf("commit: no commitment scheme for the scalar field %s (supported: %s)", field, CurveNames())
-}
-
-// CurveNames lists the supported curves as the -curves flag spells them.
-func CurveNames() string {
-	names := make([]string, len(AllCurves))
-	for i, c := range AllCurves {
-		names[i] = c.String()
-	}
-	return strings.Join(names, ", ")
-}
-
-// ParseCurve reads a curve name such as "bn254", "bls12_381" or "bls12-381".
-func ParseCurve(s string) (ecc.ID, error) {
-	want := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
-	for _, c := range AllCurves {
-		if c.String() == want {
-			return c, nil
-		}
-	}
-	return ecc.UNKNOWN, fmt.Errorf("unknown curve %q (supported: %s)", s, CurveNames())
+	return ecc.UNKNOWN, fmt.Errorf("commit: no commitment scheme for the scalar field %s (supported: %s)", field, curves.Names())
 }
 
 // SpongeParams are the Poseidon2 parameters of a curve's sponge.
@@ -82,7 +54,7 @@ func SpongeFor(curve ecc.ID) (SpongeParams, error) {
 	case ecc.BLS12_377:
 		return SpongeParams{Width: 3, FullRounds: 6, PartialRounds: 26}, nil
 	}
-	return SpongeParams{}, fmt.Errorf("commit: no commitment scheme on %s (supported: %s)", curve, CurveNames())
+	return SpongeParams{}, fmt.Errorf("commit: no commitment scheme on %s (supported: %s)", curve, curves.Names())
 }
 
 // Field is the native side of one curve's commitments: the same field

@@ -5,7 +5,6 @@ import (
 	"math/big"
 
 	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/std/permutation/poseidon2"
 )
 
 // KindKeystream names a keystream's domain: field elements a key encrypts
@@ -28,12 +27,7 @@ func KeystreamOf(dom Domain) Domain {
 // know the key, as long as Poseidon2 is a random permutation. Cost: one
 // permutation per Rate elements.
 func Keystream(api frontend.API, dom Domain, key frontend.Variable, n int) ([]frontend.Variable, error) {
-	curve, err := CurveOf(api.Compiler().Field())
-	if err != nil {
-		return nil, err
-	}
-	sp, _ := SpongeFor(curve)
-	perm, err := poseidon2.NewPoseidon2FromParameters(api, sp.Width, sp.FullRounds, sp.PartialRounds)
+	perm, sp, err := spongePermutation(api)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ import (
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/curves"
 )
 
 // A case is one circuit's honest witness and its tampered variants.
@@ -746,7 +747,7 @@ func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 // the commitments differ per curve (BLS12-381 has a narrower sponge), so the
 // same tampers must be rejected on each.
 func TestSoundnessMatrix(t *testing.T) {
-	for _, curve := range commit.Curves {
+	for _, curve := range curves.Compared {
 		t.Run(curve.String(), func(t *testing.T) { soundnessMatrix(t, curve) })
 	}
 }
@@ -844,7 +845,7 @@ func freeWires(t *testing.T, curve ecc.ID, circuit frontend.Circuit) (free []int
 // constraint can take any value; gnark refuses unconstrained inputs at
 // compile time, and this finds unconstrained hint outputs too.
 func TestEveryWireConstrained(t *testing.T) {
-	for _, curve := range commit.Curves {
+	for _, curve := range curves.Compared {
 		for _, c := range allCases(t, curve) {
 			if free, n := freeWires(t, curve, c.circuit); len(free) > 0 {
 				t.Errorf("%s on %s: %d of %d wires appear in no constraint, e.g. wire %d", c.name, curve, len(free), n, free[0])

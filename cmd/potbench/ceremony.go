@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/potbench/potbench/ceremony"
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/trainrun"
 )
 
@@ -31,7 +31,7 @@ type ceremonyRun struct {
 }
 
 func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
-	curve, err := commit.ParseCurve(c.Curve)
+	curve, err := curves.Parse(c.Curve)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		batch := fs.Int("batch", 32, "rows per batch")
 		chainK := fs.Int("chain", 1, "SGD steps per proof")
 		seed := fs.Uint64("seed", 1, "seed of the train/test split")
-		curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+		curve := fs.String("curve", "bn254", "curve: "+curves.Names())
 		backend := fs.String("backend", "groth16", "proving system the keys are for: groth16 or plonk")
 		domain := fs.Int("domain", 0, "size phase 1 for circuits of up to this many constraints (default: the run's largest)")
 		dirs, err := oneDir(fs, args[1:])
@@ -85,7 +85,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		c, _ := commit.ParseCurve(*curve)
+		c, _ := curves.Parse(*curve)
 		r, err := ceremony.Init(dirs[0], c, named, *domain, run)
 		if err != nil {
 			return err

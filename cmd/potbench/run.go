@@ -14,7 +14,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 
 	"github.com/potbench/potbench/bench"
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/report"
@@ -44,7 +44,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	profile := fs.String("profile", "native", "hardware profile (see 'potbench profiles')")
 	profiles := fs.String("profiles", "", "comma-separated profiles to run one after another (overrides -profile); \"all\" for every profile")
 	backends := fs.String("backends", "groth16", "comma-separated proving systems: "+strings.Join(proving.Backends, ", "))
-	curves := fs.String("curves", "bn254", "comma-separated curves: "+commit.CurveNames())
+	curveList := fs.String("curves", "bn254", "comma-separated curves: "+curves.Names())
 	count := fs.Int("count", 1, "proofs per workload; stage times are medians, every proof is kept as a sample")
 	out := fs.String("out", "results", "results root; results go to OUT/<host>/<profile>/")
 	host := fs.String("host", "", "host id for the results directory (default: derived from the CPU, or $POTBENCH_HOST)")
@@ -109,8 +109,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	var clist []ecc.ID
 	var cnames []string
-	for _, c := range strings.Split(*curves, ",") {
-		id, err := commit.ParseCurve(c)
+	for _, c := range strings.Split(*curveList, ",") {
+		id, err := curves.Parse(c)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 
-	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/onchain"
 	"github.com/potbench/potbench/proving"
@@ -30,7 +30,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
 	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
 	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
-	curve := fs.String("curve", "bn254", "curve: "+commit.CurveNames())
+	curve := fs.String("curve", "bn254", "curve: "+curves.Names())
 	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
@@ -46,7 +46,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	c, err := commit.ParseCurve(*curve)
+	c, err := curves.Parse(*curve)
 	if err != nil {
 		return err
 	}

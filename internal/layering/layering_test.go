@@ -14,13 +14,13 @@ const module = "github.com/potbench/potbench"
 // only packages of its own layer or of a layer below (ARCHITECTURE.md).
 // Patterns ending in "/" match a folder's packages.
 var layers = [][]string{
-	{"", "internal/", "hwprofiles", "resultset", "contracts"}, // facts and formats
-	{"circuits/", "datasets", "ceremony"},                     // data and statements
-	{"proving", "training", "fhe"},                            // proving systems, training loops, encrypted step
-	{"trainrun", "onchain"},                                   // proven runs: the seller's and the buyer's path
-	{"bench", "workloads"},                                    // the benchmark harness
-	{"report"},                                                // pages from stored results
-	{"cmd/", "deploy"},                                        // the CLI (wiring) and the recipes that run it on clusters
+	{"", "internal/", "hwprofiles", "resultset", "contracts", "curves"}, // facts and formats
+	{"circuits/", "datasets", "ceremony"},                               // data and statements
+	{"proving", "training", "fhe"},                                      // proving systems, training loops, encrypted step
+	{"trainrun", "onchain"},                                             // proven runs: the seller's and the buyer's path
+	{"bench", "workloads"},                                              // the benchmark harness
+	{"report"},                                                          // pages from stored results
+	{"cmd/", "deploy"},                                                  // the CLI (wiring) and the recipes that run it on clusters
 }
 
 // buyersPath must build without the harness, the workloads or lattigo.
