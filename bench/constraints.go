@@ -21,15 +21,15 @@ func TrackedWorkloads() []string {
 	return slices.DeleteFunc(names, func(n string) bool { return SchemeOf(n) != "" }) // no circuit
 }
 
-// Stat is one tracked count.
-type Stat struct {
+// ConstraintCount is one tracked count.
+type ConstraintCount struct {
 	Workload, Curve, Backend string
 	Constraints, Wires       int
 }
 
-// ConstraintStats compiles each workload for each curve and backend.
-func ConstraintStats(workloads []string) ([]Stat, error) {
-	var out []Stat
+// CountConstraints compiles each workload for each curve and backend.
+func CountConstraints(workloads []string) ([]ConstraintCount, error) {
+	var out []ConstraintCount
 	for _, name := range workloads {
 		w, err := New(name)
 		if err != nil {
@@ -46,7 +46,7 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 					return nil, fmt.Errorf("%s/%s/%s: %w", name, curve, b, err)
 				}
 				wires := cs.GetNbPublicVariables() + cs.GetNbSecretVariables() + cs.GetNbInternalVariables()
-				out = append(out, Stat{name, curve.String(), b, cs.GetNbConstraints(), wires})
+				out = append(out, ConstraintCount{name, curve.String(), b, cs.GetNbConstraints(), wires})
 			}
 		}
 	}
@@ -55,8 +55,8 @@ func ConstraintStats(workloads []string) ([]Stat, error) {
 
 var statsHeader = []string{"workload", "curve", "backend", "constraints", "wires"}
 
-// WriteStats renders stats as CSV.
-func WriteStats(stats []Stat) []byte {
+// WriteConstraintCounts renders stats as CSV.
+func WriteConstraintCounts(stats []ConstraintCount) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(statsHeader)
@@ -67,8 +67,8 @@ func WriteStats(stats []Stat) []byte {
 	return buf.Bytes()
 }
 
-// ReadStats parses the CSV of WriteStats; errors give the line.
-func ReadStats(r io.Reader, name string) ([]Stat, error) {
+// ReadConstraintCounts parses the CSV of WriteConstraintCounts; errors give the line.
+func ReadConstraintCounts(r io.Reader, name string) ([]ConstraintCount, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(statsHeader)
 	rows, err := cr.ReadAll()
@@ -78,14 +78,14 @@ func ReadStats(r io.Reader, name string) ([]Stat, error) {
 	if len(rows) == 0 || fmt.Sprint(rows[0]) != fmt.Sprint(statsHeader) {
 		return nil, fmt.Errorf("%s:1: expected header %v", name, statsHeader)
 	}
-	var out []Stat
+	var out []ConstraintCount
 	for i, r := range rows[1:] {
 		c, err1 := strconv.Atoi(r[3])
 		wi, err2 := strconv.Atoi(r[4])
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("%s:%d: constraints and wires must be integers, got %q and %q", name, i+2, r[3], r[4])
 		}
-		out = append(out, Stat{r[0], r[1], r[2], c, wi})
+		out = append(out, ConstraintCount{r[0], r[1], r[2], c, wi})
 	}
 	return out, nil
 }

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite testdata/constraints.csv with t
 // testdata/constraints.csv: a circuit that grows fails; one that shrinks asks
 // for the file to be regenerated (go test ./bench -run TestConstraintCounts -update).
 func TestConstraintCounts(t *testing.T) {
-	got, err := bench.ConstraintStats(bench.TrackedWorkloads())
+	got, err := bench.CountConstraints(bench.TrackedWorkloads())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestConstraintCounts(t *testing.T) {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := atomicfile.Write(path, bench.WriteStats(got)); err != nil {
+		if err := atomicfile.Write(path, bench.WriteConstraintCounts(got)); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -35,11 +35,11 @@ func TestConstraintCounts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (generate it with -update)", err)
 	}
-	want, err := bench.ReadStats(bytes.NewReader(data), path)
+	want, err := bench.ReadConstraintCounts(bytes.NewReader(data), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx := map[string]bench.Stat{}
+	idx := map[string]bench.ConstraintCount{}
 	for _, s := range want {
 		idx[s.Workload+"|"+s.Curve+"|"+s.Backend] = s
 	}
