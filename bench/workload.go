@@ -13,6 +13,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
+	"github.com/potbench/potbench/resultset"
 )
 
 // Workload is one provable training statement at one size.
@@ -115,7 +116,7 @@ func Check(name string) error {
 }
 
 func lookup(name string) (FamilyDef, map[string]int, error) {
-	family, size, ok := strings.Cut(name, "/")
+	family, size, ok := resultset.SplitWorkload(name)
 	f, known := registry[family]
 	if !known {
 		return FamilyDef{}, nil, fmt.Errorf("unknown workload family %q (known: %s)", family, familyNames())
@@ -141,14 +142,13 @@ func New(name string) (Workload, error) {
 
 // SchemeOf is the scheme of an Encrypted workload's family, "" for a circuit.
 func SchemeOf(name string) string {
-	family, _, _ := strings.Cut(name, "/")
-	return registry[family].Scheme
+	return registry[resultset.Family(name)].Scheme
 }
 
 // BenchName turns "linreg/B=8,D=8" into the Go benchmark name
 // "LinReg/B=8/D=8", whose key=value parts benchstat can group by.
 func BenchName(workload string) string {
-	family, size, _ := strings.Cut(workload, "/")
+	family, size, _ := resultset.SplitWorkload(workload)
 	name := family
 	if f, ok := registry[family]; ok {
 		name = f.Bench

@@ -66,13 +66,17 @@ func (s *ResultSet) Merge(rs ...Result) {
 	sort.SliceStable(s.Results, func(i, j int) bool { return LessWorkload(s.Results[i].Workload, s.Results[j].Workload) })
 }
 
+// SplitWorkload splits a workload name "family/size" ("linreg/B=8,D=8") at
+// its first '/': the one place workload names are taken apart.
+func SplitWorkload(name string) (family, size string, ok bool) { return strings.Cut(name, "/") }
+
 // Family returns the part of a workload name before the first '/'.
 func Family(name string) string {
-	f, _, _ := strings.Cut(name, "/")
+	f, _, _ := SplitWorkload(name)
 	return f
 }
 
-// lessWorkload orders by family, then by size numerically ("B=8" before "B=16").
+// LessWorkload orders by family, then by size numerically ("B=8" before "B=16").
 func LessWorkload(a, b string) bool {
 	fa, fb := Family(a), Family(b)
 	if fa != fb {
@@ -82,7 +86,7 @@ func LessWorkload(a, b string) bool {
 }
 
 func sizeKey(name string) string {
-	_, size, _ := strings.Cut(name, "/")
+	_, size, _ := SplitWorkload(name)
 	var sb strings.Builder
 	for _, part := range strings.Split(size, ",") {
 		k, v, _ := strings.Cut(part, "=")
