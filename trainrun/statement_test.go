@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
 )
 
 // forge makes a run under the honest keys of cfg's circuits, from a plan a
@@ -195,4 +197,39 @@ func TestTermsTarget(t *testing.T) {
 	terms.Train.Rows = 20
 	_, err = Verify(good, &terms)
 	wantErr(t, "fewer rows than a batch", err, "train rows: 20, fewer than one batch of 64")
+}
+
+// TestChainEpoch: -chain epoch proves each epoch in one chain proof, K the
+// batches per epoch the committed set gives; the manifest records K and the
+// run verifies.
+func TestChainEpoch(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Model: "linreg", Epochs: 2, Batch: 128, LR: 0.05, Seed: 1, Chain: ChainEpoch, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	m, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Chain != 2 || len(m.Proofs) != 2 || m.Proofs[0].Shape != "chain-2" || m.Proofs[1].FirstStep != 2 {
+		t.Fatalf("chain %d, proofs %+v", m.Chain, m.Proofs)
+	}
+	v, err := Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Steps != 4 || v.Proofs != 3 {
+		t.Errorf("verified %d steps in %d proofs, want 4 in 3 (two epochs and the score)", v.Steps, v.Proofs)
+	}
+	for in, want := range map[string]int{"epoch": ChainEpoch, "1": 1, "8": 8} {
+		if got, err := ParseChain(in); err != nil || got != want {
+			t.Errorf("ParseChain(%q) = %d, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"0", "-1", "run", ""} {
+		if _, err := ParseChain(bad); err == nil {
+			t.Errorf("ParseChain(%q) accepted", bad)
+		}
+	}
+	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-kepoch-e2") {
+		t.Errorf("DefaultDir = %s", got)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -308,7 +309,11 @@ func DefaultDir(cfg Config) string {
 	if cfg.Dataset != "" {
 		name += "-" + DatasetTag(cfg.Dataset)
 	}
-	name += fmt.Sprintf("-b%d-k%d-e%d", cfg.Batch, cfg.Chain, cfg.Epochs)
+	k := fmt.Sprint(cfg.Chain)
+	if cfg.Chain == ChainEpoch {
+		k = "epoch"
+	}
+	name += fmt.Sprintf("-b%d-k%s-e%d", cfg.Batch, k, cfg.Epochs)
 	if cfg.Curve != ecc.BN254 || cfg.Backend != "groth16" {
 		name += "-" + cfg.Curve.String() + "-" + cfg.Backend
 	}
@@ -328,4 +333,17 @@ func DatasetTag(dataset string) string {
 		}
 		return '_'
 	}, base)
+}
+
+// ParseChain reads a -chain value: a positive number of steps per proof, or
+// "epoch" (ChainEpoch).
+func ParseChain(s string) (int, error) {
+	if s == "epoch" {
+		return ChainEpoch, nil
+	}
+	k, err := strconv.Atoi(s)
+	if err != nil || k < 1 {
+		return 0, fmt.Errorf("%q: want a positive number of steps per proof, or epoch", s)
+	}
+	return k, nil
 }

@@ -53,7 +53,7 @@ type Config struct {
 	Epochs, Batch  int
 	LR             float64
 	Seed           uint64
-	Chain          int // steps per proof
+	Chain          int // steps per proof; ChainEpoch: one proof per epoch
 	Curve          ecc.ID
 	Backend        string
 	Dir            string
@@ -79,6 +79,11 @@ type Config struct {
 	Progress func(done, total int, what string)
 }
 
+// ChainEpoch as Config.Chain proves each epoch in one chain proof: K is the
+// batches per epoch, known once the training set is committed (the manifest
+// records the number).
+const ChainEpoch = -1
+
 // lrFrac is the learning rate's fractional bits in every step circuit.
 const lrFrac = 16
 
@@ -88,7 +93,7 @@ func (c Config) validate() error {
 		return fmt.Errorf("-epochs %d: a run needs at least one epoch", c.Epochs)
 	case c.Batch < 1:
 		return fmt.Errorf("-batch %d: must be positive", c.Batch)
-	case c.Chain < 1:
+	case c.Chain < 1 && c.Chain != ChainEpoch:
 		return fmt.Errorf("-chain %d: must be positive", c.Chain)
 	case c.LR <= 0 || c.LR >= 16:
 		return fmt.Errorf("-lr %g: must be in (0, 16)", c.LR)
@@ -162,6 +167,10 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, err
 	}
 	p.shape = fam.shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
+	if cfg.Chain == ChainEpoch { // the epoch's batches, known once the set is committed
+		cfg.Chain = p.ds.NumBatches()
+		p.cfg.Chain = cfg.Chain
+	}
 	if cfg.Chain > 1 && p.shape.chainCircuit == nil {
 		return nil, fmt.Errorf("-chain %d: %s has no chain circuit (linreg and logreg do)", cfg.Chain, cfg.Model)
 	}

@@ -29,7 +29,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	batch := fs.Int("batch", 32, "rows per batch")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
 	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
-	chainK := fs.Int("chain", 1, "SGD steps per proof (linreg and logreg)")
+	chainK := 1
+	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (linreg and logreg; default 1)", func(s string) (err error) {
+		chainK, err = trainrun.ParseChain(s)
+		return err
+	})
 	curve := fs.String("curve", "bn254", "curve: "+curves.Names())
 	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
@@ -57,7 +61,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *lr == 0 {
 		*lr = defaultLR
 	}
-	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: *chainK,
+	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: chainK,
 		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
