@@ -128,7 +128,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		gasTx = int64(re.Gas.Tx)
 		if m.Score != nil {
-			fmt.Fprintf(stdout, "settle it through the escrow contract (offer, prove, deliver, settle): potbench settle -trust-keys %s\n", cfg.Dir)
+			keys := "-trust-keys"
+			if cfg.KeysFrom != "" {
+				keys = "-ceremony " + cfg.KeysFrom
+			}
+			fmt.Fprintf(stdout, "settle it through the escrow contract (offer, prove, deliver, settle): potbench settle %s %s\n", keys, cfg.Dir)
 		}
 	}
 	var av *trainrun.Verdict
