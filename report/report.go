@@ -313,14 +313,14 @@ func aggregation(b *strings.Builder, opt Options) {
 func settlement(b *strings.Builder, opt Options) {
 	price := opt.gasPrice()
 	var rows, deliveries []string
-	lo, hi := int64(math.MaxInt64), int64(0) // gas per proof
+	lo, hi := int64(math.MaxInt64), int64(0) // gas of a whole settlement
 	gas := func(g int64) string { return fmt.Sprintf("%d (%s)", g, resultset.Dollars(price.USD(g))) }
 	for _, host := range sortedHosts(opt.Runs) {
 		for _, r := range opt.Runs[host] {
 			if r.SettleGasTx == 0 || r.Proofs == 0 || r.Steps == 0 {
 				continue
 			}
-			lo, hi = min(lo, r.SettleGasTx/int64(r.Proofs)), max(hi, r.SettleGasTx/int64(r.Proofs))
+			lo, hi = min(lo, r.SettleGasTx), max(hi, r.SettleGasTx)
 			deploy, delivered := "–", "no (settled before delivery)"
 			if r.DeployGas > 0 {
 				deploy = gas(r.DeployGas)
@@ -363,9 +363,9 @@ func settlement(b *strings.Builder, opt Options) {
 			b.WriteString(r)
 		}
 	}
-	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training, with the model delivered by fair exchange, works on today's Ethereum rules and its cost is measured: %d to %d gas per proof submitted (%s to %s), so a run settles for the amounts above. ",
+	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training, with the model delivered by fair exchange, works on today's Ethereum rules and its cost is measured: a whole settlement above costs %d to %d gas (%s to %s). ",
 		lo, hi, resultset.Dollars(price.USD(lo)), resultset.Dollars(price.USD(hi)))
-	b.WriteString("It grows linearly with the number of proofs, which is what chaining steps (K per proof) or one aggregated proof per run cut. ")
+	b.WriteString("Each step proof adds one verification (the prove column); the offer, the delivery and the key are paid once per settlement. Chaining steps (K per proof, or one proof per epoch) and one aggregated proof per run cut the first part. ")
 	b.WriteString("A caller must forward enough gas: the contract caps each verifier call at 500,000 gas (8,000 more per public input above 8; a malformed proof point makes the pairing precompile consume all gas forwarded to it) and refuses to start a verification with less left, so an honest proof never fails for want of gas.\n")
 }
 
