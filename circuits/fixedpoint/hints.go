@@ -8,7 +8,7 @@ import (
 )
 
 // GetHints returns the package's hints, for gnark's solver (registered at
-// init, and gathered with every other package's by circuits/hints).
+// init, and gathered with every other package's by proving.Hints).
 func GetHints() []solver.Hint { return []solver.Hint{DivHint} }
 
 func init() { solver.RegisterHint(GetHints()...) }

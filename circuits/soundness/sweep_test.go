@@ -18,8 +18,8 @@ import (
 
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/fixedpoint"
-	"github.com/potbench/potbench/circuits/hints"
 	"github.com/potbench/potbench/circuits/softmax"
+	"github.com/potbench/potbench/proving"
 )
 
 // The hint-perturbation sweep plays every cheating prover a hint allows: for
@@ -346,7 +346,7 @@ func sweepTable(rows []sweepRow) string {
 }
 
 // TestSweepCoversEveryHint: every hint of the circuit packages
-// (circuits/hints.All) is called by some circuit of the sweep, so none of
+// (proving.Hints) is called by some circuit of the sweep, so none of
 // them escapes its cheating outputs.
 func TestSweepCoversEveryHint(t *testing.T) {
 	called := map[solver.HintID]bool{}
@@ -360,7 +360,7 @@ func TestSweepCoversEveryHint(t *testing.T) {
 			t.Fatalf("%s: honest witness rejected: %v", c.name, err)
 		}
 	}
-	for _, h := range hints.All() {
+	for _, h := range proving.Hints() {
 		if !called[solver.GetHintID(h)] {
 			t.Errorf("no circuit of the sweep calls %s: its cheating outputs are untested", shortHint(solver.GetHintName(h)))
 		}

@@ -1,4 +1,4 @@
-package hints
+package proving
 
 import (
 	"testing"
@@ -6,11 +6,11 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 )
 
-// TestAllRegistered: every hint All lists is known to the solver by its ID,
+// TestHintsRegistered: every hint Hints lists is known to the solver by its ID,
 // and no two share an ID.
-func TestAllRegistered(t *testing.T) {
+func TestHintsRegistered(t *testing.T) {
 	seen := map[solver.HintID]string{}
-	for _, h := range All() {
+	for _, h := range Hints() {
 		id, name := solver.GetHintID(h), solver.GetHintName(h)
 		if other, ok := seen[id]; ok {
 			t.Errorf("%s and %s share the hint ID %d", name, other, id)
