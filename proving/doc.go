@@ -3,7 +3,7 @@
 // PLONK, System, with their keys and proofs), the public-input counts of a
 // constraint system and of a verifying key, the on-disk key cache, the
 // memory model that refuses sizes a machine cannot prove, and every circuit
-// package's solver hints (Hints). The benchmark
-// harness (package bench), proven runs (package trainrun) and the on-chain
-// code (package onchain) all prove and verify through it.
+// package's solver hints (Hints). The benchmark harness (package bench),
+// proven runs (package trainrun) and the on-chain code (package onchain)
+// all prove and verify through it.
 package proving
