@@ -31,23 +31,21 @@ type DeliveryKeys struct {
 	CS          constraint.ConstraintSystem
 	PK          groth16.ProvingKey
 	VK          groth16.VerifyingKey
-	Source      string        // who set them up
-	Constraints int           // of the circuit
-	SetupNs     int64         // the setup's time (0: loaded from the cache)
-	Cached      bool          // the keys came from the key cache
-	CompileTime time.Duration // compiling the circuit
+	Source      string // who set them up
+	Constraints int    // of the circuit
+	SetupNs     int64  // the setup's time (0: loaded from the cache)
+	Cached      bool   // the keys came from the key cache
 }
 
 // SetupDelivery compiles the delivery circuit for models of dom on BN254
 // and sets up its Groth16 keys, or loads them from cache (nil: always set
 // up).
 func SetupDelivery(dom commit.Domain, cache *proving.KeyCache) (*DeliveryKeys, error) {
-	start := time.Now()
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, delivery.New(dom))
 	if err != nil {
 		return nil, fmt.Errorf("onchain: the delivery circuit: %w", err)
 	}
-	k := &DeliveryKeys{Domain: dom, CS: cs, Source: "one-party setup by the buyer", Constraints: cs.GetNbConstraints(), CompileTime: time.Since(start)}
+	k := &DeliveryKeys{Domain: dom, CS: cs, Source: "one-party setup by the buyer", Constraints: cs.GetNbConstraints()}
 	var name string
 	if cache != nil {
 		if name, err = cache.Key(cs, ecc.BN254.String(), "groth16"); err != nil {
@@ -59,7 +57,7 @@ func SetupDelivery(dom commit.Domain, cache *proving.KeyCache) (*DeliveryKeys, e
 			return k, nil
 		}
 	}
-	start = time.Now()
+	start := time.Now()
 	if k.PK, k.VK, err = groth16.Setup(cs); err != nil {
 		return nil, fmt.Errorf("onchain: the delivery circuit's setup: %w", err)
 	}
