@@ -244,6 +244,8 @@ func prepareEncrypted(e Encrypted, opt Options) (*Prepared, error) {
 	p.Result.SetupNs = time.Since(start).Nanoseconds()
 	p.Result.PeakSetupB = peakmem.Peak()
 	p.Result.PKBytes, p.Result.VKBytes = evk, sk
+	p.Result.FHERotations, p.Result.FHELevels, p.Result.FHEGaloisKeys = e.Shape()
+	p.Result.FHEActivation = e.Activation()
 	return p, nil
 }
 
@@ -272,6 +274,9 @@ func (p *Prepared) stepEncrypted() (resultset.Result, error) {
 		return r, fmt.Errorf("%s: decrypt: %w", name, err)
 	}
 	r.VerifyNs = time.Since(start).Nanoseconds()
+	if r.FHEFormerNs, err = p.enc.Former(); err != nil {
+		return r, fmt.Errorf("%s: the former layout's step: %w", name, err)
+	}
 	p.timePlain(&r)
 	return r, nil
 }
@@ -345,8 +350,12 @@ func Combine(prepared resultset.Result, runs []resultset.Result) resultset.Resul
 	out.PlainBLASNs = med(func(s resultset.Sample) float64 { return s.PlainBLAS })
 	out.PeakProveB = int64(med(func(s resultset.Sample) float64 { return float64(s.PeakProveB) }))
 	out.ProofBytes = runs[0].ProofBytes
-	for _, r := range runs { // the worst error seen
+	former := make([]float64, len(runs))
+	for i, r := range runs { // the worst error seen
 		out.FHEError, out.FHENoise = max(out.FHEError, r.FHEError), max(out.FHENoise, r.FHENoise)
+		former[i] = float64(r.FHEFormerNs)
 	}
+	slices.Sort(former)
+	out.FHEFormerNs = int64((former[(len(former)-1)/2] + former[len(former)/2]) / 2)
 	return out
 }

@@ -55,6 +55,14 @@ type Encrypted interface {
 	// step with the activation computed under encryption (the scheme's
 	// noise alone).
 	Decrypt() (maxErr, noise float64, err error)
+	// Shape is the step's key-switched rotations, levels and Galois keys.
+	Shape() (rotations, levels, galoisKeys int)
+	// Activation describes the activation computed under encryption ("" for
+	// none).
+	Activation() string
+	// Former times the same step in the former layout on the same batch
+	// (its own keys and encryption, untimed); 0 when there is none.
+	Former() (stepNs int64, err error)
 }
 
 // FamilyDef registers a workload family.

@@ -3,42 +3,57 @@
 // (features and targets) and the model are encrypted, the step runs on the
 // ciphertexts, and only the key holder can decrypt the new model.
 //
-// Packing: the features of a batch of B rows are laid out row by row in
-// blocks of D' slots (D' the power of two at or above D+1, the last feature
-// being the constant 1 of the bias), B' blocks (B' the power of two at or
-// above B), and the B'·D' pattern is repeated to fill every slot. The model
-// is replicated in every block, the targets sit in each block's first slot.
-// One step is
+// Packing (Padded, the default): each row of the batch takes a period of
+// P = 2^⌈log2 2D⌉ slots: its D features, the constant 1 of the bias at slot
+// D, then zeros; B' rows (B' the power of two at or above B) make a pattern
+// of B'·P slots, repeated to fill every slot. The model sits in every row's
+// first D+1 slots (weights, then the bias), zeros elsewhere. With c = lr/B,
+// one step is
 //
-//	p   = InnerSum_D'(X ⊙ W)            row sums: x_i·w (log D' rotations)
-//	e   = f(p) − y                      f the identity, or a degree-3 sigmoid
-//	e'  = e ⊙ mask·lr/(B·R)             keep each block's first slot
-//	E   = Replicate_D'(e')              e'_i in every slot of row i
-//	W'  = W − InnerSum_{slots/D'}(X ⊙ E) the gradient, replicated (log rotations)
+//	p  = InnerSum_P(X ⊙ W)     window sums of P slots: log2 P rotations
+//	e  = c·(f(p) − y)          f the identity, or a polynomial sigmoid
+//	E  = Rotate_{−D}(e)        one rotation
+//	W' = W − InnerSum_{B'}(X ⊙ E)   column sums across rows: log2 B' rotations
 //
-// so the new model comes out replicated, ready for the next step. R is the
-// number of repetitions of the pattern, folded into the mask.
+// Why no mask: after the window sums, the slots D…P of row i's period hold
+// row i+1's whole sum x_{i+1}·w + b (the window covers row i+1's features
+// and exactly one bias slot, and the bias term is the same in every row),
+// so the rotation by −D puts row i+1's error on all of its D+1 data slots.
+// The other slots hold mixtures of two rows, but X is zero there, so the
+// product X ⊙ E drops them. The new model comes out in the model's layout,
+// ready for the next step: log2 P + 1 + log2 B' rotations in all (14 at
+// B = D = 64, against 20 for the former layout), Galois keys for exactly
+// those rotations; lattigo's inner sums hoist the decomposition of each
+// rotated ciphertext. With padding rows (B below B'), the product X ⊙ W
+// uses a copy of X with the bias's 1 in those rows too, so that every
+// window sees exactly one bias.
 //
-// Depth: 3 rescalings for least squares, 5 for logistic regression (the
-// sigmoid 0.5 + a1·x + a3·x³ takes 2). The parameters are lattigo's
-// ExampleParameters128BitLogN14LogQP438 (128-bit security, 8192 slots, 6
-// levels), so both fit; sizes that need more slots or levels are refused
-// before any work.
+// Levels: 3 for least squares (the products X ⊙ W and X ⊙ E, and c with its
+// rescale, exact in scale), 2 + ⌈log2(deg+1)⌉ for logistic regression, c
+// being folded into the polynomial's coefficients and into the targets. A
+// fresh batch is encrypted at exactly the step's depth, so every operation
+// runs on as few moduli as it can; the scales are chosen so that the new
+// model lands on the model's scale exactly.
 //
-// The sigmoid is the least-squares odd cubic on [−8, 8], the approximation of
-// the encrypted logistic-regression literature (Kim et al. 2018): the step's
+// The former layout (Blocks) is kept for comparison: row sums within blocks
+// of D' = 2^⌈log2(D+1)⌉ slots, a plaintext mask that keeps each block's
+// first slot, a replication, the column sums over every slot; one more
+// level and log2 D' more rotations, at the parameters' top level.
+//
+// The sigmoid is an odd least-squares polynomial (DefaultSigmoid: degree 7
+// on [−48, 48]), evaluated with lattigo's polynomial evaluator; the step's
 // error against float64 combines that approximation and the CKKS noise, and
-// both are reported apart.
+// both are reported apart. The parameters are lattigo's
+// ExampleParameters128BitLogN14LogQP438 (128-bit security, 8192 slots, 6
+// levels); sizes that need more slots or levels are refused before any work.
 package fhe
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 
 	"github.com/tuneinsight/lattigo/v6/core/rlwe"
 	"github.com/tuneinsight/lattigo/v6/schemes/ckks"
-	"gonum.org/v1/gonum/mat"
 )
 
 // ParamsName names the parameter set: lattigo's standard 128-bit set.
@@ -49,34 +64,22 @@ func Params() (ckks.Parameters, error) {
 	return ckks.NewParametersFromLiteral(ckks.ExampleParameters128BitLogN14LogQP438)
 }
 
-// SigmoidInterval is where the cubic approximates the sigmoid.
-const SigmoidInterval = 8.0
+// Packing names a slot layout of the batch and the model.
+type Packing int
 
-// Sigmoid3 is the odd cubic 0.5 + A1·x + A3·x³ closest to the sigmoid on
-// [−8, 8] in least squares (over 1601 evenly spaced points).
-var Sigmoid3 = fitSigmoid3()
+const (
+	// Padded: each row in a period of 2D slots with zero padding; no mask.
+	Padded Packing = iota
+	// Blocks: the former layout, rows in blocks of D+1 slots, a mask and a
+	// replication.
+	Blocks
+)
 
-// Cubic is 0.5 + A1·x + A3·x³.
-type Cubic struct{ A1, A3 float64 }
-
-// At evaluates the cubic.
-func (c Cubic) At(x float64) float64 { return 0.5 + c.A1*x + c.A3*x*x*x }
-
-func fitSigmoid3() Cubic {
-	const n = 1601
-	a := mat.NewDense(n, 2, nil)
-	b := mat.NewVecDense(n, nil)
-	for i := range n {
-		x := -SigmoidInterval + 2*SigmoidInterval*float64(i)/(n-1)
-		a.Set(i, 0, x)
-		a.Set(i, 1, x*x*x)
-		b.SetVec(i, 1/(1+math.Exp(-x))-0.5)
+func (p Packing) String() string {
+	if p == Blocks {
+		return "blocks"
 	}
-	var c mat.VecDense
-	if err := c.SolveVec(a, b); err != nil {
-		panic(err) // a fixed, well-conditioned least-squares problem
-	}
-	return Cubic{A1: c.AtVec(0), A3: c.AtVec(1)}
+	return "padded"
 }
 
 // Step is one encrypted SGD step of a size.
@@ -85,47 +88,86 @@ type Step struct {
 	B, D     int // rows, features (without the bias)
 	Logistic bool
 	LR       float64
+	Packing  Packing
+	Sigmoid  *Sigmoid // the activation of logistic regression
 
-	blockSlots, blocks, reps int // D', B', R
-}
-
-// Depth is the number of rescalings a step takes.
-func (s *Step) Depth() int {
-	if s.Logistic {
-		return 5
-	}
-	return 3
+	period, rows, reps int // slots per row (P, or D' for Blocks), B', repetitions of the pattern
 }
 
 func nextPow2(n int) int { return 1 << bits.Len(uint(n-1)) }
 
+func log2(n int) int { return bits.Len(uint(n)) - 1 }
+
 // NewStep checks that a batch of b rows of d features fits the parameters'
-// slots and a step fits their levels.
+// slots and a step fits their levels, in the Padded layout with
+// DefaultSigmoid.
 func NewStep(b, d int, logistic bool, lr float64) (*Step, error) {
 	params, err := Params()
 	if err != nil {
 		return nil, err
 	}
-	return NewStepWith(params, b, d, logistic, lr)
+	return NewStepWith(params, b, d, logistic, lr, Padded)
 }
 
 // NewStepWith is NewStep under other parameters (those of a bootstrapping
-// chain, for instance).
-func NewStepWith(params ckks.Parameters, b, d int, logistic bool, lr float64) (*Step, error) {
+// chain, for instance) or another packing.
+func NewStepWith(params ckks.Parameters, b, d int, logistic bool, lr float64, packing Packing) (*Step, error) {
 	if b < 1 || d < 1 {
 		return nil, fmt.Errorf("fhe: a batch of %d rows of %d features is empty", b, d)
 	}
-	s := &Step{Params: params, B: b, D: d, Logistic: logistic, LR: lr, blockSlots: nextPow2(d + 1), blocks: nextPow2(b)}
+	s := &Step{Params: params, B: b, D: d, Logistic: logistic, LR: lr, Packing: packing, rows: nextPow2(b)}
+	if logistic {
+		s.Sigmoid = DefaultSigmoid
+	}
+	what := "rows × (features and bias, zero-padded to twice the features)"
+	if s.period = nextPow2(2 * d); packing == Blocks {
+		s.period, what = nextPow2(d+1), "rows × (features and bias)"
+	}
 	slots := params.MaxSlots()
-	if s.blockSlots*s.blocks > slots {
-		return nil, fmt.Errorf("fhe: B=%d, D=%d needs %d×%d slots (rows × features and bias, each rounded up to a power of two); the parameters (logN=%d) have %d",
-			b, d, s.blocks, s.blockSlots, params.LogN(), slots)
+	if s.period*s.rows > slots {
+		return nil, fmt.Errorf("fhe: B=%d, D=%d needs %d×%d slots (%s, each rounded up to a power of two); the parameters (logN=%d) have %d",
+			b, d, s.rows, s.period, what, params.LogN(), slots)
 	}
 	if s.Depth() > params.MaxLevel() {
 		return nil, fmt.Errorf("fhe: one step takes %d levels, the parameters (logN=%d) have %d", s.Depth(), params.LogN(), params.MaxLevel())
 	}
-	s.reps = slots / (s.blockSlots * s.blocks)
+	s.reps = slots / (s.period * s.rows)
 	return s, nil
+}
+
+// Depth is the number of levels a step takes.
+func (s *Step) Depth() int {
+	d := 3 // X ⊙ W, the learning rate, X ⊙ E
+	if s.Logistic {
+		d = 2 + s.Sigmoid.Depth() // the learning rate rides in the polynomial
+	}
+	if s.Packing == Blocks {
+		d++ // the mask
+	}
+	return d
+}
+
+// Rotations lists the slot rotations one step applies, each key-switched
+// once (lattigo's inner sums and replication by powers of two): the Galois
+// keys KeyGen makes are exactly these.
+func (s *Step) Rotations() []int {
+	var r []int
+	pow2 := func(step, n int) {
+		for k := 1; k < n; k <<= 1 {
+			r = append(r, k*step)
+		}
+	}
+	switch s.Packing {
+	case Blocks:
+		pow2(1, s.period)                            // row sums
+		pow2(-1, s.period)                           // replication (to the right)
+		pow2(s.period, s.Params.MaxSlots()/s.period) // column sums over every slot
+	default:
+		pow2(1, s.period)      // window sums
+		r = append(r, -s.D)    // the error onto its row
+		pow2(s.period, s.rows) // column sums across rows
+	}
+	return r
 }
 
 // Keys are a key holder's keys: the secret key stays with the data owner,
@@ -136,14 +178,23 @@ type Keys struct {
 	Eval   *rlwe.MemEvaluationKeySet
 }
 
-// KeyGen generates the keys: relinearisation, and the rotations the inner
-// sums and the replication need.
+// GaloisKeys is the number of rotation keys a step needs.
+func (s *Step) GaloisKeys() int { return len(s.galoisElements()) }
+
+func (s *Step) galoisElements() []uint64 {
+	if s.Packing == Blocks { // lattigo's own lists, as the former step generated them
+		galEls := append(s.Params.GaloisElementsForInnerSum(1, s.period), s.Params.GaloisElementsForReplicate(1, s.period)...)
+		return dedup(append(galEls, s.Params.GaloisElementsForInnerSum(s.period, s.Params.MaxSlots()/s.period)...))
+	}
+	return dedup(s.Params.GaloisElements(s.Rotations()))
+}
+
+// KeyGen generates the keys: relinearisation, and the rotations of
+// Rotations.
 func (s *Step) KeyGen() *Keys {
 	kgen := rlwe.NewKeyGenerator(s.Params)
 	sk, pk := kgen.GenKeyPairNew()
-	galEls := append(s.Params.GaloisElementsForInnerSum(1, s.blockSlots), s.Params.GaloisElementsForReplicate(1, s.blockSlots)...)
-	galEls = append(galEls, s.Params.GaloisElementsForInnerSum(s.blockSlots, s.Params.MaxSlots()/s.blockSlots)...)
-	return &Keys{Secret: sk, Public: pk, Eval: rlwe.NewMemEvaluationKeySet(kgen.GenRelinearizationKeyNew(sk), kgen.GenGaloisKeysNew(dedup(galEls), sk)...)}
+	return &Keys{Secret: sk, Public: pk, Eval: rlwe.NewMemEvaluationKeySet(kgen.GenRelinearizationKeyNew(sk), kgen.GenGaloisKeysNew(s.galoisElements(), sk)...)}
 }
 
 func dedup(xs []uint64) []uint64 {
@@ -161,55 +212,48 @@ func dedup(xs []uint64) []uint64 {
 // Batch is an encrypted batch and model.
 type Batch struct {
 	X, Y, W *rlwe.Ciphertext
+	// XW is X for the product X ⊙ W: in the Padded layout with padding rows
+	// (B below a power of two) it also has the bias's 1 in those rows, so
+	// that every window sees exactly one bias; X itself keeps them zero, so
+	// that they add nothing to the gradient. Otherwise XW is X.
+	XW *rlwe.Ciphertext
 }
 
-// layout fills the slots: f(i, j) for row i < B', column j < D', repeated.
+// layout fills the slots: f(i, j) for row i < B', slot j < P of the row,
+// repeated.
 func (s *Step) layout(f func(i, j int) float64) []float64 {
 	v := make([]float64, s.Params.MaxSlots())
 	for k := range v {
-		j := k % s.blockSlots
-		i := (k / s.blockSlots) % s.blocks
-		v[k] = f(i, j)
+		v[k] = f((k/s.period)%s.rows, k%s.period)
 	}
 	return v
 }
 
 // Encrypt encrypts a batch (x: B rows of D features, y: B targets or 0/1
-// labels) and a model (w: D weights, then the bias) under the public key.
+// labels) and a fresh model (w: D weights, then the bias) under the public
+// key, at the level the step needs.
 func (s *Step) Encrypt(pk *rlwe.PublicKey, x [][]float64, y, w []float64, bias float64) (*Batch, error) {
-	if len(x) != s.B || len(y) != s.B || len(w) != s.D {
-		return nil, fmt.Errorf("fhe: a batch of %d rows, %d targets and %d weights; the step is B=%d, D=%d", len(x), len(y), len(w), s.B, s.D)
+	level := s.Depth()
+	if s.Packing == Blocks {
+		level = s.Params.MaxLevel()
 	}
-	for i, r := range x {
-		if len(r) != s.D {
-			return nil, fmt.Errorf("fhe: row %d has %d features, want %d", i, len(r), s.D)
-		}
+	model, err := s.EncryptModel(pk, w, bias, level)
+	if err != nil {
+		return nil, err
 	}
-	ecd := ckks.NewEncoder(s.Params)
-	enc := rlwe.NewEncryptor(s.Params, pk)
-	encrypt := func(v []float64) (*rlwe.Ciphertext, error) {
-		pt := ckks.NewPlaintext(s.Params, s.Params.MaxLevel())
-		if err := ecd.Encode(v, pt); err != nil {
-			return nil, err
-		}
-		return enc.EncryptNew(pt)
+	b, err := s.EncryptBatch(pk, x, y, model)
+	if err != nil {
+		return nil, err
 	}
-	xs := s.layout(func(i, j int) float64 {
-		switch {
-		case i >= s.B || j > s.D:
-			return 0
-		case j == s.D:
-			return 1 // the bias's feature
-		}
-		return x[i][j]
-	})
-	ys := s.layout(func(i, j int) float64 {
-		if i < s.B && j == 0 {
-			return y[i]
-		}
-		return 0
-	})
-	ws := s.layout(func(_, j int) float64 {
+	return b, nil
+}
+
+// EncryptModel encrypts a model at a level, at the default scale.
+func (s *Step) EncryptModel(pk *rlwe.PublicKey, w []float64, bias float64, level int) (*rlwe.Ciphertext, error) {
+	if len(w) != s.D {
+		return nil, fmt.Errorf("fhe: a model of %d weights; the step is D=%d", len(w), s.D)
+	}
+	v := s.layout(func(_, j int) float64 {
 		switch {
 		case j < s.D:
 			return w[j]
@@ -218,91 +262,107 @@ func (s *Step) Encrypt(pk *rlwe.PublicKey, x [][]float64, y, w []float64, bias f
 		}
 		return 0
 	})
-	var b Batch
-	var err error
-	if b.X, err = encrypt(xs); err != nil {
-		return nil, err
-	}
-	if b.Y, err = encrypt(ys); err != nil {
-		return nil, err
-	}
-	if b.W, err = encrypt(ws); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return s.encrypt(pk, v, level, s.Params.DefaultScale())
 }
 
-// Eval runs the step on the ciphertexts with the evaluation keys alone and
-// returns the encrypted new model, replicated like W.
-func (s *Step) Eval(evk rlwe.EvaluationKeySet, b *Batch) (*rlwe.Ciphertext, error) {
-	eval := ckks.NewEvaluator(s.Params, evk)
-	mulRescale := func(x *rlwe.Ciphertext, y rlwe.Operand) (*rlwe.Ciphertext, error) {
-		out, err := eval.MulRelinNew(x, y)
-		if err != nil {
-			return nil, err
-		}
-		return out, eval.Rescale(out, out)
+// EncryptBatch encrypts a batch for a step on an encrypted model: at the
+// model's level, at the scales that land the new model on the model's
+// scale.
+func (s *Step) EncryptBatch(pk *rlwe.PublicKey, x [][]float64, y []float64, model *rlwe.Ciphertext) (*Batch, error) {
+	if len(x) != s.B || len(y) != s.B {
+		return nil, fmt.Errorf("fhe: a batch of %d rows and %d targets; the step is B=%d", len(x), len(y), s.B)
 	}
-	p, err := mulRescale(b.X, b.W)
-	if err != nil {
-		return nil, err
+	for i, r := range x {
+		if len(r) != s.D {
+			return nil, fmt.Errorf("fhe: row %d has %d features, want %d", i, len(r), s.D)
+		}
 	}
-	if err := eval.InnerSum(p, 1, s.blockSlots, p); err != nil {
-		return nil, err
+	level := model.Level()
+	if level < s.Depth() {
+		return nil, fmt.Errorf("fhe: the model has %d levels left, a step takes %d", level, s.Depth())
 	}
-	if s.Logistic { // 0.5 + a1·p + a3·p³
-		p2, err := mulRescale(p, p)
-		if err != nil {
-			return nil, err
-		}
-		a3p, err := mulRescale(p, Sigmoid3.A3)
-		if err != nil {
-			return nil, err
-		}
-		p3, err := mulRescale(p2, a3p)
-		if err != nil {
-			return nil, err
-		}
-		a1p, err := mulRescale(p, Sigmoid3.A1)
-		if err != nil {
-			return nil, err
-		}
-		if err := eval.Add(p3, a1p, p3); err != nil {
-			return nil, err
-		}
-		if err := eval.Add(p3, 0.5, p3); err != nil {
-			return nil, err
-		}
-		p = p3
+	xScale, yScale := s.scales(level, model.Scale)
+	features := func(padRows float64) []float64 {
+		return s.layout(func(i, j int) float64 {
+			switch {
+			case j > s.D:
+				return 0
+			case i >= s.B && j == s.D:
+				return padRows
+			case i >= s.B:
+				return 0
+			case j == s.D:
+				return 1 // the bias's feature
+			}
+			return x[i][j]
+		})
 	}
-	if err := eval.Sub(p, b.Y, p); err != nil {
-		return nil, err
-	}
-	scale := s.LR / float64(s.B*s.reps)
-	mask := s.layout(func(i, j int) float64 {
-		if i < s.B && j == 0 {
-			return scale
+	ys := s.layout(func(i, j int) float64 {
+		if i < s.B && (j == 0 || s.Packing == Padded && j <= s.D) {
+			return y[i] // Blocks: each block's first slot; Padded: every data slot of the row
 		}
 		return 0
 	})
-	e, err := mulRescale(p, mask)
-	if err != nil {
+	if s.Packing == Padded { // the error is formed before its rotation by −D
+		ys = append(ys[s.D:], ys[:s.D]...)
+	}
+	b := &Batch{W: model}
+	var err error
+	if b.X, err = s.encrypt(pk, features(0), level, xScale); err != nil {
 		return nil, err
 	}
-	if err := eval.Replicate(e, 1, s.blockSlots, e); err != nil {
+	b.XW = b.X
+	if s.Packing == Padded && s.B < s.rows {
+		if b.XW, err = s.encrypt(pk, features(1), level, xScale); err != nil {
+			return nil, err
+		}
+	}
+	if b.Y, err = s.encrypt(pk, ys, level, yScale); err != nil {
 		return nil, err
 	}
-	g, err := mulRescale(b.X, e)
-	if err != nil {
-		return nil, err
-	}
-	if err := eval.InnerSum(g, s.blockSlots, s.Params.MaxSlots()/s.blockSlots, g); err != nil {
-		return nil, err
-	}
-	return eval.SubNew(b.W, g)
+	return b, nil
 }
 
-// Decrypt returns the new model: D weights and the bias, read from block 0.
+func (s *Step) encrypt(pk *rlwe.PublicKey, v []float64, level int, scale rlwe.Scale) (*rlwe.Ciphertext, error) {
+	pt := ckks.NewPlaintext(s.Params, level)
+	pt.Scale = scale
+	if err := ckks.NewEncoder(s.Params).Encode(v, pt); err != nil {
+		return nil, err
+	}
+	return rlwe.NewEncryptor(s.Params, pk).EncryptNew(pt)
+}
+
+// scales returns the scales of X and Y for a step starting at level with a
+// model at scale w, chosen so that every subtraction meets equal scales and
+// the new model lands on w exactly.
+func (s *Step) scales(level int, w rlwe.Scale) (x, y rlwe.Scale) {
+	q := func(l int) rlwe.Scale { return rlwe.NewScale(s.Params.Q()[l]) }
+	switch {
+	case s.Packing == Blocks: // the former step: default scales (X's as below for the sigmoid)
+		x = s.Params.DefaultScale()
+		if s.Logistic {
+			x = x.Div(rlwe.NewScale(s.Sigmoid.Interval))
+		}
+		return x, s.Params.DefaultScale()
+	case !s.Logistic:
+		// X⊙W rescaled by q_L gives x·w/q_L (Y's scale); the learning rate
+		// keeps it; X⊙E rescaled by q_{L−2} gives x²·w/(q_L·q_{L−2}) = w
+		x = q(level).Mul(q(level - 2))
+		x.Value.Sqrt(&x.Value)
+		return x, x.Mul(w).Div(q(level))
+	default:
+		// X at the default scale over the sigmoid's interval a: the logits
+		// come out at about default/a, so that read as t = z/a (the
+		// polynomial's variable) they sit at about the default scale and
+		// the coefficients keep their precision. The polynomial ends at
+		// level L−1−depth at the target scale t (Y's scale); X⊙E rescaled
+		// by q_{L−1−depth} gives x·t/q = w.
+		x = s.Params.DefaultScale().Div(rlwe.NewScale(s.Sigmoid.Interval))
+		return x, w.Mul(q(level - 1 - s.Sigmoid.Depth())).Div(x)
+	}
+}
+
+// Decrypt returns the new model: D weights and the bias, read from row 0.
 func (s *Step) Decrypt(sk *rlwe.SecretKey, ct *rlwe.Ciphertext) ([]float64, float64, error) {
 	pt := rlwe.NewDecryptor(s.Params, sk).DecryptNew(ct)
 	v := make([]float64, s.Params.MaxSlots())
@@ -312,26 +372,11 @@ func (s *Step) Decrypt(sk *rlwe.SecretKey, ct *rlwe.Ciphertext) ([]float64, floa
 	return append([]float64{}, v[:s.D]...), v[s.D], nil
 }
 
-// Float64Step is the step the encrypted one computes, in float64 with
-// activation act (the identity for least squares, Sigmoid3.At or the exact
-// sigmoid for logistic regression): it returns the new weights and bias.
-func Float64Step(x [][]float64, y, w []float64, bias, lr float64, act func(float64) float64) ([]float64, float64) {
-	g := make([]float64, len(w))
-	var gb float64
-	for i, r := range x {
-		z := bias
-		for j, v := range r {
-			z += v * w[j]
-		}
-		e := act(z) - y[i]
-		for j, v := range r {
-			g[j] += v * e
-		}
-		gb += e
+// Eval runs the step on the ciphertexts with the evaluation keys alone and
+// returns the encrypted new model, in the model's layout.
+func (s *Step) Eval(evk rlwe.EvaluationKeySet, b *Batch) (*rlwe.Ciphertext, error) {
+	if s.Packing == Blocks {
+		return s.evalBlocks(ckks.NewEvaluator(s.Params, evk), b)
 	}
-	out := make([]float64, len(w))
-	for j := range w {
-		out[j] = w[j] - lr/float64(len(x))*g[j]
-	}
-	return out, bias - lr/float64(len(x))*gb
+	return s.evalPadded(ckks.NewEvaluator(s.Params, evk), b)
 }

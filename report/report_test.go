@@ -151,12 +151,19 @@ func TestPrivacySection(t *testing.T) {
 		{Host: "h", Profile: "native", Cores: 2, System: "groth16", Result: resultset.Result{Workload: "linreg/B=8,D=8", Backend: "groth16",
 			Curve: "bn254", Constraints: 4000, Elements: 64, ProveNs: 100e6, PlainNs: 100}},
 		{Host: "h", Profile: "native", Cores: 2, System: "ckks", Result: resultset.Result{Workload: "fhe-linreg/B=8,D=8", Backend: resultset.FHEBackend,
-			Elements: 64, ProveNs: 200e6, VerifyNs: 10e6, PlainNs: 50, FHEError: 5e-8, ProofBytes: 5 << 20, PKBytes: 180 << 20}},
+			Elements: 64, ProveNs: 200e6, VerifyNs: 10e6, PlainNs: 50, FHEError: 5e-8, ProofBytes: 5 << 20, PKBytes: 180 << 20, SetupNs: 3e9,
+			FHERotations: 7, FHELevels: 3, FHEFormerNs: 400e6}},
+		{Host: "g", Profile: "native", Cores: 2, System: "ckks", Result: resultset.Result{Workload: "fhe-logreg/B=8", Backend: resultset.FHEBackend,
+			Elements: 64, ProveNs: 300e6, PlainNs: 60, FHEError: 0.01, PKBytes: 100 << 20, SetupNs: 2e9, FHEActivation: "sigmoid: a polynomial"}},
 	}
 	md := Markdown(es, Options{PricePerCoreHour: 0.05})
-	row := "| h | native | linreg/B=8,D=8 | 50ns | 200ms | 4000000x | 4000x beyond | 100ms | 2000000x | 2000x beyond | 5e-08 | 5 MiB | 180 MiB |"
-	if !strings.Contains(md, "## Privacy vs verifiability") || !strings.Contains(md, row) {
-		t.Errorf("privacy section missing or wrong; want row\n%s", row)
+	for _, row := range []string{
+		"| h | native | linreg/B=8,D=8 | padded | 7 | 3 | 50ns | 200ms | 400ms | 2x | 4000000x | 4000x beyond | 100ms | 2000000x | 2000x beyond | 5e-08 | 3s | 180 MiB |",
+		"| g | native | logreg/B=8 | blocks | – | – | 60ns | 300ms | – | – | 5000000x | 5000x beyond | – | – | – | 0.01 | 2s | 100 MiB |",
+		"Logistic rows: sigmoid: a polynomial."} {
+		if !strings.Contains(md, "## Privacy vs verifiability") || !strings.Contains(md, row) {
+			t.Errorf("privacy section missing or wrong; want row\n%s\n%s", row, md[strings.Index(md, "## Privacy"):])
+		}
 	}
 	if !strings.Contains(md, "fhe-linreg/B=8,D=8 (encrypted, not proven)") {
 		t.Error("the headline has no encrypted row")

@@ -46,15 +46,23 @@ func ResultsPage(s *resultset.ResultSet) string {
 		b.WriteString("\n## Under homomorphic encryption\n\n")
 		b.WriteString("The same steps computed on encrypted data (CKKS) instead of proven: key generation, encryption of the batch and the model, the encrypted step, decryption. ")
 		b.WriteString("Error is the decrypted model's largest difference from the float64 step with the exact activation; noise, from the float64 step with the activation computed under encryption (CKKS alone).\n\n")
-		b.WriteString("| workload | parameters | key generation | encrypt | encrypted step | decrypt | ciphertexts | evaluation keys | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (step) | error | noise |\n")
-		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		b.WriteString("Rotations and levels are per step (key-switched rotations; one Galois key each); former is the same step in the former layout (blocks, a mask and a replication) on the same batch.\n\n")
+		b.WriteString("| workload | parameters | rotations | levels | key generation | encrypt | encrypted step | former | decrypt | ciphertexts | evaluation keys | plain step | overhead-x | plain (gonum) | overhead-x (gonum) | peak mem (step) | error | noise |\n")
+		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, r := range fhe {
 			blas, blasX := "–", "–"
 			if r.PlainBLASNs > 0 {
 				blas, blasX = resultset.Duration(int64(r.PlainBLASNs)), resultset.Factor(r.OverheadBLASX())
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2g | %.2g |\n", r.Workload, r.FHEParams,
-				resultset.Duration(r.SetupNs), resultset.Duration(r.WitnessNs), resultset.Duration(r.ProveNs), resultset.Duration(r.VerifyNs),
+			rot, lev, former := "–", "–", "–"
+			if r.FHERotations > 0 {
+				rot, lev = fmt.Sprint(r.FHERotations), fmt.Sprint(r.FHELevels)
+			}
+			if r.FHEFormerNs > 0 {
+				former = resultset.Duration(r.FHEFormerNs)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2g | %.2g |\n", r.Workload, r.FHEParams, rot, lev,
+				resultset.Duration(r.SetupNs), resultset.Duration(r.WitnessNs), resultset.Duration(r.ProveNs), former, resultset.Duration(r.VerifyNs),
 				resultset.Bytes(r.ProofBytes), resultset.Bytes(r.PKBytes), resultset.Duration(int64(r.PlainNs)), resultset.Factor(r.OverheadX()),
 				blas, blasX, resultset.Bytes(r.PeakProveB), r.FHEError, r.FHENoise)
 		}

@@ -36,6 +36,10 @@ var units = []struct{ unit, assume, better string }{
 	{"verify-tx-gas", "exact", "lower"},
 	{"fhe-error-bits", "nothing", "higher"},
 	{"fhe-noise-bits", "nothing", "higher"},
+	{"fhe-rotations", "exact", "lower"},
+	{"fhe-levels", "exact", "lower"},
+	{"fhe-former-ns", "nothing", "lower"},
+	{"fhe-former-x", "nothing", "higher"},
 }
 
 // Metrics lists r's figures in a fixed order. Setup time is reported only
@@ -74,6 +78,12 @@ func (r Result) Metrics() []Metric {
 		// precision in bits, as CKKS reports it: −log2 of the largest error
 		if r.FHEError > 0 && r.FHENoise > 0 {
 			m = append(m, Metric{"fhe-error-bits", -math.Log2(r.FHEError)}, Metric{"fhe-noise-bits", -math.Log2(r.FHENoise)})
+		}
+		if r.FHERotations > 0 {
+			m = append(m, Metric{"fhe-rotations", float64(r.FHERotations)}, Metric{"fhe-levels", float64(r.FHELevels)})
+		}
+		if r.FHEFormerNs > 0 {
+			m = append(m, Metric{"fhe-former-ns", float64(r.FHEFormerNs)}, Metric{"fhe-former-x", r.FHEFormerX()})
 		}
 	}
 	return m

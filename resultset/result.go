@@ -48,6 +48,25 @@ type Result struct {
 	FHEParams string  `json:"fhe_params,omitempty"` // the parameter set and its security
 	FHEError  float64 `json:"fhe_error,omitempty"`  // largest error of the decrypted model against the float64 step
 	FHENoise  float64 `json:"fhe_noise,omitempty"`  // the part of it from CKKS: against float64 with the same activation
+	// The step's shape: key-switched rotations, levels consumed, Galois
+	// keys generated; and the same step in the former layout on the same
+	// batch, timed in the same run (0: not measured).
+	FHERotations  int   `json:"fhe_rotations,omitempty"`
+	FHELevels     int   `json:"fhe_levels,omitempty"`
+	FHEGaloisKeys int   `json:"fhe_galois_keys,omitempty"`
+	FHEFormerNs   int64 `json:"fhe_former_ns,omitempty"`
+	// FHEActivation describes the activation computed under encryption
+	// (logistic regression's polynomial sigmoid: fit, error, levels).
+	FHEActivation string `json:"fhe_activation,omitempty"`
+}
+
+// FHEFormerX is the former layout's step time over this one's: how much
+// faster the current packing is.
+func (r Result) FHEFormerX() float64 {
+	if r.ProveNs <= 0 || r.FHEFormerNs <= 0 {
+		return 0
+	}
+	return float64(r.FHEFormerNs) / float64(r.ProveNs)
 }
 
 // FHEBackend is the backend of results measured under homomorphic

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
@@ -106,7 +107,7 @@ func (w *fheWorkload) Step() error {
 }
 
 // Decrypt compares the decrypted model with the float64 step on the same
-// batch: with the exact sigmoid (the whole error) and with the cubic
+// batch: with the exact sigmoid (the whole error) and with the polynomial
 // computed under encryption (the CKKS noise).
 func (w *fheWorkload) Decrypt() (float64, float64, error) {
 	if w.out == nil {
@@ -116,8 +117,43 @@ func (w *fheWorkload) Decrypt() (float64, float64, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	exact, same := w.float64Step(nil), w.float64Step(fhe.Sigmoid3.At)
+	exact, same := w.float64Step(nil), w.float64Step(fhe.DefaultSigmoid.At)
 	return modelDiff(got, gotBias, exact), modelDiff(got, gotBias, same), nil
+}
+
+func (w *fheWorkload) Activation() string {
+	if !w.logistic {
+		return ""
+	}
+	s := w.step.Sigmoid
+	return fmt.Sprintf("sigmoid: %v, largest error %.3f on its interval, %d levels", s, s.MaxError(), s.Depth())
+}
+
+func (w *fheWorkload) Shape() (int, int, int) {
+	return len(w.step.Rotations()), w.step.Depth(), w.step.GaloisKeys()
+}
+
+// Former times the step in the former layout (blocks, a mask and a
+// replication, at the parameters' top level) on the same batch and model.
+func (w *fheWorkload) Former() (int64, error) {
+	params, err := fhe.Params()
+	if err != nil {
+		return 0, err
+	}
+	s, err := fhe.NewStepWith(params, len(w.x), len(w.w), w.logistic, w.lrF, fhe.Blocks)
+	if err != nil {
+		return 0, err
+	}
+	keys := s.KeyGen()
+	b, err := s.Encrypt(keys.Public, w.x, w.y, w.w, w.bias)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if _, err := s.Eval(keys.Eval, b); err != nil {
+		return 0, err
+	}
+	return time.Since(start).Nanoseconds(), nil
 }
 
 // float64Step is the step in float64 with activation act for logistic
@@ -151,8 +187,8 @@ func modelDiff(w []float64, bias float64, want []float64) float64 {
 // encrypted, the step runs on the ciphertexts with the evaluation keys
 // alone, and the key holder decrypts the new model and encrypts it again for
 // the next step (one step uses 5 of the parameters' 6 levels, and this
-// stands in for bootstrapping). It returns the decrypted final model's test
-// accuracy.
+// stands in for bootstrapping). The sigmoid is fhe.DefaultSigmoid. It
+// returns the decrypted final model's test accuracy.
 func TrainLogRegCancerFHE(epochs, batch int, lr float64, seed uint64) (float64, error) {
 	var step *fhe.Step
 	var keys *fhe.Keys
@@ -176,13 +212,22 @@ func TrainLogRegCancerFHE(epochs, batch int, lr float64, seed uint64) (float64, 
 	})
 }
 
-// trainLogRegCancerCubic is the same training in float64 with the cubic
-// sigmoid: what the encrypted training computes, without encryption.
-func trainLogRegCancerCubic(epochs, batch int, lr float64, seed uint64) (float64, error) {
-	return trainCancerWith(epochs, batch, seed, func(x [][]float64, y, w []float64, b float64) ([]float64, float64, error) {
-		w, b = fhe.Float64Step(x, y, w, b, lr, fhe.Sigmoid3.At)
+// trainLogRegCancerPoly is the same training in float64 with a sigmoid
+// approximation: with fhe.DefaultSigmoid, what the encrypted training
+// computes, without encryption. It also returns the largest logit seen.
+func trainLogRegCancerPoly(epochs, batch int, lr float64, seed uint64, sig *fhe.Sigmoid) (acc, maxLogit float64, err error) {
+	acc, err = trainCancerWith(epochs, batch, seed, func(x [][]float64, y, w []float64, b float64) ([]float64, float64, error) {
+		for _, r := range x {
+			z := b
+			for j, v := range r {
+				z += v * w[j]
+			}
+			maxLogit = max(maxLogit, math.Abs(z))
+		}
+		w, b = fhe.Float64Step(x, y, w, b, lr, sig.At)
 		return w, b, nil
 	})
+	return acc, maxLogit, err
 }
 
 // trainCancerWith runs TrainLogRegCancer's schedule on breast_cancer with a
@@ -218,11 +263,11 @@ func trainCancerWith(epochs, batch int, seed uint64, step func(x [][]float64, y,
 	return float64(ok) / float64(len(sp.Test.X)), nil
 }
 
-// FHETrainingEpochs is how long the encrypted training runs: with the cubic
-// sigmoid at learning rate 0.1 the logits leave [−8, 8] in the third epoch
-// and training diverges, in float64 as under encryption, so the comparison
-// is made over one epoch.
-const FHETrainingEpochs = 1
+// FHETrainingEpochs is how long the encrypted training runs: the epochs of
+// the logistic family's quality runs. fhe.DefaultSigmoid's interval holds
+// every logit of those epochs (the former cubic on [−8, 8] let them out in
+// the third epoch, and training diverged).
+const FHETrainingEpochs = 5
 
 // TrainFHE is the training comparison of logistic regression on
 // breast_cancer over FHETrainingEpochs, with the encrypted training beside

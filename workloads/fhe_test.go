@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/fhe"
 	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/training"
 )
 
 // TestFHEWorkloads: the harness measures an encrypted step with its stages
@@ -29,7 +31,7 @@ func TestFHEWorkloads(t *testing.T) {
 			r.ProveNs <= 0 || r.VerifyNs <= 0 || r.PlainNs <= 0 || r.ProofBytes <= 0 || r.PKBytes <= 0 || r.VKBytes <= 0 {
 			t.Errorf("%s: result %+v", name, r)
 		}
-		// CKKS noise at 45-bit scale; the cubic sigmoid adds its own error
+		// CKKS noise at 45-bit scale; the polynomial sigmoid adds its own error
 		if r.FHENoise > 1e-4 || (!strings.Contains(name, "logreg") && r.FHEError > 1e-4) || r.FHEError > 0.05 {
 			t.Errorf("%s: error %g, noise %g", name, r.FHEError, r.FHENoise)
 		}
@@ -49,26 +51,36 @@ func TestFHEWorkloadRefusesOversize(t *testing.T) {
 	}
 }
 
-// TestFHETraining: one epoch of logistic regression trained under
-// encryption reaches the accuracy of the same training in float64 with the
-// same cubic sigmoid.
+// TestFHETraining: five epochs of logistic regression trained under
+// encryption reach the accuracy of the same training in float64 with the
+// same polynomial sigmoid, and the float64 accuracy with the exact sigmoid
+// within one point; every logit of the run stays inside the polynomial's
+// interval.
 func TestFHETraining(t *testing.T) {
-	got, err := TrainLogRegCancerFHE(1, 32, 0.1, 1)
+	if FHETrainingEpochs != 5 {
+		t.Fatalf("FHETrainingEpochs = %d; this test checks five", FHETrainingEpochs)
+	}
+	got, err := TrainLogRegCancerFHE(FHETrainingEpochs, 32, logregLR, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := trainLogRegCancerCubic(1, 32, 0.1, 1)
+	poly, maxLogit, err := trainLogRegCancerPoly(FHETrainingEpochs, 32, logregLR, 1, fhe.DefaultSigmoid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want || got < 0.9 {
-		t.Errorf("encrypted training: test accuracy %.4f, float64 with the cubic %.4f", got, want)
+	exact, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, logregLR, 1, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// why the comparison stops at one epoch: with the cubic, the logits
-	// leave [-8, 8] and training diverges by the third
-	two, _ := trainLogRegCancerCubic(2, 32, 0.1, 1)
-	three, _ := trainLogRegCancerCubic(3, 32, 0.1, 1)
-	if two < 0.9 || three > 0.6 {
-		t.Errorf("float64 with the cubic: accuracy %.4f after 2 epochs, %.4f after 3; FHETrainingEpochs's reason no longer holds", two, three)
+	if got != poly || math.Abs(got-exact.Float64) > 0.01 {
+		t.Errorf("encrypted training: test accuracy %.4f; float64 with the polynomial %.4f, with the exact sigmoid %.4f", got, poly, exact.Float64)
 	}
+	if maxLogit >= fhe.DefaultSigmoid.Interval {
+		t.Errorf("a logit reached %.1f, beyond the polynomial's interval [−%g, %g]", maxLogit, fhe.DefaultSigmoid.Interval, fhe.DefaultSigmoid.Interval)
+	}
+	// the former cubic on [−8, 8] diverges within the same epochs
+	if cubic, _, _ := trainLogRegCancerPoly(FHETrainingEpochs, 32, logregLR, 1, fhe.FitSigmoid(3, 8)); cubic > 0.6 {
+		t.Errorf("float64 with the cubic on [−8, 8]: accuracy %.4f after %d epochs; the reason for the wider polynomial no longer holds", cubic, FHETrainingEpochs)
+	}
+	t.Logf("%d epochs: encrypted %.4f, float64 with %v %.4f (largest logit %.1f), float64 exact %.4f", FHETrainingEpochs, got, fhe.DefaultSigmoid, poly, maxLogit, exact.Float64)
 }
