@@ -92,6 +92,9 @@ type Step struct {
 	Sigmoid  *Sigmoid // the activation of logistic regression
 
 	period, rows, reps int // slots per row (P, or D' for Blocks), B', repetitions of the pattern
+
+	evk  rlwe.EvaluationKeySet // the keys of eval, kept between steps with its buffers
+	eval *ckks.Evaluator
 }
 
 func nextPow2(n int) int { return 1 << bits.Len(uint(n-1)) }
@@ -373,10 +376,15 @@ func (s *Step) Decrypt(sk *rlwe.SecretKey, ct *rlwe.Ciphertext) ([]float64, floa
 }
 
 // Eval runs the step on the ciphertexts with the evaluation keys alone and
-// returns the encrypted new model, in the model's layout.
+// returns the encrypted new model, in the model's layout. The evaluator
+// (tens of MiB of buffers) is kept for the next step with the same keys, so
+// a Step must not run two Evals at once.
 func (s *Step) Eval(evk rlwe.EvaluationKeySet, b *Batch) (*rlwe.Ciphertext, error) {
-	if s.Packing == Blocks {
-		return s.evalBlocks(ckks.NewEvaluator(s.Params, evk), b)
+	if s.eval == nil || s.evk != evk {
+		s.evk, s.eval = evk, ckks.NewEvaluator(s.Params, evk)
 	}
-	return s.evalPadded(ckks.NewEvaluator(s.Params, evk), b)
+	if s.Packing == Blocks {
+		return s.evalBlocks(s.eval, b)
+	}
+	return s.evalPadded(s.eval, b)
 }

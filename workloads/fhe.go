@@ -62,6 +62,8 @@ type fheWorkload struct {
 	keys            *fhe.Keys
 	batch           *fhe.Batch
 	out             *rlwe.Ciphertext
+	former          *fhe.Step // the former layout, for comparison
+	formerKeys      *fhe.Keys
 }
 
 func newFHE(name string, w *linRegWorkload) (*fheWorkload, error) {
@@ -134,17 +136,21 @@ func (w *fheWorkload) Shape() (int, int, int) {
 }
 
 // Former times the step in the former layout (blocks, a mask and a
-// replication, at the parameters' top level) on the same batch and model.
+// replication, at the parameters' top level) on the same batch and model;
+// its keys are made at the first call, and its evaluator is kept between
+// calls as the current step's is.
 func (w *fheWorkload) Former() (int64, error) {
-	params, err := fhe.Params()
-	if err != nil {
-		return 0, err
+	if w.former == nil {
+		params, err := fhe.Params()
+		if err != nil {
+			return 0, err
+		}
+		if w.former, err = fhe.NewStepWith(params, len(w.x), len(w.w), w.logistic, w.lrF, fhe.Blocks); err != nil {
+			return 0, err
+		}
+		w.formerKeys = w.former.KeyGen()
 	}
-	s, err := fhe.NewStepWith(params, len(w.x), len(w.w), w.logistic, w.lrF, fhe.Blocks)
-	if err != nil {
-		return 0, err
-	}
-	keys := s.KeyGen()
+	s, keys := w.former, w.formerKeys
 	b, err := s.Encrypt(keys.Public, w.x, w.y, w.w, w.bias)
 	if err != nil {
 		return 0, err
