@@ -25,11 +25,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/big"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -672,6 +674,9 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 		m.Circuits = append(m.Circuits, Circuit{Shape: s, Describe: p.describe(s), ID: id, Constraints: cs.GetNbConstraints(),
 			Public: proving.PublicVariables(cs), VK: vkFile, VKSHA256: sha256Hex(vk)})
 	}
+	if err := p.checkComplete(); err != nil {
+		return nil, err
+	}
 	for _, j := range p.jobs {
 		var rec Proof
 		if err := readJSON(filepath.Join(cfg.Dir, j.file()+".json"), maxRecordBytes, "proof record", &rec); err != nil {
@@ -703,6 +708,34 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkComplete refuses a merge while proofs are missing, naming them and,
+// when the merge knows the shard count (Config.Shards), the shards that owe
+// them: proving those shards again with -resume fills only what is missing.
+func (p *plan) checkComplete() error {
+	var missing []string
+	shards := map[int]bool{}
+	for _, j := range p.jobs {
+		if _, err := os.Stat(filepath.Join(p.cfg.Dir, j.file()+".json")); err != nil {
+			missing = append(missing, fmt.Sprintf("%d (%s)", j.index, j.shape))
+			if p.cfg.Shards > 1 {
+				shards[j.index%p.cfg.Shards] = true
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	owe := "a shard has not finished"
+	if len(shards) > 0 {
+		var ids []string
+		for _, s := range slices.Sorted(maps.Keys(shards)) {
+			ids = append(ids, fmt.Sprint(s))
+		}
+		owe = fmt.Sprintf("shard %s of %d has not finished; prove it again with -shard i/%d -resume", strings.Join(ids, ", "), p.cfg.Shards, p.cfg.Shards)
+	}
+	return fmt.Errorf("%s: %d of %d proofs missing: %s (%s)", p.cfg.Dir, len(missing), len(p.jobs), strings.Join(missing, ", "), owe)
 }
 
 func (p *plan) describe(shape string) string {

@@ -38,7 +38,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
-	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID)")
+	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); with -merge, n names the shards that owe missing proofs")
 	prepare := fs.Bool("prepare", false, "only set up the keys in the run directory (before sharded proving)")
 	merge := fs.Bool("merge", false, "only assemble the manifest from the shards' proofs")
 	results := fs.String("results", "", "results root to add the run's figures to (RESULTS/<host>/runs/NAME.json, which potbench report publishes; e.g. -results results); default: none, the figures stay in the run directory")
@@ -74,6 +74,11 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Stage = "prepare"
 	case *merge:
 		cfg.Stage = "merge"
+		if *shard != "" { // the shard count, to name the shards that owe proofs
+			if cfg.Shards, err = strconv.Atoi(strings.TrimPrefix(*shard, "0/")); err != nil || cfg.Shards < 1 {
+				return fmt.Errorf("-merge -shard %s: want the number of shards", *shard)
+			}
+		}
 	case *shard != "":
 		cfg.Stage = "prove"
 		if cfg.Shard, cfg.Shards, err = parseShard(*shard); err != nil {
