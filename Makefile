@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: run test bench bench-binaries aggregation-paths fhe-chain ceremony-cost fuzz
+.PHONY: run test bench bench-binaries aggregation-paths fhe-chain ceremony-cost fuzz slurm-test
 
 # The main job: the default suite on this machine, written to results/<host>/.
 run:
@@ -65,3 +65,11 @@ bench-binaries:
 	done
 	cp scripts/run-profiles.sh dist/
 	@echo "copy dist/ to the target machine and run: dist/run-profiles.sh [results-dir]"
+
+# The Slurm recipe on a real one-node cluster started here (Debian's
+# slurm-wlm and munge, installed if missing: needs root), then stopped.
+slurm-test:
+	deploy/slurm/local-cluster.sh down >/dev/null
+	deploy/slurm/local-cluster.sh up
+	SLURM_CONF=$${POTBENCH_SLURM_DIR:-/tmp/potbench-slurm}/slurm.conf POTBENCH_SLURM=1 $(GO) test -count=1 -run 'TestSlurmCluster' -v ./deploy; \
+	rc=$$?; deploy/slurm/local-cluster.sh down; exit $$rc
