@@ -5,10 +5,11 @@
 # -keys` and the buyer's `potbench verify -ceremony`. Run summaries land in
 # results/<host>/runs/ (train -results results), transcripts in $CEREMONIES/<run>/.
 #
-#   scripts/ceremony-runs.sh [RUN ...]     RUN: linreg-b32, logreg-b32, softmax-b32, mlp-b32, linreg-b11-k2, ...
-#   PUBLISH=linreg-b32 scripts/ceremony-runs.sh linreg-b32
-#                                          also copies that run directory (no proving keys) and its
-#                                          transcript's record into results/<host>/runs/<run-directory>/
+#   scripts/ceremony-runs.sh [RUN ...]     RUN: linreg-b32, logreg-b32, softmax-b32, mlp-b32, linreg-b11-k2,
+#                                          logreg-b32-kepoch, ...
+# Each run is then published (potbench publish: the run directory without
+# proving keys, the ceremony's record beside, in results/<host>/runs/<run>/)
+# and settled through the escrow contract (potbench settle).
 #
 # Beacons: set BEACON1 and BEACON2 to public random values fixed after the
 # last contribution of each phase (a drand round, a block hash). Without
@@ -52,12 +53,9 @@ for run in "${runs[@]}"; do
 	# shellcheck disable=SC2086
 	$potbench train $flags -keys "$dir" -out "$out" -results results
 	$potbench verify -ceremony "$dir" "$out"
-	if [ "${PUBLISH:-}" = "$run" ]; then
-		dest=results/$host/runs/$(basename "$out")
-		rm -rf "$dest"
-		mkdir -p "$dest"
-		cp -r "$out"/manifest.json "$out"/model.json "$out"/README.md "$out"/vk "$out"/proofs "$dest"/
-		cp "$dir"/ceremony.json "$dest"/ceremony.json
-		echo "published $dest ($(du -sh "$dest" | cut -f1)); transcript $(du -sh --exclude=keys "$dir" | cut -f1), not published"
-	fi
+	# the public part for anyone to verify: results/<host>/runs/<run>/ (no proving keys)
+	$potbench publish -ceremony "$dir" "$out"
+	echo "transcript $(du -sh --exclude=keys "$dir" | cut -f1) in $dir, not published"
+	# paid through the escrow contract (needs solc-js: npm ci --prefix tools/solc)
+	$potbench settle -ceremony "$dir" "$out" -results results || echo "not settled (see above)"
 done

@@ -3,15 +3,16 @@ package trainrun
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
-
-	"github.com/potbench/potbench/ceremony"
+	"time"
 )
 
-// TestPublishedRuns: every run directory published under results/ (as
-// scripts/ceremony-runs.sh writes it: no proving keys, the ceremony's record
-// beside) verifies from this checkout, rests on ceremony keys, and each of
-// its verifying keys is the one the ceremony's record names.
+// TestPublishedRuns: every run directory published under results/ passes
+// CheckPublished from this checkout: nothing but the public files, every
+// proof verified, and for keys from a ceremony its record, the one the
+// manifest names, listing the run's verifying keys. Keys from a one-party
+// setup are published as such (the manifest and verify say so).
 func TestPublishedRuns(t *testing.T) {
 	manifests, err := filepath.Glob(filepath.Join("..", "results", "*", "runs", "*", "manifest.json"))
 	if err != nil {
@@ -22,30 +23,49 @@ func TestPublishedRuns(t *testing.T) {
 	}
 	for _, path := range manifests {
 		dir := filepath.Dir(path)
-		v, err := Verify(dir, nil)
+		start := time.Now()
+		v, err := CheckPublished(dir)
 		if err != nil {
-			t.Errorf("%s: %v", dir, err)
+			t.Errorf("%v", err)
 			continue
 		}
-		if v.Manifest.Keys.Kind != FromCeremony {
-			t.Errorf("%s: keys from %q, not a ceremony", dir, v.Manifest.Keys.Kind)
+		t.Logf("%s: keys %s; %d proofs verified in %s (checked in %s)", dir, v.Manifest.Keys.Kind, v.Proofs, v.VerifyTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// TestPublish: Publish copies a run's public files and nothing else; a
+// published directory holding a proving key, or a file the manifest does
+// not name, is refused; a run that does not verify is not published.
+func TestPublish(t *testing.T) {
+	src := copyRun(t, made(t, "tiny", tiny("")))
+	dst := filepath.Join(t.TempDir(), "published")
+	if _, err := Publish(src, dst, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "keys")); !os.IsNotExist(err) {
+		t.Fatalf("the proving keys were published: %v", err)
+	}
+	if _, err := CheckPublished(dst); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Publish(src, dst, ""); err != nil { // publishing again replaces it
+		t.Fatal(err)
+	}
+	for name, plant := range map[string]string{"proving key": "keys/step.pk", "renamed proving key": "vk/step.pk", "stray file": "notes.txt"} {
+		bad := copyRun(t, dst)
+		data, _ := os.ReadFile(filepath.Join(src, "keys", "step.pk"))
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(bad, plant)), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if data, err := os.ReadFile(filepath.Join(dir, "ceremony.json")); err != nil || sha256Hex(data) != v.Manifest.Keys.Transcript {
-			t.Errorf("%s: ceremony.json is not the record the manifest names (%v)", dir, err)
+		if err := os.WriteFile(filepath.Join(bad, plant), data, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		rec, err := ceremony.Read(dir)
-		if err != nil {
-			t.Errorf("%s: the ceremony's record: %v", dir, err)
-			continue
+		if _, err := CheckPublished(bad); err == nil || !strings.Contains(err.Error(), plant) {
+			t.Errorf("%s (%s): %v", name, plant, err)
 		}
-		for _, c := range v.Manifest.Circuits {
-			data, err := os.ReadFile(filepath.Join(dir, c.VK))
-			if err != nil || sha256Hex(data) != rec.Keys[c.Shape].VKSHA256 {
-				t.Errorf("%s: %s is not the key the ceremony's record names for the %s circuit (%v)", dir, c.VK, c.Shape, err)
-			}
-		}
-		if _, err := os.Stat(filepath.Join(dir, "keys")); !os.IsNotExist(err) {
-			t.Errorf("%s: proving keys published", dir)
-		}
+	}
+	editManifest(t, src, func(m *Manifest) { m.LR = 0.5 })
+	if _, err := Publish(src, filepath.Join(t.TempDir(), "p"), ""); err == nil || !strings.Contains(err.Error(), "does not verify") {
+		t.Errorf("a run that does not verify was published: %v", err)
 	}
 }

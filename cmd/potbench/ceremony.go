@@ -71,7 +71,12 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		skip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
 		clip := fs.Bool("clip", false, "as for train")
 		batch := fs.Int("batch", 32, "rows per batch")
-		chainK := fs.Int("chain", 1, "SGD steps per proof")
+		chainK := new(int)
+		*chainK = 1
+		fs.Func("chain", "SGD steps per proof, or \"epoch\" (as for train)", func(v string) (err error) {
+			*chainK, err = trainrun.ParseChain(v)
+			return err
+		})
 		seed := fs.Uint64("seed", 1, "seed of the train/test split")
 		curve := fs.String("curve", "bn254", "curve: "+curves.Names())
 		backend := fs.String("backend", "groth16", "proving system the keys are for: groth16 or plonk")
