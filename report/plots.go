@@ -294,6 +294,9 @@ func Write(root string, opt Options) ([]string, error) {
 	if opt.Ceremonies, err = readBenchFiles(root, CeremonyFile); err != nil {
 		return nil, err
 	}
+	if opt.FHETraining, err = readFHETraining(root); err != nil {
+		return nil, err
+	}
 	fs, err := Files(es, opt)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,38 @@ type Options struct {
 	Paths            []AggregationPath                 // aggregation curve paths by host (Write reads them)
 	FHEChains        []AggregationPath                 // encrypted chains with bootstrapping by host (Write reads them)
 	Ceremonies       []AggregationPath                 // the ceremony's cost by host (Write reads them)
+	FHETraining      []HostTraining                    // training under encryption, by host (Write reads them)
+}
+
+// HostTraining is a training comparison measured on a host.
+type HostTraining struct {
+	Host string
+	resultset.Training
+}
+
+// readFHETraining collects the training comparisons that include encrypted
+// training, from every host's native results.
+func readFHETraining(root string) ([]HostTraining, error) {
+	locs, err := resultset.Find(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []HostTraining
+	for _, l := range locs {
+		if l.Profile != "native" {
+			continue
+		}
+		s, err := resultset.Read(l.Path)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range s.Training {
+			if t.FHE > 0 {
+				out = append(out, HostTraining{Host: l.Host, Training: t})
+			}
+		}
+	}
+	return out, nil
 }
 
 // DefaultPricePerCoreHour is an on-demand cloud price per vCPU-hour of a
@@ -167,6 +199,7 @@ func Markdown(all []Entry, opt Options) string {
 	b.WriteString("\n![overhead vs training work](plots/overhead.png)\n")
 	verdict(&b, es)
 	privacy(&b, es, enc)
+	fheTraining(&b, opt.FHETraining)
 	fheChain(&b, opt.FHEChains)
 	scaling(&b, es)
 	frontier(&b, es)
@@ -493,6 +526,21 @@ func privacy(b *strings.Builder, zk, enc []Entry) {
 		fmt.Fprintf(b, " Logistic rows: %s.", a)
 	}
 	b.WriteString(" ![privacy vs verifiability](plots/privacy.png)\n")
+}
+
+// fheTraining renders whole trainings run under encryption beside fixed
+// point and float64.
+func fheTraining(b *strings.Builder, ts []HostTraining) {
+	if len(ts) == 0 {
+		return
+	}
+	b.WriteString("\n### Training under encryption\n\n")
+	b.WriteString("A whole training with every step computed on CKKS ciphertexts (the batches encrypted; the key holder decrypts and re-encrypts the model between steps, in place of bootstrapping), beside the same schedule in fixed point (what the circuits prove) and in float64 with the exact sigmoid. The logistic rows use the polynomial sigmoid stated above.\n\n")
+	b.WriteString("| host | model | dataset | epochs | batch | lr | train/test rows | metric | fixed point | float64 | FHE (CKKS) |\n|---|---|---|--:|--:|--:|--:|---|--:|--:|--:|\n")
+	for _, t := range ts {
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %g | %d/%d | test %s | %.4f | %.4f | %.4f |\n", t.Host, t.Model, t.Dataset, t.Epochs, t.Batch, t.LR,
+			t.TrainRows, t.TestRows, t.Metric, t.FixedPoint, t.Float64, t.FHE)
+	}
 }
 
 func verdict(b *strings.Builder, es []Entry) {
