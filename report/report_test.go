@@ -160,7 +160,7 @@ func TestPrivacySection(t *testing.T) {
 		Dataset: "breast_cancer", Metric: "accuracy", Epochs: 5, Batch: 32, LR: 0.1, TrainRows: 455, TestRows: 114, FixedPoint: 0.9737, Float64: 0.9649, FHE: 0.9649}}}})
 	for _, row := range []string{
 		"### Training under encryption",
-		"| h | logreg | breast_cancer | 5 | 32 | 0.1 | 455/114 | test accuracy | 0.9737 | 0.9649 | 0.9649 |",
+		"| h | logreg | breast_cancer | 5 | 32 | 0.1 | 455/114 | test accuracy | 0.9737 | 0.9649 | 0.9649 | – |",
 		"| h | native | linreg/B=8,D=8 | padded | 7 | 3 | 50ns | 200ms | 400ms | 2x | 4000000x | 4000x beyond | 100ms | 2000000x | 2000x beyond | 5e-08 | 3s | 180 MiB |",
 		"| g | native | logreg/B=8 | blocks | – | – | 60ns | 300ms | – | – | 5000000x | 5000x beyond | – | – | – | 0.01 | 2s | 100 MiB |",
 		"Logistic rows: sigmoid: a polynomial."} {

@@ -45,6 +45,9 @@ type Training struct {
 	// (the batches encrypted, the model re-encrypted by the key holder
 	// between steps); 0: not run.
 	FHE float64 `json:"fhe,omitempty"`
+	// FHESigmoid names the sigmoid approximation the encrypted training
+	// computed ("": not recorded).
+	FHESigmoid string `json:"fhe_sigmoid,omitempty"`
 }
 
 // Merge replaces results of the same workload, curve and backend, and keeps

@@ -286,5 +286,6 @@ func TrainFHE() (resultset.Training, error) {
 	if r.FHE, err = TrainLogRegCancerFHE(FHETrainingEpochs, 32, logregLR, 1); err != nil {
 		return resultset.Training{}, fmt.Errorf("encrypted training of logreg on breast_cancer: %w", err)
 	}
+	r.FHESigmoid = fhe.DefaultSigmoid.String()
 	return r.Training, nil
 }
