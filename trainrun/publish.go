@@ -111,7 +111,8 @@ func Publish(src, dst, ceremonyDir string) (*Verdict, error) {
 // the files publicFiles names (a proving key, or any file the manifest does
 // not name, is refused), the ceremony's record, when the keys came from a
 // ceremony, is the one the manifest names and lists the run's verifying
-// keys, and the run verifies with its keys taken as given.
+// keys, and the run verifies with its keys taken as given (its aggregated
+// proof too, when it has one).
 func CheckPublished(dir string) (*Verdict, error) {
 	var m Manifest
 	if err := readJSON(filepath.Join(dir, manifestFile), maxManifestBytes, "manifest", &m); err != nil {
@@ -139,6 +140,11 @@ func CheckPublished(dir string) (*Verdict, error) {
 	}
 	if m.Keys.Kind == FromCeremony {
 		if err := checkCeremonyRecord(dir, &m); err != nil {
+			return nil, err
+		}
+	}
+	if m.Aggregate != nil { // the one proof of the whole run, on its own
+		if _, err := VerifyAggregate(dir, nil); err != nil {
 			return nil, err
 		}
 	}
