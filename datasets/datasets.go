@@ -384,6 +384,36 @@ func (t *Table) StandardizeWith(ref *Table) *Table {
 	return out
 }
 
+// Load reads a vendored dataset by name.
+func Load(name string) (*Table, error) {
+	switch name {
+	case "diabetes":
+		return Diabetes()
+	case "breast_cancer":
+		return BreastCancer()
+	case "digits":
+		return Digits()
+	}
+	return nil, fmt.Errorf("no vendored dataset %q", name)
+}
+
+// Classify reads t's targets as class indices in [0, classes): an error
+// names the line of a target that is not one.
+func (t *Table) Classify(classes int) (*Table, error) {
+	for i, y := range t.Y {
+		if y != math.Trunc(y) || y < 0 || int(y) >= classes {
+			line := i + 1
+			if i < len(t.Lines) {
+				line = t.Lines[i]
+			}
+			return nil, fmt.Errorf("%s:%d: label %g is not a class in 0..%d", t.Name, line, y, classes-1)
+		}
+	}
+	out := *t
+	out.Classes = classes
+	return &out, nil
+}
+
 // Files names the vendored files of each dataset.
 var Files = map[string][]string{
 	"diabetes":      {"diabetes_data_raw.csv.gz", "diabetes_target.csv.gz"},

@@ -126,7 +126,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		}
 	}
 	switch { // terms no run can meet would lock the buyer's payment for nothing
-	case target.MinCorrect > 0 && m.Model == "linreg":
+	case target.MinCorrect > 0 && trainrun.Regression(m.Model):
 		return nil, fmt.Errorf("-min-correct %d: a least-squares score counts no correct answers (always 0); bound the summed loss instead", target.MinCorrect)
 	case target.MinCorrect > int64(m.Dataset.TestRows):
 		return nil, fmt.Errorf("-min-correct %d: the held-out set has %d rows", target.MinCorrect, m.Dataset.TestRows)

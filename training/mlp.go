@@ -1,14 +1,15 @@
 package training
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
+	"github.com/consensys/gnark/frontend"
+
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/mlp"
-	"github.com/potbench/potbench/datasets"
-	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/circuits/score"
 )
 
 // MLPHidden is the hidden width of the MLP workloads.
@@ -124,58 +125,59 @@ func MLPPlainStep(x [][]float64, y []int, f MLPFloat, lr float64) {
 	}
 }
 
-// TrainMLPDigits trains the 64-32-10 network on digits (seeded shuffle, 1437
-// rows to train, 360 to test) from the same initial weights both ways and
-// reports test accuracy.
-func TrainMLPDigits(epochs, batch int, lr float64, seed uint64, snap func(step, batch int, ds *commit.Dataset, m mlp.Model, lr int64)) (TrainReport, error) {
-	t, err := datasets.Digits()
-	if err != nil {
-		return TrainReport{}, err
-	}
-	p := mlp.DefaultParams(batch, t.Features(), MLPHidden, t.Classes, Depth(1437, batch), true)
-	sp, err := NewSplit(t, seed, 1437, batch, p.Data)
-	if err != nil {
-		return TrainReport{}, err
-	}
-	trainS, testS, testRows, ds := sp.Train, sp.Test, sp.TestRows, sp.DS
-	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
-	m, f := InitMLP(p, seed)
-	step := 0
-	for range epochs {
-		for k := 0; k < ds.NumBatches(); k++ {
-			if snap != nil {
-				snap(step, k, ds, m.Clone(), lrInt)
-			}
-			if m, err = p.NativeStep(m, ds.Batch(k), lrInt); err != nil {
-				return TrainReport{}, fmt.Errorf("step %d: %w", step, err)
-			}
-			ys := make([]int, batch)
-			for i := range ys {
-				ys[i] = int(trainS.Y[k*batch+i])
-			}
-			MLPPlainStep(trainS.X[k*batch:(k+1)*batch], ys, f, lr)
-			step++
+// MLP is the 64-32-10 network (ReLU, softmax) on digits (1437 rows train,
+// 360 test), from seeded initial weights: test accuracy.
+var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 1437, Metric: "accuracy", Classes: 10, LR: 0.1, CompareEpochs: 3,
+	BenchSizes: []string{"B=8", "B=16", "B=32"}, DefaultSizes: []string{"B=8", "B=16"},
+	Initial: "seeded uniform weights in ±1/sqrt(fan-in), zero biases (training.InitMLP)", InitialKind: "seeded", clip: true, ScoreInputs: 4,
+	Widths: func(d int) []int { return []int{d, MLPHidden, 10} },
+	Shape: func(dm Dims) Shape {
+		p := mlp.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Widths[2], dm.Depth, true)
+		s := Shape{Widths: []int{p.D, p.H, p.K}, Domain: p.ModelDomain(),
+			StepCircuit: func() frontend.Circuit { return mlp.NewCircuit(p) },
+			AssignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+				c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
+				return c, next.Values(), err
+			},
+			Decode: decoder(p.Model.Decode)}
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
+		return s
+	},
+	newModel: func(b int, w []int, depth int, seed uint64) model {
+		p := mlp.DefaultParams(b, w[0], w[1], w[2], depth, true)
+		m, f := InitMLP(p, seed)
+		return &mlpModel{p: p, m: m, f: f}
+	},
+}
+
+// mlpModel is the network both ways.
+type mlpModel struct {
+	p mlp.Params
+	m mlp.Model
+	f MLPFloat
+}
+
+func (n *mlpModel) params() linreg.Params { return n.p.Params }
+func (n *mlpModel) values() []int64       { return n.m.Values() }
+
+func (n *mlpModel) step(rows [][]int64, lr int64) (err error) {
+	n.m, err = n.p.NativeStep(n.m, rows, lr)
+	return err
+}
+
+func (n *mlpModel) plainStep(x [][]float64, y []float64, lr float64) error {
+	MLPPlainStep(x, classes(y), n.f, lr)
+	return nil
+}
+
+func (n *mlpModel) score(q []int64, x []float64, y float64) (float64, float64) {
+	c, err := n.p.Predict(n.m, q[:n.p.D])
+	_, probs := n.f.Forward(x)
+	best := 0
+	for k, v := range probs {
+		if v > probs[best] {
+			best = k
 		}
 	}
-	var fixedOK, floatOK int
-	for i, r := range testRows {
-		label := int(testS.Y[i])
-		if c, err := p.Predict(m, r[:p.D]); err == nil && c == label {
-			fixedOK++
-		}
-		_, probs := f.Forward(testS.X[i])
-		best := 0
-		for k, v := range probs {
-			if v > probs[best] {
-				best = k
-			}
-		}
-		if best == label {
-			floatOK++
-		}
-	}
-	n := float64(len(testRows))
-	return TrainReport{Training: resultset.Training{Model: "mlp 64-32-10", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n}, StepsProved: step,
-		Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
+	return boolFloat(err == nil && c == int(y)), boolFloat(best == int(y))
 }

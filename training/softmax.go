@@ -1,13 +1,16 @@
 package training
 
 import (
-	"fmt"
 	"math"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/linreg"
+	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
-	"github.com/potbench/potbench/datasets"
-	"github.com/potbench/potbench/resultset"
 )
 
 // SoftmaxPlainStep is one mini-batch SGD step of softmax regression in
@@ -48,67 +51,86 @@ func SoftmaxPlainStep(x [][]float64, y []int, w [][]float64, b []float64, lr flo
 	}
 }
 
-// TrainSoftmaxDigits trains softmax regression on digits (seeded shuffle,
-// 1437 rows to train, 360 to test) and reports test accuracy both ways.
-func TrainSoftmaxDigits(epochs, batch int, lr float64, seed uint64, snap func(step, batch int, ds *commit.Dataset, m softmax.Model, lr int64)) (TrainReport, error) {
-	t, err := datasets.Digits()
-	if err != nil {
-		return TrainReport{}, err
-	}
-	p := softmax.DefaultParams(batch, t.Features(), t.Classes, Depth(1437, batch))
-	sp, err := NewSplit(t, seed, 1437, batch, p.Data)
-	if err != nil {
-		return TrainReport{}, err
-	}
-	trainS, testS, testRows, ds := sp.Train, sp.Test, sp.TestRows, sp.DS
-	lrInt := int64(math.Round(lr * float64(int64(1)<<p.LRFrac)))
-	m := p.Zero()
-	w := make([][]float64, p.K)
-	for c := range w {
-		w[c] = make([]float64, p.D)
-	}
-	b := make([]float64, p.K)
-	step := 0
-	for range epochs {
-		for k := 0; k < ds.NumBatches(); k++ {
-			if snap != nil {
-				snap(step, k, ds, m.Clone(), lrInt)
-			}
-			if m, err = p.NativeStep(m, ds.Batch(k), lrInt); err != nil {
-				return TrainReport{}, fmt.Errorf("step %d: %w", step, err)
-			}
-			ys := make([]int, batch)
-			for i := range ys {
-				ys[i] = int(trainS.Y[k*batch+i])
-			}
-			SoftmaxPlainStep(trainS.X[k*batch:(k+1)*batch], ys, w, b, lr)
-			step++
+// Softmax is softmax regression on digits (1437 rows train, 360 test): test
+// accuracy.
+var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrain: 1437, Metric: "accuracy", Classes: 10, LR: 0.1, CompareEpochs: 3,
+	BenchSizes: []string{"B=8", "B=16", "B=32"}, DefaultSizes: []string{"B=8", "B=16"},
+	Initial: "all weights and biases zero", InitialKind: "zero", clip: true, ScoreInputs: 4,
+	Widths: func(d int) []int { return []int{d, 10} },
+	Shape: func(dm Dims) Shape {
+		p := softmax.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Depth)
+		s := Shape{Widths: []int{p.D, p.K}, Domain: p.ModelDomain(),
+			StepCircuit: func() frontend.Circuit { return softmax.NewCircuit(p) },
+			AssignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+				c, next, err := p.Assign(ds, k, p.FromValues(m), lr)
+				return c, next.Values(), err
+			},
+			Decode: decoder(p.Model.Decode)}
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
+		return s
+	},
+	newModel: func(b int, w []int, depth int, _ uint64) model {
+		p := softmax.DefaultParams(b, w[0], w[1], depth)
+		s := &softmaxModel{p: p, m: p.Zero(), w: make([][]float64, p.K), b: make([]float64, p.K)}
+		for c := range s.w {
+			s.w[c] = make([]float64, p.D)
+		}
+		return s
+	},
+}
+
+// softmaxModel is softmax regression both ways.
+type softmaxModel struct {
+	p softmax.Params
+	m softmax.Model
+	w [][]float64
+	b []float64
+}
+
+func (s *softmaxModel) params() linreg.Params { return s.p.Params }
+func (s *softmaxModel) values() []int64       { return s.m.Values() }
+
+func (s *softmaxModel) step(rows [][]int64, lr int64) (err error) {
+	s.m, err = s.p.NativeStep(s.m, rows, lr)
+	return err
+}
+
+func (s *softmaxModel) plainStep(x [][]float64, y []float64, lr float64) error {
+	SoftmaxPlainStep(x, classes(y), s.w, s.b, lr)
+	return nil
+}
+
+func (s *softmaxModel) score(q []int64, x []float64, y float64) (float64, float64) {
+	best, bestZ := 0, math.Inf(-1)
+	for c := range s.w {
+		z := s.b[c]
+		for j, v := range x {
+			z += v * s.w[c][j]
+		}
+		if z > bestZ {
+			best, bestZ = c, z
 		}
 	}
-	var fixedOK, floatOK int
-	for i, r := range testRows {
-		label := int(testS.Y[i])
-		if p.Predict(m, r[:p.D]) == label {
-			fixedOK++
+	return boolFloat(s.p.Predict(s.m, q[:s.p.D]) == int(y)), boolFloat(best == int(y))
+}
+
+// classScore gives a K-class model's shape its held-out accuracy proof.
+func classScore(s *Shape, cp score.ClassParams) {
+	s.ScoreCircuit = func() frontend.Circuit { return score.NewClassScore(cp) }
+	s.AssignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
+		set, err := cp.ClassSet(rows)
+		if err == nil {
+			set, err = set.On(curve)
 		}
-		best, bestZ := 0, math.Inf(-1)
-		for c := range w {
-			z := b[c]
-			for j, x := range testS.X[i] {
-				z += x * w[c][j]
-			}
-			if z > bestZ {
-				best, bestZ = c, z
-			}
+		if err != nil {
+			return nil, nil, nil, 0, err
 		}
-		if best == label {
-			floatOK++
+		c, err := cp.AssignClassScore(set, m)
+		if err != nil {
+			return nil, nil, nil, 0, err
 		}
+		return c, set, nil, c.Correct.(int64), nil
 	}
-	n := float64(len(testRows))
-	return TrainReport{Training: resultset.Training{Model: "softmax", Dataset: "digits", Metric: "accuracy", Epochs: epochs, Batch: batch, LR: lr,
-		TrainRows: trainS.Rows(), TestRows: len(testRows), FixedPoint: float64(fixedOK) / n, Float64: float64(floatOK) / n}, StepsProved: step,
-		Train: trainS, Test: testS, Quant: testRows, Dataset: ds}, nil
 }
 
 // SoftmaxInPlace turns logits into probabilities, subtracting the maximum first.

@@ -17,6 +17,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/training"
 )
 
 // KeySource is where a run's keys come from, as the manifest records it.
@@ -173,15 +174,15 @@ func TermsCircuits(t Terms, shapes []string) ([]ceremony.Named, error) {
 	if err := t.Check(); err != nil {
 		return nil, err
 	}
-	fam, ok := families[t.Model]
-	if !ok {
-		return nil, fmt.Errorf("model %q", t.Model)
+	fam, err := training.Lookup(t.Model)
+	if err != nil {
+		return nil, err
 	}
-	dm := dims{B: t.Batch, Depth: commit.Depth(t.Batches()), Widths: t.Widths}
+	dm := training.Dims{B: t.Batch, Depth: commit.Depth(t.Batches()), Widths: t.Widths}
 	if t.Heldout != nil {
 		dm.TestRows = t.Heldout.Rows
 	}
-	sh := fam.shape(dm)
+	sh := fam.Shape(dm)
 	sys, err := proving.NewSystem(t.Backend)
 	if err != nil {
 		return nil, err

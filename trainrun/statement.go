@@ -38,7 +38,7 @@ func (v *Verdict) Statement(aggregateOnly bool) string {
 	switch s := v.Score; {
 	case s == nil:
 		line("held-out score", "none proven")
-	case s.LossSum != nil && t.Model == "linreg":
+	case s.LossSum != nil && Regression(t.Model):
 		line("held-out score", "mean squared error %.6g on the %d rows of the set with root %s (summed loss %s)", meanLoss(t, s), s.Rows, t.Heldout.Root, hexOf(s.LossSum))
 	case s.LossSum != nil:
 		line("held-out score", "%d of %d correct (accuracy %.4f), mean log-loss %.6g, on the set with root %s", s.Correct, s.Rows,
@@ -89,7 +89,7 @@ func (t Terms) JSON() string {
 func meanLoss(t Terms, s *ProvenScore) float64 {
 	p := logreg.DefaultParams(1, t.Widths[0], 0)
 	shift := p.Data.Frac
-	if t.Model == "linreg" {
+	if Regression(t.Model) {
 		shift = 2 * (p.Data.Frac + p.Model.Frac)
 	}
 	f := new(big.Float).SetInt(s.LossSum)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/potbench/potbench/training"
 )
 
 // forge makes a run under the honest keys of cfg's circuits, from a plan a
@@ -27,8 +28,8 @@ func replay(p *plan, m0 []int64, batches []int, lr int64) error {
 	p.lrFixed, p.snaps, p.jobs = lr, nil, nil
 	m := m0
 	for i, k := range batches {
-		p.snaps = append(p.snaps, snapshot{k, m})
-		_, next, err := p.shape.assignStep(p.ds, k, m, lr)
+		p.snaps = append(p.snaps, training.Snapshot{Step: i, Batch: k, Model: m, LR: lr})
+		_, next, err := p.shape.AssignStep(p.ds, k, m, lr)
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ func TestStatementCoverage(t *testing.T) {
 	cfg := tiny("")
 	dir := forge(t, cfg, func(p *plan) error {
 		zeros := make([]int, p.ds.NumBatches())
-		return replay(p, p.snaps[0].model, zeros, p.lrFixed)
+		return replay(p, p.snaps[0].Model, zeros, p.lrFixed)
 	})
 	_, err := Verify(dir, nil)
 	wantErr(t, "batch 0 repeated", err, "proof 1 (proofs/0001-step.proof, steps 1..1): batch: proof 0, terms 1")

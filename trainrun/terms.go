@@ -12,10 +12,6 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 
 	"github.com/potbench/potbench/circuits/commit"
-	"github.com/potbench/potbench/circuits/linreg"
-	"github.com/potbench/potbench/circuits/logreg"
-	"github.com/potbench/potbench/circuits/mlp"
-	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/internal/safedecode"
 	"github.com/potbench/potbench/training"
@@ -100,17 +96,15 @@ func (t Terms) Batches() int {
 // Steps is the number of SGD steps of the run.
 func (t Terms) Steps() int { return t.Epochs * t.Batches() }
 
-// widthsOf is how many layer widths each family has.
-var widthsOf = map[string]int{"linreg": 1, "logreg": 1, "softmax": 2, "mlp": 3}
-
 // Check refuses terms that no run can meet or that mean nothing: an unknown
 // family, widths of another arity, a learning rate of 0 or one whose fixed
 // point value is not its quantisation, no batch, an unknown schedule.
 func (t Terms) Check() error {
-	n, ok := widthsOf[t.Model]
-	switch {
-	case !ok:
+	f, err := training.Lookup(t.Model)
+	if err != nil {
 		return fmt.Errorf("model: %q is not a family potbench proves (%s)", t.Model, strings.Join(Models(), ", "))
+	}
+	switch n := len(f.Widths(1)); {
 	case len(t.Widths) != n:
 		return fmt.Errorf("widths: %v; a %s model has %d layer width(s)", t.Widths, t.Model, n)
 	case slices.ContainsFunc(t.Widths, func(w int) bool { return w < 1 }):
@@ -148,13 +142,13 @@ func (t Terms) Check() error {
 	if t.Target != nil && t.Heldout == nil {
 		return fmt.Errorf("score target: the terms name no held-out set to score on")
 	}
-	if t.Target != nil && t.Target.MinCorrect > 0 && t.Model == "linreg" {
+	if t.Target != nil && t.Target.MinCorrect > 0 && f.Regression() {
 		return fmt.Errorf("score target: %d correct answers asked of least squares, whose score proves a loss only", t.Target.MinCorrect)
 	}
 	switch t.Initial.Kind {
 	case "zero":
 	case "seeded":
-		if t.Model != "mlp" {
+		if f.InitialKind != "seeded" {
 			return fmt.Errorf("initial model: %s has no seeded initialisation (its initial model is zero)", t.Model)
 		}
 	case "commitment":
@@ -175,16 +169,8 @@ func (t Terms) ModelDomain() (commit.Domain, error) {
 	if err := t.Check(); err != nil {
 		return commit.Domain{}, err
 	}
-	w := t.Widths
-	switch t.Model {
-	case "linreg":
-		return linreg.DefaultParams(1, w[0], 0).ModelDomain(), nil
-	case "logreg":
-		return logreg.DefaultParams(1, w[0], 0).ModelDomain(), nil
-	case "softmax":
-		return softmax.DefaultParams(1, w[0], w[1], 0).ModelDomain(), nil
-	}
-	return mlp.DefaultParams(1, w[0], w[1], w[2], 0, true).ModelDomain(), nil
+	f, _ := training.Lookup(t.Model) // Check found it
+	return f.Shape(training.Dims{B: 1, Widths: t.Widths}).Domain, nil
 }
 
 // InitialValues is the initial model's values where the verifier can
@@ -198,9 +184,8 @@ func (t Terms) InitialValues() ([]int64, error) {
 	case "zero":
 		return make([]int64, dom.Values), nil
 	case "seeded":
-		w := t.Widths
-		m, _ := training.InitMLP(mlp.DefaultParams(1, w[0], w[1], w[2], 0, true), t.Initial.Seed)
-		return m.Values(), nil
+		f, _ := training.Lookup(t.Model) // Check found it
+		return f.InitialModel(t.Widths, t.Initial.Seed), nil
 	}
 	return nil, nil
 }

@@ -137,8 +137,8 @@ type plan struct {
 	fam      family
 	rep      training.TrainReport
 	ds       *commit.Dataset // on the run's curve
-	shape    shape
-	snaps    []snapshot
+	shape    training.Shape
+	snaps    []training.Snapshot
 	final    []int64
 	lrFixed  int64
 	jobs     []job
@@ -160,24 +160,24 @@ func newPlan(cfg Config) (*plan, error) {
 	}
 	p := &plan{cfg: cfg, fam: fam, sys: sys, lrFixed: int64(math.Round(cfg.LR * (1 << lrFrac)))}
 	start := time.Now()
-	p.rep, err = fam.train(cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed, func(s snapshot) { p.snaps = append(p.snaps, s) })
+	p.rep, err = fam.Train(cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed, func(s training.Snapshot) { p.snaps = append(p.snaps, s) })
 	p.trainDur = time.Since(start)
 	if err != nil {
-		return nil, fmt.Errorf("training %s on %s: %w", cfg.Model, fam.dataset, err)
+		return nil, fmt.Errorf("training %s on %s: %w", cfg.Model, fam.Dataset, err)
 	}
 	if p.ds, err = p.rep.Dataset.On(cfg.Curve); err != nil {
 		return nil, err
 	}
-	p.shape = fam.shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
+	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
 	if cfg.Chain == ChainEpoch { // the epoch's batches, known once the set is committed
 		cfg.Chain = p.ds.NumBatches()
 		p.cfg.Chain = cfg.Chain
 	}
-	if cfg.Chain > 1 && p.shape.chainCircuit == nil {
+	if cfg.Chain > 1 && p.shape.ChainCircuit == nil {
 		return nil, fmt.Errorf("-chain %d: %s has no chain circuit (linreg and logreg do)", cfg.Chain, cfg.Model)
 	}
 	last := p.snaps[len(p.snaps)-1]
-	if _, p.final, err = p.shape.assignStep(p.ds, last.batch, last.model, p.lrFixed); err != nil {
+	if _, p.final, err = p.shape.AssignStep(p.ds, last.Batch, last.Model, p.lrFixed); err != nil {
 		return nil, err
 	}
 	// Jobs: within each epoch, chains of Chain consecutive steps, the
@@ -197,7 +197,7 @@ func newPlan(cfg Config) (*plan, error) {
 			k += size
 		}
 	}
-	if p.shape.scoreCircuit != nil {
+	if p.shape.ScoreCircuit != nil {
 		p.jobs = append(p.jobs, job{index: len(p.jobs), shape: "score"})
 	}
 	return p, nil
@@ -210,18 +210,18 @@ func (p *plan) circuitOf(shape string) frontend.Circuit {
 }
 
 // circuitOfShape returns the empty circuit of a shape name.
-func circuitOfShape(sh shape, name string) (frontend.Circuit, error) {
+func circuitOfShape(sh training.Shape, name string) (frontend.Circuit, error) {
 	switch {
 	case name == "step":
-		return sh.stepCircuit(), nil
-	case name == "score" && sh.scoreCircuit != nil:
-		return sh.scoreCircuit(), nil
+		return sh.StepCircuit(), nil
+	case name == "score" && sh.ScoreCircuit != nil:
+		return sh.ScoreCircuit(), nil
 	}
 	k, err := StepsOf(name)
-	if err != nil || k < 2 || sh.chainCircuit == nil {
+	if err != nil || k < 2 || sh.ChainCircuit == nil {
 		return nil, fmt.Errorf("no %q circuit for this family", name)
 	}
-	return sh.chainCircuit(k), nil
+	return sh.ChainCircuit(k), nil
 }
 
 // shapes lists the shapes the jobs use, in first use.
@@ -471,15 +471,15 @@ func writeTo(path string, w io.WriterTo) error {
 func (p *plan) assign(j job) (frontend.Circuit, error) {
 	switch {
 	case j.shape == "score":
-		c, _, _, _, err := p.shape.assignScore(p.cfg.Curve, p.rep.Quant, p.final)
+		c, _, _, _, err := p.shape.AssignScore(p.cfg.Curve, p.rep.Quant, p.final)
 		return c, err
 	case j.size == 1:
 		s := p.snaps[j.first]
-		c, _, err := p.shape.assignStep(p.ds, s.batch, s.model, p.lrFixed)
+		c, _, err := p.shape.AssignStep(p.ds, s.Batch, s.Model, p.lrFixed)
 		return c, err
 	}
 	s := p.snaps[j.first]
-	c, _, err := p.shape.assignChain(p.ds, s.batch, j.size, s.model, p.lrFixed)
+	c, _, err := p.shape.AssignChain(p.ds, s.Batch, j.size, s.Model, p.lrFixed)
 	return c, err
 }
 
@@ -613,7 +613,7 @@ func (p *plan) proveOne(j job, c *compiled) (Proof, error) {
 func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	cfg := p.cfg
 	m := &Manifest{Format: Format, Model: cfg.Model, Epochs: cfg.Epochs, Batch: cfg.Batch, LR: cfg.LR, LRFixed: p.lrFixed,
-		Seed: cfg.Seed, Chain: cfg.Chain, Order: "sequential", ModelDomain: p.shape.domain,
+		Seed: cfg.Seed, Chain: cfg.Chain, Order: "sequential", ModelDomain: p.shape.Domain,
 		Curve: cfg.Curve.String(), Backend: cfg.Backend}
 	h := hwprofiles.Detect()
 	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
@@ -624,7 +624,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 			return nil, err
 		}
 	}
-	m.Dataset.Name = p.fam.dataset
+	m.Dataset.Name = p.fam.Dataset
 	var err error
 	if m.Dataset.SHA256, err = p.fam.digest(); err != nil {
 		return nil, err
@@ -634,20 +634,20 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 		return nil, fmt.Errorf("%d training rows make %d batches of %d, the committed set has %d", m.Dataset.TrainRows, m.Dataset.TrainRows/cfg.Batch, cfg.Batch, p.ds.NumBatches())
 	}
 	m.Dataset.Root = hexOf(p.ds.Root())
-	m.Widths = p.shape.widths
-	first, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.snaps[0].model)
+	m.Widths = p.shape.Widths
+	first, err := commit.NativePackAndHash(cfg.Curve, p.shape.Domain, p.snaps[0].Model)
 	if err != nil {
 		return nil, err
 	}
-	m.InitialModel.Kind, m.InitialModel.Commitment, m.InitialModel.How = p.fam.initialKind, hexOf(first), p.fam.initial
+	m.InitialModel.Kind, m.InitialModel.Commitment, m.InitialModel.How = p.fam.InitialKind, hexOf(first), p.fam.Initial
 	if m.InitialModel.Kind == "seeded" {
 		m.InitialModel.Seed = cfg.Seed
 	}
-	final, err := commit.NativePackAndHash(cfg.Curve, p.shape.domain, p.final)
+	final, err := commit.NativePackAndHash(cfg.Curve, p.shape.Domain, p.final)
 	if err != nil {
 		return nil, err
 	}
-	fm := FinalModel{Model: cfg.Model, Values: p.final, Float: p.shape.decode(p.final), Commitment: hexOf(final)}
+	fm := FinalModel{Model: cfg.Model, Values: p.final, Float: p.shape.Decode(p.final), Commitment: hexOf(final)}
 	if err := writeJSON(filepath.Join(cfg.Dir, "model.json"), fm); err != nil {
 		return nil, err
 	}
@@ -684,7 +684,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 		}
 		m.Figures.ProveNs += rec.ProveNs
 		if j.shape == "score" {
-			_, set, loss, correct, err := p.shape.assignScore(cfg.Curve, p.rep.Quant, p.final)
+			_, set, loss, correct, err := p.shape.AssignScore(cfg.Curve, p.rep.Quant, p.final)
 			if err != nil {
 				return nil, err
 			}
@@ -699,7 +699,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	}
 	m.Figures.Steps, m.Figures.ProofsCount = len(p.snaps), len(p.jobs)
 	m.Figures.SetupNs, m.Figures.Cores, m.Figures.TrainNs = setupDur.Nanoseconds(), runtime.GOMAXPROCS(0), p.trainDur.Nanoseconds()
-	m.Figures.PlainRunNs = timePlain(func() { p.fam.plain(p.rep, cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed) }).Nanoseconds()
+	m.Figures.PlainRunNs = timePlain(func() { p.fam.Plain(p.rep, cfg.Epochs, cfg.Batch, cfg.LR, cfg.Seed) }).Nanoseconds()
 	m.Figures.Metric, m.Figures.FixedPoint, m.Figures.Float64 = p.rep.Metric, p.rep.FixedPoint, p.rep.Float64
 	if err := writeJSON(filepath.Join(cfg.Dir, "manifest.json"), m); err != nil {
 		return nil, err
@@ -764,7 +764,7 @@ func readme(m *Manifest) string {
 		if m.Score.LossSum != "" {
 			what += " and summed loss " + m.Score.LossSum
 		}
-		if loss, err := parseHex(m.Score.LossSum); err == nil && m.Model == "linreg" { // least squares counts no answers
+		if loss, err := parseHex(m.Score.LossSum); err == nil && Regression(m.Model) { // least squares counts no answers
 			what = fmt.Sprintf("mean squared error %.6g (summed loss %s)", meanLoss(TermsOf(m), &ProvenScore{Rows: m.Dataset.TestRows, LossSum: loss}), m.Score.LossSum)
 		}
 		fmt.Fprintf(&b, "A further proof states that this model has %s on the held-out set committed as %s (%d rows).\n\n",

@@ -12,6 +12,7 @@ import (
 	"github.com/potbench/potbench/circuits/step"
 	"github.com/potbench/potbench/internal/safedecode"
 	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/training"
 )
 
 // Verdict is what Verify found: the terms it checked the run against and
@@ -262,10 +263,11 @@ func inputsOf(shape string, t Terms) (int, error) {
 	case "step":
 		return step.Inputs, nil
 	case "score":
-		if t.Model == "linreg" || t.Model == "logreg" {
-			return 5, nil // held-out root and rows, model, summed loss, correct
+		f, err := training.Lookup(t.Model)
+		if err != nil {
+			return 0, err
 		}
-		return 4, nil
+		return f.ScoreInputs, nil // held-out root and rows, model, (summed loss,) correct
 	}
 	if _, err := StepsOf(shape); err != nil {
 		return 0, err

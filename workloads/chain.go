@@ -56,7 +56,7 @@ func (w *chainWorkload) Plain() func() {
 	grad := make([]float64, len(weights))
 	return func() {
 		for t := range xs {
-			bias = training.LinRegPlainStep(xs[t], ys[t], weights, bias, w.lrF, grad)
+			bias = training.LinearPlainStep(xs[t], ys[t], weights, bias, w.lrF, nil, grad)
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/tuneinsight/lattigo/v6/core/rlwe"
 
 	"github.com/potbench/potbench/bench"
-	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/fhe"
 	"github.com/potbench/potbench/resultset"
@@ -170,11 +169,11 @@ func (w *fheWorkload) float64Step(act func(float64) float64) []float64 {
 	var bias float64
 	switch {
 	case !w.logistic:
-		bias = training.LinRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
+		bias = training.LinearPlainStep(w.x, w.y, weights, w.bias, w.lrF, nil, grad)
 	case act == nil:
-		bias = training.LogRegPlainStep(w.x, w.y, weights, w.bias, w.lrF, grad)
+		bias = training.LinearPlainStep(w.x, w.y, weights, w.bias, w.lrF, training.Sigmoid, grad)
 	default:
-		weights, bias = fhe.Float64Step(w.x, w.y, weights, w.bias, w.lrF, act)
+		bias = training.LinearPlainStep(w.x, w.y, weights, w.bias, w.lrF, act, grad)
 	}
 	return append(weights, bias)
 }
@@ -236,37 +235,15 @@ func trainLogRegCancerPoly(epochs, batch int, lr float64, seed uint64, sig *fhe.
 	return acc, maxLogit, err
 }
 
-// trainCancerWith runs TrainLogRegCancer's schedule on breast_cancer with a
-// step function and returns the test accuracy of the final model.
-func trainCancerWith(epochs, batch int, seed uint64, step func(x [][]float64, y, w []float64, b float64) ([]float64, float64, error)) (float64, error) {
-	t, err := datasets.BreastCancer()
+// trainCancerWith runs the logistic family's schedule on breast_cancer with
+// step as its float64 twin and returns that twin's test accuracy.
+func trainCancerWith(epochs, batch int, seed uint64, step training.LinearStep) (float64, error) {
+	f, err := training.LogReg.WithLinearStep(step)
 	if err != nil {
 		return 0, err
 	}
-	p := logreg.DefaultParams(batch, t.Features(), training.Depth(455, batch))
-	sp, err := training.NewSplit(t, seed, 455, batch, p.Data)
-	if err != nil {
-		return 0, err
-	}
-	w, b := make([]float64, p.D), 0.0
-	for range epochs {
-		for k := 0; k < sp.DS.NumBatches(); k++ {
-			if w, b, err = step(sp.Train.X[k*batch:(k+1)*batch], sp.Train.Y[k*batch:(k+1)*batch], w, b); err != nil {
-				return 0, fmt.Errorf("step %d: %w", k, err)
-			}
-		}
-	}
-	var ok int
-	for i, row := range sp.Test.X {
-		z := b
-		for j, v := range row {
-			z += v * w[j]
-		}
-		if (z >= 0) == (sp.Test.Y[i] == 1) { // labels are 0 or 1
-			ok++
-		}
-	}
-	return float64(ok) / float64(len(sp.Test.X)), nil
+	r, err := f.Train(epochs, batch, training.LogReg.LR, seed, nil)
+	return r.Float64, err
 }
 
 // FHETrainingEpochs is how long the encrypted training runs: the epochs of
@@ -279,7 +256,7 @@ const FHETrainingEpochs = 5
 // breast_cancer over FHETrainingEpochs, with the encrypted training beside
 // fixed point and float64.
 func TrainFHE() (resultset.Training, error) {
-	r, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, logregLR, 1, nil)
+	r, err := training.LogReg.Train(FHETrainingEpochs, 32, logregLR, 1, nil)
 	if err != nil {
 		return resultset.Training{}, err
 	}

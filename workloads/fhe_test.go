@@ -68,7 +68,7 @@ func TestFHETraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exact, err := training.TrainLogRegCancer(FHETrainingEpochs, 32, logregLR, 1, nil)
+	exact, err := training.LogReg.Train(FHETrainingEpochs, 32, logregLR, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

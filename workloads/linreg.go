@@ -24,7 +24,7 @@ const linregBatches = 8
 
 // linregLR is the learning rate of every linear and logistic benchmark step
 // (and the encrypted ones): least squares' (package training).
-var linregLR, _ = training.LearningRate("linreg")
+var linregLR = training.LinReg.LR
 
 // FileFamily is the "linreg-file" family: one least-squares step on a CSV
 // (features then target, comma-separated, skip header lines), standardised.
@@ -94,16 +94,9 @@ func newLinReg(name string, t *datasets.Table, b int) (*linRegWorkload, error) {
 }
 
 func newLinearModel(name string, t *datasets.Table, b int, logistic bool) (*linRegWorkload, error) {
-	if b > t.Rows() {
-		return nil, fmt.Errorf("%s: batch size %d is larger than the dataset (%d rows)", name, b, t.Rows())
-	}
 	d := t.Features()
-	p := linreg.DefaultParams(b, d, commit.Depth(t.Rows()/b))
-	rows, _, err := t.Quantize(p.Data)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
+	p := linreg.DefaultParams(b, d, commit.Depth(t.Rows()/max(b, 1)))
+	sb, err := newStepBatch(name, t, b, p.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -112,20 +105,8 @@ func newLinearModel(name string, t *datasets.Table, b int, logistic bool) (*linR
 	for j := range m.W {
 		m.W[j] = int64((rng.Float64() - 0.5) * p.Model.Scale())
 	}
-	w := &linRegWorkload{name: name, logistic: logistic, params: p, ds: ds, model: m,
-		lr: int64(linregLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
-	for _, r := range ds.Batch(w.batch) {
-		xr := make([]float64, d)
-		for j := range xr {
-			xr[j] = p.Data.Decode(r[j])
-		}
-		w.x = append(w.x, xr)
-		if logistic {
-			w.y = append(w.y, float64(r[d]))
-		} else {
-			w.y = append(w.y, p.Data.Decode(r[d]))
-		}
-	}
+	w := &linRegWorkload{name: name, logistic: logistic, params: p, ds: sb.ds, model: m,
+		lr: int64(linregLR * float64(int64(1)<<p.LRFrac)), batch: sb.batch, x: sb.x, y: sb.y}
 	for _, v := range m.W {
 		w.w = append(w.w, p.Model.Decode(v))
 	}
@@ -164,10 +145,11 @@ func (w *linRegWorkload) Plain() func() {
 	weights := append([]float64{}, w.w...)
 	bias := w.bias
 	grad := make([]float64, len(weights))
+	var act func(float64) float64
 	if w.logistic {
-		return func() { bias = training.LogRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+		act = training.Sigmoid
 	}
-	return func() { bias = training.LinRegPlainStep(w.x, w.y, weights, bias, w.lrF, grad) }
+	return func() { bias = training.LinearPlainStep(w.x, w.y, weights, bias, w.lrF, act, grad) }
 }
 
 // PlainBLAS is the same step with gonum's BLAS-backed matrices.

@@ -16,7 +16,7 @@ import (
 )
 
 // mlpLR is the learning rate of the mlp steps (package training).
-var mlpLR, _ = training.LearningRate("mlp")
+var mlpLR = training.MLP.LR
 
 // MLP workloads on digits: "mlp/B=32" is one step of a 64-32-10 ReLU network
 // with Freivalds-checked products, "mlp-naive/B=32" the same statement with
@@ -52,27 +52,13 @@ type mlpWorkload struct {
 }
 
 func newMLP(name string, t *datasets.Table, b int, freivalds bool) (*mlpWorkload, error) {
-	if b > t.Rows() {
-		return nil, fmt.Errorf("%s: batch size %d is larger than the dataset (%d rows)", name, b, t.Rows())
-	}
-	p := mlp.DefaultParams(b, t.Features(), training.MLPHidden, t.Classes, commit.Depth(t.Rows()/b), freivalds)
-	rows, _, err := t.Quantize(p.Data)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
+	p := mlp.DefaultParams(b, t.Features(), training.MLPHidden, t.Classes, commit.Depth(t.Rows()/max(b, 1)), freivalds)
+	sb, err := newStepBatch(name, t, b, p.Data)
 	if err != nil {
 		return nil, err
 	}
 	m, f := training.InitMLP(p, 1)
-	w := &mlpWorkload{name: name, p: p, ds: ds, model: m, f: f, lr: int64(mlpLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
-	for _, r := range ds.Batch(w.batch) {
-		xr := make([]float64, p.D)
-		for j := range xr {
-			xr[j] = p.Data.Decode(r[j])
-		}
-		w.x, w.y = append(w.x, xr), append(w.y, int(r[p.D]))
-	}
+	w := &mlpWorkload{name: name, p: p, ds: sb.ds, model: m, f: f, lr: int64(mlpLR * float64(int64(1)<<p.LRFrac)), batch: sb.batch, x: sb.x, y: sb.labels}
 	w.lrF = float64(w.lr) / float64(int64(1)<<p.LRFrac)
 	return w, nil
 }

@@ -23,7 +23,7 @@ import (
 // first epoch on them. The plain baseline evaluates the same rows in float64.
 
 // logregLR is the logistic family's learning rate (package training).
-var logregLR, _ = training.LearningRate("logreg")
+var logregLR = training.LogReg.LR
 
 func qualityFamilies() (out []bench.FamilyDef) {
 	for _, kind := range []string{"quality", "improve"} {
@@ -49,9 +49,9 @@ type qualityWorkload struct {
 
 func newQuality(kind string, n int) (*qualityWorkload, error) {
 	var early linreg.Model
-	rep, err := training.TrainLogRegCancer(5, 32, logregLR, 1, func(s training.Snapshot) {
+	rep, err := training.LogReg.Train(5, 32, logregLR, 1, func(s training.Snapshot) {
 		if s.Step == 14 { // the end of the first epoch
-			early = s.Model
+			early = linreg.FromValues(s.Model)
 		}
 	})
 	if err != nil {
@@ -60,12 +60,12 @@ func newQuality(kind string, n int) (*qualityWorkload, error) {
 	if n > len(rep.Quant) {
 		return nil, fmt.Errorf("%s: %d held-out rows asked, breast_cancer's test Split has %d", kind, n, len(rep.Quant))
 	}
-	p := score.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final.W), 0)}
+	p := score.Params{N: n, Logistic: true, Model: logreg.DefaultParams(1, len(rep.Final)-1, 0)}
 	set, err := p.HeldoutSet(rep.Quant[:n])
 	if err != nil {
 		return nil, err
 	}
-	w := &qualityWorkload{name: fmt.Sprintf("%s/N=%d", kind, n), p: p, set: set, early: early, final: rep.Final, improve: kind == "improve",
+	w := &qualityWorkload{name: fmt.Sprintf("%s/N=%d", kind, n), p: p, set: set, early: early, final: linreg.FromValues(rep.Final), improve: kind == "improve",
 		x: rep.Test.X[:n], y: rep.Test.Y[:n]}
 	dec := func(m linreg.Model) ([]float64, float64) {
 		out := make([]float64, len(m.W))
@@ -75,7 +75,7 @@ func newQuality(kind string, n int) (*qualityWorkload, error) {
 		return out, p.Model.Model.Decode(m.Bias)
 	}
 	w.wEarly, w.bEarly = dec(early)
-	w.wLate, w.bLate = dec(rep.Final)
+	w.wLate, w.bLate = dec(w.final)
 	return w, nil
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 // softmaxLR is the learning rate of the softmax steps (package training).
-var softmaxLR, _ = training.LearningRate("softmax")
+var softmaxLR = training.Softmax.LR
 
 // Softmax workloads: "softmax/B=32" is one step of 10-class softmax
 // regression on the digits data (64 features).
@@ -47,15 +47,8 @@ type softmaxWorkload struct {
 }
 
 func newSoftmax(name string, t *datasets.Table, b int) (*softmaxWorkload, error) {
-	if b > t.Rows() {
-		return nil, fmt.Errorf("%s: batch size %d is larger than the dataset (%d rows)", name, b, t.Rows())
-	}
-	p := softmax.DefaultParams(b, t.Features(), t.Classes, commit.Depth(t.Rows()/b))
-	rows, _, err := t.Quantize(p.Data)
-	if err != nil {
-		return nil, err
-	}
-	ds, err := commit.NewDataset(commit.RoleTrain, rows, b, p.Data)
+	p := softmax.DefaultParams(b, t.Features(), t.Classes, commit.Depth(t.Rows()/max(b, 1)))
+	sb, err := newStepBatch(name, t, b, p.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -66,14 +59,7 @@ func newSoftmax(name string, t *datasets.Table, b int) (*softmaxWorkload, error)
 			m.Classes[k].W[j] = int64((rng.Float64() - 0.5) * 0.2 * p.Model.Scale())
 		}
 	}
-	w := &softmaxWorkload{name: name, p: p, ds: ds, model: m, lr: int64(softmaxLR * float64(int64(1)<<p.LRFrac)), batch: ds.NumBatches() / 2}
-	for _, r := range ds.Batch(w.batch) {
-		xr := make([]float64, p.D)
-		for j := range xr {
-			xr[j] = p.Data.Decode(r[j])
-		}
-		w.x, w.y = append(w.x, xr), append(w.y, int(r[p.D]))
-	}
+	w := &softmaxWorkload{name: name, p: p, ds: sb.ds, model: m, lr: int64(softmaxLR * float64(int64(1)<<p.LRFrac)), batch: sb.batch, x: sb.x, y: sb.labels}
 	for _, c := range m.Classes {
 		wk := make([]float64, p.D)
 		for j, v := range c.W {

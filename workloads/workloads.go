@@ -5,24 +5,37 @@
 // the order and sizes listed here.
 package workloads
 
-import "github.com/potbench/potbench/bench"
+import (
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/training"
+)
 
-// sizes lists, in suite order, each family's benchmarked sizes (the full
-// suite, the benchmarks and the tracked constraint counts) and the sizes of
-// the default suite. Families not listed are opt-in.
-var sizes = []struct {
+// familySizes are a model family's step-workload sizes, as its descriptor
+// (package training) gives them.
+func familySizes(f training.Family) suiteSizes {
+	return suiteSizes{f.Name, f.BenchSizes, f.DefaultSizes}
+}
+
+// suiteSizes are one workload family's sizes in the full and default suites.
+type suiteSizes struct {
 	family          string
 	full, inDefault []string
-}{
-	{"linreg", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}, []string{"B=8,D=8", "B=16,D=16", "B=32,D=32", "B=64,D=64"}},
+}
+
+// sizes lists, in suite order, each workload family's benchmarked sizes (the
+// full suite, the benchmarks and the tracked constraint counts) and the
+// sizes of the default suite; a model family's step workloads take theirs
+// from its descriptor. Families not listed are opt-in.
+var sizes = []suiteSizes{
+	familySizes(training.LinReg),
 	{"linreg-diabetes", []string{"B=32"}, []string{"B=32"}},
 	{"linreg-naive", []string{"B=8,D=8", "B=16,D=16", "B=32,D=32"}, []string{"B=16,D=16"}},
-	{"logreg", []string{"B=16", "B=32", "B=64"}, []string{"B=16", "B=32"}},
+	familySizes(training.LogReg),
 	{"chain", []string{"K=1,B=16,D=16", "K=2,B=16,D=16", "K=4,B=16,D=16", "K=8,B=16,D=16"}, []string{"K=1,B=16,D=16", "K=4,B=16,D=16"}},
 	{"quality", []string{"N=32", "N=64", "N=114"}, []string{"N=64"}},
 	{"improve", []string{"N=32", "N=64"}, []string{"N=64"}},
-	{"softmax", []string{"B=8", "B=16", "B=32"}, []string{"B=8", "B=16"}},
-	{"mlp", []string{"B=8", "B=16", "B=32"}, []string{"B=8", "B=16"}},
+	familySizes(training.Softmax),
+	familySizes(training.MLP),
 	{"mlp-naive", []string{"B=8", "B=16"}, []string{"B=8"}},
 	{"lineage", []string{"N=32", "N=64", "N=128"}, []string{"N=32", "N=64"}},
 	{"commit", []string{"N=1024", "N=4096", "N=16384"}, []string{"N=4096"}},

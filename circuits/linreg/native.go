@@ -22,6 +22,11 @@ type Model struct {
 func (m Model) Values() []int64 { return append(append([]int64{}, m.W...), m.Bias) }
 
 // Clone returns a deep copy.
+// FromValues is the model of committed values v (Values' order).
+func FromValues(v []int64) Model {
+	return Model{W: append([]int64{}, v[:len(v)-1]...), Bias: v[len(v)-1]}
+}
+
 func (m Model) Clone() Model { return Model{W: append([]int64{}, m.W...), Bias: m.Bias} }
 
 // Commitment is the native twin of the in-circuit model commitment.

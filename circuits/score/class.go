@@ -8,20 +8,19 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
-	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/circuits/step"
 )
 
 // ClassScore is the statement "the K-class model committed by Model gives
 // the label of Correct of the HeldoutRows = N rows of the set committed by
-// Heldout the strictly largest logit": held-out accuracy of a softmax or MLP
-// model. A row counts as correct only when its label's logit is above every
+// Heldout the strictly largest logit": held-out accuracy of a classifier
+// (softmax regression, the MLP). A row counts as correct only when its label's logit is above every
 // other logit of the row; a tie for the maximum counts as wrong, so the
 // all-zero model (every logit equal) scores 0, never N.
 //
-// The logits are exact (softmax.Logits, or mlp.Forward with its
-// Freivalds-checked products); the row maximum m comes from a hint and is
+// The logits are exact (the Classifier's CircuitLogits: softmax.Logits,
+// or mlp.Forward with its Freivalds-checked products); the row maximum m comes from a hint and is
 // pinned by m - z_k >= 0 for every k (range checks) and Π_k (m - z_k) = 0;
 // e_k = [z_k = m] (api.IsZero) marks the logits that attain it, the label's
 // is read with a pinned one-hot vector, and a row is correct exactly when
@@ -40,18 +39,30 @@ type ClassScore struct {
 	Params ClassParams `gnark:"-"`
 }
 
-// ClassParams: N held-out rows and the model, exactly one of Softmax and MLP.
+// A Classifier is a K-class model family as the class score reads it: its
+// shape, how its model is committed, and its logits from the committed
+// values, in the circuit and natively (softmax.Params and mlp.Params are
+// classifiers; a new family implements these in its own package).
+type Classifier interface {
+	Features() int
+	NumClasses() int
+	ModelDomain() commit.Domain
+	DataFormat() fixedpoint.Format
+	// CircuitLogits are the exact logits of rows x under the model with
+	// committed values v, and the bits that bound them.
+	CircuitLogits(fp *fixedpoint.API, x [][]frontend.Variable, v []frontend.Variable) ([][]frontend.Variable, int)
+	// ValueLogits is CircuitLogits' native twin for one row's features.
+	ValueLogits(v []int64, features []int64) ([]*big.Int, error)
+}
+
+// ClassParams: N held-out rows and the model's family.
 type ClassParams struct {
-	N       int
-	Softmax *softmax.Params
-	MLP     *mlp.Params
+	N     int
+	Model Classifier
 }
 
 func (p ClassParams) shape() (d, k int, dom commit.Domain, data fixedpoint.Format) {
-	if p.Softmax != nil {
-		return p.Softmax.D, p.Softmax.K, p.Softmax.ModelDomain(), p.Softmax.Data
-	}
-	return p.MLP.D, p.MLP.K, p.MLP.ModelDomain(), p.MLP.Data
+	return p.Model.Features(), p.Model.NumClasses(), p.Model.ModelDomain(), p.Model.DataFormat()
 }
 
 // Set is how the held-out set is committed.
@@ -73,8 +84,8 @@ func NewClassScore(p ClassParams) *ClassScore {
 // Define implements frontend.Circuit.
 func (c *ClassScore) Define(api frontend.API) error {
 	p := c.Params
-	if (p.Softmax == nil) == (p.MLP == nil) {
-		return fmt.Errorf("score: a class score needs exactly one of a softmax and an MLP model")
+	if p.Model == nil {
+		return fmt.Errorf("score: a class score needs a model family")
 	}
 	fp := fixedpoint.New(api)
 	d, k, dom, _ := p.shape()
@@ -89,30 +100,7 @@ func (c *ClassScore) Define(api frontend.API) error {
 	for i, r := range c.Rows {
 		x[i] = r[:d]
 	}
-	// unflatten the model as each family commits it: units of weights, then bias
-	unit := func(at, n int) ([]frontend.Variable, frontend.Variable) { return c.Values[at : at+n], c.Values[at+n] }
-	var z [][]frontend.Variable
-	var zBits int
-	if p.Softmax != nil {
-		w, b := make([][]frontend.Variable, k), make([]frontend.Variable, k)
-		for j := range w {
-			w[j], b[j] = unit(j*(d+1), d)
-		}
-		z, zBits = softmax.Logits(api, *p.Softmax, x, w, b), p.Softmax.LogitBits()
-	} else {
-		m := p.MLP
-		w1, b1 := make([][]frontend.Variable, m.H), make([]frontend.Variable, m.H)
-		for h := range w1 {
-			w1[h], b1[h] = unit(h*(d+1), d)
-		}
-		off := m.H * (d + 1)
-		w2, b2 := make([][]frontend.Variable, k), make([]frontend.Variable, k)
-		for j := range w2 {
-			w2[j], b2[j] = unit(off+j*(m.H+1), m.H)
-		}
-		_, _, z = mlp.Forward(fp, *m, x, w1, b1, w2, b2)
-		zBits = m.LogitBits()
-	}
+	z, zBits := p.Model.CircuitLogits(fp, x, c.Values)
 	var correct frontend.Variable = 0
 	for i, row := range z {
 		res, err := api.Compiler().NewHint(softmax.MaxHint, 1, row...)
@@ -154,14 +142,9 @@ func (p ClassParams) NativeClassScore(m []int64, rows [][]int64) (int64, error) 
 		if len(r) != d+1 || r[d] < 0 || r[d] >= int64(k) {
 			return 0, fmt.Errorf("score: row %d: want %d features and a label in [0, %d)", i, d, k)
 		}
-		var z []*big.Int
-		if p.Softmax != nil {
-			z = p.Softmax.NativeLogits(p.Softmax.FromValues(m), r[:d])
-		} else {
-			var err error
-			if z, err = p.MLP.NativeLogits(p.MLP.FromValues(m), r[:d]); err != nil {
-				return 0, fmt.Errorf("score: row %d: %w", i, err)
-			}
+		z, err := p.Model.ValueLogits(m, r[:d])
+		if err != nil {
+			return 0, fmt.Errorf("score: row %d: %w", i, err)
 		}
 		strict := true
 		for j, v := range z {

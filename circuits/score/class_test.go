@@ -26,10 +26,10 @@ func classFixture(t *testing.T, seed uint64, family string) (ClassParams, []int6
 	}
 	if family == "softmax" {
 		sp := softmax.DefaultParams(1, 3, 3, 0)
-		return ClassParams{N: 6, Softmax: &sp}, circuittest.Ints(rng, sp.ModelDomain().Values, -1<<16, 1<<16), rows
+		return ClassParams{N: 6, Model: sp}, circuittest.Ints(rng, sp.ModelDomain().Values, -1<<16, 1<<16), rows
 	}
 	mp := mlp.DefaultParams(1, 3, 2, 3, 0, true)
-	return ClassParams{N: 6, MLP: &mp}, circuittest.Ints(rng, mp.ModelDomain().Values, -1<<16, 1<<16), rows
+	return ClassParams{N: 6, Model: mp}, circuittest.Ints(rng, mp.ModelDomain().Values, -1<<16, 1<<16), rows
 }
 
 func TestClassScore(t *testing.T) {

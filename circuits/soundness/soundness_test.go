@@ -634,7 +634,7 @@ func lineageCase(t *testing.T, curve ecc.ID) circuitCase {
 func classScoreCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(35, 36))
 	mp := mlp.DefaultParams(1, 3, 2, 3, 0, true)
-	p := score.ClassParams{N: 4, MLP: &mp}
+	p := score.ClassParams{N: 4, Model: mp}
 	rows := circuittest.Rows(rng, 4, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(3)

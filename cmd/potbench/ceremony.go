@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/potbench/potbench/ceremony"
@@ -66,31 +65,19 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlagSet("ceremony "+args[0], usage, stderr)
 	switch args[0] {
 	case "init":
-		model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
-		dataset := fs.String("dataset", "", "dataset, as for train")
-		skip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
-		clip := fs.Bool("clip", false, "as for train")
-		batch := fs.Int("batch", 32, "rows per batch")
-		chainK := new(int)
-		*chainK = 1
-		fs.Func("chain", "SGD steps per proof, or \"epoch\" (as for train)", func(v string) (err error) {
-			*chainK, err = trainrun.ParseChain(v)
-			return err
-		})
-		seed := fs.Uint64("seed", 1, "seed of the train/test split")
-		curve := fs.String("curve", "bn254", "curve: "+curves.Names())
-		backend := fs.String("backend", "groth16", "proving system the keys are for: groth16 or plonk")
+		shape := runShapeFlags(fs)
 		domain := fs.Int("domain", 0, "size phase 1 for circuits of up to this many constraints (default: the run's largest)")
 		dirs, err := oneDir(fs, args[1:])
 		if err != nil {
 			return err
 		}
-		run := ceremonyRun{Model: *model, Dataset: *dataset, DatasetSkip: *skip, Clip: *clip, Batch: *batch, Chain: *chainK, Seed: *seed, Curve: *curve, Backend: *backend}
+		run := ceremonyRun{Model: *shape.model, Dataset: *shape.dataset, DatasetSkip: *shape.skip, Clip: *shape.clip, Batch: *shape.batch, Chain: shape.chain,
+			Seed: *shape.seed, Curve: *shape.curve, Backend: *shape.backend}
 		named, err := run.circuits()
 		if err != nil {
 			return err
 		}
-		c, _ := curves.Parse(*curve)
+		c, _ := curves.Parse(*shape.curve)
 		r, err := ceremony.Init(dirs[0], c, named, *domain, run)
 		if err != nil {
 			return err

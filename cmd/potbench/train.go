@@ -14,28 +14,15 @@ import (
 	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/onchain"
-	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
 	"github.com/potbench/potbench/trainrun"
 )
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
-	model := fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
-	dataset := fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits); for linreg also a CSV FILE, last column the target")
-	datasetSkip := fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
-	clip := fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
+	shape := runShapeFlags(fs)
 	epochs := fs.Int("epochs", 1, "epochs")
-	batch := fs.Int("batch", 32, "rows per batch")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
-	seed := fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
-	chainK := 1
-	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (linreg and logreg; default 1)", func(s string) (err error) {
-		chainK, err = trainrun.ParseChain(s)
-		return err
-	})
-	curve := fs.String("curve", "bn254", "curve: "+curves.Names())
-	backend := fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
 	shard := fs.String("shard", "", "prove only shard i of n (\"i/n\"; \"n\" takes i from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID); with -merge, n names the shards that owe missing proofs")
@@ -50,19 +37,19 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	c, err := curves.Parse(*curve)
+	c, err := curves.Parse(*shape.curve)
 	if err != nil {
 		return err
 	}
-	defaultLR, err := trainrun.DefaultLR(*model)
+	defaultLR, err := trainrun.DefaultLR(*shape.model)
 	if err != nil {
 		return err
 	}
 	if *lr == 0 {
 		*lr = defaultLR
 	}
-	cfg := trainrun.Config{Model: *model, Dataset: *dataset, Epochs: *epochs, Batch: *batch, LR: *lr, Seed: *seed, Chain: chainK,
-		Curve: c, Backend: *backend, Resume: *resume, DatasetSkip: *datasetSkip, Clip: *clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
+	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain,
+		Curve: c, Backend: *shape.backend, Resume: *resume, DatasetSkip: *shape.skip, Clip: *shape.clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
 		cfg.Dir = trainrun.DefaultDir(cfg)

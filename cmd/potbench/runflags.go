@@ -1,0 +1,38 @@
+package main
+
+import (
+	"flag"
+	"strings"
+
+	"github.com/potbench/potbench/curves"
+	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// runShape is the flags that fix a run's circuits, shared by train and
+// ceremony init: the family, its data, the batch, the steps per proof, the
+// seed, the curve and the proving system.
+type runShape struct {
+	model, dataset, curve, backend *string
+	skip, batch                    *int
+	clip                           *bool
+	seed                           *uint64
+	chain                          int
+}
+
+func runShapeFlags(fs *flag.FlagSet) *runShape {
+	r := &runShape{chain: 1}
+	r.model = fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
+	r.dataset = fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits), or a CSV FILE whose last column is the target (a class index for logreg, softmax and mlp)")
+	r.skip = fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
+	r.clip = fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
+	r.batch = fs.Int("batch", 32, "rows per batch")
+	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (linreg and logreg; default 1)", func(s string) (err error) {
+		r.chain, err = trainrun.ParseChain(s)
+		return err
+	})
+	r.seed = fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
+	r.curve = fs.String("curve", "bn254", "curve: "+curves.Names())
+	r.backend = fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
+	return r
+}

@@ -1,0 +1,158 @@
+package workloads_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/test"
+
+	"github.com/potbench/potbench/bench"
+	"github.com/potbench/potbench/hwprofiles"
+	"github.com/potbench/potbench/report"
+	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/training"
+	"github.com/potbench/potbench/trainrun"
+	_ "github.com/potbench/potbench/workloads"
+)
+
+// TestEveryFamily walks every registered model family (package training's
+// descriptors) through what the harness and the proven runs do with it:
+// its step, chain and score circuits accept a step of real training; the
+// harness registered its step workloads at the descriptor's sizes and
+// measures the smallest, stage by stage; a tiny run on a CSV file is trained, proven and
+// verified; and the report lists it.
+func TestEveryFamily(t *testing.T) {
+	root := t.TempDir()
+	set := &resultset.ResultSet{Host: hwprofiles.Detect(), Profile: "native"}
+	for _, f := range training.Families() {
+		t.Run(f.Name, func(t *testing.T) {
+			var first training.Snapshot
+			rep, err := f.Train(1, 8, f.LR, 1, func(s training.Snapshot) {
+				if s.Step == 0 {
+					first = s
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			field := ecc.BN254.ScalarField()
+			sh := f.Shape(training.Dims{B: 8, Depth: first.Dataset.Depth(), TestRows: 4, Widths: f.Widths(rep.Train.Features())})
+
+			// step
+			c, next, err := sh.AssignStep(first.Dataset, first.Batch, first.Model, first.LR)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := test.IsSolved(sh.StepCircuit(), c, field); err != nil {
+				t.Fatalf("step: %v", err)
+			}
+			// chain
+			if sh.ChainCircuit != nil {
+				c, last, err := sh.AssignChain(first.Dataset, first.Batch, 2, first.Model, first.LR)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := test.IsSolved(sh.ChainCircuit(2), c, field); err != nil {
+					t.Fatalf("chain of 2: %v", err)
+				}
+				_, want, _ := sh.AssignStep(first.Dataset, first.Batch+1, next, first.LR)
+				if !slices.Equal(last, want) {
+					t.Errorf("chain of 2 ends at another model than two steps")
+				}
+			} else {
+				cfg := trainrun.Config{Model: f.Name, Epochs: 1, Batch: 8, LR: f.LR, Seed: 1, Chain: 2, Curve: ecc.BN254, Backend: "groth16", Dir: t.TempDir()}
+				if _, err := trainrun.Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "no chain circuit") {
+					t.Errorf("-chain 2 for a family without a chain circuit: %v", err)
+				}
+			}
+			// score
+			c, _, _, _, err = sh.AssignScore(ecc.BN254, rep.Quant[:4], rep.Final)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := test.IsSolved(sh.ScoreCircuit(), c, field); err != nil {
+				t.Fatalf("score: %v", err)
+			}
+
+			// the harness: the step workloads at the descriptor's sizes
+			var def bench.FamilyDef
+			for _, d := range bench.Families() {
+				if d.Name == f.Name {
+					def = d
+				}
+			}
+			if !slices.Equal(def.Sizes, f.BenchSizes) || !slices.Equal(def.Default, f.DefaultSizes) {
+				t.Fatalf("harness family %q has sizes %v (default %v), the descriptor %v (%v)", f.Name, def.Sizes, def.Default, f.BenchSizes, f.DefaultSizes)
+			}
+			w, err := bench.New(f.Name + "/" + f.BenchSizes[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := bench.Run(w, bench.Options{PlainFor: time.Millisecond})
+			if err != nil {
+				t.Fatalf("workload %s: %v", w.Name(), err)
+			}
+			set.Merge(r)
+
+			// a run: trained, proven, verified, reported
+			csv := filepath.Join(t.TempDir(), f.Name+"-tiny.csv")
+			if err := os.WriteFile(csv, []byte(tinyCSV(f)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg := trainrun.Config{Model: f.Name, Dataset: csv, Epochs: 1, Batch: 4, LR: f.LR, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16",
+				Dir: filepath.Join(t.TempDir(), f.Name+"-tiny")}
+			if _, err := trainrun.Train(context.Background(), cfg); err != nil {
+				t.Fatal(err)
+			}
+			v, err := trainrun.Verify(cfg.Dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Steps != 4 || v.Proofs != 5 || v.Score == nil {
+				t.Errorf("verdict: %d steps in %d proofs, score %v; want 4 steps, 5 proofs and a score", v.Steps, v.Proofs, v.Score)
+			}
+			if _, err := resultset.WriteRun(root, "walk-2c", trainrun.Summary(cfg.Dir, v.Manifest, v, 0, nil)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if err := report.WriteSet(filepath.Join(root, "walk-2c", "native"), set, bench.BenchName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report.Write(root, report.Options{PricePerCoreHour: 0.05}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(root, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range training.Families() {
+		for _, row := range []string{fmt.Sprintf("| walk-2c | %s-tiny | %s / %s-tiny.csv |", f.Name, f.Name, f.Name), "| " + f.Name + "/" + f.BenchSizes[0] + " |"} {
+			if !strings.Contains(string(md), row) {
+				t.Errorf("REPORT.md has no row %q", row)
+			}
+		}
+	}
+}
+
+// tinyCSV is 20 rows of two features and a target the family learns: a
+// class index for a classifier, a number for least squares.
+func tinyCSV(f training.Family) string {
+	var b strings.Builder
+	for i := range 20 {
+		x1, x2 := float64(i%7)-3, float64(i%5)-2
+		if f.Classes > 0 {
+			fmt.Fprintf(&b, "%g,%g,%d\n", x1, x2, i%f.Classes)
+		} else {
+			fmt.Fprintf(&b, "%g,%g,%g\n", x1, x2, 0.5*x1-0.25*x2+1)
+		}
+	}
+	return b.String()
+}
