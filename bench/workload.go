@@ -4,6 +4,14 @@
 // overhead factor is a ratio taken in one run. It holds the workload
 // registry, the stage runner and suite execution, and proves through
 // package proving.
+//
+// Files:
+//   - workload.go: the Workload and Encrypted interfaces and the registry
+//     of workload families (Register, New).
+//   - runner.go: the stage runner (Prepare, ProveOnce, Run) and the plain
+//     baselines' timing.
+//   - suites.go: the named suites; suiterun.go: running one, job by job.
+//   - constraints.go: the tracked constraint counts (testdata/constraints.csv).
 package bench
 
 import (

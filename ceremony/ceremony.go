@@ -26,6 +26,11 @@
 // Derive recomputes every key from the transcript and the circuits, which
 // the verifier compiles itself: nothing in the record is trusted but the
 // beacons, which are public.
+//
+// Files:
+//   - ceremony.go: Init, Contribute, Verify and Derive, the record.
+//   - curves.go: the per-curve mpcsetup calls behind one interface.
+//   - plonk.go: PLONK's reference string from phase 1.
 package ceremony
 
 import (

@@ -11,6 +11,12 @@
 // Solidity template does that with keccak256. ProverOptions and
 // VerifierOptions give them. PLONK proofs made with gnark's defaults are
 // accepted as they are.
+//
+// Files:
+//   - onchain.go: the Solidity export, the EVM (EVM) and a proof's calldata.
+//   - run.go: a run directory's verifiers and proofs in the EVM.
+//   - settle.go: the whole settlement of a run through the escrow.
+//   - delivery.go: the delivery proof's keys (the model sold for its key).
 package onchain
 
 import (

@@ -6,4 +6,10 @@
 // package's solver hints (Hints). The benchmark harness (package bench),
 // proven runs (package trainrun) and the on-chain code (package onchain)
 // all prove and verify through it.
+//
+// Files:
+//   - backend.go: System (Groth16, PLONK), keys and proofs.
+//   - keycache.go: the on-disk key cache.
+//   - memguard.go: the memory model and the checks against it.
+//   - hints.go: every circuit package's hints, registered once.
 package proving

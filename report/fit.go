@@ -2,6 +2,16 @@
 // table, scaling laws with extrapolations, the real-time frontier, a cost
 // model and plots. It reads results/ only and never re-runs anything; the
 // same inputs give the same bytes.
+//
+// Files:
+//   - report.go: loading stored results (Load) and REPORT.md (Markdown).
+//   - plots.go: the plots and Write, which writes every page.
+//   - hosts.go: the per-host pages and the hosts page.
+//   - results.go: a result set's own page.
+//   - paths.go: the aggregation paths, encrypted chains and ceremony costs
+//     stored as benchmark text.
+//   - compare.go: two hosts or profiles side by side.
+//   - fit.go: the scaling laws (power law, linear) and extrapolation.
 package report
 
 import (

@@ -1,6 +1,15 @@
 // Package resultset is the result model of potbench: what one run of a
 // workload measured (Result), a host × profile's results (ResultSet), their
 // files (JSON, CSV, benchfmt) and where they live under a results root.
+//
+// Files:
+//   - set.go: ResultSet, the training comparisons, workload names.
+//   - result.go: one workload's measurement (Result) and its ratios.
+//   - run.go: a proven run's summary (RunSummary) and its files.
+//   - metrics.go: benchfmt metric lines and configuration lines.
+//   - layout.go: where results live under a results root.
+//   - format.go: durations, factors and sizes in words.
+//   - gasprice.go: the price of gas.
 package resultset
 
 import (

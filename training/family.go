@@ -47,6 +47,9 @@ type Family struct {
 
 	// ScoreInputs is how many public inputs its score circuit has.
 	ScoreInputs int
+	// LossFrac is the fractional bits of the summed loss its score proves
+	// (0: the score proves right answers only).
+	LossFrac int
 
 	// newModel is the model both ways (fixed point and float64), initial,
 	// for batches of b rows, the layer widths w (features first) and a tree

@@ -41,6 +41,13 @@ func linearFamily(logistic bool) Family {
 	}
 	f.linear = true
 	f.Shape = func(dm Dims) Shape { return linearShape(dm, logistic) }
+	// the summed loss: least squares' at scale 2^(2·(Data.Frac+Model.Frac)),
+	// the log-loss at 2^Data.Frac
+	p := logreg.DefaultParams(1, 1, 0)
+	f.LossFrac = 2 * (p.Data.Frac + p.Model.Frac)
+	if logistic {
+		f.LossFrac = p.Data.Frac
+	}
 	return f
 }
 

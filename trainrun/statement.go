@@ -6,7 +6,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/training"
 )
 
 // Statement is what a verified run means, line by line, for the buyer: each
@@ -84,16 +84,12 @@ func (t Terms) JSON() string {
 	return string(data) + "\n"
 }
 
-// meanLoss decodes a proven summed loss: least squares at scale
-// 2^(2·(Data.Frac+Model.Frac)), the log-loss at 2^Data.Frac.
+// meanLoss decodes a proven summed loss at its family's scale
+// (training.Family.LossFrac).
 func meanLoss(t Terms, s *ProvenScore) float64 {
-	p := logreg.DefaultParams(1, t.Widths[0], 0)
-	shift := p.Data.Frac
-	if Regression(t.Model) {
-		shift = 2 * (p.Data.Frac + p.Model.Frac)
-	}
+	fam, _ := training.Lookup(t.Model)
 	f := new(big.Float).SetInt(s.LossSum)
-	f.Quo(f, new(big.Float).SetMantExp(big.NewFloat(1), shift))
+	f.Quo(f, new(big.Float).SetMantExp(big.NewFloat(1), fam.LossFrac))
 	v, _ := f.Float64()
 	return v / float64(s.Rows)
 }

@@ -19,6 +19,23 @@
 // is recomputed, deterministically, by every process): Prepare sets up the
 // keys, each of n shards proves the jobs whose index is its own modulo n, and
 // Merge assembles the manifest.
+//
+// Files:
+//   - train.go: Config and Train, the seller's side: train, set up or load
+//     the keys, prove each job, write the manifest and the README.
+//   - family.go: the run's model family (package training's descriptor)
+//     and the dataset's digest, or a CSV file in its place.
+//   - terms.go: the buyer's terms (Terms) and their checks.
+//   - manifest.go: the manifest and its records.
+//   - verify.go: Verify, the buyer's side: every proof and every link.
+//   - statement.go: what a verified run means, in the words verify prints.
+//   - keys.go: where keys come from (one-party or a ceremony) and
+//     re-deriving them from the circuits.
+//   - aggregate.go: the whole run again in one BW6-761 proof, and its check.
+//   - files.go: reading the files another party wrote, within bounds.
+//   - witness.go: the public witness files.
+//   - publish.go: Publish and CheckPublished, a run's public part.
+//   - summary.go: a run's figures for the report.
 package trainrun
 
 import (

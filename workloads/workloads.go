@@ -1,8 +1,22 @@
 // Package workloads registers potbench's workload families with the bench
 // harness, one file per family: how each size is built from its dataset and
-// circuit, its plain float64 and gonum baselines, and the comparison of
-// fixed-point against float64 training on the real data. The suites follow
-// the order and sizes listed here.
+// circuit, and its plain float64 and gonum baselines. The suites follow the
+// order and sizes listed here. (The training comparisons, and each model
+// family's description, are package training's.)
+//
+// Files:
+//   - workloads.go: the suites' order and sizes (a model family's step
+//     sizes come from its descriptor in package training).
+//   - batch.go: the committed batch every step workload proves on.
+//   - linreg.go, softmax.go, mlp.go: the step workloads of each family,
+//     with their float64 and gonum baselines (linreg.go also the
+//     logistic, diabetes and CSV-file workloads).
+//   - chain.go: K steps in one proof.
+//   - quality.go: the held-out score and improvement workloads.
+//   - lineage.go: proven preprocessing of a dataset.
+//   - commitment.go: committing a dataset alone (Poseidon2, GKR MiMC).
+//   - fhe.go: the encrypted steps (package fhe) and training under
+//     encryption.
 package workloads
 
 import (

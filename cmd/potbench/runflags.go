@@ -6,6 +6,7 @@ import (
 
 	"github.com/potbench/potbench/curves"
 	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/training"
 	"github.com/potbench/potbench/trainrun"
 )
 
@@ -23,7 +24,11 @@ type runShape struct {
 func runShapeFlags(fs *flag.FlagSet) *runShape {
 	r := &runShape{chain: 1}
 	r.model = fs.String("model", "logreg", "model family: "+strings.Join(trainrun.Models(), ", "))
-	r.dataset = fs.String("dataset", "", "dataset (default: the model's own: linreg diabetes, logreg breast_cancer, softmax and mlp digits), or a CSV FILE whose last column is the target (a class index for logreg, softmax and mlp)")
+	var own []string
+	for _, f := range training.Families() {
+		own = append(own, f.Name+" "+f.Dataset)
+	}
+	r.dataset = fs.String("dataset", "", "dataset (default: the model's own: "+strings.Join(own, ", ")+"), or a CSV FILE whose last column is the target (a class index for a classifier)")
 	r.skip = fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
 	r.clip = fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
 	r.batch = fs.Int("batch", 32, "rows per batch")

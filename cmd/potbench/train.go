@@ -19,7 +19,7 @@ import (
 )
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("train", "train -model linreg|logreg|softmax|mlp [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
+	fs := newFlagSet("train", "train -model "+strings.Join(trainrun.Models(), "|")+" [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
 	shape := runShapeFlags(fs)
 	epochs := fs.Int("epochs", 1, "epochs")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
