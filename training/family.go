@@ -10,6 +10,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/datasets"
@@ -293,6 +294,14 @@ func boolFloat(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// chainOf gives a shape chains of K steps of st.
+func chainOf(s *Shape, st chain.Stepper) {
+	s.ChainCircuit = func(k int) frontend.Circuit { return chain.NewCircuit(chain.Params{K: k, Step: st}) }
+	s.AssignChain = func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+		return chain.Params{K: k, Step: st}.Assign(ds, first, m, lr)
+	}
 }
 
 func decoder(dec func(int64) float64) func([]int64) []float64 {

@@ -8,7 +8,6 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
 
-	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -184,10 +183,10 @@ func linearShape(dm Dims, logistic bool) Shape {
 			return c, next.Values(), err
 		}
 	}
-	s.ChainCircuit = func(k int) frontend.Circuit { return chain.NewCircuit(chain.Params{K: k, Logistic: logistic, Step: p}) }
-	s.AssignChain = func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
-		c, last, err := chain.Params{K: k, Logistic: logistic, Step: p}.Assign(ds, first, linreg.FromValues(m), lr)
-		return c, last.Values(), err
+	if logistic {
+		chainOf(&s, p)
+	} else {
+		chainOf(&s, p.Params)
 	}
 	qp := score.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
 	s.ScoreCircuit = func() frontend.Circuit { return score.NewScore(qp) }

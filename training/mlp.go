@@ -140,6 +140,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 				return c, next.Values(), err
 			},
 			Decode: decoder(p.Model.Decode)}
+		chainOf(&s, p)
 		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
 		return s
 	},

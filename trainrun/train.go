@@ -191,7 +191,7 @@ func newPlan(cfg Config) (*plan, error) {
 		p.cfg.Chain = cfg.Chain
 	}
 	if cfg.Chain > 1 && p.shape.ChainCircuit == nil {
-		return nil, fmt.Errorf("-chain %d: %s has no chain circuit (linreg and logreg do)", cfg.Chain, cfg.Model)
+		return nil, fmt.Errorf("-chain %d: %s has no chain circuit", cfg.Chain, cfg.Model)
 	}
 	last := p.snaps[len(p.snaps)-1]
 	if _, p.final, err = p.shape.AssignStep(p.ds, last.Batch, last.Model, p.lrFixed); err != nil {

@@ -289,7 +289,6 @@ func TestTrainRefuses(t *testing.T) {
 		{func(c *Config) { c.Batch = 1000 }, "larger than the dataset"},
 		{func(c *Config) { c.Dir = filepath.Join(file, "run") }, "cannot create the run directory"},
 		{func(c *Config) { c.Model = "svm" }, `unknown model "svm"`},
-		{func(c *Config) { c.Model, c.Chain = "softmax", 2 }, "no chain circuit"},
 		{func(c *Config) { c.Dataset = "digits" }, "trains on diabetes"},
 	} {
 		cfg := tiny(filepath.Join(t.TempDir(), "run"))

@@ -9,7 +9,6 @@ import (
 
 	"github.com/potbench/potbench/bench"
 	"github.com/potbench/potbench/circuits/chain"
-	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/datasets"
 	"github.com/potbench/potbench/training"
 )
@@ -24,7 +23,7 @@ func chainFamilies() (out []bench.FamilyDef) {
 		if err != nil {
 			return nil, err
 		}
-		p := chain.Params{K: s["K"], Step: logreg.Params{Params: base.params}}
+		p := chain.Params{K: s["K"], Step: base.params}
 		return &chainWorkload{linRegWorkload: base, p: p, first: 0}, nil
 	}})
 	return out
@@ -44,7 +43,7 @@ func (w *chainWorkload) Assignment(curve ecc.ID) (frontend.Circuit, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := w.p.Assign(ds, w.first, w.model, w.lr)
+	c, _, err := w.p.Assign(ds, w.first, w.model.Values(), w.lr)
 	return c, err
 }
 

@@ -24,7 +24,7 @@ import (
 
 // TestEveryFamily walks every registered model family (package training's
 // descriptors) through what the harness and the proven runs do with it:
-// its step, chain and score circuits accept a step of real training; the
+// its step, chain and score circuits accept steps of real training; the
 // harness registered its step workloads at the descriptor's sizes and
 // measures the smallest, stage by stage; a tiny run on a CSV file is trained, proven and
 // verified; and the report lists it.
@@ -54,23 +54,18 @@ func TestEveryFamily(t *testing.T) {
 				t.Fatalf("step: %v", err)
 			}
 			// chain
-			if sh.ChainCircuit != nil {
-				c, last, err := sh.AssignChain(first.Dataset, first.Batch, 2, first.Model, first.LR)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := test.IsSolved(sh.ChainCircuit(2), c, field); err != nil {
-					t.Fatalf("chain of 2: %v", err)
-				}
-				_, want, _ := sh.AssignStep(first.Dataset, first.Batch+1, next, first.LR)
-				if !slices.Equal(last, want) {
-					t.Errorf("chain of 2 ends at another model than two steps")
-				}
-			} else {
-				cfg := trainrun.Config{Model: f.Name, Epochs: 1, Batch: 8, LR: f.LR, Seed: 1, Chain: 2, Curve: ecc.BN254, Backend: "groth16", Dir: t.TempDir()}
-				if _, err := trainrun.Train(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "no chain circuit") {
-					t.Errorf("-chain 2 for a family without a chain circuit: %v", err)
-				}
+			if sh.ChainCircuit == nil {
+				t.Fatal("no chain circuit")
+			}
+			c, last, err := sh.AssignChain(first.Dataset, first.Batch, 2, first.Model, first.LR)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := test.IsSolved(sh.ChainCircuit(2), c, field); err != nil {
+				t.Fatalf("chain of 2: %v", err)
+			}
+			if _, want, _ := sh.AssignStep(first.Dataset, first.Batch+1, next, first.LR); !slices.Equal(last, want) {
+				t.Errorf("chain of 2 ends at another model than two steps")
 			}
 			// score
 			c, _, _, _, err = sh.AssignScore(ecc.BN254, rep.Quant[:4], rep.Final)
@@ -101,12 +96,12 @@ func TestEveryFamily(t *testing.T) {
 			}
 			set.Merge(r)
 
-			// a run: trained, proven, verified, reported
+			// a run, one proof per epoch: trained, proven, verified, reported
 			csv := filepath.Join(t.TempDir(), f.Name+"-tiny.csv")
 			if err := os.WriteFile(csv, []byte(tinyCSV(f)), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			cfg := trainrun.Config{Model: f.Name, Dataset: csv, Epochs: 1, Batch: 4, LR: f.LR, Seed: 1, Chain: 1, Curve: ecc.BN254, Backend: "groth16",
+			cfg := trainrun.Config{Model: f.Name, Dataset: csv, Epochs: 1, Batch: 4, LR: f.LR, Seed: 1, Chain: trainrun.ChainEpoch, Curve: ecc.BN254, Backend: "groth16",
 				Dir: filepath.Join(t.TempDir(), f.Name+"-tiny")}
 			if _, err := trainrun.Train(context.Background(), cfg); err != nil {
 				t.Fatal(err)
@@ -115,8 +110,8 @@ func TestEveryFamily(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Steps != 4 || v.Proofs != 5 || v.Score == nil {
-				t.Errorf("verdict: %d steps in %d proofs, score %v; want 4 steps, 5 proofs and a score", v.Steps, v.Proofs, v.Score)
+			if v.Steps != 4 || v.Proofs != 2 || v.Score == nil {
+				t.Errorf("verdict: %d steps in %d proofs, score %v; want 4 steps in one chain proof, and a score", v.Steps, v.Proofs, v.Score)
 			}
 			if _, err := resultset.WriteRun(root, "walk-2c", trainrun.Summary(cfg.Dir, v.Manifest, v, 0, nil)); err != nil {
 				t.Fatal(err)

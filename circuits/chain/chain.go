@@ -8,6 +8,21 @@
 // Steps is public and asserted equal to the circuit's K: a verifier passes
 // the number of steps it counts for the proof, so a step's key (one input
 // fewer) or another chain's key (another K) cannot stand in for this one.
+//
+// Any model family whose step is a Stepper chains: least squares
+// (linreg.Params), logistic regression (logreg.Params), softmax regression
+// (softmax.Params) and the MLP (mlp.Params). The chain is the family's step
+// circuit K times over, less K-1 pairs of model commitments: per step, the
+// batch's hash and Merkle path and the update itself; the model between two
+// steps costs only a range check per value (the check its commitment would
+// have made).
+//
+// Soundness: each step's rows are bound to the committed set at index
+// FirstBatch+t (below Batches), so no batch can be skipped, repeated,
+// reordered or taken from another set; the first model is bound to
+// ModelFirst and the last to ModelLast; an intermediate model is the output
+// of the step before it, range-checked as the next step's input must be.
+// The step's own soundness (its package doc) holds for every step.
 package chain
 
 import (
@@ -15,19 +30,36 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
-	"github.com/potbench/potbench/circuits/linreg"
-	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/step"
 )
 
 // Inputs is the number of public inputs of a chain.
 const Inputs = 7
 
+// A Stepper is a model family's SGD step on its committed model values, in
+// the circuit and natively: what a chain of its steps needs.
+type Stepper interface {
+	// Shape is the batch and the training set the step reads.
+	Shape() step.Shape
+	// ModelDomain is how its model is committed.
+	ModelDomain() commit.Domain
+	// CheckLabel constrains one row's target as the step requires before
+	// the rows are hashed (a 0/1 label); nothing where the step itself
+	// pins it.
+	CheckLabel(api frontend.API, y frontend.Variable)
+	// Steps places what every step shares in the circuit (lookup tables,
+	// which must come before any Freivalds check) and returns one step: the
+	// model values after it, from the values v before it (range-checked by
+	// the caller).
+	Steps(fp *fixedpoint.API) func(x [][]frontend.Variable, y []frontend.Variable, v []frontend.Variable, lr frontend.Variable) []frontend.Variable
+	// NativeStepValues is StepValues' native mirror.
+	NativeStepValues(v []int64, rows [][]int64, lr int64) ([]int64, error)
+}
+
 // Params fix the chain length and the step.
 type Params struct {
-	K        int
-	Logistic bool          // logistic-regression steps; least squares otherwise
-	Step     logreg.Params // the step's shape (SigmoidFrac used only when Logistic)
+	K    int
+	Step Stepper
 }
 
 // Circuit is the statement of a chain of K steps.
@@ -43,16 +75,15 @@ type Circuit struct {
 	X        [][][]frontend.Variable // K × B × D
 	Y        [][]frontend.Variable   // K × B
 	Siblings [][]frontend.Variable   // K Merkle paths
-	W        []frontend.Variable     // the first model
-	Bias     frontend.Variable
+	Model    []frontend.Variable     // the first model's committed values
 
 	Params Params `gnark:"-"`
 }
 
 // NewCircuit returns an empty circuit of the given shape.
 func NewCircuit(p Params) *Circuit {
-	s := p.Step
-	c := &Circuit{Params: p, W: make([]frontend.Variable, s.D)}
+	s := p.Step.Shape()
+	c := &Circuit{Params: p, Model: make([]frontend.Variable, p.ModelDomain().Values)}
 	for range p.K {
 		x := make([][]frontend.Variable, s.B)
 		for i := range x {
@@ -67,46 +98,35 @@ func NewCircuit(p Params) *Circuit {
 
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
-	p, s := c.Params, c.Params.Step
+	p, s := c.Params, c.Params.Step.Shape()
 	fp := fixedpoint.New(api)
-	dom, set := p.ModelDomain(), s.Shape().TrainSet()
-	if err := step.BindModel(fp, dom, append(append([]frontend.Variable{}, c.W...), c.Bias), c.ModelFirst); err != nil {
+	dom, set := p.ModelDomain(), s.TrainSet()
+	stepOf := p.Step.Steps(fp)
+	if err := step.BindModel(fp, dom, c.Model, c.ModelFirst); err != nil {
 		return err
 	}
 	fp.AssertUnsigned(c.LearningRate, s.LRBits)
 	api.AssertIsEqual(c.Steps, p.K)
 
-	w, b := c.W, c.Bias
+	v := c.Model
 	for t := 0; t < p.K; t++ {
 		rows := make([][]frontend.Variable, s.B)
 		for i := range rows {
 			rows[i] = append(append([]frontend.Variable{}, c.X[t][i]...), c.Y[t][i])
-			if p.Logistic {
-				api.AssertIsBoolean(c.Y[t][i])
-			}
+			p.Step.CheckLabel(api, c.Y[t][i])
 		}
 		if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, api.Add(c.FirstBatch, t), rows, c.Siblings[t]); err != nil {
 			return err
 		}
 		if t > 0 { // the first model is range-checked by its commitment
-			for _, v := range append(append([]frontend.Variable{}, w...), b) {
-				fp.AssertSigned(v, s.Model.Bits)
+			for _, x := range v {
+				fp.AssertSigned(x, dom.Format.Bits)
 			}
 		}
-		if p.Logistic {
-			w, b = logreg.Step(fp, s, c.X[t], c.Y[t], w, b, c.LearningRate)
-		} else {
-			w, b = linreg.Step(fp, s.Params, c.X[t], c.Y[t], w, b, c.LearningRate)
-		}
+		v = stepOf(c.X[t], c.Y[t], v, c.LearningRate)
 	}
-	return step.BindModel(fp, dom, append(w, b), c.ModelLast)
+	return step.BindModel(fp, dom, v, c.ModelLast)
 }
 
-// ModelDomain is the commitment domain of the chain's models: logistic or
-// linear, as its steps.
-func (p Params) ModelDomain() commit.Domain {
-	if p.Logistic {
-		return p.Step.ModelDomain()
-	}
-	return p.Step.Params.ModelDomain()
-}
+// ModelDomain is the commitment domain of the chain's models: its step's.
+func (p Params) ModelDomain() commit.Domain { return p.Step.ModelDomain() }

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -13,83 +14,128 @@ import (
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
+	"github.com/potbench/potbench/circuits/mlp"
+	"github.com/potbench/potbench/circuits/softmax"
 )
 
 var checkOpts = []test.TestingOption{test.WithCurves(ecc.BN254), test.NoFuzzing(), test.NoSerializationChecks()}
 
-func setup(t *testing.T, logistic bool, k int) (Params, *commit.Dataset, linreg.Model) {
+// families are a small step of every family that chains: batches of 3 rows
+// of 2 features, 8 batches.
+var families = []struct {
+	name    string
+	step    Stepper
+	classes int64 // labels in [0, classes); 0: a least-squares target
+}{
+	{"linreg", linreg.DefaultParams(3, 2, 3), 0},
+	{"logreg", logreg.DefaultParams(3, 2, 3), 2},
+	{"softmax", softmax.DefaultParams(3, 2, 3, 3), 3},
+	{"mlp", mlp.DefaultParams(3, 2, 4, 3, 3, true), 3},
+}
+
+func setup(t *testing.T, st Stepper, classes int64, k int) (Params, *commit.Dataset, []int64) {
 	rng := rand.New(rand.NewPCG(uint64(k), 7))
-	p := Params{K: k, Logistic: logistic, Step: logreg.DefaultParams(3, 2, 3)}
+	p := Params{K: k, Step: st}
 	rows := circuittest.Rows(rng, 3*8, 3, -2<<12, 2<<12)
-	if logistic {
+	if classes > 0 {
 		for _, r := range rows {
-			r[2] = rng.Int64N(2)
+			r[2] = rng.Int64N(classes)
 		}
 	}
 	ds, err := commit.NewDataset(commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, ds, linreg.Model{W: circuittest.Ints(rng, 2, -1<<16, 1<<16), Bias: 5}
+	return p, ds, circuittest.Ints(rng, p.ModelDomain().Values, -1<<15, 1<<15)
 }
 
+// TestChainMatchesNativeSteps: for every family, a chain of K steps ends
+// where K single native steps end, and the circuit accepts it.
 func TestChainMatchesNativeSteps(t *testing.T) {
-	for _, logistic := range []bool{false, true} {
-		for _, k := range []int{1, 2, 4} {
-			p, ds, m := setup(t, logistic, k)
+	for _, f := range families {
+		for _, k := range []int{1, 2, 3} {
+			p, ds, m := setup(t, f.step, f.classes, k)
 			c, last, err := p.Assign(ds, 2, m, 1<<14)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// the chain's last model is K single steps
 			cur := m
 			for s := 0; s < k; s++ {
-				if logistic {
-					cur, _ = p.Step.NativeStep(cur, ds.Batch(2+s), 1<<14)
-				} else {
-					cur, _ = p.Step.Params.NativeStep(cur, ds.Batch(2+s), 1<<14)
+				if cur, err = f.step.NativeStepValues(cur, ds.Batch(2+s), 1<<14); err != nil {
+					t.Fatal(err)
 				}
 			}
-			if cur.Bias != last.Bias || cur.W[0] != last.W[0] || cur.W[1] != last.W[1] {
-				t.Fatalf("chain of %d gives %+v, single steps %+v", k, last, cur)
+			if !slices.Equal(cur, last) {
+				t.Fatalf("%s: chain of %d gives %v, single steps %v", f.name, k, last, cur)
 			}
 			test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{test.WithValidAssignment(c)}, checkOpts...)...)
 		}
 	}
 }
 
+// TestChainTampering: for every family, batches out of order, a skipped
+// step, a later start, a tampered intermediate model, a batch of another
+// set and a wrong last model are all refused.
 func TestChainTampering(t *testing.T) {
-	p, ds, m := setup(t, false, 3)
-	honest, last, err := p.Assign(ds, 1, m, 1<<14)
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range families {
+		t.Run(f.name, func(t *testing.T) {
+			p, ds, m := setup(t, f.step, f.classes, 3)
+			honest, last, err := p.Assign(ds, 1, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// batches out of order: steps on 1, 3, 2 claimed as 1, 2, 3
+			swapped := *honest
+			swapped.X = [][][]frontend.Variable{honest.X[0], honest.X[2], honest.X[1]}
+			swapped.Y = [][]frontend.Variable{honest.Y[0], honest.Y[2], honest.Y[1]}
+			swapped.Siblings = [][]frontend.Variable{honest.Siblings[0], honest.Siblings[2], honest.Siblings[1]}
+			// skipping the middle step: two steps claimed as three
+			short, _, err := Params{K: 2, Step: p.Step}.Assign(ds, 1, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := *honest
+			skipped.ModelLast = short.ModelLast
+			// a later start claimed as the stated one
+			moved := *honest
+			moved.FirstBatch = 2
+			// a wrong last model
+			bumped := append([]int64{}, last...)
+			bumped[len(bumped)-1]++
+			wrongLast := *honest
+			wrongLast.ModelLast, _ = p.Commitment(ecc.BN254, bumped)
+			// a tampered intermediate model: the chain restarted after its
+			// first step from another model, the rest honest from there
+			other := append([]int64{}, m...)
+			other[0] += 1 << 10
+			mid, err := p.Step.NativeStepValues(other, ds.Batch(1), 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tail, _, err := Params{K: 2, Step: p.Step}.Assign(ds, 2, mid, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spliced := *honest
+			spliced.ModelLast = tail.ModelLast
+			// the batches of another set with the same shape, claimed under
+			// this set's root
+			_, foreignSet, _ := setup(t, f.step, f.classes, 4)
+			foreign, _, err := p.Assign(foreignSet, 1, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromOther := *foreign
+			fromOther.DatasetRoot = honest.DatasetRoot
+			test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{
+				test.WithValidAssignment(honest),
+				test.WithInvalidAssignment(&swapped),
+				test.WithInvalidAssignment(&skipped),
+				test.WithInvalidAssignment(&moved),
+				test.WithInvalidAssignment(&wrongLast),
+				test.WithInvalidAssignment(&spliced),
+				test.WithInvalidAssignment(&fromOther),
+			}, checkOpts...)...)
+		})
 	}
-	// batches out of order: steps on 1, 3, 2 claimed as 1, 2, 3
-	swapped := *honest
-	swapped.X = [][][]frontend.Variable{honest.X[0], honest.X[2], honest.X[1]}
-	swapped.Y = [][]frontend.Variable{honest.Y[0], honest.Y[2], honest.Y[1]}
-	swapped.Siblings = [][]frontend.Variable{honest.Siblings[0], honest.Siblings[2], honest.Siblings[1]}
-	// skipping the middle step: two steps claimed as three
-	p2 := Params{K: 2, Step: p.Step}
-	short, _, err := p2.Assign(ds, 1, m, 1<<14)
-	if err != nil {
-		t.Fatal(err)
-	}
-	skipped := *honest
-	skipped.ModelLast = short.ModelLast
-	// a later start claimed as the stated one
-	moved := *honest
-	moved.FirstBatch = 2
-	// a wrong last model
-	bumped := last.Clone()
-	bumped.Bias++
-	wrongLast := *honest
-	wrongLast.ModelLast, _ = p.Step.Commitment(ecc.BN254, bumped)
-	test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{
-		test.WithValidAssignment(honest),
-		test.WithInvalidAssignment(&swapped),
-		test.WithInvalidAssignment(&skipped),
-		test.WithInvalidAssignment(&moved),
-		test.WithInvalidAssignment(&wrongLast),
-	}, checkOpts...)...)
 }

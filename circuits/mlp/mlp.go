@@ -188,9 +188,19 @@ func (p Params) LogitBits() int { return p.HiddenBits + 1 + p.Model.Bits + commi
 // Step returns both layers after one step (inputs range-checked by the caller).
 func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
 	w2 [][]frontend.Variable, b2 []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable, [][]frontend.Variable, []frontend.Variable) {
+	return StepWith(fp, p, p.OpenExp(fp.Frontend()), x, y, w1, b1, w2, b2, lr)
+}
+
+// OpenExp places the output softmax's exp table in the circuit: before any
+// Freivalds check (see activation.Table.Open), once for every step that
+// shares it.
+func (p Params) OpenExp(api frontend.API) *activation.OpenTable { return p.out().Exp().Open(api) }
+
+// StepWith is Step with the exp table already open.
+func StepWith(fp *fixedpoint.API, p Params, exp *activation.OpenTable, x [][]frontend.Variable, y []frontend.Variable, w1 [][]frontend.Variable, b1 []frontend.Variable,
+	w2 [][]frontend.Variable, b2 []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable, [][]frontend.Variable, []frontend.Variable) {
 	api := fp.Frontend()
 	mul, dataScale, modelScale := p.ops()
-	exp := p.out().Exp().Open(api) // before any Freivalds check, see activation.Table.Open
 
 	r, mask, z := Forward(fp, p, x, w1, b1, w2, b2)
 	probs := softmax.ProbabilitiesFromLogits(fp, p.out(), z, exp)

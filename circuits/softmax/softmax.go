@@ -218,8 +218,14 @@ func OneHot(api frontend.API, y frontend.Variable, k int) []frontend.Variable {
 
 // Step returns the model after one step.
 func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Variable, w [][]frontend.Variable, b []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable) {
+	return StepWith(fp, p, nil, x, y, w, b, lr)
+}
+
+// StepWith is Step with the exp table open already (nil: opened here), so
+// that the steps of a chain share one table.
+func StepWith(fp *fixedpoint.API, p Params, exp *activation.OpenTable, x [][]frontend.Variable, y []frontend.Variable, w [][]frontend.Variable, b []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable) {
 	api := fp.Frontend()
-	probs := Probabilities(fp, p, x, w, b)
+	probs := ProbabilitiesFromLogits(fp, p, Logits(api, p, x, w, b), exp)
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	errs := make([][]frontend.Variable, p.K) // per class, per row, scale Data.Frac
 	for i := range x {

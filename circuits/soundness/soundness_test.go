@@ -56,18 +56,24 @@ var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not
 	"wrong matrix product", "wrong claimed score", "wrong transform",
 	"dataset of another shape", "model of another shape", "values of another width", "commitment of another kind",
 	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp",
-	"batch count not the root's", "batch beyond the count", "tie scored correct"}
+	"batch count not the root's", "batch beyond the count", "tie scored correct",
+	"skipped step", "batch of another set", "model tampered mid-chain"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
 // v = q·d + r), or only the remainder moved.
 func shiftRescale(delta int64, moveRemainderOnly bool) []solver.Option {
+	return shiftRescaleAt(2, delta, moveRemainderOnly)
+}
+
+// shiftRescaleAt is shiftRescale at DivHint's call n.
+func shiftRescaleAt(n int32, delta int64, moveRemainderOnly bool) []solver.Option {
 	var calls atomic.Int32
 	hint := func(field *big.Int, in, out []*big.Int) error {
 		if err := fixedpoint.DivHint(field, in, out); err != nil {
 			return err
 		}
-		if calls.Add(1) == 2 {
+		if calls.Add(1) == n {
 			if moveRemainderOnly {
 				out[1].Add(out[1], big.NewInt(delta))
 			} else {
@@ -535,27 +541,106 @@ func mlpCase(t *testing.T, curve ecc.ID) circuitCase {
 
 func chainCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(25, 26))
-	p := chain.Params{K: 2, Step: logreg.DefaultParams(2, 2, 2)}
+	p := chain.Params{K: 2, Step: logreg.DefaultParams(2, 2, 2).Params}
 	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := linreg.Model{W: circuittest.Ints(rng, 2, -1<<16, 1<<16), Bias: 1}
-	honest, last, err := p.Assign(ds, 1, m, 1<<14)
+	honest, last, err := p.Assign(ds, 1, m.Values(), 1<<14)
 	if err != nil {
 		t.Fatal(err)
 	}
 	moved := *honest
 	moved.FirstBatch = 2
-	bumped := last.Clone()
-	bumped.W[1]++
+	bumped := append([]int64{}, last...)
+	bumped[1]++
 	wrongLast := *honest
-	wrongLast.ModelLast, _ = p.Step.Commitment(curve, bumped)
+	wrongLast.ModelLast, _ = p.Commitment(curve, bumped)
+	skip, err := p.Step.NativeStepValues(m.Values(), ds.Batch(2), 1<<14) // batch 1 skipped
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := *honest
+	skipped.ModelLast, _ = p.Commitment(curve, skip)
 	return circuitCase{name: "chain of steps", circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
 		{kind: "row at wrong index", witness: &moved},
+		{kind: "skipped step", witness: &skipped},
 		{kind: "wrong W_after", witness: &wrongLast},
 		{kind: "rescale remainder off", witness: honest, solverOp: shiftRescale(1, true)},
 	}}
+}
+
+// familyChainCases are chains of two steps of softmax regression and of the
+// MLP: a batch skipped, a batch of another set under this set's root, the
+// second step's update moved by one (the model between the steps tampered
+// with), a wrong last model.
+func familyChainCases(t *testing.T, curve ecc.ID) []circuitCase {
+	var out []circuitCase
+	for _, f := range []struct {
+		name string
+		step chain.Stepper
+	}{{"softmax chain", softmax.DefaultParams(3, 3, 3, 2)}, {"mlp chain", mlp.DefaultParams(3, 3, 4, 3, 2, true)}} {
+		rng := rand.New(rand.NewPCG(29, 30))
+		set := func() *commit.Dataset {
+			rows := circuittest.Rows(rng, 12, 4, -2<<12, 2<<12)
+			for _, r := range rows {
+				r[3] = rng.Int64N(3)
+			}
+			ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ds
+		}
+		ds, other := set(), set()
+		p := chain.Params{K: 2, Step: f.step}
+		m := circuittest.Ints(rng, p.ModelDomain().Values, -1<<15, 1<<15)
+		honest, last, err := p.Assign(ds, 1, m, 1<<14)
+		if err != nil {
+			t.Fatal(err)
+		}
+		skip, err := f.step.NativeStepValues(m, ds.Batch(2), 1<<14) // batch 1 skipped
+		if err != nil {
+			t.Fatal(err)
+		}
+		skipped := *honest
+		skipped.ModelLast, _ = p.Commitment(curve, skip)
+		foreign, _, err := p.Assign(other, 1, m, 1<<14)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromOther := *foreign
+		fromOther.DatasetRoot = honest.DatasetRoot
+		bumped := append([]int64{}, last...)
+		bumped[0]++
+		wrongLast := *honest
+		wrongLast.ModelLast, _ = p.Commitment(curve, bumped)
+		// DivHint's calls in one step: the second step's first call moves
+		one, err := frontend.Compile(curve.ScalarField(), r1cs.NewBuilder, chain.NewCircuit(chain.Params{K: 1, Step: f.step}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		firstStep, _, err := chain.Params{K: 1, Step: f.step}.Assign(ds, 1, m, 1<<14)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls atomic.Int32
+		count := solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), func(field *big.Int, in, out []*big.Int) error {
+			calls.Add(1)
+			return fixedpoint.DivHint(field, in, out)
+		})
+		if err := circuittest.Solve(one, firstStep, count); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, circuitCase{name: f.name, circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
+			{kind: "skipped step", witness: &skipped},
+			{kind: "batch of another set", witness: &fromOther},
+			{kind: "model tampered mid-chain", witness: honest, solverOp: shiftRescaleAt(calls.Load()+1, 1, false)},
+			{kind: "wrong W_after", witness: &wrongLast},
+		}})
+	}
+	return out
 }
 
 func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
@@ -740,7 +825,7 @@ func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
-	return out
+	return append(out, familyChainCases(t, curve)...)
 }
 
 // TestSoundnessMatrix runs the matrix on every curve the commitments support:

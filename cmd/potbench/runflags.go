@@ -32,7 +32,7 @@ func runShapeFlags(fs *flag.FlagSet) *runShape {
 	r.skip = fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
 	r.clip = fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
 	r.batch = fs.Int("batch", 32, "rows per batch")
-	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (linreg and logreg; default 1)", func(s string) (err error) {
+	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (default 1)", func(s string) (err error) {
 		r.chain, err = trainrun.ParseChain(s)
 		return err
 	})

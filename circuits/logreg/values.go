@@ -1,0 +1,31 @@
+package logreg
+
+import (
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/linreg"
+)
+
+// The model on its committed values (D weights then the bias), as a chain
+// of steps (package chain's Stepper) reads it.
+
+// CheckLabel pins a label to 0 or 1.
+func (p Params) CheckLabel(api frontend.API, y frontend.Variable) { api.AssertIsBoolean(y) }
+
+// Steps: the step on committed values; nothing shared.
+func (p Params) Steps(fp *fixedpoint.API) func(x [][]frontend.Variable, y []frontend.Variable, v []frontend.Variable, lr frontend.Variable) []frontend.Variable {
+	return func(x [][]frontend.Variable, y []frontend.Variable, v []frontend.Variable, lr frontend.Variable) []frontend.Variable {
+		w, b := Step(fp, p, x, y, v[:p.D], v[p.D], lr)
+		return append(append([]frontend.Variable{}, w...), b)
+	}
+}
+
+// NativeStepValues is NativeStep on committed values.
+func (p Params) NativeStepValues(v []int64, rows [][]int64, lr int64) ([]int64, error) {
+	m, err := p.NativeStep(linreg.FromValues(v), rows, lr)
+	if err != nil {
+		return nil, err
+	}
+	return m.Values(), nil
+}
