@@ -459,13 +459,21 @@ func provenRuns(b *strings.Builder, opt Options) {
 		rs := chains[k]
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Chain < rs[j].Chain })
 		for _, r := range rs {
-			rows = append(rows, fmt.Sprintf("| %s | %s / %s, batch %d | %d | %d | %s | %s | %s |\n", k.host, k.model, k.dataset, k.batch, r.Chain, r.Proofs,
-				resultset.Duration(r.ProveNs), resultset.Duration(r.VerifyNs), resultset.Bytes(r.Bytes)))
+			gas, setup := "–", "–"
+			if r.GasTx > 0 {
+				gas = fmt.Sprint(r.GasTx)
+			}
+			if r.SetupNs > 0 {
+				setup = resultset.Duration(r.SetupNs)
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s / %s, batch %d | %d | %d | %s | %s | %s | %s | %s | %s |\n", k.host, k.model, k.dataset, k.batch, r.Chain, r.Proofs,
+				setup, resultset.Duration(r.ProveNs), resultset.Factor(r.OverheadX()), resultset.Duration(r.VerifyNs), resultset.Bytes(r.Bytes), gas))
 		}
 	}
 	if len(rows) > 0 {
-		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step): fewer proofs to verify and store, against the prove time.\n\n")
-		b.WriteString("| host | run | K | proofs | prove (all) | verify (all) | transcript |\n|---|---|--:|--:|--:|--:|--:|\n")
+		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. ")
+		b.WriteString("overhead-x is the whole run's prove time over the plain float64 run; gas is every proof verified on chain.\n\n")
+		b.WriteString("| host | run | K | proofs | setup | prove (all) | overhead-x | verify (all) | transcript | gas, every proof on chain |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, r := range rows {
 			b.WriteString(r)
 		}

@@ -56,6 +56,8 @@ type Family struct {
 	// for batches of b rows, the layer widths w (features first) and a tree
 	// of the given depth.
 	newModel func(b int, w []int, depth int, seed uint64) model
+	// newPlain is the same initial model in float64 alone.
+	newPlain func(w []int, seed uint64) plain
 	// load reads the training table; nil: the vendored Dataset.
 	load   func() (*datasets.Table, error)
 	clip   bool // saturate values outside the data format (else an error naming the line)
@@ -89,15 +91,21 @@ type Shape struct {
 }
 
 // model is a family's model twice: in fixed point, as its circuits prove
-// it, and in float64.
+// it, and in float64 (its plain twin).
 type model interface {
+	plain
 	params() linreg.Params // the step's batch, formats and learning-rate bits
 	values() []int64
 	step(rows [][]int64, lr int64) error
-	plainStep(x [][]float64, y []float64, lr float64) error
 	// score is one held-out row's squared error (regression) or right
 	// answer (1 or 0), fixed point and float64; q is the row quantised.
 	score(q []int64, x []float64, y float64) (fixed, float float64)
+}
+
+// plain is a family's float64 model alone: what the plain training a
+// proof is held against runs, with nothing of the fixed-point side.
+type plain interface {
+	plainStep(x [][]float64, y []float64, lr float64) error
 }
 
 // families is every family, in the order the CLI lists them and the
@@ -238,7 +246,7 @@ func (f Family) Train(epochs, batch int, lr float64, seed uint64, snap func(Snap
 // training a proof's overhead is held against.
 func (f Family) Plain(rep TrainReport, epochs, batch int, lr float64, seed uint64) {
 	t := rep.Train
-	m := f.newModel(batch, f.Widths(t.Features()), Depth(t.Rows(), batch), seed)
+	m := f.newPlain(f.Widths(t.Features()), seed)
 	for range epochs {
 		for k := 0; k+batch <= t.Rows(); k += batch {
 			_ = m.plainStep(t.X[k:k+batch], t.Y[k:k+batch], lr) // the plain steps cannot fail

@@ -33,10 +33,10 @@ func linearFamily(logistic bool) Family {
 		f.Name, f.Title, f.Dataset, f.NTrain, f.Metric, f.Classes, f.LR = "logreg", "logreg", "breast_cancer", 455, "accuracy", 2, 0.1
 		f.BenchSizes, f.DefaultSizes = []string{"B=16", "B=32", "B=64"}, []string{"B=16", "B=32"}
 	}
+	f.newPlain = func(w []int, _ uint64) plain { return newLinearPlain(w[0], logistic) }
 	f.newModel = func(b int, w []int, depth int, _ uint64) model {
 		d := w[0]
-		return &linear{p: logreg.DefaultParams(b, d, depth), logistic: logistic,
-			m: linreg.Model{W: make([]int64, d)}, w: make([]float64, d), grad: make([]float64, d)}
+		return &linear{p: logreg.DefaultParams(b, d, depth), logistic: logistic, m: linreg.Model{W: make([]int64, d)}, linearPlain: newLinearPlain(d, logistic)}
 	}
 	f.linear = true
 	f.Shape = func(dm Dims) Shape { return linearShape(dm, logistic) }
@@ -52,12 +52,27 @@ func linearFamily(logistic bool) Family {
 
 // linear is a linear or logistic model both ways.
 type linear struct {
+	*linearPlain
 	p        logreg.Params
 	logistic bool
 	m        linreg.Model
-	w, grad  []float64
-	b        float64
-	other    LinearStep // the float64 twin's step, when not the plain one
+}
+
+// linearPlain is the float64 twin: weights, bias, the activation (nil:
+// least squares) and scratch for the gradient.
+type linearPlain struct {
+	w, grad []float64
+	b       float64
+	act     func(float64) float64
+	other   LinearStep // the step, when not the plain one
+}
+
+func newLinearPlain(d int, logistic bool) *linearPlain {
+	l := &linearPlain{w: make([]float64, d), grad: make([]float64, d)}
+	if logistic {
+		l.act = Sigmoid
+	}
+	return l
 }
 
 // A LinearStep is a float64 step of a linear model taken some other way
@@ -91,16 +106,12 @@ func (l *linear) step(rows [][]int64, lr int64) (err error) {
 	return err
 }
 
-func (l *linear) plainStep(x [][]float64, y []float64, lr float64) (err error) {
+func (l *linearPlain) plainStep(x [][]float64, y []float64, lr float64) (err error) {
 	if l.other != nil {
 		l.w, l.b, err = l.other(x, y, l.w, l.b)
 		return err
 	}
-	var act func(float64) float64
-	if l.logistic {
-		act = Sigmoid
-	}
-	l.b = LinearPlainStep(x, y, l.w, l.b, lr, act, l.grad)
+	l.b = LinearPlainStep(x, y, l.w, l.b, lr, l.act, l.grad)
 	return nil
 }
 

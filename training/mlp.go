@@ -147,15 +147,22 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 	newModel: func(b int, w []int, depth int, seed uint64) model {
 		p := mlp.DefaultParams(b, w[0], w[1], w[2], depth, true)
 		m, f := InitMLP(p, seed)
-		return &mlpModel{p: p, m: m, f: f}
+		return &mlpModel{p: p, m: m, mlpPlain: &mlpPlain{f}}
+	},
+	newPlain: func(w []int, seed uint64) plain {
+		_, f := InitMLP(mlp.DefaultParams(1, w[0], w[1], w[2], 0, true), seed)
+		return &mlpPlain{f}
 	},
 }
 
+// mlpPlain is the float64 twin.
+type mlpPlain struct{ f MLPFloat }
+
 // mlpModel is the network both ways.
 type mlpModel struct {
+	*mlpPlain
 	p mlp.Params
 	m mlp.Model
-	f MLPFloat
 }
 
 func (n *mlpModel) params() linreg.Params { return n.p.Params }
@@ -166,7 +173,7 @@ func (n *mlpModel) step(rows [][]int64, lr int64) (err error) {
 	return err
 }
 
-func (n *mlpModel) plainStep(x [][]float64, y []float64, lr float64) error {
+func (n *mlpPlain) plainStep(x [][]float64, y []float64, lr float64) error {
 	MLPPlainStep(x, classes(y), n.f, lr)
 	return nil
 }

@@ -72,20 +72,30 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 	},
 	newModel: func(b int, w []int, depth int, _ uint64) model {
 		p := softmax.DefaultParams(b, w[0], w[1], depth)
-		s := &softmaxModel{p: p, m: p.Zero(), w: make([][]float64, p.K), b: make([]float64, p.K)}
-		for c := range s.w {
-			s.w[c] = make([]float64, p.D)
-		}
-		return s
+		return &softmaxModel{p: p, m: p.Zero(), softmaxPlain: newSoftmaxPlain(w)}
 	},
+	newPlain: func(w []int, _ uint64) plain { return newSoftmaxPlain(w) },
+}
+
+// softmaxPlain is the float64 twin: K × D weights and K biases.
+type softmaxPlain struct {
+	w [][]float64
+	b []float64
+}
+
+func newSoftmaxPlain(widths []int) *softmaxPlain {
+	s := &softmaxPlain{w: make([][]float64, widths[1]), b: make([]float64, widths[1])}
+	for c := range s.w {
+		s.w[c] = make([]float64, widths[0])
+	}
+	return s
 }
 
 // softmaxModel is softmax regression both ways.
 type softmaxModel struct {
+	*softmaxPlain
 	p softmax.Params
 	m softmax.Model
-	w [][]float64
-	b []float64
 }
 
 func (s *softmaxModel) params() linreg.Params { return s.p.Params }
@@ -96,7 +106,7 @@ func (s *softmaxModel) step(rows [][]int64, lr int64) (err error) {
 	return err
 }
 
-func (s *softmaxModel) plainStep(x [][]float64, y []float64, lr float64) error {
+func (s *softmaxPlain) plainStep(x [][]float64, y []float64, lr float64) error {
 	SoftmaxPlainStep(x, classes(y), s.w, s.b, lr)
 	return nil
 }
