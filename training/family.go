@@ -102,6 +102,22 @@ type model interface {
 	score(q []int64, x []float64, y float64) (fixed, float float64)
 }
 
+// fixed is the fixed-point half of a model: the step's parameters, the
+// model M and the circuits' native step on it.
+type fixed[M interface{ Values() []int64 }] struct {
+	base   linreg.Params
+	m      M
+	native func(M, [][]int64, int64) (M, error)
+}
+
+func (f *fixed[M]) params() linreg.Params { return f.base }
+func (f *fixed[M]) values() []int64       { return f.m.Values() }
+
+func (f *fixed[M]) step(rows [][]int64, lr int64) (err error) {
+	f.m, err = f.native(f.m, rows, lr)
+	return err
+}
+
 // plain is a family's float64 model alone: what the plain training a
 // proof is held against runs, with nothing of the fixed-point side.
 type plain interface {

@@ -36,7 +36,13 @@ func linearFamily(logistic bool) Family {
 	f.newPlain = func(w []int, _ uint64) plain { return newLinearPlain(w[0], logistic) }
 	f.newModel = func(b int, w []int, depth int, _ uint64) model {
 		d := w[0]
-		return &linear{p: logreg.DefaultParams(b, d, depth), logistic: logistic, m: linreg.Model{W: make([]int64, d)}, linearPlain: newLinearPlain(d, logistic)}
+		p := logreg.DefaultParams(b, d, depth)
+		native := p.Params.NativeStep
+		if logistic {
+			native = p.NativeStep
+		}
+		return &linear{p: p, logistic: logistic, linearPlain: newLinearPlain(d, logistic),
+			fixed: &fixed[linreg.Model]{base: p.Params, m: linreg.Model{W: make([]int64, d)}, native: native}}
 	}
 	f.linear = true
 	f.Shape = func(dm Dims) Shape { return linearShape(dm, logistic) }
@@ -53,9 +59,9 @@ func linearFamily(logistic bool) Family {
 // linear is a linear or logistic model both ways.
 type linear struct {
 	*linearPlain
+	*fixed[linreg.Model]
 	p        logreg.Params
 	logistic bool
-	m        linreg.Model
 }
 
 // linearPlain is the float64 twin: weights, bias, the activation (nil:
@@ -92,18 +98,6 @@ func (f Family) WithLinearStep(step LinearStep) (Family, error) {
 		return m
 	}
 	return f, nil
-}
-
-func (l *linear) params() linreg.Params { return l.p.Params }
-func (l *linear) values() []int64       { return l.m.Values() }
-
-func (l *linear) step(rows [][]int64, lr int64) (err error) {
-	if l.logistic {
-		l.m, err = l.p.NativeStep(l.m, rows, lr)
-	} else {
-		l.m, err = l.p.Params.NativeStep(l.m, rows, lr)
-	}
-	return err
 }
 
 func (l *linearPlain) plainStep(x [][]float64, y []float64, lr float64) (err error) {

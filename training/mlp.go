@@ -7,7 +7,6 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
-	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/score"
 )
@@ -147,7 +146,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 	newModel: func(b int, w []int, depth int, seed uint64) model {
 		p := mlp.DefaultParams(b, w[0], w[1], w[2], depth, true)
 		m, f := InitMLP(p, seed)
-		return &mlpModel{p: p, m: m, mlpPlain: &mlpPlain{f}}
+		return &mlpModel{p: p, mlpPlain: &mlpPlain{f}, fixed: &fixed[mlp.Model]{base: p.Params, m: m, native: p.NativeStep}}
 	},
 	newPlain: func(w []int, seed uint64) plain {
 		_, f := InitMLP(mlp.DefaultParams(1, w[0], w[1], w[2], 0, true), seed)
@@ -161,16 +160,8 @@ type mlpPlain struct{ f MLPFloat }
 // mlpModel is the network both ways.
 type mlpModel struct {
 	*mlpPlain
+	*fixed[mlp.Model]
 	p mlp.Params
-	m mlp.Model
-}
-
-func (n *mlpModel) params() linreg.Params { return n.p.Params }
-func (n *mlpModel) values() []int64       { return n.m.Values() }
-
-func (n *mlpModel) step(rows [][]int64, lr int64) (err error) {
-	n.m, err = n.p.NativeStep(n.m, rows, lr)
-	return err
 }
 
 func (n *mlpPlain) plainStep(x [][]float64, y []float64, lr float64) error {

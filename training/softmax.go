@@ -8,7 +8,6 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
-	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/circuits/softmax"
 )
@@ -72,7 +71,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 	},
 	newModel: func(b int, w []int, depth int, _ uint64) model {
 		p := softmax.DefaultParams(b, w[0], w[1], depth)
-		return &softmaxModel{p: p, m: p.Zero(), softmaxPlain: newSoftmaxPlain(w)}
+		return &softmaxModel{p: p, softmaxPlain: newSoftmaxPlain(w), fixed: &fixed[softmax.Model]{base: p.Params, m: p.Zero(), native: p.NativeStep}}
 	},
 	newPlain: func(w []int, _ uint64) plain { return newSoftmaxPlain(w) },
 }
@@ -94,16 +93,8 @@ func newSoftmaxPlain(widths []int) *softmaxPlain {
 // softmaxModel is softmax regression both ways.
 type softmaxModel struct {
 	*softmaxPlain
+	*fixed[softmax.Model]
 	p softmax.Params
-	m softmax.Model
-}
-
-func (s *softmaxModel) params() linreg.Params { return s.p.Params }
-func (s *softmaxModel) values() []int64       { return s.m.Values() }
-
-func (s *softmaxModel) step(rows [][]int64, lr int64) (err error) {
-	s.m, err = s.p.NativeStep(s.m, rows, lr)
-	return err
 }
 
 func (s *softmaxPlain) plainStep(x [][]float64, y []float64, lr float64) error {

@@ -9,6 +9,12 @@ import (
 // The model on its committed values (D weights then the bias), as a chain
 // of steps (package chain's Stepper) reads it.
 
+// Features is the input width D (every family embedding Params shares it).
+func (p Params) Features() int { return p.D }
+
+// DataFormat is the rows' fixed-point format.
+func (p Params) DataFormat() fixedpoint.Format { return p.Data }
+
 // CheckLabel: least squares takes any target in the data format.
 func (p Params) CheckLabel(frontend.API, frontend.Variable) {}
 

@@ -13,14 +13,8 @@ import (
 // Stepper) read it: H hidden units of D weights then a bias, then K output
 // units of H weights then a bias.
 
-// Features is the network's input width D.
-func (p Params) Features() int { return p.D }
-
 // NumClasses is the network's number of classes K.
 func (p Params) NumClasses() int { return p.K }
-
-// DataFormat is the rows' fixed-point format.
-func (p Params) DataFormat() fixedpoint.Format { return p.Data }
 
 // unflatten is both layers' weights and biases of committed values v.
 func (p Params) unflatten(v []frontend.Variable) (w1 [][]frontend.Variable, b1 []frontend.Variable, w2 [][]frontend.Variable, b2 []frontend.Variable) {

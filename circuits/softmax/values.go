@@ -12,14 +12,8 @@ import (
 // score's Classifier) and a chain of steps (package chain's Stepper) read
 // it: K units of D weights then a bias.
 
-// Features is the model's input width D.
-func (p Params) Features() int { return p.D }
-
 // NumClasses is the model's number of classes K.
 func (p Params) NumClasses() int { return p.K }
-
-// DataFormat is the rows' fixed-point format.
-func (p Params) DataFormat() fixedpoint.Format { return p.Data }
 
 // unflatten is the weights and biases of committed values v.
 func (p Params) unflatten(v []frontend.Variable) ([][]frontend.Variable, []frontend.Variable) {
