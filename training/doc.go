@@ -10,8 +10,10 @@
 //
 // Files:
 //   - family.go: the descriptor, the registry (Families, Lookup), the one
-//     training loop (Family.Train) and the plain float64 schedule
-//     (Family.Plain) a run's overhead is held against.
+//     training loop (Family.Train), the plain float64 schedule
+//     (Family.Plain) a run's overhead is held against, and the step the
+//     harness measures for a family without a workload file
+//     (Family.BenchStep).
 //   - linear.go: least squares (LinReg, diabetes) and logistic regression
 //     (LogReg, breast_cancer): their model both ways, the one float64 SGD
 //     step of a linear model (LinearPlainStep) and their circuits.

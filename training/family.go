@@ -35,7 +35,8 @@ type Family struct {
 	CompareEpochs int
 
 	// BenchSizes are the step workloads' sizes in the full suite, DefaultSizes
-	// those of the default suite.
+	// those of the default suite ("B=.." for the step BenchStep gives, where
+	// the family has no workload file of its own).
 	BenchSizes, DefaultSizes []string
 
 	Initial     string // how the initial model is made, in words
@@ -277,6 +278,53 @@ func (f Family) Regression() bool { return f.Metric == "mse" }
 // layer widths w: zero, or seeded (InitialKind).
 func (f Family) InitialModel(w []int, seed uint64) []int64 {
 	return f.newModel(1, w, 0, seed).values()
+}
+
+// A BenchStep is one step of a family as the benchmark harness measures it:
+// the middle batch of the seeded split's training rows, committed in
+// batches of B, from the family's initial model at its learning rate.
+type BenchStep struct {
+	Circuit frontend.Circuit                             // the empty step circuit
+	Assign  func(curve ecc.ID) (frontend.Circuit, error) // the step's assignment on curve
+	Plain   func() func()                                // the same step in float64 on the same rows: each call of the returned function is one step
+	Batches int                                          // batches of an epoch
+	// Elements is the step's training work: B rows times the model's
+	// values (one multiply-accumulate each on the forward pass).
+	Elements int
+}
+
+// BenchStep is the family's step at batch size b, for the harness.
+func (f Family) BenchStep(b int) (BenchStep, error) {
+	t, nTrain, err := f.table()
+	if err != nil {
+		return BenchStep{}, err
+	}
+	if b < 1 || b > nTrain {
+		return BenchStep{}, fmt.Errorf("%s: batch size %d; the training set has %d rows", f.Name, b, nTrain)
+	}
+	w := f.Widths(t.Features())
+	m := f.newModel(b, w, Depth(nTrain, b), 1)
+	sp, err := NewSplit(t, 1, nTrain, b, m.params().Data)
+	if err != nil {
+		return BenchStep{}, err
+	}
+	k, lr := sp.DS.NumBatches()/2, f.LR
+	lrInt := int64(math.Round(lr * float64(int64(1)<<m.params().LRFrac)))
+	sh := f.Shape(Dims{B: b, Depth: sp.DS.Depth(), Widths: w})
+	x, y := sp.Train.X[k*b:(k+1)*b], sp.Train.Y[k*b:(k+1)*b]
+	return BenchStep{Circuit: sh.StepCircuit(), Batches: sp.DS.NumBatches(), Elements: b * sh.Domain.Values,
+		Assign: func(curve ecc.ID) (frontend.Circuit, error) {
+			ds, err := sp.DS.On(curve)
+			if err != nil {
+				return nil, err
+			}
+			c, _, err := sh.AssignStep(ds, k, m.values(), lrInt)
+			return c, err
+		},
+		Plain: func() func() {
+			p := f.newPlain(w, 1)
+			return func() { _ = p.plainStep(x, y, lr) } // the plain steps cannot fail
+		}}, nil
 }
 
 func (f Family) table() (*datasets.Table, int, error) {

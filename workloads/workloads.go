@@ -8,6 +8,8 @@
 //   - workloads.go: the suites' order and sizes (a model family's step
 //     sizes come from its descriptor in package training).
 //   - batch.go: the committed batch every step workload proves on.
+//   - family.go: the step a model family's descriptor gives, for a family
+//     with no file here.
 //   - linreg.go, softmax.go, mlp.go: the step workloads of each family,
 //     with their float64 and gonum baselines (linreg.go also the
 //     logistic, diabetes and CSV-file workloads).
@@ -65,6 +67,13 @@ func init() {
 			defs[f.Name] = f
 		}
 	}
+	// a model family with no workload file: the step its descriptor gives
+	var derived []string
+	for _, f := range training.Families() {
+		if _, custom := defs[f.Name]; !custom {
+			defs[f.Name], derived = familyStep(f), append(derived, f.Name)
+		}
+	}
 	for _, s := range sizes {
 		f := defs[s.family]
 		f.Sizes, f.Default = s.full, s.inDefault
@@ -79,6 +88,12 @@ func init() {
 		}
 		bench.Register(f)
 		delete(defs, name)
+	}
+	for _, f := range derived {
+		if d, ok := defs[f]; ok { // not placed by the sizes list
+			bench.Register(d)
+			delete(defs, f)
+		}
 	}
 	if len(defs) > 0 {
 		panic("workloads: a family is in no list")
