@@ -187,7 +187,7 @@ func modelDiff(w []float64, bias float64, want []float64) float64 {
 }
 
 // TrainLogRegCancerFHE trains logistic regression on breast_cancer as
-// TrainLogRegCancer does (the same split, batches, initial model and
+// training.LogReg.Train does (the same split, batches, initial model and
 // learning rate), every step computed on CKKS ciphertexts: each batch is
 // encrypted, the step runs on the ciphertexts with the evaluation keys
 // alone, and the key holder decrypts the new model and encrypts it again for
