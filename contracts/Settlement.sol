@@ -41,6 +41,7 @@ contract Settlement {
         uint64 batches; // per epoch: step s trains on batch s mod batches
         uint64 steps; // the whole schedule
         uint64 chainSteps; // K, the steps one chainVerifier proof covers (0: none)
+        bool chainWraps; // a chain may pass an epoch's end (step s on batch s mod batches throughout)
         uint64 heldoutRows; // rows of the held-out set, a public input of the score proof
         uint64 scoreInputs; // the score circuit's public inputs: 4 (correct answers) or 5 (summed loss, correct answers)
         uint256 minCorrect; // held-out answers the final model must get right
@@ -177,7 +178,7 @@ contract Settlement {
                 verifier = t.stepVerifier;
             } else if (p.steps == t.chainSteps && p.steps > 1) { // chainSteps is 0 or above 1
                 verifier = t.chainVerifier;
-                if (step % batches + p.steps > batches) revert BadProof(i, "a chain across an epoch's end");
+                if (!t.chainWraps && step % batches + p.steps > batches) revert BadProof(i, "a chain across an epoch's end");
             } else {
                 revert BadProof(i, "no verifier for that many steps");
             }

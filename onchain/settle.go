@@ -69,7 +69,9 @@ var (
 
 type terms struct {
 	DatasetRoot, HeldoutRoot, InitialModel, LearningRate *big.Int
-	Batches, Steps, ChainSteps, HeldoutRows, ScoreInputs uint64
+	Batches, Steps, ChainSteps                           uint64
+	ChainWraps                                           bool
+	HeldoutRows, ScoreInputs                             uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
 	DeliveryVerifier                                     common.Address
@@ -203,7 +205,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		case k == 1:
 			t.StepVerifier, t.StepCode = verifiers[shape], mk.evm.CodeHash(verifiers[shape])
 		default:
-			t.ChainSteps, t.ChainVerifier, t.ChainCode = uint64(k), verifiers[shape], mk.evm.CodeHash(verifiers[shape])
+			t.ChainSteps, t.ChainWraps, t.ChainVerifier, t.ChainCode = uint64(k), trainrun.Wraps(shape), verifiers[shape], mk.evm.CodeHash(verifiers[shape])
 		}
 	}
 	mk.terms = t

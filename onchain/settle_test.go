@@ -1,14 +1,17 @@
 package onchain
 
 import (
+	"context"
 	"math/big"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/trainrun"
 )
 
 // TestSettlement: a whole exchange on a real run: offer, prove, deliver,
@@ -410,4 +413,37 @@ func TestSettlementAttacks(t *testing.T) {
 	bad.DeliveryVerifier = mk.terms.ScoreVerifier
 	_, err = mk.call(buyer, Payment, 0, "offer", bad, seller, uint64(deadline+2*24*3600))
 	expect("a delivery verifier of other code", "delivery verifier code differs from the terms'", err)
+}
+
+// TestSettlementWholeRun: a run of two epochs proven in one wrapping chain
+// (-chain run) settles in one proof transaction; the same terms with a
+// chain that may not wrap refuse that proof.
+func TestSettlementWholeRun(t *testing.T) {
+	solc := compiler(t)
+	dir := t.TempDir()
+	cfg := trainrun.Config{Model: "linreg", Epochs: 2, Batch: 64, LR: 0.05, Seed: 1, Chain: trainrun.ChainRun, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	r, err := readRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Paid || !s.Delivered || s.Proofs != 2 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 1 {
+		t.Fatalf("settlement %+v", s)
+	}
+	t.Logf("settled a 10-step run in one chain proof: prove %d, total %d gas (transactions)", s.Prove[0].Tx, s.Total.Tx)
+
+	mk, honest, _ := marketOf(t, r, solc)
+	mk.terms.ChainWraps = false
+	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(BlockTime+3600)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(0), honest); err == nil || !strings.Contains(err.Error(), "a chain across an epoch's end") {
+		t.Errorf("a wrapping chain under terms that do not wrap: %v", err)
+	}
 }

@@ -81,9 +81,10 @@ type Shape struct {
 	Domain      commit.Domain
 	StepCircuit func() frontend.Circuit
 	AssignStep  func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
-	// chains of K steps; nil when the family has no chain circuit
-	ChainCircuit func(k int) frontend.Circuit
-	AssignChain  func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error)
+	// chains of K steps (wrap: past the set's last batch to its first, as
+	// chain.Params.Wrap); nil when the family has no chain circuit
+	ChainCircuit func(k int, wrap bool) frontend.Circuit
+	AssignChain  func(ds *commit.Dataset, first, k int, wrap bool, m []int64, lr int64) (frontend.Circuit, []int64, error)
 	// the held-out score: the circuit, and its assignment with the committed
 	// set, the summed loss (nil for a class score) and the right answers
 	ScoreCircuit func() frontend.Circuit
@@ -370,9 +371,11 @@ func boolFloat(b bool) float64 {
 
 // chainOf gives a shape chains of K steps of st.
 func chainOf(s *Shape, st chain.Stepper) {
-	s.ChainCircuit = func(k int) frontend.Circuit { return chain.NewCircuit(chain.Params{K: k, Step: st}) }
-	s.AssignChain = func(ds *commit.Dataset, first, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
-		return chain.Params{K: k, Step: st}.Assign(ds, first, m, lr)
+	s.ChainCircuit = func(k int, wrap bool) frontend.Circuit {
+		return chain.NewCircuit(chain.Params{K: k, Step: st, Wrap: wrap})
+	}
+	s.AssignChain = func(ds *commit.Dataset, first, k int, wrap bool, m []int64, lr int64) (frontend.Circuit, []int64, error) {
+		return chain.Params{K: k, Step: st, Wrap: wrap}.Assign(ds, first, m, lr)
 	}
 }
 

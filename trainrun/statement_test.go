@@ -225,12 +225,65 @@ func TestChainEpoch(t *testing.T) {
 			t.Errorf("ParseChain(%q) = %d, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"0", "-1", "run", ""} {
+	for _, bad := range []string{"0", "-1", "runs", ""} {
 		if _, err := ParseChain(bad); err == nil {
 			t.Errorf("ParseChain(%q) accepted", bad)
 		}
 	}
 	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-kepoch-e2") {
 		t.Errorf("DefaultDir = %s", got)
+	}
+}
+
+// TestChainWholeRun: -chain run proves every epoch in one chain proof that wraps
+// from the set's last batch to its first; the run verifies, and the same
+// proof passed off as a chain that ends within an epoch is refused.
+func TestChainWholeRun(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Model: "linreg", Epochs: 3, Batch: 128, LR: 0.05, Seed: 1, Chain: ChainRun, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	m, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Chain != 6 || len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-6" || m.Proofs[0].Steps != 6 {
+		t.Fatalf("chain %d, proofs %+v", m.Chain, m.Proofs)
+	}
+	v, err := Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Steps != 6 || v.Proofs != 2 {
+		t.Errorf("verified %d steps in %d proofs, want 6 in 2 (the run and the score)", v.Steps, v.Proofs)
+	}
+	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-krun-e3") {
+		t.Errorf("DefaultDir = %s", got)
+	}
+	if k, err := StepsOf("run-6"); k != 6 || err != nil || !Wraps("run-6") || Wraps("chain-6") {
+		t.Errorf("StepsOf(run-6) = %d, %v", k, err)
+	}
+
+	// renamed to a chain that ends within its epoch: refused before any key
+	// is read as that shape's
+	renamed := copyRun(t, dir)
+	editManifest(t, renamed, func(m *Manifest) {
+		m.Proofs[0].Shape = "chain-6"
+		for i := range m.Circuits {
+			if m.Circuits[i].Shape == "run-6" {
+				m.Circuits[i].Shape = "chain-6"
+			}
+		}
+	})
+	_, err = Verify(renamed, nil)
+	wantErr(t, "a wrapping chain renamed", err, "runs past the epoch's 2 batches")
+
+	// one epoch of -chain run is -chain epoch: no wrap
+	one := cfg
+	one.Epochs, one.Dir = 1, t.TempDir()
+	p, err := newPlan(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.jobs) != 2 || p.jobs[0].shape != "chain-2" {
+		t.Errorf("one epoch of -chain run: jobs %+v", p.jobs)
 	}
 }

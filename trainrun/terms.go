@@ -295,8 +295,11 @@ func DefaultDir(cfg Config) string {
 		name += "-" + DatasetTag(cfg.Dataset)
 	}
 	k := fmt.Sprint(cfg.Chain)
-	if cfg.Chain == ChainEpoch {
+	switch cfg.Chain {
+	case ChainEpoch:
 		k = "epoch"
+	case ChainRun:
+		k = "run"
 	}
 	name += fmt.Sprintf("-b%d-k%s-e%d", cfg.Batch, k, cfg.Epochs)
 	if cfg.Curve != ecc.BN254 || cfg.Backend != "groth16" {
@@ -320,15 +323,18 @@ func DatasetTag(dataset string) string {
 	}, base)
 }
 
-// ParseChain reads a -chain value: a positive number of steps per proof, or
-// "epoch" (ChainEpoch).
+// ParseChain reads a -chain value: a positive number of steps per proof,
+// "epoch" (ChainEpoch) or "run" (ChainRun).
 func ParseChain(s string) (int, error) {
-	if s == "epoch" {
+	switch s {
+	case "epoch":
 		return ChainEpoch, nil
+	case "run":
+		return ChainRun, nil
 	}
 	k, err := strconv.Atoi(s)
 	if err != nil || k < 1 {
-		return 0, fmt.Errorf("%q: want a positive number of steps per proof, or epoch", s)
+		return 0, fmt.Errorf("%q: want a positive number of steps per proof, epoch or run", s)
 	}
 	return k, nil
 }

@@ -72,7 +72,7 @@ type Config struct {
 	Epochs, Batch  int
 	LR             float64
 	Seed           uint64
-	Chain          int // steps per proof; ChainEpoch: one proof per epoch
+	Chain          int // steps per proof; ChainEpoch: one proof per epoch; ChainRun: one for the run
 	Curve          ecc.ID
 	Backend        string
 	Dir            string
@@ -86,8 +86,8 @@ type Config struct {
 
 	// Aggregate proves the whole run again in one proof (circuits/aggregate)
 	// once every proof is made: BLS12-377 Groth16 runs, one step per proof.
-	// SkipMemoryCheck tries it even where the memory model says it will not
-	// fit.
+	// SkipMemoryCheck sets up and proves a circuit (a step, a chain, the
+	// aggregate) even where the memory model says it will not fit.
 	Aggregate, SkipMemoryCheck bool
 
 	// KeysFrom is a sealed ceremony (package ceremony) whose keys the run
@@ -103,6 +103,11 @@ type Config struct {
 // records the number).
 const ChainEpoch = -1
 
+// ChainRun as Config.Chain proves the whole run in one chain proof: K is
+// every step of every epoch, and past one epoch the chain wraps from the
+// set's last batch to its first (shape "run-K", chain.Params.Wrap).
+const ChainRun = -2
+
 // lrFrac is the learning rate's fractional bits in every step circuit.
 const lrFrac = 16
 
@@ -112,7 +117,7 @@ func (c Config) validate() error {
 		return fmt.Errorf("-epochs %d: a run needs at least one epoch", c.Epochs)
 	case c.Batch < 1:
 		return fmt.Errorf("-batch %d: must be positive", c.Batch)
-	case c.Chain < 1 && c.Chain != ChainEpoch:
+	case c.Chain < 1 && c.Chain != ChainEpoch && c.Chain != ChainRun:
 		return fmt.Errorf("-chain %d: must be positive", c.Chain)
 	case c.LR <= 0 || c.LR >= 16:
 		return fmt.Errorf("-lr %g: must be in (0, 16)", c.LR)
@@ -142,7 +147,7 @@ func (c Config) validate() error {
 // job is one proof to make.
 type job struct {
 	index       int
-	shape       string // "step", "chain-K", "score"
+	shape       string // "step", "chain-K", "run-K", "score"
 	first, size int    // steps covered
 }
 
@@ -186,10 +191,15 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, err
 	}
 	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
-	if cfg.Chain == ChainEpoch { // the epoch's batches, known once the set is committed
+	// the epoch's batches, known once the set is committed
+	wholeRun := cfg.Chain == ChainRun
+	switch cfg.Chain {
+	case ChainEpoch:
 		cfg.Chain = p.ds.NumBatches()
-		p.cfg.Chain = cfg.Chain
+	case ChainRun:
+		cfg.Chain = cfg.Epochs * p.ds.NumBatches()
 	}
+	p.cfg.Chain = cfg.Chain
 	if cfg.Chain > 1 && p.shape.ChainCircuit == nil {
 		return nil, fmt.Errorf("-chain %d: %s has no chain circuit", cfg.Chain, cfg.Model)
 	}
@@ -198,9 +208,15 @@ func newPlan(cfg Config) (*plan, error) {
 		return nil, err
 	}
 	// Jobs: within each epoch, chains of Chain consecutive steps, the
-	// remainder step by step; then the score.
+	// remainder step by step (or one chain for the whole run, wrapping
+	// where it passes an epoch's end); then the score.
 	nb := p.ds.NumBatches()
-	for e := 0; e < cfg.Epochs; e++ {
+	epochs := cfg.Epochs
+	if wholeRun && cfg.Epochs > 1 {
+		p.jobs = append(p.jobs, job{shape: fmt.Sprintf("run-%d", cfg.Chain), size: cfg.Chain})
+		epochs = 0
+	}
+	for e := 0; e < epochs; e++ {
 		for k := 0; k < nb; {
 			size := cfg.Chain
 			if k+size > nb || size == 1 {
@@ -238,7 +254,7 @@ func circuitOfShape(sh training.Shape, name string) (frontend.Circuit, error) {
 	if err != nil || k < 2 || sh.ChainCircuit == nil {
 		return nil, fmt.Errorf("no %q circuit for this family", name)
 	}
-	return sh.ChainCircuit(k), nil
+	return sh.ChainCircuit(k, Wraps(name)), nil
 }
 
 // shapes lists the shapes the jobs use, in first use.
@@ -350,6 +366,13 @@ func (p *plan) keys(ctx context.Context, shape string, mustExist bool) (*compile
 	cs, err := frontend.Compile(p.cfg.Curve.ScalarField(), p.sys.Builder(), p.circuitOf(shape))
 	if err != nil {
 		return nil, fmt.Errorf("%s circuit: %w", shape, err)
+	}
+	// refused before its setup where the memory model says it will not fit
+	if !p.cfg.SkipMemoryCheck {
+		name := fmt.Sprintf("the %s circuit", shape)
+		if err := proving.CheckMemory(name, cs.GetNbConstraints(), proving.DefaultMemoryModel(p.cfg.Curve, p.cfg.Backend)); err != nil {
+			return nil, err
+		}
 	}
 	return p.keysOf(ctx, shape, p.cfg.Curve, cs, mustExist)
 }
@@ -496,7 +519,7 @@ func (p *plan) assign(j job) (frontend.Circuit, error) {
 		return c, err
 	}
 	s := p.snaps[j.first]
-	c, _, err := p.shape.AssignChain(p.ds, s.Batch, j.size, s.Model, p.lrFixed)
+	c, _, err := p.shape.AssignChain(p.ds, s.Batch, j.size, Wraps(j.shape), s.Model, p.lrFixed)
 	return c, err
 }
 

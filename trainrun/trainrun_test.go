@@ -202,7 +202,7 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
-func TestChainRun(t *testing.T) {
+func TestChainOfK(t *testing.T) {
 	cfg := tiny("")
 	cfg.Chain = 2
 	dir := made(t, "chain", cfg)

@@ -57,11 +57,11 @@ func TestEveryFamily(t *testing.T) {
 			if sh.ChainCircuit == nil {
 				t.Fatal("no chain circuit")
 			}
-			c, last, err := sh.AssignChain(first.Dataset, first.Batch, 2, first.Model, first.LR)
+			c, last, err := sh.AssignChain(first.Dataset, first.Batch, 2, false, first.Model, first.LR)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := test.IsSolved(sh.ChainCircuit(2), c, field); err != nil {
+			if err := test.IsSolved(sh.ChainCircuit(2, false), c, field); err != nil {
 				t.Fatalf("chain of 2: %v", err)
 			}
 			if _, want, _ := sh.AssignStep(first.Dataset, first.Batch+1, next, first.LR); !slices.Equal(last, want) {

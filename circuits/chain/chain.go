@@ -5,6 +5,10 @@
 // intermediate models stay private and are only range-checked, so the two
 // model commitments are paid once per chain rather than once per step.
 //
+// A chain that wraps (Params.Wrap) may cross epochs: step t trains on batch
+// (FirstBatch + t) mod Batches, so one chain proves a whole run of several
+// epochs over the same set ("-chain run").
+//
 // Steps is public and asserted equal to the circuit's K: a verifier passes
 // the number of steps it counts for the proof, so a step's key (one input
 // fewer) or another chain's key (another K) cannot stand in for this one.
@@ -22,10 +26,18 @@
 // reordered or taken from another set; the first model is bound to
 // ModelFirst and the last to ModelLast; an intermediate model is the output
 // of the step before it, range-checked as the next step's input must be.
-// The step's own soundness (its package doc) holds for every step.
+// The step's own soundness (its package doc) holds for every step. A
+// wrapping chain's batch index is FirstBatch + t - q·Batches with the
+// quotient q from a hint, range-checked to QuotientBits(K) bits; the index
+// is pinned to [0, Batches) by the Merkle path and the batch-count check, so
+// q·Batches + index stays far below the field's modulus and the equation
+// holds over the integers: q and the index are Euclid's quotient and
+// remainder, the only ones (cost per step: one product and one range check).
 package chain
 
 import (
+	"math/bits"
+
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/potbench/potbench/circuits/commit"
@@ -56,11 +68,19 @@ type Stepper interface {
 	NativeStepValues(v []int64, rows [][]int64, lr int64) ([]int64, error)
 }
 
-// Params fix the chain length and the step.
+// Params fix the chain length and the step, and whether the chain wraps
+// around the set (step t on batch (FirstBatch + t) mod Batches) or must end
+// within it (FirstBatch + K <= Batches).
 type Params struct {
 	K    int
 	Step Stepper
+	Wrap bool
 }
+
+// QuotientBits bounds how many times a wrapping chain of K steps that
+// starts within the set can pass its end: (FirstBatch + K - 1) / Batches
+// < K + 1 when FirstBatch < Batches.
+func QuotientBits(k int) int { return bits.Len(uint(k)) + 1 }
 
 // Circuit is the statement of a chain of K steps.
 type Circuit struct {
@@ -115,7 +135,7 @@ func (c *Circuit) Define(api frontend.API) error {
 			rows[i] = append(append([]frontend.Variable{}, c.X[t][i]...), c.Y[t][i])
 			p.Step.CheckLabel(api, c.Y[t][i])
 		}
-		if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, api.Add(c.FirstBatch, t), rows, c.Siblings[t]); err != nil {
+		if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, c.batchIndex(fp, t), rows, c.Siblings[t]); err != nil {
 			return err
 		}
 		if t > 0 { // the first model is range-checked by its commitment
@@ -126,6 +146,24 @@ func (c *Circuit) Define(api frontend.API) error {
 		v = stepOf(c.X[t], c.Y[t], v, c.LearningRate)
 	}
 	return step.BindModel(fp, dom, v, c.ModelLast)
+}
+
+// batchIndex is the batch step t trains on: FirstBatch + t, or with Wrap
+// that less q·Batches for the hinted quotient q (the package doc gives why
+// it is the remainder).
+func (c *Circuit) batchIndex(fp *fixedpoint.API, t int) frontend.Variable {
+	api := fp.Frontend()
+	at := api.Add(c.FirstBatch, t)
+	if !c.Params.Wrap {
+		return at
+	}
+	res, err := api.Compiler().NewHint(WrapHint, 1, at, c.Batches)
+	if err != nil {
+		panic(err)
+	}
+	q := res[0]
+	fp.AssertUnsigned(q, QuotientBits(c.Params.K))
+	return api.Sub(at, api.Mul(q, c.Batches))
 }
 
 // ModelDomain is the commitment domain of the chain's models: its step's.

@@ -1,11 +1,13 @@
 package chain
 
 import (
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
@@ -136,6 +138,53 @@ func TestChainTampering(t *testing.T) {
 				test.WithInvalidAssignment(&spliced),
 				test.WithInvalidAssignment(&fromOther),
 			}, checkOpts...)...)
+		})
+	}
+}
+
+// TestWrappingChain: for every family, a wrapping chain past the set's end
+// (batches 6, 7, 0, 1 of 8) ends where the native steps on those batches
+// end and is accepted; refused: the same chain claimed from another first
+// batch, the steps on 6, 7, 8 mod 8 read without the wrap (a quotient hint
+// one too small or one too large), and a chain that does not wrap asked to
+// pass the end.
+func TestWrappingChain(t *testing.T) {
+	for _, f := range families {
+		t.Run(f.name, func(t *testing.T) {
+			p, ds, m := setup(t, f.step, f.classes, 4)
+			p.Wrap = true
+			c, last, err := p.Assign(ds, 6, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur := m
+			for _, b := range []int{6, 7, 0, 1} {
+				if cur, err = f.step.NativeStepValues(cur, ds.Batch(b), 1<<14); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(cur, last) {
+				t.Fatalf("wrapping chain gives %v, single steps %v", last, cur)
+			}
+			moved := *c
+			moved.FirstBatch = 5
+			test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{
+				test.WithValidAssignment(c),
+				test.WithInvalidAssignment(&moved),
+			}, checkOpts...)...)
+			for _, shift := range []int64{-1, 1} {
+				cheat := func(_ *big.Int, in, out []*big.Int) error {
+					out[0].Quo(in[0], in[1])
+					out[0].Add(out[0], big.NewInt(shift))
+					return nil
+				}
+				if err := circuittest.SolveR1CS(NewCircuit(p), c, solver.OverrideHint(solver.GetHintID(WrapHint), cheat)); err == nil {
+					t.Errorf("quotient hint moved by %d: accepted", shift)
+				}
+			}
+			if _, _, err := (Params{K: 4, Step: p.Step}).Assign(ds, 6, m, 1<<14); err == nil {
+				t.Error("a chain that does not wrap assigned past the set's end")
+			}
 		})
 	}
 }

@@ -18,13 +18,17 @@ func (p Params) Commitment(curve ecc.ID, values []int64) (frontend.Variable, err
 
 // Assign runs K native steps from batch first, from the model with
 // committed values m, and returns the assignment and the last model's
-// values.
+// values. With Wrap, step t takes batch (first + t) mod the set's batches.
 func (p Params) Assign(ds *commit.Dataset, first int, m []int64, lr int64) (*Circuit, []int64, error) {
 	if err := ds.Expect(p.Step.Shape().TrainSet()); err != nil {
 		return nil, nil, fmt.Errorf("chain: %w", err)
 	}
-	if first < 0 || first+p.K > ds.NumBatches() {
-		return nil, nil, fmt.Errorf("chain: batches %d..%d outside the dataset's %d", first, first+p.K-1, ds.NumBatches())
+	nb := ds.NumBatches()
+	switch {
+	case first < 0 || first >= nb:
+		return nil, nil, fmt.Errorf("chain: first batch %d outside the dataset's %d", first, nb)
+	case !p.Wrap && first+p.K > nb:
+		return nil, nil, fmt.Errorf("chain: batches %d..%d outside the dataset's %d (a chain past the last batch must wrap)", first, first+p.K-1, nb)
 	}
 	if want := p.ModelDomain().Values; len(m) != want {
 		return nil, nil, fmt.Errorf("chain: %d model values, the %s model has %d", len(m), p.ModelDomain().Name, want)
@@ -39,7 +43,7 @@ func (p Params) Assign(ds *commit.Dataset, first int, m []int64, lr int64) (*Cir
 	}
 	cur := m
 	for t := 0; t < p.K; t++ {
-		k := first + t
+		k := (first + t) % nb
 		rows := ds.Batch(k)
 		if cur, err = p.Step.NativeStepValues(cur, rows, lr); err != nil {
 			return nil, nil, fmt.Errorf("chain: step %d: %w", t, err)

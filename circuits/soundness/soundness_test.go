@@ -57,7 +57,7 @@ var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not
 	"dataset of another shape", "model of another shape", "values of another width", "commitment of another kind",
 	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp",
 	"batch count not the root's", "batch beyond the count", "tie scored correct",
-	"skipped step", "batch of another set", "model tampered mid-chain"}
+	"skipped step", "batch of another set", "model tampered mid-chain", "wrap quotient +1", "wrap quotient -1"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
@@ -571,6 +571,37 @@ func chainCase(t *testing.T, curve ecc.ID) circuitCase {
 	}}
 }
 
+// wrapCase is a chain of three steps that wraps past the set's last batch
+// (batches 3, 0, 1 of 4): the wrap's quotient moved either way (a batch
+// index below zero or past the count), a later start, a skipped step.
+func wrapCase(t *testing.T, curve ecc.ID) circuitCase {
+	rng := rand.New(rand.NewPCG(27, 28))
+	p := chain.Params{K: 3, Step: logreg.DefaultParams(2, 2, 2).Params, Wrap: true}
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, fixedpoint.Format{Bits: 16, Frac: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linreg.Model{W: circuittest.Ints(rng, 2, -1<<16, 1<<16), Bias: 1}
+	honest, _, err := p.Assign(ds, 3, m.Values(), 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := *honest
+	moved.FirstBatch = 2
+	short, _, err := chain.Params{K: 2, Step: p.Step, Wrap: true}.Assign(ds, 3, m.Values(), 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := *honest
+	skipped.ModelLast = short.ModelLast
+	return circuitCase{name: "wrapping chain", circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "wrap quotient +1", witness: honest, solverOp: withHint(chain.WrapHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},
+		{kind: "wrap quotient -1", witness: honest, solverOp: withHint(chain.WrapHint, func(f *big.Int, out []*big.Int) { out[0].Sub(out[0], big.NewInt(1)) })},
+		{kind: "row at wrong index", witness: &moved},
+		{kind: "skipped step", witness: &skipped},
+	}}
+}
+
 // familyChainCases are chains of two steps of softmax regression and of the
 // MLP: a batch skipped, a batch of another set under this set's root, the
 // second step's update moved by one (the model between the steps tampered
@@ -822,7 +853,7 @@ func clampCase(t *testing.T, curve ecc.ID) circuitCase {
 
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return append(out, familyChainCases(t, curve)...)

@@ -18,6 +18,7 @@ type runShape struct {
 	skip, batch                    *int
 	clip                           *bool
 	seed                           *uint64
+	epochs                         *int
 	chain                          int
 }
 
@@ -32,7 +33,8 @@ func runShapeFlags(fs *flag.FlagSet) *runShape {
 	r.skip = fs.Int("dataset-skip", 0, "header lines to skip in a -dataset FILE")
 	r.clip = fs.Bool("clip", false, "saturate -dataset FILE values outside the fixed-point range instead of failing")
 	r.batch = fs.Int("batch", 32, "rows per batch")
-	fs.Func("chain", "SGD steps per proof, or \"epoch\" for one proof per epoch (default 1)", func(s string) (err error) {
+	r.epochs = fs.Int("epochs", 1, "epochs")
+	fs.Func("chain", "SGD steps per proof, \"epoch\" for one proof per epoch, or \"run\" for one proof of every epoch (default 1)", func(s string) (err error) {
 		r.chain, err = trainrun.ParseChain(s)
 		return err
 	})

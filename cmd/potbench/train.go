@@ -21,7 +21,6 @@ import (
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "train -model "+strings.Join(trainrun.Models(), "|")+" [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
 	shape := runShapeFlags(fs)
-	epochs := fs.Int("epochs", 1, "epochs")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
 	resume := fs.Bool("resume", false, "keep the proofs already in the run directory and prove only the missing ones")
@@ -32,7 +31,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	host := fs.String("host", "", "host id for the figures (default: derived from the CPU, or $POTBENCH_HOST)")
 	verbose := fs.Bool("v", false, "print a line per proof even when stderr is not a terminal")
 	aggregate := fs.Bool("aggregate", false, "also prove the whole run in one BW6-761 proof (needs -curve bls12-377, -chain 1)")
-	skipMem := fs.Bool("skip-memory-check", false, "aggregate even where the memory model says it will not fit")
+	skipMem := fs.Bool("skip-memory-check", false, "set up and prove a circuit (a chain, the aggregate) even where the memory model says it will not fit")
 	keys := fs.String("keys", "", "prove under the keys of this sealed ceremony (potbench ceremony); default: a one-party setup by the prover")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -48,7 +47,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *lr == 0 {
 		*lr = defaultLR
 	}
-	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain,
+	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *shape.epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain,
 		Curve: c, Backend: *shape.backend, Resume: *resume, DatasetSkip: *shape.skip, Clip: *shape.clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
