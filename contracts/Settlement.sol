@@ -13,6 +13,10 @@ pragma solidity ^0.8.20;
 /// since EIP-7825); the contract verifies every proof and checks the links
 /// `potbench verify` checks (one dataset root, the sequential schedule, one
 /// learning rate, each proof starting from the model the last one reached).
+/// A chain may wrap past an epoch's end (chainWraps: one proof for every
+/// epoch), and its last proof may carry the score too (chainScored: the
+/// score's inputs follow the chain's, sent with proveScored), so that a
+/// whole run is one proof verified once; deliver then takes no score proof.
 ///
 /// Delivery is a zero-knowledge contingent payment in two transactions.
 /// `deliver` carries the score proof of the final model and the delivery
@@ -42,6 +46,7 @@ contract Settlement {
         uint64 steps; // the whole schedule
         uint64 chainSteps; // K, the steps one chainVerifier proof covers (0: none)
         bool chainWraps; // a chain may pass an epoch's end (step s on batch s mod batches throughout)
+        bool chainScored; // the run's last chain proof also proves the score (its inputs follow the chain's): proveScored
         uint64 heldoutRows; // rows of the held-out set, a public input of the score proof
         uint64 scoreInputs; // the score circuit's public inputs: 4 (correct answers) or 5 (summed loss, correct answers)
         uint256 minCorrect; // held-out answers the final model must get right
@@ -142,11 +147,11 @@ contract Settlement {
         require(t.minCorrect <= t.heldoutRows, "more correct answers than held-out rows");
         require(t.maxLossSum == 0 || t.scoreInputs == 5, "a loss bound on a score that proves no loss");
         // a call to an address without code succeeds: it would accept any proof
-        require(t.scoreVerifier.code.length > 0, "a score verifier without code");
+        require(t.chainScored ? t.chainSteps > 1 : t.scoreVerifier.code.length > 0, "a score verifier without code");
         require(t.stepVerifier == address(0) || t.stepVerifier.code.length > 0, "a step verifier without code");
         require(t.chainSteps == 0 || (t.chainSteps > 1 && t.chainVerifier.code.length > 0), "a chain verifier without code");
         require(t.stepVerifier != address(0) || t.chainSteps != 0, "no step verifier");
-        require(t.scoreVerifier.codehash == t.scoreCode, "score verifier code differs from the terms'");
+        require(t.chainScored || t.scoreVerifier.codehash == t.scoreCode, "score verifier code differs from the terms'");
         require(t.stepVerifier == address(0) || t.stepVerifier.codehash == t.stepCode, "step verifier code differs from the terms'");
         require(t.chainSteps == 0 || t.chainVerifier.codehash == t.chainCode, "chain verifier code differs from the terms'");
         require(t.cipherElements > 0 && t.deliveryVerifier.code.length > 0, "a delivery verifier without code");
@@ -162,37 +167,17 @@ contract Settlement {
     }
 
     /// Verifies the next step proofs of the run and records the model they
-    /// reach.
+    /// reach. Under terms whose last chain proof carries the score, that
+    /// proof goes to proveScored instead.
     function prove(uint256 id, StepProof[] calldata proofs) external {
         Offer storage o = open(id);
         Terms storage t = o.terms;
-        uint256 root = t.datasetRoot;
-        uint256 lr = t.learningRate;
-        uint64 batches = t.batches;
         uint64 step = o.step;
         uint256 model = o.model;
         for (uint256 i = 0; i < proofs.length; i++) {
             StepProof calldata p = proofs[i];
-            address verifier;
-            if (p.steps == 1 && t.stepVerifier != address(0)) {
-                verifier = t.stepVerifier;
-            } else if (p.steps == t.chainSteps && p.steps > 1) { // chainSteps is 0 or above 1
-                verifier = t.chainVerifier;
-                if (!t.chainWraps && step % batches + p.steps > batches) revert BadProof(i, "a chain across an epoch's end");
-            } else {
-                revert BadProof(i, "no verifier for that many steps");
-            }
-            if (step + p.steps > t.steps) revert BadProof(i, "past the schedule");
-            if (p.input[0] != root) revert BadProof(i, "another dataset");
-            if (p.input[1] != step % batches) revert BadProof(i, "not the scheduled batch");
-            if (p.input[2] != lr) revert BadProof(i, "another learning rate");
-            if (p.input[3] != model) revert BadProof(i, "not from the model reached");
-            uint256[] memory input = new uint256[](p.steps == 1 ? 6 : 7);
-            for (uint256 j = 0; j < 5; j++) {
-                input[j] = p.input[j];
-            }
-            input[5] = batches;
-            if (p.steps > 1) input[6] = p.steps;
+            if (t.chainScored && step + p.steps == t.steps) revert BadProof(i, "the last proof carries the score: proveScored");
+            (address verifier, uint256[] memory input) = stepInput(t, step, model, p, i, 0);
             if (!verify(i, verifier, p.proof, input)) revert BadProof(i, "rejected by the verifier");
             model = p.input[4];
             step += p.steps;
@@ -200,6 +185,57 @@ contract Settlement {
         o.step = step;
         o.model = model;
         emit Proven(id, step, model);
+    }
+
+    /// Verifies the run's last chain proof, which also proves the held-out
+    /// score of the model it reaches (terms with chainScored): its inputs
+    /// are the chain's, then the score's (held-out root, rows, that model,
+    /// [summed loss,] correct answers), checked against the terms as
+    /// deliver checks a score proof's.
+    function proveScored(uint256 id, StepProof calldata p, uint256[] calldata score) external {
+        Offer storage o = open(id);
+        Terms storage t = o.terms;
+        if (!t.chainScored || p.steps != t.chainSteps) revert BadProof(0, "no score folded into a chain proof under these terms");
+        if (o.step + p.steps != t.steps) revert BadProof(0, "not the run's last proof");
+        checkScoreInputs(t, p.input[4], score);
+        (address verifier, uint256[] memory chainIn) = stepInput(t, o.step, o.model, p, 0, score.length);
+        for (uint256 j = 0; j < score.length; j++) {
+            chainIn[7 + j] = score[j];
+        }
+        if (!verify(0, verifier, p.proof, chainIn)) revert BadProof(0, "rejected by the verifier");
+        o.step = t.steps;
+        o.model = p.input[4];
+        emit Proven(id, o.step, o.model);
+    }
+
+    /// Checks a step or chain proof's inputs against the schedule, from the
+    /// step and model reached, and returns its verifier and the inputs it is
+    /// verified with (room left for extra inputs after the chain's).
+    function stepInput(Terms storage t, uint64 step, uint256 model, StepProof calldata p, uint256 i, uint256 extra)
+        internal
+        view
+        returns (address verifier, uint256[] memory input)
+    {
+        uint64 batches = t.batches;
+        if (p.steps == 1 && t.stepVerifier != address(0) && extra == 0) {
+            verifier = t.stepVerifier;
+        } else if (p.steps == t.chainSteps && p.steps > 1) { // chainSteps is 0 or above 1
+            verifier = t.chainVerifier;
+            if (!t.chainWraps && step % batches + p.steps > batches) revert BadProof(i, "a chain across an epoch's end");
+        } else {
+            revert BadProof(i, "no verifier for that many steps");
+        }
+        if (step + p.steps > t.steps) revert BadProof(i, "past the schedule");
+        if (p.input[0] != t.datasetRoot) revert BadProof(i, "another dataset");
+        if (p.input[1] != step % batches) revert BadProof(i, "not the scheduled batch");
+        if (p.input[2] != t.learningRate) revert BadProof(i, "another learning rate");
+        if (p.input[3] != model) revert BadProof(i, "not from the model reached");
+        input = new uint256[]((p.steps == 1 ? 6 : 7) + extra);
+        for (uint256 j = 0; j < 5; j++) {
+            input[j] = p.input[j];
+        }
+        input[5] = batches;
+        if (p.steps > 1) input[6] = p.steps;
     }
 
     /// The deal a delivery proof is made for: chain, contract, offer and
@@ -223,7 +259,7 @@ contract Settlement {
             revert Incomplete(o.step, t.steps);
         }
         if (block.timestamp > o.deadline + GRACE) revert PastDeadline(o.deadline + GRACE);
-        checkScore(o, t, score);
+        if (!t.chainScored) checkScore(o, t, score); // else proven with the last step proof
         if (d.cipher.length != t.cipherElements) revert BadProof(1, "not the final model's size");
         uint256[] memory input = new uint256[](4 + d.cipher.length);
         input[0] = o.model;
@@ -257,13 +293,18 @@ contract Settlement {
     }
 
     function checkScore(Offer storage o, Terms storage t, ScoreProof calldata score) internal view {
-        uint256[] calldata input = score.input;
+        checkScoreInputs(t, o.model, score.input);
+        if (!verify(0, t.scoreVerifier, score.proof, score.input)) revert BadProof(0, "score rejected by the verifier");
+    }
+
+    /// Checks a score's public inputs against the terms, for the given
+    /// final model.
+    function checkScoreInputs(Terms storage t, uint256 model, uint256[] calldata input) internal view {
         if (input.length != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
-        if (input[2] != o.model) revert BadProof(0, "not the final model");
+        if (input[2] != model) revert BadProof(0, "not the final model");
         if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
         if (t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
-        if (!verify(0, t.scoreVerifier, score.proof, input)) revert BadProof(0, "score rejected by the verifier");
     }
 
     /// Returns an unsettled payment to the buyer after the deadline, or, when

@@ -40,7 +40,8 @@ type RunProof struct {
 }
 
 // run is a run directory read for the chain: its verifiers and its proofs
-// (the steps in order, then the score) in the verifiers' layout.
+// (the steps in order, then the score unless the last step proof carries
+// it) in the verifiers' layout.
 type run struct {
 	manifest  *trainrun.Manifest
 	verifiers map[string]string // shape -> Solidity
@@ -85,7 +86,7 @@ func readRun(dir string) (*run, error) {
 		r.shapes = append(r.shapes, circ.Shape)
 	}
 	proofs := append([]trainrun.Proof{}, m.Proofs...)
-	if m.Score != nil {
+	if m.Score != nil && !trainrun.Scored(m.Score.Shape) { // else proven by the last step proof
 		proofs = append(proofs, m.Score.Proof)
 	}
 	for _, p := range proofs {

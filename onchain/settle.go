@@ -70,7 +70,7 @@ var (
 type terms struct {
 	DatasetRoot, HeldoutRoot, InitialModel, LearningRate *big.Int
 	Batches, Steps, ChainSteps                           uint64
-	ChainWraps                                           bool
+	ChainWraps, ChainScored                              bool
 	HeldoutRows, ScoreInputs                             uint64
 	MinCorrect, MaxLossSum                               *big.Int
 	StepVerifier, ChainVerifier, ScoreVerifier           common.Address
@@ -204,8 +204,11 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		case err != nil: // the score
 		case k == 1:
 			t.StepVerifier, t.StepCode = verifiers[shape], mk.evm.CodeHash(verifiers[shape])
+		case t.ChainSteps != 0:
+			return nil, fmt.Errorf("the run has two chain circuits (%s and another); the contract's terms name one chain verifier (prove the run with -chain run for one)", shape)
 		default:
 			t.ChainSteps, t.ChainWraps, t.ChainVerifier, t.ChainCode = uint64(k), trainrun.Wraps(shape), verifiers[shape], mk.evm.CodeHash(verifiers[shape])
+			t.ChainScored = trainrun.Scored(shape)
 		}
 	}
 	mk.terms = t
@@ -237,14 +240,36 @@ func (mk *market) call(from common.Address, value *big.Int, gas uint64, method s
 func (mk *market) stepProofs() ([]stepProof, error) {
 	var sp []stepProof
 	for _, p := range mk.run.proofs[:len(mk.run.proofs)-1] {
-		if want := 6 + min(p.Steps-1, 1); len(p.input) != want { // the contract appends batches (and K)
-			return nil, fmt.Errorf("%s: %d public inputs, a proof of %d step(s) has %d", p.File, len(p.input), p.Steps, want)
+		q, err := asStepProof(p, 0)
+		if err != nil {
+			return nil, err
 		}
-		q := stepProof{Steps: uint64(p.Steps), Proof: p.proof}
-		copy(q.Input[:], p.input[:5])
 		sp = append(sp, q)
 	}
 	return sp, nil
+}
+
+// asStepProof is a step or chain proof in the contract's layout; extra are
+// the score's inputs after the chain's (a proof with the score folded in).
+func asStepProof(p chainProof, extra int) (stepProof, error) {
+	if want := 6 + min(p.Steps-1, 1) + extra; len(p.input) != want { // the contract appends batches (and K)
+		return stepProof{}, fmt.Errorf("%s: %d public inputs, a proof of %d step(s) has %d", p.File, len(p.input), p.Steps, want)
+	}
+	q := stepProof{Steps: uint64(p.Steps), Proof: p.proof}
+	copy(q.Input[:], p.input[:5])
+	return q, nil
+}
+
+// scoredProof is the run's last proof with the score folded in: the chain
+// part in the contract's layout and the score's inputs.
+func (mk *market) scoredProof() (stepProof, []*big.Int, error) {
+	p := mk.run.proofs[len(mk.run.proofs)-1]
+	n := int(mk.terms.ScoreInputs)
+	q, err := asStepProof(p, n)
+	if err != nil {
+		return q, nil, err
+	}
+	return q, p.input[len(p.input)-n:], nil
 }
 
 // Settle runs the settlement scenario on a fresh chain for the run in dir:
@@ -288,6 +313,17 @@ func Settle(dir string, c *Compiler, target Target, dk *DeliveryKeys) (*Settleme
 		s.Prove, s.ProofsPerTx = append(s.Prove, g), append(s.ProofsPerTx, n)
 		sp = sp[n:]
 	}
+	if mk.terms.ChainScored { // the last proof also proves the score, in a transaction of its own
+		q, score, err := mk.scoredProof()
+		if err != nil {
+			return nil, err
+		}
+		g, err := mk.call(seller, nil, 0, "proveScored", id, q, score)
+		if err != nil {
+			return nil, err
+		}
+		s.Prove, s.ProofsPerTx = append(s.Prove, g), append(s.ProofsPerTx, 1)
+	}
 	d, err := mk.sealFor(id, seller)
 	if err != nil {
 		return nil, err
@@ -322,8 +358,12 @@ func Settle(dir string, c *Compiler, target Target, dk *DeliveryKeys) (*Settleme
 	return s, nil
 }
 
-// score is the run's score proof in the contract's layout.
+// score is the run's score proof in the contract's layout (empty where the
+// last step proof carried the score).
 func (mk *market) score() scoreProof {
+	if mk.terms.ChainScored {
+		return scoreProof{Proof: []byte{}, Input: []*big.Int{}}
+	}
 	p := mk.run.proofs[len(mk.run.proofs)-1]
 	return scoreProof{Proof: p.proof, Input: p.input}
 }

@@ -417,33 +417,70 @@ func TestSettlementAttacks(t *testing.T) {
 
 // TestSettlementWholeRun: a run of two epochs proven in one wrapping chain
 // (-chain run) settles in one proof transaction; the same terms with a
-// chain that may not wrap refuse that proof.
+// chain that may not wrap refuse that proof. With the score folded in
+// (-fold-score), the whole run is one proof, verified once (proveScored),
+// and deliver takes no score proof; refused: that proof sent to prove, its
+// score claims raised, and the score of another held-out set.
 func TestSettlementWholeRun(t *testing.T) {
 	solc := compiler(t)
-	dir := t.TempDir()
-	cfg := trainrun.Config{Model: "linreg", Epochs: 2, Batch: 64, LR: 0.05, Seed: 1, Chain: trainrun.ChainRun, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
-	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	r, err := readRun(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !s.Paid || !s.Delivered || s.Proofs != 2 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 1 {
-		t.Fatalf("settlement %+v", s)
-	}
-	t.Logf("settled a 10-step run in one chain proof: prove %d, total %d gas (transactions)", s.Prove[0].Tx, s.Total.Tx)
+	for _, fold := range []bool{false, true} {
+		dir := t.TempDir()
+		cfg := trainrun.Config{Model: "linreg", Epochs: 2, Batch: 64, LR: 0.05, Seed: 1, Chain: trainrun.ChainRun, FoldScore: fold,
+			Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+		if _, err := trainrun.Train(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		r, err := readRun(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		proofs := 2
+		if fold {
+			proofs = 1
+		}
+		if !s.Paid || !s.Delivered || s.Proofs != proofs || len(s.Prove) != 1 || s.ProofsPerTx[0] != 1 {
+			t.Fatalf("fold %v: settlement %+v", fold, s)
+		}
+		t.Logf("fold %v: settled a 10-step run in %d proof(s): prove %d, deliver %d, total %d gas (transactions)", fold, proofs, s.Prove[0].Tx, s.Deliver.Tx, s.Total.Tx)
 
-	mk, honest, _ := marketOf(t, r, solc)
-	mk.terms.ChainWraps = false
-	if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(BlockTime+3600)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(0), honest); err == nil || !strings.Contains(err.Error(), "a chain across an epoch's end") {
-		t.Errorf("a wrapping chain under terms that do not wrap: %v", err)
+		mk, honest, _ := marketOf(t, r, solc)
+		if !fold {
+			mk.terms.ChainWraps = false
+			if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(BlockTime+3600)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mk.call(seller, nil, 0, "prove", big.NewInt(0), honest); err == nil || !strings.Contains(err.Error(), "a chain across an epoch's end") {
+				t.Errorf("a wrapping chain under terms that do not wrap: %v", err)
+			}
+			continue
+		}
+		if _, err := mk.call(buyer, Payment, 0, "offer", mk.terms, seller, uint64(BlockTime+3600)); err != nil {
+			t.Fatal(err)
+		}
+		id := big.NewInt(0)
+		q, score, err := mk.scoredProof()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mk.call(seller, nil, 0, "prove", id, []stepProof{q}); err == nil || !strings.Contains(err.Error(), "the last proof carries the score") {
+			t.Errorf("the scored proof sent to prove: %v", err)
+		}
+		raised := append([]*big.Int{}, score...)
+		raised[3] = new(big.Int).Sub(raised[3], big.NewInt(1)) // a smaller summed loss than proven
+		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, raised); err == nil || !strings.Contains(err.Error(), "rejected by the verifier") {
+			t.Errorf("a lower loss claimed: %v", err)
+		}
+		other := append([]*big.Int{}, score...)
+		other[0] = new(big.Int).Add(other[0], big.NewInt(1))
+		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, other); err == nil || !strings.Contains(err.Error(), "another held-out set") {
+			t.Errorf("another held-out set: %v", err)
+		}
+		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, score); err != nil {
+			t.Errorf("the honest scored proof: %v", err)
+		}
 	}
 }

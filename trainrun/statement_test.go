@@ -2,6 +2,7 @@ package trainrun
 
 import (
 	"context"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -285,5 +286,54 @@ func TestChainWholeRun(t *testing.T) {
 	}
 	if len(p.jobs) != 2 || p.jobs[0].shape != "chain-2" {
 		t.Errorf("one epoch of -chain run: jobs %+v", p.jobs)
+	}
+}
+
+// TestFoldScore: -chain run -fold-score proves a whole run, its steps and
+// its held-out score, in one proof that verifies; refused: the score record
+// claiming another score than the proof's inputs, the same claim in both
+// records (the proof does not verify), and -fold-score where the last proof
+// is a step.
+func TestFoldScore(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Model: "logreg", Epochs: 2, Batch: 128, LR: 0.5, Seed: 1, Chain: ChainRun, FoldScore: true, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	m, err := Train(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-6+score" || m.Score == nil || m.Score.File != m.Proofs[0].File || m.Figures.ProofsCount != 1 {
+		t.Fatalf("proofs %+v, score %+v", m.Proofs, m.Score)
+	}
+	v, err := Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Steps != 6 || v.Proofs != 1 || v.Score == nil || v.Score.Correct != m.Score.Correct {
+		t.Errorf("verified %d steps in %d proofs, score %+v", v.Steps, v.Proofs, v.Score)
+	}
+	if got := DefaultDir(cfg); got != filepath.Join("runs", "logreg-b128-krun-e2-fold") {
+		t.Errorf("DefaultDir = %s", got)
+	}
+
+	claimed := copyRun(t, dir)
+	editManifest(t, claimed, func(m *Manifest) {
+		m.Score.Correct++
+		m.Score.Public[len(m.Score.Public)-1] = hexOf(big.NewInt(m.Score.Correct))
+	})
+	_, err = Verify(claimed, nil)
+	wantErr(t, "a score claimed above the proof's", err, "its recorded score inputs are not the score record's")
+	claimed2 := copyRun(t, dir)
+	editManifest(t, claimed2, func(m *Manifest) {
+		m.Score.Correct++
+		m.Score.Public[len(m.Score.Public)-1] = hexOf(big.NewInt(m.Score.Correct))
+		m.Proofs[0].Public[len(m.Proofs[0].Public)-1] = m.Score.Public[len(m.Score.Public)-1]
+	})
+	_, err = Verify(claimed2, nil)
+	wantErr(t, "a score claimed above the proof's, in both records", err, "does not verify")
+
+	step := cfg
+	step.Chain, step.Dir = 1, t.TempDir()
+	if _, err := newPlan(step); err == nil || !strings.Contains(err.Error(), "the score folds into a chain proof") {
+		t.Errorf("-fold-score with -chain 1: %v", err)
 	}
 }

@@ -287,7 +287,7 @@ func DefaultLR(model string) (float64, error) {
 }
 
 // DefaultDir is the run directory of cfg when none is named:
-// runs/MODEL[-DATASET]-bB-kK-eE, with -CURVE-BACKEND off BN254 Groth16, so
+// runs/MODEL[-DATASET]-bB-kK-eE[-fold], with -CURVE-BACKEND off BN254 Groth16, so
 // runs of other shapes never share one.
 func DefaultDir(cfg Config) string {
 	name := cfg.Model
@@ -302,6 +302,9 @@ func DefaultDir(cfg Config) string {
 		k = "run"
 	}
 	name += fmt.Sprintf("-b%d-k%s-e%d", cfg.Batch, k, cfg.Epochs)
+	if cfg.FoldScore {
+		name += "-fold"
+	}
 	if cfg.Curve != ecc.BN254 || cfg.Backend != "groth16" {
 		name += "-" + cfg.Curve.String() + "-" + cfg.Backend
 	}

@@ -57,6 +57,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
@@ -89,6 +90,11 @@ type Config struct {
 	// SkipMemoryCheck sets up and proves a circuit (a step, a chain, the
 	// aggregate) even where the memory model says it will not fit.
 	Aggregate, SkipMemoryCheck bool
+
+	// FoldScore proves the held-out score in the run's last chain proof
+	// (shape "chain-K+score" or "run-K+score") rather than in a proof of
+	// its own: with -chain run, the whole run is one proof.
+	FoldScore bool
 
 	// KeysFrom is a sealed ceremony (package ceremony) whose keys the run
 	// proves under; empty: a one-party setup by the prover.
@@ -230,7 +236,14 @@ func newPlan(cfg Config) (*plan, error) {
 			k += size
 		}
 	}
-	if p.shape.ScoreCircuit != nil {
+	switch last := &p.jobs[len(p.jobs)-1]; {
+	case p.shape.ScoreCircuit == nil && cfg.FoldScore:
+		return nil, fmt.Errorf("-fold-score: %s has no score circuit", cfg.Model)
+	case cfg.FoldScore && last.size == 1:
+		return nil, fmt.Errorf("-fold-score: the run's last proof is a single step; the score folds into a chain proof: use -chain epoch, -chain run, or a K that divides the %d batches per epoch", nb)
+	case cfg.FoldScore:
+		last.shape += ScoreSuffix
+	case p.shape.ScoreCircuit != nil:
 		p.jobs = append(p.jobs, job{index: len(p.jobs), shape: "score"})
 	}
 	return p, nil
@@ -251,10 +264,14 @@ func circuitOfShape(sh training.Shape, name string) (frontend.Circuit, error) {
 		return sh.ScoreCircuit(), nil
 	}
 	k, err := StepsOf(name)
-	if err != nil || k < 2 || sh.ChainCircuit == nil {
+	if err != nil || k < 2 || sh.ChainCircuit == nil || (Scored(name) && sh.ScoreCircuit == nil) {
 		return nil, fmt.Errorf("no %q circuit for this family", name)
 	}
-	return sh.ChainCircuit(k, Wraps(name)), nil
+	c := sh.ChainCircuit(k, Wraps(name))
+	if Scored(name) {
+		return &chain.Scored{Chain: c.(*chain.Circuit), Score: sh.ScoreCircuit().(chain.ScoreStatement)}, nil
+	}
+	return c, nil
 }
 
 // shapes lists the shapes the jobs use, in first use.
@@ -520,7 +537,14 @@ func (p *plan) assign(j job) (frontend.Circuit, error) {
 	}
 	s := p.snaps[j.first]
 	c, _, err := p.shape.AssignChain(p.ds, s.Batch, j.size, Wraps(j.shape), s.Model, p.lrFixed)
-	return c, err
+	if err != nil || !Scored(j.shape) {
+		return c, err
+	}
+	sc, _, _, _, err := p.shape.AssignScore(p.cfg.Curve, p.rep.Quant, p.final)
+	if err != nil {
+		return nil, err
+	}
+	return &chain.Scored{Chain: c.(*chain.Circuit), Score: sc.(chain.ScoreStatement)}, nil
 }
 
 // prove makes every job of this shard whose proof is not yet there (with
@@ -723,17 +747,26 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 			return nil, fmt.Errorf("proof %d (%s) is missing: %w (a shard has not finished?)", j.index, j.shape, err)
 		}
 		m.Figures.ProveNs += rec.ProveNs
-		if j.shape == "score" {
+		if j.shape == "score" || Scored(j.shape) {
 			_, set, loss, correct, err := p.shape.AssignScore(cfg.Curve, p.rep.Quant, p.final)
 			if err != nil {
 				return nil, err
 			}
 			m.Dataset.HeldoutRoot = hexOf(set.Root())
-			m.Score = &Score{Proof: rec, Metric: p.rep.Metric, Correct: correct, FixedPoint: p.rep.FixedPoint, Float64: p.rep.Float64}
+			sr := rec
+			if Scored(j.shape) { // the score's inputs follow the chain's in the same proof
+				if len(rec.Public) < chain.Inputs {
+					return nil, fmt.Errorf("proof %d (%s): %d public inputs recorded", j.index, j.shape, len(rec.Public))
+				}
+				sr.Public = rec.Public[chain.Inputs:]
+			}
+			m.Score = &Score{Proof: sr, Metric: p.rep.Metric, Correct: correct, FixedPoint: p.rep.FixedPoint, Float64: p.rep.Float64}
 			if loss != nil {
 				m.Score.LossSum = hexOf(loss)
 			}
-			continue
+			if j.shape == "score" {
+				continue
+			}
 		}
 		m.Proofs = append(m.Proofs, rec)
 	}
@@ -786,7 +819,14 @@ func (p *plan) describe(shape string) string {
 	case shape == "score":
 		return fmt.Sprintf("the summed loss and correct answers of a %s model on %d held-out rows", p.cfg.Model, len(p.rep.Quant))
 	}
-	return fmt.Sprintf("%s: consecutive %s SGD steps in one proof, batches of %d rows of %d values", shape, p.cfg.Model, s.BatchSize, s.Width)
+	what := fmt.Sprintf("%s: consecutive %s SGD steps in one proof, batches of %d rows of %d values", shape, p.cfg.Model, s.BatchSize, s.Width)
+	if Wraps(shape) {
+		what += ", every epoch (batch t mod batches)"
+	}
+	if Scored(shape) {
+		what += fmt.Sprintf(", and the held-out score of the model they reach on %d rows", len(p.rep.Quant))
+	}
+	return what
 }
 
 // readme states in words what the run proves.
@@ -807,8 +847,12 @@ func readme(m *Manifest) string {
 		if loss, err := parseHex(m.Score.LossSum); err == nil && Regression(m.Model) { // least squares counts no answers
 			what = fmt.Sprintf("mean squared error %.6g (summed loss %s)", meanLoss(TermsOf(m), &ProvenScore{Rows: m.Dataset.TestRows, LossSum: loss}), m.Score.LossSum)
 		}
-		fmt.Fprintf(&b, "A further proof states that this model has %s on the held-out set committed as %s (%d rows).\n\n",
-			what, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
+		further := "A further proof states"
+		if Scored(m.Score.Shape) {
+			further = "The last proof also states"
+		}
+		fmt.Fprintf(&b, "%s that this model has %s on the held-out set committed as %s (%d rows).\n\n",
+			further, what, m.Dataset.HeldoutRoot, m.Dataset.TestRows)
 	} else {
 		fmt.Fprintf(&b, "The held-out score (%s %.4f) is computed natively, not proven: %s has no score circuit yet.\n\n", m.Figures.Metric, m.Figures.FixedPoint, m.Model)
 	}

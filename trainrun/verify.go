@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,7 +115,8 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 
 	// every proof, and the chain of models through them: the verifier's own
 	// public inputs, compared with the manifest's record for the message
-	next := 0 // the next step to be covered
+	next := 0               // the next step to be covered
+	var folded *ProvenScore // a score proven by the last step proof (-fold-score)
 	for i, p := range m.Proofs {
 		k, err := StepsOf(p.Shape)
 		if err != nil {
@@ -145,7 +147,25 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 		if k > 1 {
 			pub = append(pub, big.NewInt(int64(k)))
 		}
-		if err := compareInputs(p.Public, pub, stepInputNames, t); err != nil {
+		names := stepInputNames
+		if Scored(p.Shape) { // the score of the model this last proof reaches, in the same proof
+			if next+k != total {
+				return nil, fmt.Errorf("%s: a proof with the score folded in must be the run's last", what)
+			}
+			if m.Score == nil || m.Score.File != p.File || m.Score.Shape != p.Shape || t.Heldout == nil {
+				return nil, fmt.Errorf("%s: the score it proves is not the manifest's score record (or the terms name no held-out set)", what)
+			}
+			if len(p.Public) != chain.Inputs+len(m.Score.Public) || !slices.Equal(p.Public[chain.Inputs:], m.Score.Public) {
+				return nil, fmt.Errorf("%s: its recorded score inputs are not the score record's", what)
+			}
+			spub, snames, ps, err := scoreInputs(m.Score, t, after)
+			if err != nil {
+				return nil, fmt.Errorf("%s: score: %w", what, err)
+			}
+			pub, names = append(pub, spub...), append(append([]string{}, stepInputNames...), snames...)
+			folded = ps
+		}
+		if err := compareInputs(p.Public, pub, names, t); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		t0 := time.Now()
@@ -176,6 +196,14 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 		return nil, fmt.Errorf("score proof (%s): the terms name no held-out set", s.File)
 	case s == nil && t.Heldout != nil:
 		return nil, fmt.Errorf("held-out set: the terms name %s, the run has no score proof", t.Heldout.Root)
+	case s != nil && Scored(s.Shape): // verified with the last step proof
+		if folded == nil {
+			return nil, fmt.Errorf("score (%s): the manifest places it in a proof with the score folded in, and no such proof was verified", s.File)
+		}
+		if err := t.meets(folded); err != nil {
+			return nil, err
+		}
+		v.Score = folded
 	case s != nil:
 		ps, err := checkScore(dir, sys, vks, s, t, model, v)
 		if err != nil {
@@ -273,6 +301,10 @@ func inputsOf(shape string, t Terms) (int, error) {
 	if _, err := StepsOf(shape); err != nil {
 		return 0, err
 	}
+	if Scored(shape) {
+		n, err := inputsOf("score", t)
+		return chain.Inputs + n, err
+	}
 	return chain.Inputs, nil
 }
 
@@ -280,37 +312,9 @@ func inputsOf(shape string, t Terms) (int, error) {
 // held-out set and returns what it proves.
 func checkScore(dir string, sys proving.System, vks map[string]proving.Key, s *Score, t Terms, final *big.Int, v *Verdict) (*scoreResult, error) {
 	what := fmt.Sprintf("score proof (%s)", s.File)
-	n, err := inputsOf("score", t)
+	pub, _, ps, err := scoreInputs(s, t, final)
 	if err != nil {
-		return nil, err
-	}
-	if len(s.Public) != n {
-		return nil, fmt.Errorf("%s: %d public inputs recorded, a %s score has %d", what, len(s.Public), t.Model, n)
-	}
-	held, _ := parseHex(t.Heldout.Root)
-	pub := []*big.Int{held, big.NewInt(int64(t.Heldout.Rows)), final}
-	names := scoreInputNames[:3]
-	ps := &ProvenScore{Rows: t.Heldout.Rows}
-	for j := 3; j < n; j++ { // the claimed score: taken from the record, bound by the proof
-		x, err := parseHex(s.Public[j])
-		if err != nil {
-			return nil, fmt.Errorf("%s: score: %w", what, err)
-		}
-		pub, names = append(pub, x), append(names, "score")
-	}
-	if err := compareInputs(s.Public, pub, names, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	correct := pub[n-1]
-	if !correct.IsInt64() || correct.Int64() > int64(t.Heldout.Rows) {
-		return nil, fmt.Errorf("%s: proves %s correct answers of %d rows", what, correct, t.Heldout.Rows)
-	}
-	ps.Correct = correct.Int64()
-	if n == 5 {
-		ps.LossSum = pub[3]
-	}
-	if s.Correct != ps.Correct || (ps.LossSum != nil && s.LossSum != hexOf(ps.LossSum)) {
-		return nil, fmt.Errorf("%s: the manifest claims %d correct and summed loss %q, the proof's inputs are %d and %v", what, s.Correct, s.LossSum, ps.Correct, ps.LossSum)
 	}
 	t0 := time.Now()
 	if err := checkProof(dir, sys, t, vks, s.Proof, pub, v); err != nil {
@@ -318,6 +322,46 @@ func checkScore(dir string, sys proving.System, vks map[string]proving.Key, s *S
 	}
 	res := &scoreResult{ProvenScore: ps, time: time.Since(t0)}
 	return res, t.meets(ps)
+}
+
+// scoreInputs builds a score's public inputs from the terms (held-out root
+// and rows, the final model) and the claims the score record states,
+// compares them with the record, and returns them, their names and the
+// score they prove once the proof verifies.
+func scoreInputs(s *Score, t Terms, final *big.Int) ([]*big.Int, []string, *ProvenScore, error) {
+	n, err := inputsOf("score", t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(s.Public) != n {
+		return nil, nil, nil, fmt.Errorf("%d public inputs recorded, a %s score has %d", len(s.Public), t.Model, n)
+	}
+	held, _ := parseHex(t.Heldout.Root)
+	pub := []*big.Int{held, big.NewInt(int64(t.Heldout.Rows)), final}
+	names := append([]string{}, scoreInputNames[:3]...)
+	ps := &ProvenScore{Rows: t.Heldout.Rows}
+	for j := 3; j < n; j++ { // the claimed score: taken from the record, bound by the proof
+		x, err := parseHex(s.Public[j])
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("score: %w", err)
+		}
+		pub, names = append(pub, x), append(names, "score")
+	}
+	if err := compareInputs(s.Public, pub, names, t); err != nil {
+		return nil, nil, nil, err
+	}
+	correct := pub[n-1]
+	if !correct.IsInt64() || correct.Int64() > int64(t.Heldout.Rows) {
+		return nil, nil, nil, fmt.Errorf("proves %s correct answers of %d rows", correct, t.Heldout.Rows)
+	}
+	ps.Correct = correct.Int64()
+	if n == 5 {
+		ps.LossSum = pub[3]
+	}
+	if s.Correct != ps.Correct || (ps.LossSum != nil && s.LossSum != hexOf(ps.LossSum)) {
+		return nil, nil, nil, fmt.Errorf("the manifest claims %d correct and summed loss %q, the proof's inputs are %d and %v", s.Correct, s.LossSum, ps.Correct, ps.LossSum)
+	}
+	return pub, names, ps, nil
 }
 
 // meets checks a proven score against the terms' target.
@@ -435,19 +479,28 @@ func checkProof(dir string, sys proving.System, t Terms, vks map[string]proving.
 }
 
 // StepsOf is how many SGD steps a proof of a shape covers: 1 for "step", K
-// for "chain-K" and "run-K"; a score covers none.
+// for "chain-K" and "run-K" (with or without the score folded in); a score
+// covers none.
 func StepsOf(shape string) (int, error) {
 	if shape == "step" {
 		return 1, nil
 	}
+	base := strings.TrimSuffix(shape, ScoreSuffix)
 	for _, kind := range []string{"chain", "run"} {
 		var k int
-		if n, err := fmt.Sscanf(shape, kind+"-%d", &k); err == nil && n == 1 && k >= 2 && fmt.Sprintf("%s-%d", kind, k) == shape {
+		if n, err := fmt.Sscanf(base, kind+"-%d", &k); err == nil && n == 1 && k >= 2 && fmt.Sprintf("%s-%d", kind, k) == base {
 			return k, nil
 		}
 	}
 	return 0, fmt.Errorf("%q is not a step or chain shape", shape)
 }
+
+// Scored tells a chain shape whose proof also proves the held-out score of
+// the model it reaches ("chain-K+score", "run-K+score": -fold-score).
+func Scored(shape string) bool { return strings.HasSuffix(shape, ScoreSuffix) }
+
+// ScoreSuffix marks a shape with the score folded in.
+const ScoreSuffix = "+score"
 
 // Wraps tells a chain shape whose steps may pass the set's last batch to
 // its first ("run-K": batch (first + t) mod batches) from one that ends

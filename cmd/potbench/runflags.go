@@ -19,6 +19,7 @@ type runShape struct {
 	clip                           *bool
 	seed                           *uint64
 	epochs                         *int
+	foldScore                      *bool
 	chain                          int
 }
 
@@ -38,6 +39,7 @@ func runShapeFlags(fs *flag.FlagSet) *runShape {
 		r.chain, err = trainrun.ParseChain(s)
 		return err
 	})
+	r.foldScore = fs.Bool("fold-score", false, "prove the held-out score in the run's last chain proof, not in a proof of its own (with -chain run: the whole run in one proof)")
 	r.seed = fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
 	r.curve = fs.String("curve", "bn254", "curve: "+curves.Names())
 	r.backend = fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))

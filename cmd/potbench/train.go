@@ -19,7 +19,7 @@ import (
 )
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("train", "train -model "+strings.Join(trainrun.Models(), "|")+" [-epochs E] [-batch B] [-lr LR] [-chain K] [-out runs/NAME] [flags]", stderr)
+	fs := newFlagSet("train", "train -model "+strings.Join(trainrun.Models(), "|")+" [-epochs E] [-batch B] [-lr LR] [-chain K|epoch|run] [-fold-score] [-out runs/NAME] [flags]", stderr)
 	shape := runShapeFlags(fs)
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's, as in the training comparison)")
 	out := fs.String("out", "", "run directory (default runs/MODEL-bB-kK-eE, with the -dataset's name after MODEL when one is given, and -CURVE-BACKEND off BN254 Groth16)")
@@ -47,7 +47,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *lr == 0 {
 		*lr = defaultLR
 	}
-	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *shape.epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain,
+	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *shape.epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain, FoldScore: *shape.foldScore,
 		Curve: c, Backend: *shape.backend, Resume: *resume, DatasetSkip: *shape.skip, Clip: *shape.clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
