@@ -455,10 +455,16 @@ func provenRuns(b *strings.Builder, opt Options) {
 	}
 	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
 	var rows []string
-	for _, k := range keys {
-		rs := chains[k]
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Chain < rs[j].Chain })
+	for _, g := range keys {
+		rs := chains[g]
+		sort.Slice(rs, func(i, j int) bool {
+			return rs[i].Chain < rs[j].Chain || (rs[i].Chain == rs[j].Chain && !rs[i].ScoreFolded && rs[j].ScoreFolded)
+		})
 		for _, r := range rs {
+			k := fmt.Sprint(r.Chain)
+			if r.ScoreFolded {
+				k += ", score folded"
+			}
 			gas, setup := "–", "–"
 			if r.GasTx > 0 {
 				gas = fmt.Sprint(r.GasTx)
@@ -466,12 +472,12 @@ func provenRuns(b *strings.Builder, opt Options) {
 			if r.SetupNs > 0 {
 				setup = resultset.Duration(r.SetupNs)
 			}
-			rows = append(rows, fmt.Sprintf("| %s | %s / %s, batch %d | %d | %d | %s | %s | %s | %s | %s | %s |\n", k.host, k.model, k.dataset, k.batch, r.Chain, r.Proofs,
+			rows = append(rows, fmt.Sprintf("| %s | %s / %s, batch %d, %d epoch(s) | %s | %d | %s | %s | %s | %s | %s | %s |\n", g.host, g.model, g.dataset, g.batch, g.epochs, k, r.Proofs,
 				setup, resultset.Duration(r.ProveNs), resultset.Factor(r.OverheadX()), resultset.Duration(r.VerifyNs), resultset.Bytes(r.Bytes), gas))
 		}
 	}
 	if len(rows) > 0 {
-		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. ")
+		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch, K = every step of the run one proof for the run, the chain wrapping from the last batch to the first; score folded: the held-out score proven in that same proof, so the run is one proof): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. ")
 		b.WriteString("overhead-x is the whole run's prove time over the plain float64 run; gas is every proof verified on chain.\n\n")
 		b.WriteString("| host | run | K | proofs | setup | prove (all) | overhead-x | verify (all) | transcript | gas, every proof on chain |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, r := range rows {

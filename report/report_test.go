@@ -136,7 +136,7 @@ func TestProvenRunsSection(t *testing.T) {
 	md := string(data)
 	for _, want := range []string{"## Proven training runs", "| hosta-2c | linreg-b11-k2-e1 | linreg / diabetes | ceremony, 2+2 contributors | 1 | 11 | 2 | 32 | 17 | 2s |",
 		"| hosta-2c | linreg-b11-k1-e1 | linreg / diabetes | one-party (prover) | 1 | 11 | 1 |",
-		"### Steps per proof", "| hosta-2c | linreg / diabetes, batch 11 | 1 | 33 | – | 4s | 400000x |", "whole run: linreg on diabetes, 1 epoch(s), 32 steps | – | 4s |", "400000x"} {
+		"### Steps per proof", "| hosta-2c | linreg / diabetes, batch 11, 1 epoch(s) | 1 | 33 | – | 4s | 400000x |", "whole run: linreg on diabetes, 1 epoch(s), 32 steps | – | 4s |", "400000x"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("REPORT.md lacks %q:\n%s", want, md)
 		}

@@ -35,7 +35,9 @@ type RunSummary struct {
 	FixedPoint float64 `json:"fixed_point"`
 	Float64    float64 `json:"float64"`
 	ScoreProof bool    `json:"score_proven"`
-	GasTx      int64   `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
+	// the score proven by the last chain proof (-fold-score), not a proof of its own
+	ScoreFolded bool  `json:"score_folded,omitempty"`
+	GasTx       int64 `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
 	// the settlement contract (contracts/Settlement.sol) paying for the run:
 	// offer, step proofs, delivery (score proof, ciphertext, delivery proof)
 	// and the key, in SettleTxs transactions

@@ -1,6 +1,8 @@
 // Package trainrun proves whole training runs: it trains a model with the
 // native fixed-point mirror from a seeded start, proves every step (or every
-// chain of K steps) and the final model's held-out score, and writes a
+// chain of K steps, one per epoch, or one for the run) and the final model's
+// held-out score (in a proof of its own, or folded into the last chain
+// proof), and writes a
 // self-contained run directory; Verify checks such a directory with nothing
 // else: every proof, and the links between them (model after of one proof is
 // model before of the next, one dataset root, the batch schedule, the learning

@@ -9,6 +9,9 @@
 // (FirstBatch + t) mod Batches, so one chain proves a whole run of several
 // epochs over the same set ("-chain run").
 //
+// Scored (scored.go) is a chain and the held-out score of the model it
+// reaches in one circuit, so that a run's last proof carries its score.
+//
 // Steps is public and asserted equal to the circuit's K: a verifier passes
 // the number of steps it counts for the proof, so a step's key (one input
 // fewer) or another chain's key (another K) cannot stand in for this one.

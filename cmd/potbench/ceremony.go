@@ -48,7 +48,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	usage := "ceremony init|contribute|verify [flags] DIR\n\n" +
 		"The two-phase Groth16 MPC for a run's circuits, as a transcript directory anyone can check\n" +
 		"(PLONK: phase 1 only, whose powers of τ are the KZG reference string):\n" +
-		"  init -model M -batch B [-chain K] [-curve C] [-backend plonk] DIR\n" +
+		"  init -model M -batch B [-chain K|epoch|run [-epochs E]] [-fold-score] [-curve C] [-backend plonk] DIR\n" +
 		"                                                      compile the run's circuits, size phase 1 for the largest\n" +
 		"  contribute [-name WHO] DIR                          add a contribution to the open phase (each party in its own process)\n" +
 		"  verify -beacon HEX DIR                              verify every contribution and seal the open phase with a public\n" +
