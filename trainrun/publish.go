@@ -27,7 +27,7 @@ func publicFiles(m *Manifest) []string {
 		files = append(files, c.VK)
 	}
 	proofs := m.Proofs
-	if m.Score != nil {
+	if m.Score != nil && !Scored(m.Score.Shape) { // a folded score is the last step proof's file
 		proofs = append(slices.Clip(proofs), m.Score.Proof)
 	}
 	for _, p := range proofs {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/training"
 )
 
@@ -241,22 +242,22 @@ func TestChainEpoch(t *testing.T) {
 // proof passed off as a chain that ends within an epoch is refused.
 func TestChainWholeRun(t *testing.T) {
 	dir := t.TempDir()
-	cfg := Config{Model: "linreg", Epochs: 3, Batch: 128, LR: 0.05, Seed: 1, Chain: ChainRun, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	cfg := Config{Model: "linreg", Epochs: 2, Batch: 128, LR: 0.05, Seed: 1, Chain: ChainRun, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
 	m, err := Train(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Chain != 6 || len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-6" || m.Proofs[0].Steps != 6 {
+	if m.Chain != 4 || len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-4" || m.Proofs[0].Steps != 4 {
 		t.Fatalf("chain %d, proofs %+v", m.Chain, m.Proofs)
 	}
 	v, err := Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Steps != 6 || v.Proofs != 2 {
-		t.Errorf("verified %d steps in %d proofs, want 6 in 2 (the run and the score)", v.Steps, v.Proofs)
+	if v.Steps != 4 || v.Proofs != 2 {
+		t.Errorf("verified %d steps in %d proofs, want 4 in 2 (the run and the score)", v.Steps, v.Proofs)
 	}
-	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-krun-e3") {
+	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-krun-e2") {
 		t.Errorf("DefaultDir = %s", got)
 	}
 	if k, err := StepsOf("run-6"); k != 6 || err != nil || !Wraps("run-6") || Wraps("chain-6") {
@@ -267,10 +268,10 @@ func TestChainWholeRun(t *testing.T) {
 	// is read as that shape's
 	renamed := copyRun(t, dir)
 	editManifest(t, renamed, func(m *Manifest) {
-		m.Proofs[0].Shape = "chain-6"
+		m.Proofs[0].Shape = "chain-4"
 		for i := range m.Circuits {
-			if m.Circuits[i].Shape == "run-6" {
-				m.Circuits[i].Shape = "chain-6"
+			if m.Circuits[i].Shape == "run-4" {
+				m.Circuits[i].Shape = "chain-4"
 			}
 		}
 	})
@@ -296,40 +297,39 @@ func TestChainWholeRun(t *testing.T) {
 // is a step.
 func TestFoldScore(t *testing.T) {
 	dir := t.TempDir()
-	cfg := Config{Model: "logreg", Epochs: 2, Batch: 128, LR: 0.5, Seed: 1, Chain: ChainRun, FoldScore: true, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	cfg := Config{Model: "linreg", Epochs: 2, Batch: 128, LR: 0.05, Seed: 1, Chain: ChainRun, FoldScore: true, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
 	m, err := Train(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-6+score" || m.Score == nil || m.Score.File != m.Proofs[0].File || m.Figures.ProofsCount != 1 {
+	if len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-4+score" || m.Score == nil || m.Score.File != m.Proofs[0].File || m.Figures.ProofsCount != 1 {
 		t.Fatalf("proofs %+v, score %+v", m.Proofs, m.Score)
 	}
 	v, err := Verify(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Steps != 6 || v.Proofs != 1 || v.Score == nil || v.Score.Correct != m.Score.Correct {
+	if v.Steps != 4 || v.Proofs != 1 || v.Score == nil || v.Score.LossSum == nil || hexOf(v.Score.LossSum) != m.Score.LossSum {
 		t.Errorf("verified %d steps in %d proofs, score %+v", v.Steps, v.Proofs, v.Score)
 	}
-	if got := DefaultDir(cfg); got != filepath.Join("runs", "logreg-b128-krun-e2-fold") {
+	if got := DefaultDir(cfg); got != filepath.Join("runs", "linreg-b128-krun-e2-fold") {
 		t.Errorf("DefaultDir = %s", got)
 	}
 
+	lower := func(m *Manifest) string { // a summed loss one below the proven
+		loss, _ := parseHex(m.Score.LossSum)
+		m.Score.LossSum = hexOf(loss.Sub(loss, big.NewInt(1)))
+		m.Score.Public[3] = m.Score.LossSum
+		return m.Score.LossSum
+	}
 	claimed := copyRun(t, dir)
-	editManifest(t, claimed, func(m *Manifest) {
-		m.Score.Correct++
-		m.Score.Public[len(m.Score.Public)-1] = hexOf(big.NewInt(m.Score.Correct))
-	})
+	editManifest(t, claimed, func(m *Manifest) { lower(m) })
 	_, err = Verify(claimed, nil)
-	wantErr(t, "a score claimed above the proof's", err, "its recorded score inputs are not the score record's")
+	wantErr(t, "a score claimed below the proof's loss", err, "its recorded score inputs are not the score record's")
 	claimed2 := copyRun(t, dir)
-	editManifest(t, claimed2, func(m *Manifest) {
-		m.Score.Correct++
-		m.Score.Public[len(m.Score.Public)-1] = hexOf(big.NewInt(m.Score.Correct))
-		m.Proofs[0].Public[len(m.Proofs[0].Public)-1] = m.Score.Public[len(m.Score.Public)-1]
-	})
+	editManifest(t, claimed2, func(m *Manifest) { m.Proofs[0].Public[chain.Inputs+3] = lower(m) })
 	_, err = Verify(claimed2, nil)
-	wantErr(t, "a score claimed above the proof's, in both records", err, "does not verify")
+	wantErr(t, "the same lower loss in both records", err, "does not verify")
 
 	step := cfg
 	step.Chain, step.Dir = 1, t.TempDir()
