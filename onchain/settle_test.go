@@ -19,15 +19,7 @@ import (
 // events, exactly the run's final model.
 func TestSettlement(t *testing.T) {
 	solc := compiler(t)
-	dir := tinyRun(t)
-	r, err := readRun(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := settled(t, tinyRun(t), solc)
 	if !s.Paid || !s.Delivered || s.Proofs != 6 || len(s.Prove) != 1 || s.ProofsPerTx[0] != 5 || s.Transactions() != 4 {
 		t.Fatalf("settlement %+v", s)
 	}
@@ -430,14 +422,7 @@ func TestSettlementWholeRun(t *testing.T) {
 		if _, err := trainrun.Train(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
-		r, err := readRun(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, r := settled(t, dir, solc)
 		proofs := 2
 		if fold {
 			proofs = 1
@@ -483,4 +468,18 @@ func TestSettlementWholeRun(t *testing.T) {
 			t.Errorf("the honest scored proof: %v", err)
 		}
 	}
+}
+
+// settled is the settlement of the run in dir with the score it claims.
+func settled(t *testing.T, dir string, solc *Compiler) (*Settlement, *run) {
+	t.Helper()
+	r, err := readRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Settle(dir, solc, Target{}, deliveryKeys(t, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, r
 }
