@@ -15,8 +15,9 @@ pragma solidity ^0.8.20;
 /// learning rate, each proof starting from the model the last one reached).
 /// A chain may wrap past an epoch's end (chainWraps: one proof for every
 /// epoch), and its last proof may carry the score too (chainScored: the
-/// score's inputs follow the chain's, sent with proveScored), so that a
-/// whole run is one proof verified once; deliver then takes no score proof.
+/// score's inputs but its model follow the chain's, sent with
+/// proveScored), so that a whole run is one proof verified once; deliver
+/// then takes no score proof.
 ///
 /// Delivery is a zero-knowledge contingent payment in two transactions.
 /// `deliver` carries the score proof of the final model and the delivery
@@ -48,7 +49,7 @@ contract Settlement {
         bool chainWraps; // a chain may pass an epoch's end (step s on batch s mod batches throughout)
         bool chainScored; // the run's last chain proof also proves the score (its inputs follow the chain's): proveScored
         uint64 heldoutRows; // rows of the held-out set, a public input of the score proof
-        uint64 scoreInputs; // the score circuit's public inputs: 4 (correct answers) or 5 (summed loss, correct answers)
+        uint64 scoreInputs; // the score circuit's public inputs: 4 (correct answers) or 5 (summed loss, correct answers); folded, one fewer (no model)
         uint256 minCorrect; // held-out answers the final model must get right
         uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
         address stepVerifier;
@@ -189,15 +190,16 @@ contract Settlement {
 
     /// Verifies the run's last chain proof, which also proves the held-out
     /// score of the model it reaches (terms with chainScored): its inputs
-    /// are the chain's, then the score's (held-out root, rows, that model,
-    /// [summed loss,] correct answers), checked against the terms as
-    /// deliver checks a score proof's.
+    /// are the chain's, then the score's but its model (held-out root,
+    /// rows, [summed loss,] correct answers: the circuit scores the chain's
+    /// last model), checked against the terms as deliver checks a score
+    /// proof's.
     function proveScored(uint256 id, StepProof calldata p, uint256[] calldata score) external {
         Offer storage o = open(id);
         Terms storage t = o.terms;
         if (!t.chainScored || p.steps != t.chainSteps) revert BadProof(0, "no score folded into a chain proof under these terms");
         if (o.step + p.steps != t.steps) revert BadProof(0, "not the run's last proof");
-        checkScoreInputs(t, p.input[4], score);
+        checkFoldedScore(t, score);
         (address verifier, uint256[] memory chainIn) = stepInput(t, o.step, o.model, p, 0, score.length);
         for (uint256 j = 0; j < score.length; j++) {
             chainIn[7 + j] = score[j];
@@ -303,8 +305,23 @@ contract Settlement {
         if (input.length != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
         if (input[2] != model) revert BadProof(0, "not the final model");
-        if (input[input.length - 1] < t.minCorrect) revert ScoreTooLow("too few correct");
-        if (t.maxLossSum != 0 && input[3] > t.maxLossSum) revert ScoreTooLow("loss too high");
+        checkClaims(t, input[input.length - 1], input.length == 5 ? input[3] : 0);
+    }
+
+    /// Checks the inputs of a score folded into the last chain proof:
+    /// held-out root, rows, [summed loss,] correct answers. It has no model
+    /// input: the circuit scores the model the chain reaches, its ModelLast.
+    function checkFoldedScore(Terms storage t, uint256[] calldata input) internal view {
+        if (input.length + 1 != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
+        if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
+        checkClaims(t, input[input.length - 1], input.length == 4 ? input[2] : 0);
+    }
+
+    /// Checks a proven score (correct answers, summed loss) against the
+    /// terms' target.
+    function checkClaims(Terms storage t, uint256 correct, uint256 lossSum) internal view {
+        if (correct < t.minCorrect) revert ScoreTooLow("too few correct");
+        if (t.maxLossSum != 0 && lossSum > t.maxLossSum) revert ScoreTooLow("loss too high");
     }
 
     /// Returns an unsettled payment to the buyer after the deadline, or, when

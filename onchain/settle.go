@@ -181,8 +181,12 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 	mk.gas.Tx = mk.gas.Exec // creations: execution only
 
 	rt := trainrun.TermsOf(m)
+	scoreInputs := len(m.Score.Proof.Public)
+	if trainrun.Scored(m.Score.Shape) { // folded: the score's inputs but its model
+		scoreInputs++
+	}
 	t := terms{LearningRate: big.NewInt(rt.LRFixed), Batches: uint64(rt.Batches()), Steps: uint64(rt.Steps()), HeldoutRows: uint64(m.Dataset.TestRows),
-		ScoreInputs: uint64(len(m.Score.Proof.Public)),
+		ScoreInputs: uint64(scoreInputs),
 		MinCorrect:  big.NewInt(target.MinCorrect), MaxLossSum: new(big.Int), ScoreVerifier: verifiers["score"],
 		ScoreCode: mk.evm.CodeHash(verifiers["score"]), DeliveryVerifier: verifiers["delivery"],
 		DeliveryCode: mk.evm.CodeHash(verifiers["delivery"]), CipherElements: uint64(delivery.Elements(dk.Domain))}
@@ -261,10 +265,10 @@ func asStepProof(p chainProof, extra int) (stepProof, error) {
 }
 
 // scoredProof is the run's last proof with the score folded in: the chain
-// part in the contract's layout and the score's inputs.
+// part in the contract's layout and the score's inputs but its model.
 func (mk *market) scoredProof() (stepProof, []*big.Int, error) {
 	p := mk.run.proofs[len(mk.run.proofs)-1]
-	n := int(mk.terms.ScoreInputs)
+	n := int(mk.terms.ScoreInputs) - 1
 	q, err := asStepProof(p, n)
 	if err != nil {
 		return q, nil, err

@@ -412,7 +412,8 @@ func TestSettlementAttacks(t *testing.T) {
 // chain that may not wrap refuse that proof. With the score folded in
 // (-fold-score), the whole run is one proof, verified once (proveScored),
 // and deliver takes no score proof; refused: that proof sent to prove, its
-// score claims raised, and the score of another held-out set.
+// score claims raised, the score of another held-out set, and the score's
+// inputs with a model input (the folded score has none).
 func TestSettlementWholeRun(t *testing.T) {
 	solc := compiler(t)
 	for _, fold := range []bool{false, true} {
@@ -455,7 +456,7 @@ func TestSettlementWholeRun(t *testing.T) {
 			t.Errorf("the scored proof sent to prove: %v", err)
 		}
 		raised := append([]*big.Int{}, score...)
-		raised[3] = new(big.Int).Sub(raised[3], big.NewInt(1)) // a smaller summed loss than proven
+		raised[2] = new(big.Int).Sub(raised[2], big.NewInt(1)) // a smaller summed loss than proven (root, rows, loss, correct)
 		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, raised); err == nil || !strings.Contains(err.Error(), "rejected by the verifier") {
 			t.Errorf("a lower loss claimed: %v", err)
 		}
@@ -463,6 +464,10 @@ func TestSettlementWholeRun(t *testing.T) {
 		other[0] = new(big.Int).Add(other[0], big.NewInt(1))
 		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, other); err == nil || !strings.Contains(err.Error(), "another held-out set") {
 			t.Errorf("another held-out set: %v", err)
+		}
+		withModel := append([]*big.Int{score[0], score[1], q.Input[4]}, score[2:]...) // a score's inputs with its model: one too many
+		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, withModel); err == nil || !strings.Contains(err.Error(), "not the score shape of the terms") {
+			t.Errorf("the score's inputs with a model input: %v", err)
 		}
 		if _, err := mk.call(seller, nil, 0, "proveScored", id, q, score); err != nil {
 			t.Errorf("the honest scored proof: %v", err)

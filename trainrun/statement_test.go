@@ -302,7 +302,8 @@ func TestFoldScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-4+score" || m.Score == nil || m.Score.File != m.Proofs[0].File || m.Figures.ProofsCount != 1 {
+	if len(m.Proofs) != 1 || m.Proofs[0].Shape != "run-4+score" || m.Score == nil || m.Score.File != m.Proofs[0].File || m.Figures.ProofsCount != 1 ||
+		len(m.Score.Public) != 4 || len(m.Proofs[0].Public) != chain.Inputs+4 { // the score's model is the chain's last, not an input
 		t.Fatalf("proofs %+v, score %+v", m.Proofs, m.Score)
 	}
 	v, err := Verify(dir, nil)
@@ -319,7 +320,7 @@ func TestFoldScore(t *testing.T) {
 	lower := func(m *Manifest) string { // a summed loss one below the proven
 		loss, _ := parseHex(m.Score.LossSum)
 		m.Score.LossSum = hexOf(loss.Sub(loss, big.NewInt(1)))
-		m.Score.Public[3] = m.Score.LossSum
+		m.Score.Public[2] = m.Score.LossSum // root, rows, loss, correct: no model input
 		return m.Score.LossSum
 	}
 	claimed := copyRun(t, dir)
@@ -327,7 +328,7 @@ func TestFoldScore(t *testing.T) {
 	_, err = Verify(claimed, nil)
 	wantErr(t, "a score claimed below the proof's loss", err, "its recorded score inputs are not the score record's")
 	claimed2 := copyRun(t, dir)
-	editManifest(t, claimed2, func(m *Manifest) { m.Proofs[0].Public[chain.Inputs+3] = lower(m) })
+	editManifest(t, claimed2, func(m *Manifest) { m.Proofs[0].Public[chain.Inputs+2] = lower(m) })
 	_, err = Verify(claimed2, nil)
 	wantErr(t, "the same lower loss in both records", err, "does not verify")
 

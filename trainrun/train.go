@@ -61,6 +61,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/score"
 	"github.com/potbench/potbench/hwprofiles"
 	"github.com/potbench/potbench/internal/atomicfile"
 	"github.com/potbench/potbench/proving"
@@ -271,7 +272,11 @@ func circuitOfShape(sh training.Shape, name string) (frontend.Circuit, error) {
 	}
 	c := sh.ChainCircuit(k, Wraps(name))
 	if Scored(name) {
-		return &chain.Scored{Chain: c.(*chain.Circuit), Score: sh.ScoreCircuit().(chain.ScoreStatement)}, nil
+		sc, err := score.Fold(sh.ScoreCircuit())
+		if err != nil {
+			return nil, err
+		}
+		return &chain.Scored{Chain: c.(*chain.Circuit), Score: sc}, nil
 	}
 	return c, nil
 }
@@ -546,7 +551,11 @@ func (p *plan) assign(j job) (frontend.Circuit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &chain.Scored{Chain: c.(*chain.Circuit), Score: sc.(chain.ScoreStatement)}, nil
+	folded, err := score.Fold(sc)
+	if err != nil {
+		return nil, err
+	}
+	return &chain.Scored{Chain: c.(*chain.Circuit), Score: folded}, nil
 }
 
 // prove makes every job of this shard whose proof is not yet there (with
@@ -756,7 +765,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 			}
 			m.Dataset.HeldoutRoot = hexOf(set.Root())
 			sr := rec
-			if Scored(j.shape) { // the score's inputs follow the chain's in the same proof
+			if Scored(j.shape) { // the score's inputs but its model follow the chain's in the same proof
 				if len(rec.Public) < chain.Inputs {
 					return nil, fmt.Errorf("proof %d (%s): %d public inputs recorded", j.index, j.shape, len(rec.Public))
 				}

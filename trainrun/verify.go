@@ -158,7 +158,7 @@ func Verify(dir string, terms *Terms) (_ *Verdict, err error) {
 			if len(p.Public) != chain.Inputs+len(m.Score.Public) || !slices.Equal(p.Public[chain.Inputs:], m.Score.Public) {
 				return nil, fmt.Errorf("%s: its recorded score inputs are not the score record's", what)
 			}
-			spub, snames, ps, err := scoreInputs(m.Score, t, after)
+			spub, snames, ps, err := scoreInputs(m.Score, t, after, true)
 			if err != nil {
 				return nil, fmt.Errorf("%s: score: %w", what, err)
 			}
@@ -301,9 +301,9 @@ func inputsOf(shape string, t Terms) (int, error) {
 	if _, err := StepsOf(shape); err != nil {
 		return 0, err
 	}
-	if Scored(shape) {
+	if Scored(shape) { // the score's model is the chain's last, not an input
 		n, err := inputsOf("score", t)
-		return chain.Inputs + n, err
+		return chain.Inputs + n - 1, err
 	}
 	return chain.Inputs, nil
 }
@@ -312,7 +312,7 @@ func inputsOf(shape string, t Terms) (int, error) {
 // held-out set and returns what it proves.
 func checkScore(dir string, sys proving.System, vks map[string]proving.Key, s *Score, t Terms, final *big.Int, v *Verdict) (*scoreResult, error) {
 	what := fmt.Sprintf("score proof (%s)", s.File)
-	pub, _, ps, err := scoreInputs(s, t, final)
+	pub, _, ps, err := scoreInputs(s, t, final, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -327,20 +327,24 @@ func checkScore(dir string, sys proving.System, vks map[string]proving.Key, s *S
 // scoreInputs builds a score's public inputs from the terms (held-out root
 // and rows, the final model) and the claims the score record states,
 // compares them with the record, and returns them, their names and the
-// score they prove once the proof verifies.
-func scoreInputs(s *Score, t Terms, final *big.Int) ([]*big.Int, []string, *ProvenScore, error) {
+// score they prove once the proof verifies. A score folded into the last
+// chain proof has no model input: the circuit scores the chain's last model.
+func scoreInputs(s *Score, t Terms, final *big.Int, folded bool) ([]*big.Int, []string, *ProvenScore, error) {
 	n, err := inputsOf("score", t)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(s.Public) != n {
-		return nil, nil, nil, fmt.Errorf("%d public inputs recorded, a %s score has %d", len(s.Public), t.Model, n)
-	}
 	held, _ := parseHex(t.Heldout.Root)
 	pub := []*big.Int{held, big.NewInt(int64(t.Heldout.Rows)), final}
 	names := append([]string{}, scoreInputNames[:3]...)
-	ps := &ProvenScore{Rows: t.Heldout.Rows}
-	for j := 3; j < n; j++ { // the claimed score: taken from the record, bound by the proof
+	if folded {
+		n, pub, names = n-1, pub[:2], names[:2]
+	}
+	if len(s.Public) != n {
+		return nil, nil, nil, fmt.Errorf("%d public inputs recorded, a %s score has %d", len(s.Public), t.Model, n)
+	}
+	ps, fixed := &ProvenScore{Rows: t.Heldout.Rows}, len(pub)
+	for j := fixed; j < n; j++ { // the claimed score: taken from the record, bound by the proof
 		x, err := parseHex(s.Public[j])
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("score: %w", err)
@@ -355,8 +359,8 @@ func scoreInputs(s *Score, t Terms, final *big.Int) ([]*big.Int, []string, *Prov
 		return nil, nil, nil, fmt.Errorf("proves %s correct answers of %d rows", correct, t.Heldout.Rows)
 	}
 	ps.Correct = correct.Int64()
-	if n == 5 {
-		ps.LossSum = pub[3]
+	if n-fixed == 2 { // summed loss, correct answers
+		ps.LossSum = pub[n-2]
 	}
 	if s.Correct != ps.Correct || (ps.LossSum != nil && s.LossSum != hexOf(ps.LossSum)) {
 		return nil, nil, nil, fmt.Errorf("the manifest claims %d correct and summed loss %q, the proof's inputs are %d and %v", s.Correct, s.LossSum, ps.Correct, ps.LossSum)

@@ -20,7 +20,7 @@ import (
 // one circuit, for a loss score (least squares) and a class score
 // (softmax), is accepted; refused: the score of another model (the chain's
 // first), a claimed score one off, and another held-out set's root. Its
-// public inputs are the chain's seven and then the score's.
+// public inputs are the chain's seven and then the score's but its model.
 func TestScored(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	held := circuittest.Rows(rng, 4, 3, -2<<12, 2<<12)
@@ -30,30 +30,30 @@ func TestScored(t *testing.T) {
 		name     string
 		step     Stepper
 		classes  int64
-		circuit  func() ScoreStatement
-		assign   func(rows [][]int64, m []int64) (ScoreStatement, error)
-		bumpable func(s ScoreStatement)
+		circuit  func() frontend.Circuit
+		assign   func(rows [][]int64, m []int64) (frontend.Circuit, error)
+		bumpable func(s frontend.Circuit)
 	}{
 		{name: "linreg", step: linreg.DefaultParams(3, 2, 3),
-			circuit: func() ScoreStatement { return score.NewScore(loss) },
-			assign: func(rows [][]int64, m []int64) (ScoreStatement, error) {
+			circuit: func() frontend.Circuit { return score.NewScore(loss) },
+			assign: func(rows [][]int64, m []int64) (frontend.Circuit, error) {
 				set, err := loss.HeldoutSet(rows)
 				if err != nil {
 					return nil, err
 				}
 				return loss.AssignScore(set, linreg.FromValues(m))
 			},
-			bumpable: func(s ScoreStatement) { c := s.(*score.Score); c.Correct = 1 }},
+			bumpable: func(s frontend.Circuit) { c := s.(*score.Score); c.Correct = 1 }},
 		{name: "softmax", step: class.Model.(Stepper), classes: 3,
-			circuit: func() ScoreStatement { return score.NewClassScore(class) },
-			assign: func(rows [][]int64, m []int64) (ScoreStatement, error) {
+			circuit: func() frontend.Circuit { return score.NewClassScore(class) },
+			assign: func(rows [][]int64, m []int64) (frontend.Circuit, error) {
 				set, err := class.ClassSet(rows)
 				if err != nil {
 					return nil, err
 				}
 				return class.AssignClassScore(set, m)
 			},
-			bumpable: func(s ScoreStatement) { c := s.(*score.ClassScore); c.Correct = c.Correct.(int64) + 1 }},
+			bumpable: func(s frontend.Circuit) { c := s.(*score.ClassScore); c.Correct = c.Correct.(int64) + 1 }},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			p, ds, m := setup(t, f.step, f.classes, 3)
@@ -73,8 +73,15 @@ func TestScored(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			honest := &Scored{Chain: ch, Score: sc}
-			empty := func() *Scored { return &Scored{Chain: NewCircuit(p), Score: f.circuit()} }
+			fold := func(c frontend.Circuit) ScoreStatement {
+				s, err := score.Fold(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			honest := &Scored{Chain: ch, Score: fold(sc)}
+			empty := func() *Scored { return &Scored{Chain: NewCircuit(p), Score: fold(f.circuit())} }
 
 			firstScored, err := f.assign(rows, m) // the score of the model before the steps
 			if err != nil {
@@ -88,7 +95,7 @@ func TestScored(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			swapRoot := func(s ScoreStatement) ScoreStatement {
+			swapRoot := func(s frontend.Circuit) frontend.Circuit {
 				switch c := s.(type) {
 				case *score.Score:
 					d := *c
@@ -103,12 +110,13 @@ func TestScored(t *testing.T) {
 			}
 			test.NewAssert(t).CheckCircuit(empty(), append([]test.TestingOption{
 				test.WithValidAssignment(honest),
-				test.WithInvalidAssignment(&Scored{Chain: ch, Score: firstScored}),
-				test.WithInvalidAssignment(&Scored{Chain: ch, Score: bumped}),
-				test.WithInvalidAssignment(&Scored{Chain: ch, Score: swapRoot(otherSet)}),
+				test.WithInvalidAssignment(&Scored{Chain: ch, Score: fold(firstScored)}),
+				test.WithInvalidAssignment(&Scored{Chain: ch, Score: fold(bumped)}),
+				test.WithInvalidAssignment(&Scored{Chain: ch, Score: fold(swapRoot(otherSet))}),
 			}, checkOpts...)...)
 
-			if got, want := publicInputs(t, empty()), Inputs+publicInputs(t, f.circuit()); got != want {
+			// the score's model commitment is the chain's ModelLast, not an input
+			if got, want := publicInputs(t, empty()), Inputs+publicInputs(t, f.circuit())-1; got != want {
 				t.Errorf("%d public inputs, want %d", got, want)
 			}
 		})

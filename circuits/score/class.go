@@ -191,6 +191,3 @@ func (p ClassParams) AssignClassScore(set *commit.Dataset, m []int64) (*ClassSco
 	}
 	return c, nil
 }
-
-// ModelCommitment is the scored model's commitment (a public input).
-func (c *ClassScore) ModelCommitment() frontend.Variable { return c.Model }

@@ -234,6 +234,3 @@ func bitsOf(x int64) int {
 func logitBits(m logreg.Params) int {
 	return m.Data.Bits + m.Model.Bits + commit.Depth(m.D+1) - (m.Data.Frac + m.Model.Frac - m.SigmoidFrac) + 1
 }
-
-// ModelCommitment is the scored model's commitment (a public input).
-func (c *Score) ModelCommitment() frontend.Variable { return c.Model }
