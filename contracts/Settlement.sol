@@ -8,7 +8,9 @@ pragma solidity ^0.8.20;
 /// rate, the schedule (batches per epoch, steps), the score to reach, and the
 /// verifiers (gnark's exported Groth16 verifiers, pinned by code hash) of the
 /// step circuit, of a K-step chain circuit (optional), of the score circuit
-/// and of the delivery circuit. The seller submits the step proofs in order,
+/// and of the delivery circuit. The contract keeps the terms as their hash:
+/// they are in the Offered event, and every later call restates them (the
+/// contract refuses terms of another hash). The seller submits the step proofs in order,
 /// in one transaction or several (a transaction may carry at most 2^24 gas
 /// since EIP-7825); the contract verifies every proof and checks the links
 /// `potbench verify` checks (one dataset root, the sequential schedule, one
@@ -66,16 +68,22 @@ contract Settlement {
         bytes32 deliveryCode;
     }
 
+    /// What the contract stores of an offer: the terms only as their hash
+    /// (termsHash); the terms themselves are in the Offered event, and every
+    /// call that needs them restates them, checked against the hash.
+    /// Storing a hash in place of the terms' 16 slots is most of the offer's
+    /// gas saved.
     struct Offer {
         address buyer;
-        address seller; // 0: anyone may settle
-        uint256 payment;
         uint64 deadline;
         bool closed;
+        address seller; // 0: anyone may settle
         uint64 step; // steps proven so far
-        uint256 model; // the model they reached
-        Terms terms;
         address payee; // who delivered (0: not yet)
+        uint64 steps; // the whole schedule (the terms' steps), for refund; in payee's slot, so that deliver updates a slot already written
+        uint256 payment;
+        uint256 model; // the model the proven steps reached (the initial model's at first: the first proof's write is then a cheap update)
+        bytes32 termsHash; // keccak256(abi.encode(terms))
         bytes32 keyDigest; // SHA-256 of the delivered ciphertext's key
     }
 
@@ -121,7 +129,7 @@ contract Settlement {
 
     Offer[] internal offers;
 
-    event Offered(uint256 indexed id, address indexed buyer, address seller, uint256 payment);
+    event Offered(uint256 indexed id, address indexed buyer, address seller, uint256 payment, Terms terms);
     event Proven(uint256 indexed id, uint64 step, uint256 model);
     event Delivered(uint256 indexed id, address indexed payee, bytes32 keyDigest, uint256[] cipher);
     event Settled(uint256 indexed id, address indexed payee, uint256 model, uint256 payment, uint256 key);
@@ -138,6 +146,7 @@ contract Settlement {
     error AlreadyDelivered(uint256 id);
     error NotDelivered(uint256 id);
     error WrongKey(uint256 id);
+    error NotTheTerms(uint256 id);
 
     /// Opens an offer; msg.value is the payment.
     function offer(Terms calldata t, address seller, uint64 deadline) external payable returns (uint256 id) {
@@ -157,9 +166,13 @@ contract Settlement {
         require(t.chainSteps == 0 || t.chainVerifier.codehash == t.chainCode, "chain verifier code differs from the terms'");
         require(t.cipherElements > 0 && t.deliveryVerifier.code.length > 0, "a delivery verifier without code");
         require(t.deliveryVerifier.codehash == t.deliveryCode, "delivery verifier code differs from the terms'");
+        // the terms' calldata is their canonical encoding, all of it: what the
+        // restating calls hash (restated) is then exactly the terms
+        bytes32 h = restated(4);
+        require(h == keccak256(abi.encode(t)), "terms not canonically encoded");
         id = offers.length;
-        offers.push(Offer(msg.sender, seller, msg.value, deadline, false, 0, t.initialModel, t, address(0), bytes32(0)));
-        emit Offered(id, msg.sender, seller, msg.value);
+        offers.push(Offer(msg.sender, deadline, false, seller, 0, address(0), t.steps, msg.value, t.initialModel, h, bytes32(0)));
+        emit Offered(id, msg.sender, seller, msg.value, t);
     }
 
     /// The terms and progress of an offer.
@@ -168,11 +181,10 @@ contract Settlement {
     }
 
     /// Verifies the next step proofs of the run and records the model they
-    /// reach. Under terms whose last chain proof carries the score, that
-    /// proof goes to proveScored instead.
-    function prove(uint256 id, StepProof[] calldata proofs) external {
-        Offer storage o = open(id);
-        Terms storage t = o.terms;
+    /// reach; t restates the offer's terms. Under terms whose last chain
+    /// proof carries the score, that proof goes to proveScored instead.
+    function prove(uint256 id, Terms calldata t, StepProof[] calldata proofs) external {
+        Offer storage o = open(id, t);
         uint64 step = o.step;
         uint256 model = o.model;
         for (uint256 i = 0; i < proofs.length; i++) {
@@ -194,9 +206,8 @@ contract Settlement {
     /// rows, [summed loss,] correct answers: the circuit scores the chain's
     /// last model), checked against the terms as deliver checks a score
     /// proof's.
-    function proveScored(uint256 id, StepProof calldata p, uint256[] calldata score) external {
-        Offer storage o = open(id);
-        Terms storage t = o.terms;
+    function proveScored(uint256 id, Terms calldata t, StepProof calldata p, uint256[] calldata score) external {
+        Offer storage o = open(id, t);
         if (!t.chainScored || p.steps != t.chainSteps) revert BadProof(0, "no score folded into a chain proof under these terms");
         if (o.step + p.steps != t.steps) revert BadProof(0, "not the run's last proof");
         checkFoldedScore(t, score);
@@ -213,7 +224,7 @@ contract Settlement {
     /// Checks a step or chain proof's inputs against the schedule, from the
     /// step and model reached, and returns its verifier and the inputs it is
     /// verified with (room left for extra inputs after the chain's).
-    function stepInput(Terms storage t, uint64 step, uint256 model, StepProof calldata p, uint256 i, uint256 extra)
+    function stepInput(Terms calldata t, uint64 step, uint256 model, StepProof calldata p, uint256 i, uint256 extra)
         internal
         view
         returns (address verifier, uint256[] memory input)
@@ -249,11 +260,12 @@ contract Settlement {
     /// Verifies the final model's held-out score and the delivery of its
     /// ciphertext, made for this deal with msg.sender as payee, and records
     /// the payee and the key's digest. Past the deadline, only within the
-    /// grace period and only when every step was proven.
-    function deliver(uint256 id, ScoreProof calldata score, Delivery calldata d) external {
+    /// grace period and only when every step was proven. t restates the
+    /// offer's terms.
+    function deliver(uint256 id, Terms calldata t, ScoreProof calldata score, Delivery calldata d) external {
         Offer storage o = offers[id];
-        Terms storage t = o.terms;
         if (o.closed) revert Closed(id);
+        if (restated(36) != o.termsHash) revert NotTheTerms(id);
         if (o.seller != address(0) && o.seller != msg.sender) revert NotSeller(msg.sender);
         if (o.payee != address(0)) revert AlreadyDelivered(id);
         if (o.step != t.steps) {
@@ -294,14 +306,14 @@ contract Settlement {
         require(ok, "payment failed");
     }
 
-    function checkScore(Offer storage o, Terms storage t, ScoreProof calldata score) internal view {
+    function checkScore(Offer storage o, Terms calldata t, ScoreProof calldata score) internal view {
         checkScoreInputs(t, o.model, score.input);
         if (!verify(0, t.scoreVerifier, score.proof, score.input)) revert BadProof(0, "score rejected by the verifier");
     }
 
     /// Checks a score's public inputs against the terms, for the given
     /// final model.
-    function checkScoreInputs(Terms storage t, uint256 model, uint256[] calldata input) internal view {
+    function checkScoreInputs(Terms calldata t, uint256 model, uint256[] calldata input) internal view {
         if (input.length != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
         if (input[2] != model) revert BadProof(0, "not the final model");
@@ -311,7 +323,7 @@ contract Settlement {
     /// Checks the inputs of a score folded into the last chain proof:
     /// held-out root, rows, [summed loss,] correct answers. It has no model
     /// input: the circuit scores the model the chain reaches, its ModelLast.
-    function checkFoldedScore(Terms storage t, uint256[] calldata input) internal view {
+    function checkFoldedScore(Terms calldata t, uint256[] calldata input) internal view {
         if (input.length + 1 != t.scoreInputs) revert BadProof(0, "not the score shape of the terms");
         if (input[0] != t.heldoutRoot || input[1] != t.heldoutRows) revert BadProof(0, "another held-out set");
         checkClaims(t, input[input.length - 1], input.length == 4 ? input[2] : 0);
@@ -319,7 +331,7 @@ contract Settlement {
 
     /// Checks a proven score (correct answers, summed loss) against the
     /// terms' target.
-    function checkClaims(Terms storage t, uint256 correct, uint256 lossSum) internal view {
+    function checkClaims(Terms calldata t, uint256 correct, uint256 lossSum) internal view {
         if (correct < t.minCorrect) revert ScoreTooLow("too few correct");
         if (t.maxLossSum != 0 && lossSum > t.maxLossSum) revert ScoreTooLow("loss too high");
     }
@@ -330,18 +342,37 @@ contract Settlement {
         Offer storage o = offers[id];
         if (o.closed) revert Closed(id);
         if (block.timestamp <= o.deadline) revert NotYet(o.deadline);
-        if (o.step == o.terms.steps && block.timestamp <= o.deadline + GRACE) revert NotYet(o.deadline + GRACE);
+        if (o.step == o.steps && block.timestamp <= o.deadline + GRACE) revert NotYet(o.deadline + GRACE);
         o.closed = true;
         emit Refunded(id, o.payment);
         (bool ok,) = payable(o.buyer).call{value: o.payment}("");
         require(ok, "refund failed");
     }
 
-    function open(uint256 id) internal view returns (Offer storage o) {
+    /// The offer id, open to proofs from msg.sender, whose terms t restates.
+    function open(uint256 id, Terms calldata t) internal view returns (Offer storage o) {
         o = offers[id];
         if (o.closed) revert Closed(id);
         if (o.seller != address(0) && o.seller != msg.sender) revert NotSeller(msg.sender);
         if (block.timestamp > o.deadline) revert PastDeadline(o.deadline);
+        if (restated(36) != o.termsHash) revert NotTheTerms(id);
+    }
+
+    /// TERMS_BYTES is the size of Terms' ABI encoding: 22 static words
+    /// (offer refuses terms whose encoding is not these words).
+    uint256 internal constant TERMS_BYTES = 22 * 32;
+
+    /// The hash of the terms as the call's data holds them at offset at (4
+    /// in offer, 36 after an id): keccak256 of the raw words, without
+    /// decoding them again. offer checks that the raw words it hashes are
+    /// abi.encode of its terms, so a restated encoding hashes to the offer's
+    /// hash only if it is that encoding (or keccak256 collides).
+    function restated(uint256 at) internal pure returns (bytes32 h) {
+        assembly {
+            let p := mload(0x40)
+            calldatacopy(p, at, TERMS_BYTES)
+            h := keccak256(p, TERMS_BYTES)
+        }
     }
 
     /// Calls gnark's verifyProof(bytes, uint256[N]) (it reverts on a bad

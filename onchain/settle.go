@@ -105,7 +105,8 @@ type market struct {
 	run      *run
 	delivery *DeliveryKeys
 	terms    terms
-	gas      Gas // deploying it all
+	offered  []terms // the terms of each offer made through call, by id
+	gas      Gas     // deploying it all
 }
 
 // newMarket deploys the settlement contract, the run's verifiers and the
@@ -219,9 +220,31 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 	return mk, nil
 }
 
+// restating are the contract's methods that take an offer's id and then
+// its terms: the contract stores only their hash.
+var restating = map[string]bool{"prove": true, "proveScored": true, "deliver": true}
+
 // call sends a transaction to the settlement contract with the most gas a
-// transaction may carry when gas is 0.
+// transaction may carry when gas is 0. For the methods that restate an
+// offer's terms, it inserts after the id the terms this market offered
+// under that id (callRaw sends other terms).
 func (mk *market) call(from common.Address, value *big.Int, gas uint64, method string, args ...any) (Gas, error) {
+	if restating[method] && len(args) > 0 {
+		id, ok := args[0].(*big.Int)
+		if !ok || !id.IsInt64() || id.Int64() < 0 || id.Int64() >= int64(len(mk.offered)) {
+			return Gas{}, fmt.Errorf("%s: no offer %v was made through this market", method, args[0])
+		}
+		args = append([]any{args[0], mk.offered[id.Int64()]}, args[1:]...)
+	}
+	g, err := mk.callRaw(from, value, gas, method, args...)
+	if err == nil && method == "offer" {
+		mk.offered = append(mk.offered, args[0].(terms))
+	}
+	return g, err
+}
+
+// callRaw is call with exactly the arguments given.
+func (mk *market) callRaw(from common.Address, value *big.Int, gas uint64, method string, args ...any) (Gas, error) {
 	data, err := mk.abi.Pack(method, args...)
 	if err != nil {
 		return Gas{}, err

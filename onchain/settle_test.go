@@ -35,8 +35,9 @@ func TestSettlement(t *testing.T) {
 }
 
 // TestSettlementRejects: the contract keeps the payment when the proofs do
-// not make the offer's statement, and returns it to the buyer only after
-// the deadline.
+// not make the offer's statement (or are sent with terms other than the
+// offer's, which the contract holds as a hash), and returns it to the buyer
+// only after the deadline.
 func TestSettlementRejects(t *testing.T) {
 	solc := compiler(t)
 	r, err := readRun(tinyRun(t))
@@ -84,6 +85,10 @@ func TestSettlementRejects(t *testing.T) {
 	}
 	_, err = mk.call(buyer, nil, 0, "prove", id, honest)
 	expect("proofs from another than the seller", "NotSeller", err)
+	other := mk.terms // the contract keeps the terms' hash: terms restated with another verifier are not the offer's
+	other.StepVerifier = mk.terms.ScoreVerifier
+	_, err = mk.callRaw(seller, nil, 0, "prove", id, other, honest)
+	expect("the steps proven under other terms restated", "NotTheTerms", err)
 	_, err = mk.call(seller, nil, 0, "deliver", id, score, d.call())
 	expect("delivering before the steps are proven", "Incomplete", err)
 	_, err = mk.call(seller, nil, 0, "prove", id, honest[:2])
@@ -122,6 +127,8 @@ func TestSettlementRejects(t *testing.T) {
 	}
 	_, err = mk.call(seller, nil, 0, "deliver", big.NewInt(1), score, d.call())
 	expect("a score below the offer's", "loss too high", err)
+	_, err = mk.callRaw(seller, nil, 0, "deliver", big.NewInt(1), mk.terms, score, d.call())
+	expect("the stricter offer's delivery under the first offer's terms", "NotTheTerms", err)
 
 	// an offer whose verifier has no code would accept anything
 	bad := mk.terms
