@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"testing"
 
@@ -13,7 +14,10 @@ import (
 	"github.com/consensys/gnark/backend/witness"
 )
 
-var epochModel = flag.String("epoch.model", "logreg", "BenchmarkEpochProof's model family (its default dataset, batch 32)")
+var (
+	epochModel   = flag.String("epoch.model", "logreg", "BenchmarkEpochProof's model family (its default dataset, batch 32)")
+	epochProfile = flag.String("epoch.cpuprofile", "", "write a CPU profile of BenchmarkEpochProof's proofs alone (setup excluded) to this file")
+)
 
 // epochKeys is the epoch circuit BenchmarkEpochProof proves, set up once per
 // process: -count repeats the benchmark, not the setup.
@@ -28,9 +32,10 @@ var epochKeys struct {
 // BenchmarkEpochProof proves one epoch of a family as one proof (-chain
 // epoch, batch 32, its default dataset and learning rate) b.N times under
 // one setup, and reports the Groth16 prove time alone (the witness is built
-// once): the figure to profile (-cpuprofile) and to compare builds with
-// (-pgo, benchstat). Setup is outside the timing; a logreg epoch takes about
-// a minute to set up on 2 cores, softmax and the MLP ten and twenty.
+// once): the figure to profile (-epoch.cpuprofile: the proofs alone, where
+// -cpuprofile would include the setup) and to compare builds with (-pgo,
+// benchstat). Setup is outside the timing; a logreg epoch takes about a
+// minute to set up on 2 cores, softmax and the MLP ten and twenty.
 //
 //	go test ./trainrun -run '^$' -bench EpochProof -count 6 [-args -epoch.model softmax]
 func BenchmarkEpochProof(b *testing.B) {
@@ -69,6 +74,21 @@ func BenchmarkEpochProof(b *testing.B) {
 	})
 	if k.err != nil {
 		b.Fatal(k.err)
+	}
+	if *epochProfile != "" { // -test.cpuprofile would profile the setup too
+		f, err := os.Create(*epochProfile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				b.Error(err)
+			}
+		}()
 	}
 	for b.Loop() {
 		if _, err := k.p.sys.Prove(k.c.cs, k.c.pk, k.w); err != nil {
