@@ -6,6 +6,10 @@
 //     committed by Heldout equals the public claims.
 //   - Improvement: on the same set, model After's summed loss is below model
 //     Before's by at least a public margin, the losses themselves stay private.
+//   - ClassScore (class.go): the correct answers of a K-class model.
+//   - FoldedScore, FoldedClassScore (folded.go, from Fold): Score and
+//     ClassScore inside another statement, which supplies the model
+//     commitment (package chain's Scored: the chain's last model).
 //
 // Loss for least squares is the exact squared error, at scale
 // 2^(2·(Data.Frac+Model.Frac)); for logistic regression the log-loss
