@@ -378,6 +378,7 @@ func settlement(b *strings.Builder, opt Options) {
 	b.WriteString("\n## Settlement: escrow for a proven model\n\n")
 	b.WriteString("The claim tested: trustless escrow of data or models through smart contracts is impossible, and on-chain actions cost too much. ")
 	b.WriteString("`contracts/Settlement.sol` is such an escrow: a buyer locks a payment for a model trained on a committed dataset from a committed initial model with a stated learning rate and schedule that reaches a stated held-out score; ")
+	b.WriteString("the contract keeps the offer's terms as their keccak-256 hash (the terms are in the `Offered` event; each later call restates them and is refused if they hash otherwise); ")
 	b.WriteString("the seller submits the run's step proofs (in as few transactions as the 2^24 gas cap per transaction of EIP-7825 allows); ")
 	b.WriteString("the contract verifies each through gnark's verifier and checks the links between them (one dataset root, the batch schedule, the learning rate, each proof starting from the model the last reached). ")
 	b.WriteString("The seller then delivers: the score proof of the final model on the held-out set (unless the run's last chain proof carries the score, `-fold-score`: that proof goes to `proveScored` and is verified once), the final model encrypted under a key, the key's SHA-256 and a proof that the ciphertext decrypts to the scored model, made for this offer and seller; ")
