@@ -72,6 +72,8 @@ type Family struct {
 type Dims struct {
 	B, Depth, TestRows int
 	Widths             []int
+	// Lanes: the steps compute their products in lanes (linreg.Params.Lanes)
+	Lanes bool
 }
 
 // Shape is what proving needs for one dataset shape. A model is handled by

@@ -170,6 +170,10 @@ func LinearPlainStep(x [][]float64, y, w []float64, b, lr float64, act func(floa
 // steps and the held-out loss.
 func linearShape(dm Dims, logistic bool) Shape {
 	p := logreg.DefaultParams(dm.B, dm.Widths[0], dm.Depth)
+	if !logistic {
+		p.Params = linreg.DefaultParams(dm.B, dm.Widths[0], dm.Depth)
+	}
+	p.Lanes = p.Lanes && dm.Lanes // where they pay
 	dom := p.Params.ModelDomain()
 	if logistic {
 		dom = p.ModelDomain()

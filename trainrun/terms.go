@@ -53,6 +53,9 @@ type Terms struct {
 	Target  *Target   `json:"score_target,omitempty"`
 	Curve   string    `json:"curve"`
 	Backend string    `json:"backend"`
+	// Lanes: the circuits compute their products in lanes (package lanes);
+	// the statement is the same, the circuits and their keys are not.
+	Lanes bool `json:"lanes,omitempty"`
 }
 
 // SetTerms names a committed dataset.
@@ -266,7 +269,7 @@ func ReadTerms(path string) (*Terms, error) {
 func TermsOf(m *Manifest) Terms {
 	t := Terms{Model: m.Model, Widths: append([]int{}, m.Widths...), Train: SetTerms{Root: m.Dataset.Root, Rows: m.Dataset.TrainRows},
 		Batch: m.Batch, Initial: Initial{Kind: m.InitialModel.Kind, Seed: m.InitialModel.Seed}, LR: m.LR, LRFixed: m.LRFixed,
-		Epochs: m.Epochs, Order: m.Order, Curve: m.Curve, Backend: m.Backend}
+		Epochs: m.Epochs, Order: m.Order, Curve: m.Curve, Backend: m.Backend, Lanes: m.Lanes}
 	if t.Initial.Kind == "commitment" {
 		t.Initial.Commitment = m.InitialModel.Commitment
 	}

@@ -99,6 +99,10 @@ type Config struct {
 	// its own: with -chain run, the whole run is one proof.
 	FoldScore bool
 
+	// Lanes computes the steps' products several rows to a constraint
+	// (package lanes): other circuits, the same statement.
+	Lanes bool
+
 	// KeysFrom is a sealed ceremony (package ceremony) whose keys the run
 	// proves under; empty: a one-party setup by the prover.
 	KeysFrom string
@@ -199,7 +203,7 @@ func newPlan(cfg Config) (*plan, error) {
 	if p.ds, err = p.rep.Dataset.On(cfg.Curve); err != nil {
 		return nil, err
 	}
-	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant)))
+	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant), cfg.Lanes))
 	// the epoch's batches, known once the set is committed
 	wholeRun := cfg.Chain == ChainRun
 	switch cfg.Chain {
@@ -689,7 +693,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	cfg := p.cfg
 	m := &Manifest{Format: Format, Model: cfg.Model, Epochs: cfg.Epochs, Batch: cfg.Batch, LR: cfg.LR, LRFixed: p.lrFixed,
 		Seed: cfg.Seed, Chain: cfg.Chain, Order: "sequential", ModelDomain: p.shape.Domain,
-		Curve: cfg.Curve.String(), Backend: cfg.Backend}
+		Curve: cfg.Curve.String(), Backend: cfg.Backend, Lanes: cfg.Lanes}
 	h := hwprofiles.Detect()
 	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
 	m.Keys = KeySource{Kind: OneParty}

@@ -118,7 +118,9 @@ func newLinearModel(name string, t *datasets.Table, b int, logistic bool) (*linR
 func (w *linRegWorkload) Name() string  { return w.name }
 func (w *linRegWorkload) Elements() int { return w.params.B * w.params.D }
 func (w *linRegWorkload) logParams() logreg.Params {
-	return logreg.Params{Params: w.params, SigmoidFrac: logreg.DefaultParams(1, 1, 0).SigmoidFrac}
+	p := logreg.Params{Params: w.params, SigmoidFrac: logreg.DefaultParams(1, 1, 0).SigmoidFrac}
+	p.Lanes = p.LanesPay()
+	return p
 }
 
 func (w *linRegWorkload) Circuit() frontend.Circuit {

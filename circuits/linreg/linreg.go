@@ -10,6 +10,16 @@
 // All products are kept exact at the scale they arise in; each new weight is
 // rounded once, by one division with a range-pinned quotient. The native
 // mirror [Params.NativeStep] computes the same integers.
+//
+// With Params.Lanes the two products X·w and Xᵀe are computed in packed
+// lanes (package lanes): N rows of X·w, or N columns of Xᵀe, to one
+// constraint, each result opened with a signed range check of its lane's
+// width. The lanes' widths come from the operands' formats (ErrorBits,
+// GradientBits), which the range checks on X, w and e guarantee, so the
+// opened values are the exact ones (the lanes package gives the argument).
+// Cost per step, roughly B·D·(1/N_e + 1/N_g) products instead of 2·B·D, plus
+// B + D range checks of about 55 and 75 bits at 16-bit data and 32-bit
+// weights (N_e = 4, N_g = 3 on BN254 at D = B = 64).
 package linreg
 
 import (
@@ -20,6 +30,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/lanes"
 	"github.com/potbench/potbench/circuits/step"
 )
 
@@ -31,15 +42,31 @@ type Params struct {
 	Model  fixedpoint.Format // weights and bias
 	LRFrac int               // fractional bits of the learning rate
 	LRBits int               // the learning rate is unsigned, below 2^LRBits
+	// Lanes computes the products X·w and Xᵀe several rows or columns to
+	// one constraint (package lanes) instead of one constraint each, in
+	// R1CS (lanes.Pay). The step computes the same integers either way.
+	Lanes bool
 }
 
 // DefaultParams: 16-bit data in Q4.12, Q16.16 weights, learning rate with 16
-// fractional bits below 16.
+// fractional bits below 16, products in lanes where they pay (LanesPay).
 func DefaultParams(b, d, depth int) Params {
-	return Params{B: b, D: d, Depth: depth,
+	p := Params{B: b, D: d, Depth: depth,
 		Data:   fixedpoint.Format{Bits: 16, Frac: 12},
 		Model:  fixedpoint.Format{Bits: 32, Frac: 16},
 		LRFrac: 16, LRBits: 20}
+	p.Lanes = p.LanesPay()
+	return p
+}
+
+// LanesPay says whether lanes are estimated to cut the step's constraints
+// enough to be worth their wires (lanes.Cost, lanes.Pays): ceil(B/N)·D
+// products and B range checks for X·w, ceil(D/N)·B products and D range
+// checks for Xᵀe, against 2·B·D products. Small batches of few features pay
+// more in range checks than they save.
+func (p Params) LanesPay() bool {
+	eBits := p.ErrorBits()
+	return lanes.Pays(lanes.Cost(p.B, p.D, eBits)+lanes.Cost(p.D, p.B, p.GradientBits(eBits)), 2*p.B*p.D)
 }
 
 // Validate reports parameters the circuit cannot represent soundly.
@@ -52,6 +79,9 @@ func (p Params) Validate() error {
 	}
 	if err := p.Model.Validate(); err != nil {
 		return err
+	}
+	if p.Data.Frac > p.Data.Bits-1 || p.Model.Frac > p.Model.Bits-1 {
+		return fmt.Errorf("linreg: formats %s and %s: a bias or target scaled to the error's scale must stay within a product's bound", p.Data, p.Model)
 	}
 	if p.LRBits <= 0 || p.LRBits > 62 {
 		return fmt.Errorf("linreg: LRBits %d outside 1..62", p.LRBits)
@@ -120,32 +150,62 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 	modelScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Model.Frac))
 
 	// e_i at scale Data.Frac + Model.Frac
-	e := make([]frontend.Variable, p.B)
-	for i := range e {
-		acc := api.Sub(api.Mul(b, dataScale), api.Mul(y[i], modelScale))
-		for j := 0; j < p.D; j++ {
-			acc = api.Add(acc, api.Mul(x[i][j], w[j]))
-		}
-		e[i] = acc
+	extra := make([]frontend.Variable, p.B) // b·2^Data.Frac - y_i·2^Model.Frac
+	for i := range extra {
+		extra[i] = api.Sub(api.Mul(b, dataScale), api.Mul(y[i], modelScale))
 	}
-	return Update(fp, p, x, e, p.Data.Frac+p.Model.Frac, w, b, lr)
+	var e []frontend.Variable
+	if p.Lanes && lanes.Pay(api) {
+		l := lanes.Fit(api.Compiler().Field(), p.ErrorBits())
+		for g, s := range l.RowsDot(api, x, w) {
+			rows := extra[g*l.N : min(p.B, (g+1)*l.N)]
+			e = append(e, l.Open(fp, api.Add(s, l.Combine(api, rows)), len(rows))...)
+		}
+	} else {
+		e = make([]frontend.Variable, p.B)
+		for i := range e {
+			acc := extra[i]
+			for j := 0; j < p.D; j++ {
+				acc = api.Add(acc, api.Mul(x[i][j], w[j]))
+			}
+			e[i] = acc
+		}
+	}
+	return Update(fp, p, x, e, p.Data.Frac+p.Model.Frac, p.ErrorBits(), w, b, lr)
 }
 
+// ErrorBits bounds a linear prediction's error x·w + b·2^Data.Frac -
+// y·2^Model.Frac: D+2 terms, each at most 2^(Data.Bits+Model.Bits-2) in
+// magnitude (Validate checks that the bias and target terms are).
+func (p Params) ErrorBits() int { return lanes.DotBits(p.Data.Bits, p.Model.Bits, p.D+2) }
+
+// GradientBits bounds a gradient entry Σ_i x_ij·e_i over a batch, for
+// errors of eBits signed bits.
+func (p Params) GradientBits(eBits int) int { return lanes.DotBits(p.Data.Bits, eBits, p.B) }
+
 // Update is the gradient step shared by the linear models: given per-row
-// errors e (dLoss/dprediction) with eFrac fractional bits, it returns
+// errors e (dLoss/dprediction) with eFrac fractional bits, each below
+// 2^(eBits-1) in magnitude, it returns
 //
 //	w' = w - round(lr · Xᵀe / B),  b' = b - round(lr · Σe / B)
 //
 // at the model's scale, each weight rounded once by a range-pinned division.
-func Update(fp *fixedpoint.API, p Params, x [][]frontend.Variable, e []frontend.Variable, eFrac int, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
+// With Lanes, eBits must bound e: the lanes of Xᵀe are sized from it.
+func Update(fp *fixedpoint.API, p Params, x [][]frontend.Variable, e []frontend.Variable, eFrac, eBits int, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
 	api := fp.Frontend()
-	g := make([]frontend.Variable, p.D) // scale Data.Frac + eFrac
-	for j := range g {
-		var acc frontend.Variable = 0
-		for i := range e {
-			acc = api.Add(acc, api.Mul(x[i][j], e[i]))
+	var g []frontend.Variable // scale Data.Frac + eFrac
+	if p.Lanes && lanes.Pay(api) {
+		l := lanes.Fit(api.Compiler().Field(), p.GradientBits(eBits))
+		g = l.OpenAll(fp, l.ColsDot(api, e, x), p.D)
+	} else {
+		g = make([]frontend.Variable, p.D)
+		for j := range g {
+			var acc frontend.Variable = 0
+			for i := range e {
+				acc = api.Add(acc, api.Mul(x[i][j], e[i]))
+			}
+			g[j] = acc
 		}
-		g[j] = acc
 	}
 	var sumE frontend.Variable = 0
 	for i := range e {

@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"sync/atomic"
@@ -50,14 +51,29 @@ func (f fixture) assign(t *testing.T, k int) (*Circuit, Model) {
 
 var checkOpts = []test.TestingOption{test.WithCurves(ecc.BN254), test.NoFuzzing(), test.NoSerializationChecks()}
 
-func TestStepMatchesNative(t *testing.T) {
-	f := newFixture(t, 1, 4, 3, 4)
-	opts := append([]test.TestingOption{}, checkOpts...)
-	for k := 0; k < f.ds.NumBatches(); k++ {
-		c, _ := f.assign(t, k)
-		opts = append(opts, test.WithValidAssignment(c))
+// forLanes runs a test with the products multiplied out and in lanes.
+func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
+	for _, lanes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
 	}
-	test.NewAssert(t).CheckCircuit(NewCircuit(f.p), opts...)
+}
+
+func TestStepMatchesNative(t *testing.T) {
+	forLanes(t, func(t *testing.T, lanes bool) {
+		f := newFixture(t, 1, 4, 3, 4)
+		f.p.Lanes = lanes
+		opts := append([]test.TestingOption{}, checkOpts...)
+		for k := 0; k < f.ds.NumBatches(); k++ {
+			c, _ := f.assign(t, k)
+			opts = append(opts, test.WithValidAssignment(c))
+		}
+		// 9 rows: lanes of 4, 4 and 1
+		g := newFixture(t, 5, 9, 6, 2)
+		g.p.Lanes = lanes
+		c, _ := g.assign(t, 1)
+		test.NewAssert(t).CheckCircuit(NewCircuit(f.p), opts...)
+		test.NewAssert(t).CheckCircuit(NewCircuit(g.p), append([]test.TestingOption{test.WithValidAssignment(c)}, checkOpts...)...)
+	})
 }
 
 func TestStepNativeMatchesFloat(t *testing.T) {
@@ -104,8 +120,11 @@ func abs(x float64) float64 {
 	return x
 }
 
-func TestStepEdgeValues(t *testing.T) {
+func TestStepEdgeValues(t *testing.T) { forLanes(t, testStepEdgeValues) }
+
+func testStepEdgeValues(t *testing.T, lanes bool) {
 	p := DefaultParams(2, 3, 1)
+	p.Lanes = lanes
 	dmin, dmax := p.Data.Min(), p.Data.Max()
 	// Extreme data with small weights, and extreme weights with a zero
 	// learning rate (the update is then exactly zero).
@@ -135,8 +154,11 @@ func TestStepEdgeValues(t *testing.T) {
 	}
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) {
+func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+
+func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	f := newFixture(t, 3, 4, 3, 4)
+	f.p.Lanes = lanes
 	const k = 2
 	honest, next := f.assign(t, k)
 

@@ -13,6 +13,11 @@
 // the same natively and in-circuit. Against the exact sigmoid the error is at
 // most 2^-9 from rounding the logit (σ' <= 1/4), 2^-13 from rounding the
 // output and 3.4e-4 from clamping: below 0.0024 in all.
+//
+// With Params.Lanes the logits are computed N rows to a constraint and
+// divided onto the sigmoid's grid lane by lane (lanes.OpenDivRound), and the
+// gradient as linreg's; the logit's lanes are sized from linreg's ErrorBits,
+// which bounds b·2^Data.Frac + x·w as well.
 package logreg
 
 import (
@@ -23,6 +28,7 @@ import (
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/lanes"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/step"
 )
@@ -35,7 +41,15 @@ type Params struct {
 
 // DefaultParams: linreg's defaults with a 1/64 sigmoid grid.
 func DefaultParams(b, d, depth int) Params {
-	return Params{Params: linreg.DefaultParams(b, d, depth), SigmoidFrac: 6}
+	p := Params{Params: linreg.DefaultParams(b, d, depth), SigmoidFrac: 6}
+	p.Lanes = p.LanesPay()
+	return p
+}
+
+// LanesPay is linreg's estimate for the logistic step: its logits are
+// divided as they are opened, and its errors are narrow (Data.Frac+2 bits).
+func (p Params) LanesPay() bool {
+	return lanes.Pays(lanes.DivCost(p.B, p.D, p.ErrorBits())+lanes.Cost(p.D, p.B, p.GradientBits(p.Data.Frac+2)), 2*p.B*p.D)
 }
 
 // Sigmoid is the table both sides use.
@@ -98,19 +112,36 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 	tbl := p.Sigmoid()
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
+	bias := api.Mul(b, dataScale) // scale Data.Frac + Model.Frac
 	grid := make([]frontend.Variable, p.B)
-	for i := range grid {
-		z := api.Mul(b, dataScale) // scale Data.Frac + Model.Frac
-		for j := 0; j < p.D; j++ {
-			z = api.Add(z, api.Mul(x[i][j], w[j]))
+	if p.Lanes && lanes.Pay(api) {
+		l := lanes.DivLanes(api.Compiler().Field(), p.ErrorBits(), shift, p.logitBits())
+		var t []frontend.Variable // logits on the sigmoid's grid
+		for g, s := range l.RowsDot(api, x, w) {
+			n := min(p.B, (g+1)*l.N) - g*l.N
+			biases := make([]frontend.Variable, n)
+			for m := range biases {
+				biases[m] = bias
+			}
+			t = append(t, l.OpenDivRound(fp, api.Add(s, l.Combine(api, biases)), n, shift, p.logitBits())...)
 		}
-		t := fp.DivRound(z, shift, p.logitBits())
-		grid[i] = activation.Clamp(fp, t, tbl.Lo, tbl.Hi(), p.logitBits())
+		for i := range grid {
+			grid[i] = activation.Clamp(fp, t[i], tbl.Lo, tbl.Hi(), p.logitBits())
+		}
+	} else {
+		for i := range grid {
+			z := bias
+			for j := 0; j < p.D; j++ {
+				z = api.Add(z, api.Mul(x[i][j], w[j]))
+			}
+			t := fp.DivRound(z, shift, p.logitBits())
+			grid[i] = activation.Clamp(fp, t, tbl.Lo, tbl.Hi(), p.logitBits())
+		}
 	}
 	s := tbl.Lookup(api, grid...)
 	e := make([]frontend.Variable, p.B)
 	for i := range e {
 		e[i] = api.Sub(s[i], api.Mul(y[i], dataScale)) // scale Data.Frac
 	}
-	return linreg.Update(fp, p.Params, x, e, p.Data.Frac, w, b, lr)
+	return linreg.Update(fp, p.Params, x, e, p.Data.Frac, p.Data.Frac+2, w, b, lr) // 0 <= s <= 2^Data.Frac
 }

@@ -1,6 +1,7 @@
 package logreg
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -28,9 +29,19 @@ func dataset(t *testing.T, rng *rand.Rand, p Params, batches int, lim int64) *co
 	return ds
 }
 
-func TestStepMatchesNative(t *testing.T) {
+// forLanes runs a test with the products multiplied out and in lanes.
+func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
+	for _, lanes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
+	}
+}
+
+func TestStepMatchesNative(t *testing.T) { forLanes(t, testStepMatchesNative) }
+
+func testStepMatchesNative(t *testing.T, lanes bool) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	p := DefaultParams(4, 3, 2)
+	p := DefaultParams(5, 3, 2)
+	p.Lanes = lanes
 	ds := dataset(t, rng, p, 4, 2<<p.Data.Frac)
 	opts := append([]test.TestingOption{}, checkOpts...)
 	for _, m := range []linreg.Model{
@@ -49,9 +60,12 @@ func TestStepMatchesNative(t *testing.T) {
 	test.NewAssert(t).CheckCircuit(NewCircuit(p), opts...)
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) {
+func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+
+func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	p := DefaultParams(4, 3, 2)
+	p.Lanes = lanes
 	ds := dataset(t, rng, p, 4, 2<<p.Data.Frac)
 	m := linreg.Model{W: circuittest.Ints(rng, 3, -1<<16, 1<<16), Bias: -77}
 	const k, lr = 1, 1 << 14

@@ -25,6 +25,7 @@ import (
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/lanes"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/step"
 )
@@ -39,7 +40,16 @@ type Params struct {
 
 // DefaultParams for B rows of D features and K classes.
 func DefaultParams(b, d, k, depth int) Params {
-	return Params{Params: linreg.DefaultParams(b, d, depth), K: k, GridFrac: 6, ExpFrac: 16}
+	p := Params{Params: linreg.DefaultParams(b, d, depth), K: k, GridFrac: 6, ExpFrac: 16}
+	p.Lanes = p.LanesPay()
+	return p
+}
+
+// LanesPay is linreg's estimate for each class of the softmax step: its
+// logits are divided as they are opened, and its errors are narrow
+// (Data.Frac+2 bits).
+func (p Params) LanesPay() bool {
+	return lanes.Pays(lanes.DivCost(p.B, p.D, p.ErrorBits())+lanes.Cost(p.D, p.B, p.GradientBits(p.Data.Frac+2)), 2*p.B*p.D)
 }
 
 // Exp is the table both sides use.
@@ -161,15 +171,56 @@ func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variab
 	if exp == nil {
 		exp = tbl.Open(api)
 	}
+	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
+	return probabilitiesFromGrid(fp, p, len(z), func(i int) []frontend.Variable {
+		t := make([]frontend.Variable, len(z[i]))
+		for k := range t {
+			t[k] = fp.DivRound(z[i][k], shift, p.logitBits())
+		}
+		return t
+	}, exp)
+}
+
+// laneGrid is Logits rounded onto the exp table's grid with the products in
+// lanes (package lanes): per class, N rows' logits to one constraint, divided
+// lane by lane. The lanes are sized from the logit's bound (linreg's
+// ErrorBits covers x·w + b·2^Data.Frac).
+func laneGrid(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]frontend.Variable, b []frontend.Variable) [][]frontend.Variable {
+	api := fp.Frontend()
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
+	l := lanes.DivLanes(api.Compiler().Field(), p.ErrorBits(), shift, p.logitBits())
+	grid := make([][]frontend.Variable, len(x))
+	for k := 0; k < p.K; k++ {
+		bias := api.Mul(b[k], dataScale)
+		for g, s := range l.RowsDot(api, x, w[k]) {
+			n := min(len(x), (g+1)*l.N) - g*l.N
+			biases := make([]frontend.Variable, n)
+			for m := range biases {
+				biases[m] = bias
+			}
+			for m, t := range l.OpenDivRound(fp, api.Add(s, l.Combine(api, biases)), n, shift, p.logitBits()) {
+				grid[g*l.N+m] = append(grid[g*l.N+m], t)
+			}
+		}
+	}
+	return grid
+}
+
+// probabilitiesFromGrid is the softmax of n rows of K logits on the exp
+// table's grid; row(i) gives row i's, when its turn comes (so that the
+// constraints keep their order).
+func probabilitiesFromGrid(fp *fixedpoint.API, p Params, n int, row func(i int) []frontend.Variable, exp *activation.OpenTable) [][]frontend.Variable {
+	api := fp.Frontend()
+	tbl := p.Exp()
+	if exp == nil {
+		exp = tbl.Open(api)
+	}
+	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	lb := p.logitBits()
 	var args []frontend.Variable
-	for i := range z {
-		t := make([]frontend.Variable, p.K)
-		for k := range t {
-			t[k] = fp.DivRound(z[i][k], shift, lb)
-		}
+	for i := 0; i < n; i++ {
+		t := row(i)
 		res, err := api.Compiler().NewHint(MaxHint, 1, t...)
 		if err != nil {
 			panic(err)
@@ -185,8 +236,8 @@ func ProbabilitiesFromLogits(fp *fixedpoint.API, p Params, z [][]frontend.Variab
 		api.AssertIsEqual(prod, 0)
 	}
 	e := exp.Lookup(args...)
-	probs := make([][]frontend.Variable, len(z))
-	for i := range z {
+	probs := make([][]frontend.Variable, n)
+	for i := range probs {
 		row := e[i*p.K : (i+1)*p.K]
 		var s frontend.Variable = 0
 		for _, v := range row {
@@ -225,7 +276,16 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y []frontend.Va
 // that the steps of a chain share one table.
 func StepWith(fp *fixedpoint.API, p Params, exp *activation.OpenTable, x [][]frontend.Variable, y []frontend.Variable, w [][]frontend.Variable, b []frontend.Variable, lr frontend.Variable) ([][]frontend.Variable, []frontend.Variable) {
 	api := fp.Frontend()
-	probs := ProbabilitiesFromLogits(fp, p, Logits(api, p, x, w, b), exp)
+	var probs [][]frontend.Variable
+	if p.Lanes && lanes.Pay(api) {
+		if exp == nil {
+			exp = p.Exp().Open(api)
+		}
+		grid := laneGrid(fp, p, x, w, b)
+		probs = probabilitiesFromGrid(fp, p, len(grid), func(i int) []frontend.Variable { return grid[i] }, exp)
+	} else {
+		probs = ProbabilitiesFromLogits(fp, p, Logits(api, p, x, w, b), exp)
+	}
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	errs := make([][]frontend.Variable, p.K) // per class, per row, scale Data.Frac
 	for i := range x {
@@ -237,7 +297,7 @@ func StepWith(fp *fixedpoint.API, p Params, exp *activation.OpenTable, x [][]fro
 	wAfter := make([][]frontend.Variable, p.K)
 	bAfter := make([]frontend.Variable, p.K)
 	for k := 0; k < p.K; k++ {
-		wAfter[k], bAfter[k] = linreg.Update(fp, p.Params, x, errs[k], p.Data.Frac, w[k], b[k], lr)
+		wAfter[k], bAfter[k] = linreg.Update(fp, p.Params, x, errs[k], p.Data.Frac, p.Data.Frac+2, w[k], b[k], lr) // 0 <= probs < 2^(Data.Frac+1)
 	}
 	return wAfter, bAfter
 }

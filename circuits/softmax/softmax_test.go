@@ -1,6 +1,7 @@
 package softmax
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -36,13 +37,23 @@ func fixture(t *testing.T, seed uint64) (Params, *commit.Dataset, Model) {
 	return p, ds, m
 }
 
-func TestStepMatchesNative(t *testing.T) {
+// forLanes runs a test with the products multiplied out and in lanes.
+func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
+	for _, lanes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
+	}
+}
+
+func TestStepMatchesNative(t *testing.T) { forLanes(t, testStepMatchesNative) }
+
+func testStepMatchesNative(t *testing.T, lanes bool) {
 	opts := append([]test.TestingOption{}, checkOpts...)
 	var p Params
 	for seed := uint64(1); seed <= 3; seed++ {
 		var ds *commit.Dataset
 		var m Model
 		p, ds, m = fixture(t, seed)
+		p.Lanes = lanes
 		if seed == 3 { // a dominant class: logits 16+ apart saturate the exp table
 			m.Classes[0].Bias = 30 << 16
 		}
@@ -57,8 +68,11 @@ func TestStepMatchesNative(t *testing.T) {
 	test.NewAssert(t).CheckCircuit(NewCircuit(p), opts...)
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) {
+func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+
+func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	p, ds, m := fixture(t, 9)
+	p.Lanes = lanes
 	honest, next, err := p.Assign(ds, 1, m, 1<<14)
 	if err != nil {
 		t.Fatal(err)

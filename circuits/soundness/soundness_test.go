@@ -25,6 +25,7 @@ import (
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
+	"github.com/potbench/potbench/circuits/lanes"
 	"github.com/potbench/potbench/circuits/lineage"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -86,9 +87,15 @@ func shiftRescaleAt(n int32, delta int64, moveRemainderOnly bool) []solver.Optio
 	return []solver.Option{solver.OverrideHint(solver.GetHintID(fixedpoint.DivHint), hint)}
 }
 
-func linregCase(t *testing.T, curve ecc.ID) circuitCase {
+func linregCase(t *testing.T, curve ecc.ID) circuitCase { return linregCaseOf(t, curve, false) }
+
+// linregLanesCase is the same step with its products in lanes.
+func linregLanesCase(t *testing.T, curve ecc.ID) circuitCase { return linregCaseOf(t, curve, true) }
+
+func linregCaseOf(t *testing.T, curve ecc.ID, lanes bool) circuitCase {
 	rng := rand.New(rand.NewPCG(11, 12))
 	p := linreg.DefaultParams(4, 3, 2)
+	p.Lanes = lanes
 	one := int64(1) << p.Data.Frac
 	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 16, 4, -2*one, 2*one), 4, fixedpoint.Format{Bits: 16, Frac: 12})
 	if err != nil {
@@ -199,7 +206,7 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 	otherKind := clone()
 	otherKind.ModelBefore = vec
 
-	return circuitCase{name: "linreg step", circuit: linreg.NewCircuit(p), honest: honest, tampers: []tamper{
+	return circuitCase{name: "linreg step" + lanesName(lanes), circuit: linreg.NewCircuit(p), honest: honest, tampers: append([]tamper{
 		{kind: "dataset of another shape", witness: otherShape},
 		{kind: "model of another shape", witness: trailing},
 		{kind: "commitment of another kind", witness: otherKind},
@@ -213,7 +220,7 @@ func linregCase(t *testing.T, curve ecc.ID) circuitCase {
 		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
 		{kind: "rescale quotient -1", witness: honest, solverOp: shiftRescale(-1, false)},
 		{kind: "rescale remainder off", witness: honest, solverOp: shiftRescale(1, true)},
-	}}
+	}, lanesTampers(lanes, honest, false)...)}
 }
 
 type batchCircuit struct {
@@ -335,9 +342,15 @@ func treeCounting(t *testing.T, ds *commit.Dataset, n, k int) (*big.Int, []front
 	return tree.Root(), sib
 }
 
-func logregCase(t *testing.T, curve ecc.ID) circuitCase {
+func logregCase(t *testing.T, curve ecc.ID) circuitCase { return logregCaseOf(t, curve, false) }
+
+// logregLanesCase is the same step with its products in lanes.
+func logregLanesCase(t *testing.T, curve ecc.ID) circuitCase { return logregCaseOf(t, curve, true) }
+
+func logregCaseOf(t *testing.T, curve ecc.ID, lanes bool) circuitCase {
 	rng := rand.New(rand.NewPCG(15, 16))
 	p := logreg.DefaultParams(4, 3, 2)
+	p.Lanes = lanes
 	rows := circuittest.Rows(rng, 16, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(2)
@@ -409,7 +422,7 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 	outOfRange.X[3] = append([]frontend.Variable{}, honest.X[3]...)
 	outOfRange.X[3][0] = batch[3][0] + 1<<16
 	outOfRange.X[3][1] = batch[3][1] - 1
-	return circuitCase{name: "logreg step", circuit: logreg.NewCircuit(p), honest: honest, tampers: []tamper{
+	return circuitCase{name: "logreg step" + lanesName(lanes), circuit: logreg.NewCircuit(p), honest: honest, tampers: append([]tamper{
 		{kind: "row not in dataset", witness: &foreign},
 		{kind: "value out of range", witness: &outOfRange},
 		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
@@ -422,7 +435,7 @@ func logregCase(t *testing.T, curve ecc.ID) circuitCase {
 		{kind: "wrong learning rate", witness: &wrongLR},
 		{kind: "wrong label", witness: &wrongLabel},
 		{kind: "commitment of another kind", witness: &otherKind},
-	}}
+	}, lanesTampers(lanes, honest, true)...)}
 }
 
 // sigmoidCircuit: the clamp-and-lookup of the logistic step on its own, so
@@ -465,9 +478,15 @@ func withHint(h solver.Hint, tweak func(f *big.Int, out []*big.Int)) []solver.Op
 	})}
 }
 
-func softmaxCase(t *testing.T, curve ecc.ID) circuitCase {
+func softmaxCase(t *testing.T, curve ecc.ID) circuitCase { return softmaxCaseOf(t, curve, false) }
+
+// softmaxLanesCase is the same step with its products in lanes.
+func softmaxLanesCase(t *testing.T, curve ecc.ID) circuitCase { return softmaxCaseOf(t, curve, true) }
+
+func softmaxCaseOf(t *testing.T, curve ecc.ID, lanes bool) circuitCase {
 	rng := rand.New(rand.NewPCG(21, 22))
 	p := softmax.DefaultParams(3, 3, 3, 1)
+	p.Lanes = lanes
 	rows := circuittest.Rows(rng, 6, 4, -2<<12, 2<<12)
 	for _, r := range rows {
 		r[3] = rng.Int64N(3)
@@ -493,13 +512,13 @@ func softmaxCase(t *testing.T, curve ecc.ID) circuitCase {
 	outOfClass.Y[2] = 5
 	moved := *honest
 	moved.BatchIndex = 0
-	return circuitCase{name: "softmax step", circuit: softmax.NewCircuit(p), honest: honest, tampers: []tamper{
+	return circuitCase{name: "softmax step" + lanesName(lanes), circuit: softmax.NewCircuit(p), honest: honest, tampers: append([]tamper{
 		{kind: "wrong W_after", witness: &wrongAfter},
 		{kind: "wrong label", witness: &outOfClass},
 		{kind: "row at wrong index", witness: &moved},
 		{kind: "wrong softmax maximum", witness: honest, solverOp: withHint(softmax.MaxHint, func(f *big.Int, out []*big.Int) { out[0].Add(out[0], big.NewInt(1)) })},
 		{kind: "rescale quotient +1", witness: honest, solverOp: shiftRescale(1, false)},
-	}}
+	}, lanesTampers(lanes, honest, true)...)}
 }
 
 func mlpCase(t *testing.T, curve ecc.ID) circuitCase {
@@ -611,7 +630,7 @@ func familyChainCases(t *testing.T, curve ecc.ID) []circuitCase {
 	for _, f := range []struct {
 		name string
 		step chain.Stepper
-	}{{"softmax chain", softmax.DefaultParams(3, 3, 3, 2)}, {"mlp chain", mlp.DefaultParams(3, 3, 4, 3, 2, true)}} {
+	}{{"softmax chain", softmax.DefaultParams(3, 3, 3, 2)}, {"softmax chain (lanes)", softmaxLanes(softmax.DefaultParams(3, 3, 3, 2))}, {"mlp chain", mlp.DefaultParams(3, 3, 4, 3, 2, true)}} {
 		rng := rand.New(rand.NewPCG(29, 30))
 		set := func() *commit.Dataset {
 			rows := circuittest.Rows(rng, 12, 4, -2<<12, 2<<12)
@@ -851,9 +870,50 @@ func clampCase(t *testing.T, curve ecc.ID) circuitCase {
 	}}
 }
 
+// lanesName marks a case whose products are in lanes.
+func lanesName(lanes bool) string {
+	if lanes {
+		return " (lanes)"
+	}
+	return ""
+}
+
+// lanesTampers: with lanes, a cheating prover who opens a packed sum with
+// 2^W moved from one lane to the next (the same sum), or divides a lane with
+// its quotient moved by one and the remainder by d.
+func lanesTampers(on bool, honest frontend.Circuit, divides bool) []tamper {
+	if !on {
+		return nil
+	}
+	shift := solver.OverrideHint(solver.GetHintID(lanes.OpenHint), func(f *big.Int, in, out []*big.Int) error {
+		if err := lanes.OpenHint(f, in, out); err != nil {
+			return err
+		}
+		if len(out) > 1 {
+			out[0].Add(out[0], new(big.Int).Lsh(big.NewInt(1), uint(in[0].Int64()))).Mod(out[0], f)
+			out[1].Sub(out[1], big.NewInt(1)).Mod(out[1], f)
+		}
+		return nil
+	})
+	out := []tamper{{kind: "lanes opened shifted", witness: honest, solverOp: []solver.Option{shift}}}
+	if divides {
+		quotient := solver.OverrideHint(solver.GetHintID(lanes.DivRoundHint), func(f *big.Int, in, out []*big.Int) error {
+			if err := lanes.DivRoundHint(f, in, out); err != nil {
+				return err
+			}
+			n := len(out) / 2
+			out[0].Add(out[0], big.NewInt(1)).Mod(out[0], f)
+			out[n].Sub(out[n], in[1]).Mod(out[n], f)
+			return nil
+		})
+		out = append(out, tamper{kind: "lane quotient +1", witness: honest, solverOp: []solver.Option{quotient}})
+	}
+	return out
+}
+
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, logregCase, softmaxCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return append(out, familyChainCases(t, curve)...)
@@ -990,7 +1050,16 @@ func TestFreeWireDetected(t *testing.T) {
 	}
 }
 
+// softmaxLanes is p with its products in lanes.
+func softmaxLanes(p softmax.Params) softmax.Params {
+	p.Lanes = true
+	return p
+}
+
 func short(name string) string {
+	if base, ok := strings.CutSuffix(name, " (lanes)"); ok {
+		return short(base)[:min(7, len(short(base)))] + "/L"
+	}
 	if len(name) <= 9 {
 		return name
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/fixedpoint"
+	"github.com/potbench/potbench/circuits/lanes"
 	"github.com/potbench/potbench/circuits/softmax"
 	"github.com/potbench/potbench/proving"
 )
@@ -95,6 +96,28 @@ func alternatives(p *big.Int, c hintCall) [][]*big.Int {
 				with(c2, ex, big.NewInt(0))
 			} else {
 				with(c2, big.NewInt(0), new(big.Int).Neg(ex))
+			}
+		}
+	case name(lanes.OpenHint):
+		// 2^W moved from each lane to the next: the same packed sum
+		w := new(big.Int).Lsh(big.NewInt(1), uint(c.in[0].Int64()))
+		for m := 0; m+1 < len(c.out); m++ {
+			for _, k := range []int64{-1, 1} {
+				vals := make([]*big.Int, m+2)
+				vals[m] = new(big.Int).Add(c.out[m], new(big.Int).Mul(w, big.NewInt(k)))
+				vals[m+1] = add(c.out[m+1], -k)
+				with(vals...)
+			}
+		}
+	case name(lanes.DivRoundHint):
+		// a lane's quotient moved by k with its remainder moved by k·d
+		n, d := len(c.out)/2, c.in[1]
+		for m := 0; m < n; m++ {
+			for _, k := range []int64{-1, 1} {
+				vals := make([]*big.Int, n+m+1)
+				vals[m] = add(c.out[m], k)
+				vals[n+m] = new(big.Int).Sub(c.out[n+m], new(big.Int).Mul(d, big.NewInt(k)))
+				with(vals...)
 			}
 		}
 	case name(activation.ReLUHint):
