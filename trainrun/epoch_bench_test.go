@@ -16,6 +16,7 @@ import (
 
 var (
 	epochModel   = flag.String("epoch.model", "logreg", "BenchmarkEpochProof's model family (its default dataset, batch 32)")
+	epochLanes   = flag.Bool("epoch.lanes", true, "BenchmarkEpochProof's circuit computes its products in lanes (train's -lanes)")
 	epochProfile = flag.String("epoch.cpuprofile", "", "write a CPU profile of BenchmarkEpochProof's proofs alone (setup excluded) to this file")
 )
 
@@ -37,7 +38,7 @@ var epochKeys struct {
 // benchstat). Setup is outside the timing; a logreg epoch takes about a
 // minute to set up on 2 cores, softmax and the MLP ten and twenty.
 //
-//	go test ./trainrun -run '^$' -bench EpochProof -count 6 [-args -epoch.model softmax]
+//	go test ./trainrun -run '^$' -bench EpochProof -count 6 [-args -epoch.model softmax -epoch.lanes=false]
 func BenchmarkEpochProof(b *testing.B) {
 	k := &epochKeys
 	k.once.Do(func() {
@@ -57,7 +58,7 @@ func BenchmarkEpochProof(b *testing.B) {
 			}
 		}
 		cfg := Config{Model: *epochModel, Epochs: 1, Batch: 32, LR: lr, Seed: 1, Chain: ChainEpoch,
-			Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+			Curve: ecc.BN254, Backend: "groth16", Dir: dir, Lanes: *epochLanes}
 		if k.p, k.err = newPlan(cfg); k.err != nil {
 			return
 		}
