@@ -72,8 +72,24 @@ type Family struct {
 type Dims struct {
 	B, Depth, TestRows int
 	Widths             []int
-	// Lanes: the steps compute their products in lanes (linreg.Params.Lanes)
-	Lanes bool
+	// Revision is the circuits' revision (LatestRevision and before).
+	Revision int
+}
+
+// LatestRevision is the circuits' latest revision. Revision 1 (or 0) is the
+// circuits of runs made before revision 2; revision 2 computes the linear,
+// logistic and softmax steps' products in lanes where they pay
+// (circuits/lanes, linreg.Params.Lanes) and places the sigmoid table once
+// per logistic chain (logreg.Params.SharedTable). Every revision proves the
+// same statement; their circuits, and so their keys, differ.
+const LatestRevision = 2
+
+// CheckRevision reports a revision potbench does not know.
+func CheckRevision(r int) error {
+	if r < 0 || r > LatestRevision {
+		return fmt.Errorf("circuit revision %d: potbench knows revisions 1 to %d", r, LatestRevision)
+	}
+	return nil
 }
 
 // Shape is what proving needs for one dataset shape. A model is handled by

@@ -173,7 +173,8 @@ func linearShape(dm Dims, logistic bool) Shape {
 	if !logistic {
 		p.Params = linreg.DefaultParams(dm.B, dm.Widths[0], dm.Depth)
 	}
-	p.Lanes = p.Lanes && dm.Lanes // where they pay
+	p.Lanes = p.Lanes && dm.Revision >= 2 // where they pay
+	p.SharedTable = dm.Revision >= 2
 	dom := p.Params.ModelDomain()
 	if logistic {
 		dom = p.ModelDomain()

@@ -58,7 +58,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 	Widths: func(d int) []int { return []int{d, 10} },
 	Shape: func(dm Dims) Shape {
 		p := softmax.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Depth)
-		p.Lanes = p.Lanes && dm.Lanes // where they pay
+		p.Lanes = p.Lanes && dm.Revision >= 2 // where they pay
 		s := Shape{Widths: []int{p.D, p.K}, Domain: p.ModelDomain(),
 			StepCircuit: func() frontend.Circuit { return softmax.NewCircuit(p) },
 			AssignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {

@@ -12,11 +12,13 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/witness"
+
+	"github.com/potbench/potbench/training"
 )
 
 var (
 	epochModel   = flag.String("epoch.model", "logreg", "BenchmarkEpochProof's model family (its default dataset, batch 32)")
-	epochLanes   = flag.Bool("epoch.lanes", true, "BenchmarkEpochProof's circuit computes its products in lanes (train's -lanes)")
+	epochRev     = flag.Int("epoch.revision", training.LatestRevision, "BenchmarkEpochProof's circuit revision (train's -circuit-revision)")
 	epochProfile = flag.String("epoch.cpuprofile", "", "write a CPU profile of BenchmarkEpochProof's proofs alone (setup excluded) to this file")
 )
 
@@ -38,7 +40,7 @@ var epochKeys struct {
 // benchstat). Setup is outside the timing; a logreg epoch takes about a
 // minute to set up on 2 cores, softmax and the MLP ten and twenty.
 //
-//	go test ./trainrun -run '^$' -bench EpochProof -count 6 [-args -epoch.model softmax -epoch.lanes=false]
+//	go test ./trainrun -run '^$' -bench EpochProof -count 6 [-args -epoch.model softmax -epoch.revision 1]
 func BenchmarkEpochProof(b *testing.B) {
 	k := &epochKeys
 	k.once.Do(func() {
@@ -58,7 +60,7 @@ func BenchmarkEpochProof(b *testing.B) {
 			}
 		}
 		cfg := Config{Model: *epochModel, Epochs: 1, Batch: 32, LR: lr, Seed: 1, Chain: ChainEpoch,
-			Curve: ecc.BN254, Backend: "groth16", Dir: dir, Lanes: *epochLanes}
+			Curve: ecc.BN254, Backend: "groth16", Dir: dir, Revision: *epochRev}
 		if k.p, k.err = newPlan(cfg); k.err != nil {
 			return
 		}

@@ -37,7 +37,9 @@ type Manifest struct {
 	Seed    uint64  `json:"seed"`            // of the data shuffle and, for the MLP, the initial model
 	Chain   int     `json:"chain"`           // steps per proof (remainders of an epoch proven step by step)
 	Order   string  `json:"order"`           // "sequential": every epoch visits batches 0, 1, ..., TrainRows/Batch-1
-	Lanes   bool    `json:"lanes,omitempty"` // the circuits compute their products in lanes (package lanes)
+	// Revision is the circuits' revision (training.LatestRevision); absent:
+	// revision 1, the circuits of runs made before revision 2
+	Revision int `json:"circuit_revision,omitempty"`
 
 	ModelDomain  commit.Domain `json:"model_domain"` // what the model commitments commit to (derived again by verify)
 	InitialModel struct {

@@ -53,9 +53,9 @@ type Terms struct {
 	Target  *Target   `json:"score_target,omitempty"`
 	Curve   string    `json:"curve"`
 	Backend string    `json:"backend"`
-	// Lanes: the circuits compute their products in lanes (package lanes);
-	// the statement is the same, the circuits and their keys are not.
-	Lanes bool `json:"lanes,omitempty"`
+	// Revision is the circuits' revision (training.LatestRevision; absent:
+	// 1): the statement is the same, the circuits and their keys are not.
+	Revision int `json:"circuit_revision,omitempty"`
 }
 
 // SetTerms names a committed dataset.
@@ -106,6 +106,9 @@ func (t Terms) Check() error {
 	f, err := training.Lookup(t.Model)
 	if err != nil {
 		return fmt.Errorf("model: %q is not a family potbench proves (%s)", t.Model, strings.Join(Models(), ", "))
+	}
+	if err := training.CheckRevision(t.Revision); err != nil {
+		return fmt.Errorf("circuit_revision: %w", err)
 	}
 	switch n := len(f.Widths(1)); {
 	case len(t.Widths) != n:
@@ -245,8 +248,12 @@ func (t Terms) Diff(u Terms) []string {
 	add("held-out set", fmtSet(t.Heldout), fmtSet(u.Heldout))
 	add("curve", t.Curve, u.Curve)
 	add("backend", t.Backend, u.Backend)
+	add("circuit revision", t.CircuitRevision(), u.CircuitRevision())
 	return out
 }
+
+// CircuitRevision is the terms' circuit revision, 1 when absent.
+func (t Terms) CircuitRevision() int { return max(t.Revision, 1) }
 
 func fmtSet(s *SetTerms) string {
 	if s == nil {
@@ -269,7 +276,7 @@ func ReadTerms(path string) (*Terms, error) {
 func TermsOf(m *Manifest) Terms {
 	t := Terms{Model: m.Model, Widths: append([]int{}, m.Widths...), Train: SetTerms{Root: m.Dataset.Root, Rows: m.Dataset.TrainRows},
 		Batch: m.Batch, Initial: Initial{Kind: m.InitialModel.Kind, Seed: m.InitialModel.Seed}, LR: m.LR, LRFixed: m.LRFixed,
-		Epochs: m.Epochs, Order: m.Order, Curve: m.Curve, Backend: m.Backend, Lanes: m.Lanes}
+		Epochs: m.Epochs, Order: m.Order, Curve: m.Curve, Backend: m.Backend, Revision: m.Revision}
 	if t.Initial.Kind == "commitment" {
 		t.Initial.Commitment = m.InitialModel.Commitment
 	}

@@ -99,9 +99,10 @@ type Config struct {
 	// its own: with -chain run, the whole run is one proof.
 	FoldScore bool
 
-	// Lanes computes the steps' products several rows to a constraint
-	// (package lanes): other circuits, the same statement.
-	Lanes bool
+	// Revision is the circuits' revision (training.LatestRevision; 0 or
+	// 1: the circuits of runs made before revision 2): other circuits, the
+	// same statement.
+	Revision int
 
 	// KeysFrom is a sealed ceremony (package ceremony) whose keys the run
 	// proves under; empty: a one-party setup by the prover.
@@ -136,6 +137,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("-lr %g: must be in (0, 16)", c.LR)
 	case c.Dir == "":
 		return fmt.Errorf("no run directory (-out)")
+	case training.CheckRevision(c.Revision) != nil:
+		return fmt.Errorf("-circuit-revision: %w", training.CheckRevision(c.Revision))
 	case c.Shards > 1 && (c.Shard < 0 || c.Shard >= c.Shards):
 		return fmt.Errorf("shard %d/%d: want 0 <= i < n", c.Shard, c.Shards)
 	}
@@ -203,7 +206,7 @@ func newPlan(cfg Config) (*plan, error) {
 	if p.ds, err = p.rep.Dataset.On(cfg.Curve); err != nil {
 		return nil, err
 	}
-	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant), cfg.Lanes))
+	p.shape = fam.Shape(fam.dimsOf(p.ds, len(p.rep.Quant), cfg.Revision))
 	// the epoch's batches, known once the set is committed
 	wholeRun := cfg.Chain == ChainRun
 	switch cfg.Chain {
@@ -693,7 +696,7 @@ func (p *plan) merge(setupDur time.Duration) (*Manifest, error) {
 	cfg := p.cfg
 	m := &Manifest{Format: Format, Model: cfg.Model, Epochs: cfg.Epochs, Batch: cfg.Batch, LR: cfg.LR, LRFixed: p.lrFixed,
 		Seed: cfg.Seed, Chain: cfg.Chain, Order: "sequential", ModelDomain: p.shape.Domain,
-		Curve: cfg.Curve.String(), Backend: cfg.Backend, Lanes: cfg.Lanes}
+		Curve: cfg.Curve.String(), Backend: cfg.Backend, Revision: cfg.Revision}
 	h := hwprofiles.Detect()
 	m.Gnark, m.GnarkCrypto = h.Gnark, h.GnarkCrypto
 	m.Keys = KeySource{Kind: OneParty}

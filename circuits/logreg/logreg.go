@@ -37,11 +37,15 @@ import (
 type Params struct {
 	linreg.Params
 	SigmoidFrac int // fractional bits of the sigmoid's input grid
+	// SharedTable: a chain of steps (Steps) places the sigmoid table in
+	// the circuit once for all its steps, not once per step (about 3
+	// constraints per entry, 1,024 entries).
+	SharedTable bool
 }
 
 // DefaultParams: linreg's defaults with a 1/64 sigmoid grid.
 func DefaultParams(b, d, depth int) Params {
-	p := Params{Params: linreg.DefaultParams(b, d, depth), SigmoidFrac: 6}
+	p := Params{Params: linreg.DefaultParams(b, d, depth), SigmoidFrac: 6, SharedTable: true}
 	p.Lanes = p.LanesPay()
 	return p
 }
@@ -108,6 +112,12 @@ func (p Params) ModelDomain() commit.Domain { return commit.Model("logistic", p.
 
 // Step returns the model after one step (inputs range-checked by the caller).
 func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
+	return StepWith(fp, p, nil, x, y, w, b, lr)
+}
+
+// StepWith is Step with the sigmoid table open already (nil: opened here),
+// so that the steps of a chain share one table.
+func StepWith(fp *fixedpoint.API, p Params, sigmoid *activation.OpenTable, x [][]frontend.Variable, y, w []frontend.Variable, b, lr frontend.Variable) ([]frontend.Variable, frontend.Variable) {
 	api := fp.Frontend()
 	tbl := p.Sigmoid()
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
@@ -138,7 +148,10 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 			grid[i] = activation.Clamp(fp, t, tbl.Lo, tbl.Hi(), p.logitBits())
 		}
 	}
-	s := tbl.Lookup(api, grid...)
+	if sigmoid == nil {
+		sigmoid = tbl.Open(api)
+	}
+	s := sigmoid.Lookup(grid...)
 	e := make([]frontend.Variable, p.B)
 	for i := range e {
 		e[i] = api.Sub(s[i], api.Mul(y[i], dataScale)) // scale Data.Frac

@@ -3,6 +3,7 @@ package logreg
 import (
 	"github.com/consensys/gnark/frontend"
 
+	"github.com/potbench/potbench/circuits/activation"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/linreg"
 )
@@ -13,10 +14,15 @@ import (
 // CheckLabel pins a label to 0 or 1.
 func (p Params) CheckLabel(api frontend.API, y frontend.Variable) { api.AssertIsBoolean(y) }
 
-// Steps: the step on committed values; nothing shared.
+// Steps: the step on committed values; with SharedTable, one sigmoid table
+// for every step.
 func (p Params) Steps(fp *fixedpoint.API) func(x [][]frontend.Variable, y []frontend.Variable, v []frontend.Variable, lr frontend.Variable) []frontend.Variable {
+	var sigmoid *activation.OpenTable
+	if p.SharedTable {
+		sigmoid = p.Sigmoid().Open(fp.Frontend())
+	}
 	return func(x [][]frontend.Variable, y []frontend.Variable, v []frontend.Variable, lr frontend.Variable) []frontend.Variable {
-		w, b := Step(fp, p, x, y, v[:p.D], v[p.D], lr)
+		w, b := StepWith(fp, p, sigmoid, x, y, v[:p.D], v[p.D], lr)
 		return append(append([]frontend.Variable{}, w...), b)
 	}
 }

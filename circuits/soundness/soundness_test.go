@@ -621,21 +621,23 @@ func wrapCase(t *testing.T, curve ecc.ID) circuitCase {
 	}}
 }
 
-// familyChainCases are chains of two steps of softmax regression and of the
-// MLP: a batch skipped, a batch of another set under this set's root, the
+// familyChainCases are chains of two steps of softmax regression, of the
+// MLP and of logistic regression (one sigmoid table for both steps): a batch skipped, a batch of another set under this set's root, the
 // second step's update moved by one (the model between the steps tampered
 // with), a wrong last model.
 func familyChainCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
 	for _, f := range []struct {
-		name string
-		step chain.Stepper
-	}{{"softmax chain", softmax.DefaultParams(3, 3, 3, 2)}, {"softmax chain (lanes)", softmaxLanes(softmax.DefaultParams(3, 3, 3, 2))}, {"mlp chain", mlp.DefaultParams(3, 3, 4, 3, 2, true)}} {
+		name    string
+		step    chain.Stepper
+		classes int64
+	}{{"softmax chain", softmax.DefaultParams(3, 3, 3, 2), 3}, {"softmax chain (lanes)", softmaxLanes(softmax.DefaultParams(3, 3, 3, 2)), 3},
+		{"mlp chain", mlp.DefaultParams(3, 3, 4, 3, 2, true), 3}, {"logreg chain", logreg.DefaultParams(3, 3, 2), 2}} {
 		rng := rand.New(rand.NewPCG(29, 30))
 		set := func() *commit.Dataset {
 			rows := circuittest.Rows(rng, 12, 4, -2<<12, 2<<12)
 			for _, r := range rows {
-				r[3] = rng.Int64N(3)
+				r[3] = rng.Int64N(f.classes)
 			}
 			ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
 			if err != nil {

@@ -26,7 +26,7 @@ type ceremonyRun struct {
 	Chain       int    `json:"chain"`
 	Epochs      int    `json:"epochs,omitempty"` // 1 when 0
 	FoldScore   bool   `json:"fold_score,omitempty"`
-	Lanes       bool   `json:"lanes,omitempty"`
+	Revision    int    `json:"circuit_revision,omitempty"`
 	Seed        uint64 `json:"seed"`
 	Curve       string `json:"curve"`
 	Backend     string `json:"backend,omitempty"` // "groth16" when empty
@@ -42,7 +42,7 @@ func (c ceremonyRun) circuits() ([]ceremony.Named, error) {
 		return nil, err
 	}
 	return trainrun.RunCircuits(trainrun.Config{Model: c.Model, Dataset: c.Dataset, DatasetSkip: c.DatasetSkip, Clip: c.Clip,
-		Epochs: max(c.Epochs, 1), Batch: c.Batch, LR: lr, Seed: c.Seed, Chain: c.Chain, FoldScore: c.FoldScore, Lanes: c.Lanes, Curve: curve, Backend: cmp.Or(c.Backend, "groth16")})
+		Epochs: max(c.Epochs, 1), Batch: c.Batch, LR: lr, Seed: c.Seed, Chain: c.Chain, FoldScore: c.FoldScore, Revision: c.Revision, Curve: curve, Backend: cmp.Or(c.Backend, "groth16")})
 }
 
 func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -74,7 +74,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		run := ceremonyRun{Model: *shape.model, Dataset: *shape.dataset, DatasetSkip: *shape.skip, Clip: *shape.clip, Batch: *shape.batch, Chain: shape.chain, Epochs: *shape.epochs, FoldScore: *shape.foldScore, Lanes: *shape.lanes,
+		run := ceremonyRun{Model: *shape.model, Dataset: *shape.dataset, DatasetSkip: *shape.skip, Clip: *shape.clip, Batch: *shape.batch, Chain: shape.chain, Epochs: *shape.epochs, FoldScore: *shape.foldScore, Revision: *shape.revision,
 			Seed: *shape.seed, Curve: *shape.curve, Backend: *shape.backend}
 		named, err := run.circuits()
 		if err != nil {

@@ -19,7 +19,8 @@ type runShape struct {
 	clip                           *bool
 	seed                           *uint64
 	epochs                         *int
-	foldScore, lanes               *bool
+	foldScore                      *bool
+	revision                       *int
 	chain                          int
 }
 
@@ -40,7 +41,7 @@ func runShapeFlags(fs *flag.FlagSet) *runShape {
 		return err
 	})
 	r.foldScore = fs.Bool("fold-score", false, "prove the held-out score in the run's last chain proof, not in a proof of its own (with -chain run: the whole run in one proof)")
-	r.lanes = fs.Bool("lanes", true, "compute the linear, logistic and softmax steps' products several rows to a constraint (the same statement in fewer constraints; -lanes=false: the circuits of runs made without it)")
+	r.revision = fs.Int("circuit-revision", training.LatestRevision, "revision of the circuits: 2 computes the linear, logistic and softmax steps' products several rows to a constraint and shares the sigmoid table across a chain; 1 gives the circuits of runs made before (the same statement either way)")
 	r.seed = fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
 	r.curve = fs.String("curve", "bn254", "curve: "+curves.Names())
 	r.backend = fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))

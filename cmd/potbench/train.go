@@ -47,7 +47,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *lr == 0 {
 		*lr = defaultLR
 	}
-	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *shape.epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain, FoldScore: *shape.foldScore, Lanes: *shape.lanes,
+	cfg := trainrun.Config{Model: *shape.model, Dataset: *shape.dataset, Epochs: *shape.epochs, Batch: *shape.batch, LR: *lr, Seed: *shape.seed, Chain: shape.chain, FoldScore: *shape.foldScore, Revision: *shape.revision,
 		Curve: c, Backend: *shape.backend, Resume: *resume, DatasetSkip: *shape.skip, Clip: *shape.clip, Aggregate: *aggregate, SkipMemoryCheck: *skipMem, KeysFrom: *keys}
 	cfg.Dir = *out
 	if cfg.Dir == "" {
