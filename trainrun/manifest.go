@@ -33,10 +33,10 @@ type Manifest struct {
 	Epochs  int     `json:"epochs"`
 	Batch   int     `json:"batch"`
 	LR      float64 `json:"lr"`
-	LRFixed int64   `json:"lr_fixed"`        // the learning rate the proofs bind (16 fractional bits)
-	Seed    uint64  `json:"seed"`            // of the data shuffle and, for the MLP, the initial model
-	Chain   int     `json:"chain"`           // steps per proof (remainders of an epoch proven step by step)
-	Order   string  `json:"order"`           // "sequential": every epoch visits batches 0, 1, ..., TrainRows/Batch-1
+	LRFixed int64   `json:"lr_fixed"` // the learning rate the proofs bind (16 fractional bits)
+	Seed    uint64  `json:"seed"`     // of the data shuffle and, for the MLP, the initial model
+	Chain   int     `json:"chain"`    // steps per proof (remainders of an epoch proven step by step)
+	Order   string  `json:"order"`    // "sequential": every epoch visits batches 0, 1, ..., TrainRows/Batch-1
 	// Revision is the circuits' revision (training.LatestRevision); absent:
 	// revision 1, the circuits of runs made before revision 2
 	Revision int `json:"circuit_revision,omitempty"`
