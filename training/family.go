@@ -74,13 +74,18 @@ type Dims struct {
 	Widths             []int
 	// Revision is the circuits' revision (LatestRevision and before).
 	Revision int
+	// Batches is the training set's number of batches (0: not known), for
+	// revision 2's whole-set chains (chain.Params.Set).
+	Batches int
 }
 
 // LatestRevision is the circuits' latest revision. Revision 1 (or 0) is the
 // circuits of runs made before revision 2; revision 2 computes the linear,
 // logistic and softmax steps' products in lanes where they pay
-// (circuits/lanes, linreg.Params.Lanes) and places the sigmoid table once
-// per logistic chain (logreg.Params.SharedTable). Every revision proves the
+// (circuits/lanes, linreg.Params.Lanes), places the sigmoid table once per
+// logistic chain (logreg.Params.SharedTable) and proves a chain of whole
+// epochs with each batch hashed once and the set's root computed from all
+// its leaves (chain.Params.Set). Every revision proves the
 // same statement; their circuits, and so their keys, differ.
 const LatestRevision = 2
 
@@ -388,12 +393,17 @@ func boolFloat(b bool) float64 {
 }
 
 // chainOf gives a shape chains of K steps of st.
-func chainOf(s *Shape, st chain.Stepper) {
-	s.ChainCircuit = func(k int, wrap bool) frontend.Circuit {
-		return chain.NewCircuit(chain.Params{K: k, Step: st, Wrap: wrap})
+func chainOf(s *Shape, st chain.Stepper, dm Dims) {
+	params := func(k int, wrap bool) chain.Params {
+		p := chain.Params{K: k, Step: st, Wrap: wrap}
+		if dm.Revision >= 2 && dm.Batches > 0 && k%dm.Batches == 0 {
+			p.Set = dm.Batches // whole epochs: each batch hashed once, the root from all leaves
+		}
+		return p
 	}
+	s.ChainCircuit = func(k int, wrap bool) frontend.Circuit { return chain.NewCircuit(params(k, wrap)) }
 	s.AssignChain = func(ds *commit.Dataset, first, k int, wrap bool, m []int64, lr int64) (frontend.Circuit, []int64, error) {
-		return chain.Params{K: k, Step: st, Wrap: wrap}.Assign(ds, first, m, lr)
+		return params(k, wrap).Assign(ds, first, m, lr)
 	}
 }
 

@@ -194,9 +194,9 @@ func linearShape(dm Dims, logistic bool) Shape {
 		}
 	}
 	if logistic {
-		chainOf(&s, p)
+		chainOf(&s, p, dm)
 	} else {
-		chainOf(&s, p.Params)
+		chainOf(&s, p.Params, dm)
 	}
 	qp := score.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
 	s.ScoreCircuit = func() frontend.Circuit { return score.NewScore(qp) }

@@ -139,7 +139,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 				return c, next.Values(), err
 			},
 			Decode: decoder(p.Model.Decode)}
-		chainOf(&s, p)
+		chainOf(&s, p, dm)
 		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
 		return s
 	},

@@ -66,7 +66,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 				return c, next.Values(), err
 			},
 			Decode: decoder(p.Model.Decode)}
-		chainOf(&s, p)
+		chainOf(&s, p, dm)
 		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
 		return s
 	},

@@ -21,7 +21,7 @@ type family struct {
 
 // dimsOf are the dimensions of a run on the committed set ds.
 func (f family) dimsOf(ds *commit.Dataset, testRows, revision int) training.Dims {
-	return training.Dims{B: ds.BatchSize, Depth: ds.Depth(), TestRows: testRows, Widths: f.Widths(len(ds.Rows[0]) - 1), Revision: revision}
+	return training.Dims{B: ds.BatchSize, Depth: ds.Depth(), TestRows: testRows, Widths: f.Widths(len(ds.Rows[0]) - 1), Revision: revision, Batches: ds.NumBatches()}
 }
 
 // Models lists the model families a run can train.

@@ -178,7 +178,7 @@ func TermsCircuits(t Terms, shapes []string) ([]ceremony.Named, error) {
 	if err != nil {
 		return nil, err
 	}
-	dm := training.Dims{B: t.Batch, Depth: commit.Depth(t.Batches()), Widths: t.Widths, Revision: t.Revision}
+	dm := training.Dims{B: t.Batch, Depth: commit.Depth(t.Batches()), Widths: t.Widths, Revision: t.Revision, Batches: t.Batches()}
 	if t.Heldout != nil {
 		dm.TestRows = t.Heldout.Rows
 	}

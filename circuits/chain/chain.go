@@ -36,9 +36,23 @@
 // q·Batches + index stays far below the field's modulus and the equation
 // holds over the integers: q and the index are Euclid's quotient and
 // remainder, the only ones (cost per step: one product and one range check).
+//
+// Whole sets (Params.Set = n): a chain of whole epochs from batch 0 (-chain
+// epoch, -chain run) witnesses each of the n batches once, hashes it once
+// (its leaf) and computes the root from all n leaves exactly as the set was
+// committed (commit.TreeRoot: the tree of depth ceil(log2 n) with the count
+// n in its initial state), asserted equal to DatasetRoot; FirstBatch is
+// asserted 0 and Batches n. Step t then trains on batch t mod n, a circuit
+// constant. The statement is the same (the batches it names are the same
+// rows, bound by the same root); the cost is n leaf hashes and one tree
+// (about 3n compressions) instead of K leaf hashes and K paths (about
+// K(2·depth + 1) compressions): for an epoch of logistic regression at
+// B=32 (14 batches) about 15k constraints less, and a run of E epochs
+// hashes and range-checks its data once instead of E times.
 package chain
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/consensys/gnark/frontend"
@@ -78,6 +92,12 @@ type Params struct {
 	K    int
 	Step Stepper
 	Wrap bool
+	// Set, when positive, is the number of batches of the training set, and
+	// the chain makes whole passes over it from batch 0 (K a multiple of
+	// Set): each batch is witnessed and hashed once, however many epochs
+	// read it, and the set's root is computed from all Set leaves instead
+	// of one Merkle path per step (see Whole sets in the package doc).
+	Set int
 }
 
 // QuotientBits bounds how many times a wrapping chain of K steps that
@@ -107,14 +127,20 @@ type Circuit struct {
 func NewCircuit(p Params) *Circuit {
 	s := p.Step.Shape()
 	c := &Circuit{Params: p, Model: make([]frontend.Variable, p.ModelDomain().Values)}
-	for range p.K {
+	batches := p.K
+	if p.Set > 0 {
+		batches = p.Set
+	}
+	for range batches {
 		x := make([][]frontend.Variable, s.B)
 		for i := range x {
 			x[i] = make([]frontend.Variable, s.D)
 		}
 		c.X = append(c.X, x)
 		c.Y = append(c.Y, make([]frontend.Variable, s.B))
-		c.Siblings = append(c.Siblings, make([]frontend.Variable, s.Depth))
+		if p.Set == 0 {
+			c.Siblings = append(c.Siblings, make([]frontend.Variable, s.Depth))
+		}
 	}
 	return c
 }
@@ -131,24 +157,71 @@ func (c *Circuit) Define(api frontend.API) error {
 	fp.AssertUnsigned(c.LearningRate, s.LRBits)
 	api.AssertIsEqual(c.Steps, p.K)
 
-	v := c.Model
-	for t := 0; t < p.K; t++ {
+	rowsOf := func(k int) [][]frontend.Variable {
 		rows := make([][]frontend.Variable, s.B)
 		for i := range rows {
-			rows[i] = append(append([]frontend.Variable{}, c.X[t][i]...), c.Y[t][i])
-			p.Step.CheckLabel(api, c.Y[t][i])
+			rows[i] = append(append([]frontend.Variable{}, c.X[k][i]...), c.Y[k][i])
+			p.Step.CheckLabel(api, c.Y[k][i])
 		}
-		if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, c.batchIndex(fp, t), rows, c.Siblings[t]); err != nil {
+		return rows
+	}
+	if p.Set > 0 {
+		if err := c.bindWholeSet(fp, rowsOf); err != nil {
 			return err
+		}
+	}
+	v := c.Model
+	for t := 0; t < p.K; t++ {
+		k := t
+		if p.Set > 0 {
+			k = t % p.Set
+		} else {
+			rows := rowsOf(t)
+			if err := commit.VerifyRows(fp, set, c.DatasetRoot, c.Batches, c.batchIndex(fp, t), rows, c.Siblings[t]); err != nil {
+				return err
+			}
 		}
 		if t > 0 { // the first model is range-checked by its commitment
 			for _, x := range v {
 				fp.AssertSigned(x, dom.Format.Bits)
 			}
 		}
-		v = stepOf(c.X[t], c.Y[t], v, c.LearningRate)
+		v = stepOf(c.X[k], c.Y[k], v, c.LearningRate)
 	}
 	return step.BindModel(fp, dom, v, c.ModelLast)
+}
+
+// bindWholeSet binds the Set batches to DatasetRoot at once: each batch's
+// leaf, the root of the tree over all of them, the first batch 0 and the
+// count Set (the package doc's Whole sets).
+func (c *Circuit) bindWholeSet(fp *fixedpoint.API, rowsOf func(k int) [][]frontend.Variable) error {
+	api, p, set := fp.Frontend(), c.Params, c.Params.Step.Shape().TrainSet()
+	if p.K%p.Set != 0 {
+		return fmt.Errorf("chain: %d steps are not whole passes over %d batches", p.K, p.Set)
+	}
+	if d := commit.Depth(p.Set); d != set.Depth {
+		return fmt.Errorf("chain: %d batches make a tree of depth %d, the step's set has depth %d", p.Set, d, set.Depth)
+	}
+	leaves := make([]frontend.Variable, p.Set)
+	for k := range leaves {
+		var flat []frontend.Variable
+		for _, r := range rowsOf(k) {
+			flat = append(flat, r...)
+		}
+		leaf, err := commit.PackAndHash(fp, set.Leaf(), flat)
+		if err != nil {
+			return err
+		}
+		leaves[k] = leaf
+	}
+	root, err := commit.TreeRoot(api, set, leaves)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(root, c.DatasetRoot)
+	api.AssertIsEqual(c.FirstBatch, 0)
+	api.AssertIsEqual(c.Batches, p.Set)
+	return nil
 }
 
 // batchIndex is the batch step t trains on: FirstBatch + t, or with Wrap

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"slices"
@@ -184,6 +185,79 @@ func TestWrappingChain(t *testing.T) {
 			}
 			if _, _, err := (Params{K: 4, Step: p.Step}).Assign(ds, 6, m, 1<<14); err == nil {
 				t.Error("a chain that does not wrap assigned past the set's end")
+			}
+		})
+	}
+}
+
+// TestWholeSetChain: for every family, a chain of two whole passes over a
+// set of 8 batches (Params.Set) ends where the chain of per-step paths ends,
+// with the same public inputs, and is accepted; refused: two batches
+// swapped, the batches of another set under this root, another first batch,
+// another batch count, a step skipped and a wrong last model; and Assign
+// refuses a whole-set chain that does not start at batch 0 or does not make
+// whole passes.
+func TestWholeSetChain(t *testing.T) {
+	for _, f := range families {
+		t.Run(f.name, func(t *testing.T) {
+			p, ds, m := setup(t, f.step, f.classes, 16)
+			p.Wrap = true
+			paths, want, err := p.Assign(ds, 0, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Set = ds.NumBatches()
+			honest, last, err := p.Assign(ds, 0, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := func(a, b frontend.Variable) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+			if !slices.Equal(last, want) || !same(honest.ModelLast, paths.ModelLast) || !same(honest.DatasetRoot, paths.DatasetRoot) || !same(honest.Batches, paths.Batches) {
+				t.Fatalf("whole-set chain ends at %v, the chain of paths at %v", last, want)
+			}
+			if len(honest.X) != p.Set || len(honest.Siblings) != 0 {
+				t.Fatalf("whole-set chain witnesses %d batches and %d paths", len(honest.X), len(honest.Siblings))
+			}
+			swapped := *honest
+			swapped.X = slices.Clone(honest.X)
+			swapped.Y = slices.Clone(honest.Y)
+			swapped.X[1], swapped.X[2] = honest.X[2], honest.X[1]
+			swapped.Y[1], swapped.Y[2] = honest.Y[2], honest.Y[1]
+			_, foreignSet, _ := setup(t, f.step, f.classes, 4)
+			foreign, _, err := p.Assign(foreignSet, 0, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromOther := *foreign
+			fromOther.DatasetRoot = honest.DatasetRoot
+			moved := *honest
+			moved.FirstBatch = 1
+			fewer := *honest
+			fewer.Batches = p.Set - 1
+			short, _, err := Params{K: 15, Step: p.Step, Wrap: true}.Assign(ds, 0, m, 1<<14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := *honest
+			skipped.ModelLast = short.ModelLast
+			bumped := append([]int64{}, last...)
+			bumped[0]++
+			wrongLast := *honest
+			wrongLast.ModelLast, _ = p.Commitment(ecc.BN254, bumped)
+			test.NewAssert(t).CheckCircuit(NewCircuit(p), append([]test.TestingOption{
+				test.WithValidAssignment(honest),
+				test.WithInvalidAssignment(&swapped),
+				test.WithInvalidAssignment(&fromOther),
+				test.WithInvalidAssignment(&moved),
+				test.WithInvalidAssignment(&fewer),
+				test.WithInvalidAssignment(&skipped),
+				test.WithInvalidAssignment(&wrongLast),
+			}, checkOpts...)...)
+			if _, _, err := p.Assign(ds, 1, m, 1<<14); err == nil {
+				t.Error("a whole-set chain assigned from batch 1")
+			}
+			if _, _, err := (Params{K: 12, Step: p.Step, Wrap: true, Set: p.Set}).Assign(ds, 0, m, 1<<14); err == nil {
+				t.Error("a whole-set chain of 12 steps over 8 batches assigned")
 			}
 		})
 	}

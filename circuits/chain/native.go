@@ -29,6 +29,8 @@ func (p Params) Assign(ds *commit.Dataset, first int, m []int64, lr int64) (*Cir
 		return nil, nil, fmt.Errorf("chain: first batch %d outside the dataset's %d", first, nb)
 	case !p.Wrap && first+p.K > nb:
 		return nil, nil, fmt.Errorf("chain: batches %d..%d outside the dataset's %d (a chain past the last batch must wrap)", first, first+p.K-1, nb)
+	case p.Set > 0 && (p.Set != nb || first != 0 || p.K%nb != 0):
+		return nil, nil, fmt.Errorf("chain: a whole-set chain of %d steps over %d batches from batch 0, asked for %d steps from batch %d of %d", p.K, p.Set, p.K, first, nb)
 	}
 	if want := p.ModelDomain().Values; len(m) != want {
 		return nil, nil, fmt.Errorf("chain: %d model values, the %s model has %d", len(m), p.ModelDomain().Name, want)
@@ -47,6 +49,12 @@ func (p Params) Assign(ds *commit.Dataset, first int, m []int64, lr int64) (*Cir
 		rows := ds.Batch(k)
 		if cur, err = p.Step.NativeStepValues(cur, rows, lr); err != nil {
 			return nil, nil, fmt.Errorf("chain: step %d: %w", t, err)
+		}
+		if p.Set > 0 {
+			if t < nb {
+				step.FillBatch(c.X[t], c.Y[t], rows)
+			}
+			continue
 		}
 		if c.Siblings[t], err = ds.Siblings(k); err != nil {
 			return nil, nil, err

@@ -695,6 +695,60 @@ func familyChainCases(t *testing.T, curve ecc.ID) []circuitCase {
 	return out
 }
 
+// wholeSetCase is a logistic chain of two whole passes over a set of 4
+// batches (chain.Params.Set): the batches witnessed once and the root
+// computed from all leaves.
+func wholeSetCase(t *testing.T, curve ecc.ID) circuitCase {
+	rng := rand.New(rand.NewPCG(41, 42))
+	set := func() *commit.Dataset {
+		rows := circuittest.Rows(rng, 12, 4, -2<<12, 2<<12)
+		for _, r := range rows {
+			r[3] = rng.Int64N(2)
+		}
+		ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, rows, 3, fixedpoint.Format{Bits: 16, Frac: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ds
+	}
+	ds, other := set(), set()
+	st := logreg.DefaultParams(3, 3, 2)
+	p := chain.Params{K: 8, Step: st, Wrap: true, Set: 4}
+	m := circuittest.Ints(rng, p.ModelDomain().Values, -1<<15, 1<<15)
+	honest, last, err := p.Assign(ds, 0, m, 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, _, err := chain.Params{K: 7, Step: st, Wrap: true}.Assign(ds, 0, m, 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := *honest
+	skipped.ModelLast = short.ModelLast
+	foreign, _, err := p.Assign(other, 0, m, 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromOther := *foreign
+	fromOther.DatasetRoot = honest.DatasetRoot
+	moved := *honest
+	moved.FirstBatch = 1
+	fewer := *honest
+	fewer.Batches = 3
+	bumped := append([]int64{}, last...)
+	bumped[0]++
+	wrongLast := *honest
+	wrongLast.ModelLast, _ = p.Commitment(curve, bumped)
+	return circuitCase{name: "whole-set chain", circuit: chain.NewCircuit(p), honest: honest, tampers: []tamper{
+		{kind: "skipped step", witness: &skipped},
+		{kind: "batch of another set", witness: &fromOther},
+		{kind: "row at wrong index", witness: &moved},
+		{kind: "batch count not the root's", witness: &fewer},
+		{kind: "wrong W_after", witness: &wrongLast},
+		{kind: "model tampered mid-chain", witness: honest, solverOp: shiftRescaleAt(12, 1, false)},
+	}}
+}
+
 func qualityCase(t *testing.T, curve ecc.ID) circuitCase {
 	rng := rand.New(rand.NewPCG(27, 28))
 	p := score.Params{N: 4, Logistic: true, Model: logreg.DefaultParams(1, 2, 0)}
@@ -915,7 +969,7 @@ func lanesTampers(on bool, honest frontend.Circuit, divides bool) []tamper {
 
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{wholeSetCase, linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return append(out, familyChainCases(t, curve)...)
