@@ -459,12 +459,21 @@ func provenRuns(b *strings.Builder, opt Options) {
 	for _, g := range keys {
 		rs := chains[g]
 		sort.Slice(rs, func(i, j int) bool {
-			return rs[i].Chain < rs[j].Chain || (rs[i].Chain == rs[j].Chain && !rs[i].ScoreFolded && rs[j].ScoreFolded)
+			if rs[i].Chain != rs[j].Chain {
+				return rs[i].Chain < rs[j].Chain
+			}
+			if rs[i].ScoreFolded != rs[j].ScoreFolded {
+				return !rs[i].ScoreFolded
+			}
+			return rs[i].CircuitRevision < rs[j].CircuitRevision
 		})
 		for _, r := range rs {
 			k := fmt.Sprint(r.Chain)
 			if r.ScoreFolded {
 				k += ", score folded"
+			}
+			if r.CircuitRevision > 1 {
+				k += fmt.Sprintf(", circuits rev. %d", r.CircuitRevision)
 			}
 			gas, setup := "–", "–"
 			if r.GasTx > 0 {
@@ -478,7 +487,7 @@ func provenRuns(b *strings.Builder, opt Options) {
 		}
 	}
 	if len(rows) > 0 {
-		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch, K = every step of the run one proof for the run, the chain wrapping from the last batch to the first; score folded: the held-out score proven in that same proof, so the run is one proof): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. ")
+		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch, K = every step of the run one proof for the run, the chain wrapping from the last batch to the first; score folded: the held-out score proven in that same proof, so the run is one proof): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. Circuits rev. 2 (`-circuit-revision`): products in lanes, one sigmoid table per chain, and a chain of whole epochs hashing each batch once; rows without it are the circuits of revision 1. ")
 		b.WriteString("overhead-x is the whole run's prove time over the plain float64 run; gas is every proof verified on chain.\n\n")
 		b.WriteString("| host | run | K | proofs | setup | prove (all) | overhead-x | verify (all) | transcript | gas, every proof on chain |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, r := range rows {

@@ -36,8 +36,10 @@ type RunSummary struct {
 	Float64    float64 `json:"float64"`
 	ScoreProof bool    `json:"score_proven"`
 	// the score proven by the last chain proof (-fold-score), not a proof of its own
-	ScoreFolded bool  `json:"score_folded,omitempty"`
-	GasTx       int64 `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
+	ScoreFolded bool `json:"score_folded,omitempty"`
+	// the circuits' revision (trainrun's -circuit-revision); 0: revision 1
+	CircuitRevision int   `json:"circuit_revision,omitempty"`
+	GasTx           int64 `json:"verify_tx_gas,omitempty"` // every proof verified on chain (gnark's Solidity verifier in an EVM), transactions
 	// the settlement contract (contracts/Settlement.sol) paying for the run:
 	// offer, step proofs, delivery (score proof, ciphertext, delivery proof)
 	// and the key, in SettleTxs transactions

@@ -17,7 +17,7 @@ func Summary(dir string, m *Manifest, v *Verdict, gasTx int64, av *Verdict) resu
 		Chain: m.Chain, Curve: m.Curve, Backend: m.Backend, Steps: m.Figures.Steps, Proofs: v.Proofs, SetupNs: m.Figures.SetupNs,
 		ProveNs: m.Figures.ProveNs, Cores: m.Figures.Cores, PlainRunNs: m.Figures.PlainRunNs, VerifyNs: v.VerifyTime.Nanoseconds(),
 		Bytes: v.Bytes, Metric: m.Figures.Metric, FixedPoint: m.Figures.FixedPoint, Float64: m.Figures.Float64, ScoreProof: m.Score != nil,
-		GasTx: gasTx, Keys: m.Keys.Short(), ScoreFolded: m.Score != nil && Scored(m.Score.Shape)}
+		GasTx: gasTx, Keys: m.Keys.Short(), ScoreFolded: m.Score != nil && Scored(m.Score.Shape), CircuitRevision: m.Revision}
 	if a := m.Aggregate; a != nil && av != nil {
 		sum.Aggregate = &resultset.AggregateSummary{Curve: a.Curve, Proofs: a.Proofs, Constraints: a.Constraints, CompileNs: a.CompileNs,
 			SetupNs: a.SetupNs, ProveNs: a.ProveNs, PeakBytes: a.PeakBytes, ProofBytes: a.ProofBytes, VerifyNs: av.VerifyTime.Nanoseconds(),
