@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/potbench/potbench/ceremony"
 )
 
 // TestPublishedRuns: every run directory published under results/ passes
@@ -31,6 +33,50 @@ func TestPublishedRuns(t *testing.T) {
 		}
 		t.Logf("%s: keys %s; %d proofs verified in %s (checked in %s)", dir, v.Manifest.Keys.Kind, v.Proofs, v.VerifyTime.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// TestPublishedCircuits: every published run's circuits (up to 200,000
+// constraints, to keep the suite short) compile again from the terms its
+// manifest states to the identity and size the manifest records, at their
+// circuit revision: a change that moved a revision's circuits would break
+// every key made for them, ceremony keys included.
+func TestPublishedCircuits(t *testing.T) {
+	manifests, err := filepath.Glob(filepath.Join("..", "results", "*", "runs", "*", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, path := range manifests {
+		m, err := ReadManifest(filepath.Dir(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var shapes []string
+		for _, c := range m.Circuits {
+			if c.Constraints <= 200_000 {
+				shapes = append(shapes, c.Shape)
+			}
+		}
+		named, err := TermsCircuits(TermsOf(m), shapes)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		for _, n := range named {
+			id, err := ceremony.ID(n.CS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range m.Circuits {
+				if c.Shape == n.Name && (c.ID != id || c.Constraints != n.CS.GetNbConstraints()) {
+					t.Errorf("%s: the %s circuit of revision %d compiles to %d constraints, %s; the manifest records %d, %s",
+						path, c.Shape, TermsOf(m).CircuitRevision(), n.CS.GetNbConstraints(), id, c.Constraints, c.ID)
+				}
+			}
+			checked++
+		}
+	}
+	t.Logf("%d published circuits compiled again from their terms", checked)
 }
 
 // TestPublish: Publish copies a run's public files and nothing else; a
