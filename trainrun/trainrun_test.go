@@ -135,6 +135,9 @@ func TestVerifyRejects(t *testing.T) {
 			os.WriteFile(filepath.Join(d, om.Proofs[1].File), data, 0o644)
 			editManifest(t, d, func(m *Manifest) { m.Proofs[1] = om.Proofs[1] })
 		}},
+		{"a circuit revision potbench does not know", "circuit_revision", func(d string) {
+			editManifest(t, d, func(m *Manifest) { m.Revision = 9 })
+		}},
 		{"a public input changed", "proof 3", func(d string) {
 			editManifest(t, d, func(m *Manifest) { m.Proofs[3].Public[1] = "0x4" })
 		}},

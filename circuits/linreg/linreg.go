@@ -156,7 +156,7 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 	}
 	var e []frontend.Variable
 	if p.Lanes && lanes.Pay(api) {
-		mustBound(p)
+		p.MustBound()
 		l := lanes.Fit(api.Compiler().Field(), p.ErrorBits())
 		for g, s := range l.RowsDot(api, x, w) {
 			rows := extra[g*l.N : min(p.B, (g+1)*l.N)]
@@ -175,9 +175,9 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 	return Update(fp, p, x, e, p.Data.Frac+p.Model.Frac, p.ErrorBits(), w, b, lr)
 }
 
-// mustBound stops compiling lanes whose widths the formats do not bound
+// MustBound stops compiling lanes whose widths the formats do not bound
 // (Validate): the lanes' soundness rests on ErrorBits and GradientBits.
-func mustBound(p Params) {
+func (p Params) MustBound() {
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
@@ -204,7 +204,7 @@ func Update(fp *fixedpoint.API, p Params, x [][]frontend.Variable, e []frontend.
 	api := fp.Frontend()
 	var g []frontend.Variable // scale Data.Frac + eFrac
 	if p.Lanes && lanes.Pay(api) {
-		mustBound(p)
+		p.MustBound()
 		l := lanes.Fit(api.Compiler().Field(), p.GradientBits(eBits))
 		g = l.OpenAll(fp, l.ColsDot(api, e, x), p.D)
 	} else {

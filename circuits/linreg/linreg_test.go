@@ -1,7 +1,6 @@
 package linreg
 
 import (
-	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"sync/atomic"
@@ -51,15 +50,8 @@ func (f fixture) assign(t *testing.T, k int) (*Circuit, Model) {
 
 var checkOpts = []test.TestingOption{test.WithCurves(ecc.BN254), test.NoFuzzing(), test.NoSerializationChecks()}
 
-// forLanes runs a test with the products multiplied out and in lanes.
-func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
-	for _, lanes := range []bool{false, true} {
-		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
-	}
-}
-
 func TestStepMatchesNative(t *testing.T) {
-	forLanes(t, func(t *testing.T, lanes bool) {
+	circuittest.ForLanes(t, func(t *testing.T, lanes bool) {
 		f := newFixture(t, 1, 4, 3, 4)
 		f.p.Lanes = lanes
 		opts := append([]test.TestingOption{}, checkOpts...)
@@ -120,7 +112,7 @@ func abs(x float64) float64 {
 	return x
 }
 
-func TestStepEdgeValues(t *testing.T) { forLanes(t, testStepEdgeValues) }
+func TestStepEdgeValues(t *testing.T) { circuittest.ForLanes(t, testStepEdgeValues) }
 
 func testStepEdgeValues(t *testing.T, lanes bool) {
 	p := DefaultParams(2, 3, 1)
@@ -154,7 +146,9 @@ func testStepEdgeValues(t *testing.T, lanes bool) {
 	}
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+func TestTamperedWitnessesRejected(t *testing.T) {
+	circuittest.ForLanes(t, testTamperedWitnessesRejected)
+}
 
 func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	f := newFixture(t, 3, 4, 3, 4)

@@ -125,9 +125,7 @@ func StepWith(fp *fixedpoint.API, p Params, sigmoid *activation.OpenTable, x [][
 	bias := api.Mul(b, dataScale) // scale Data.Frac + Model.Frac
 	grid := make([]frontend.Variable, p.B)
 	if p.Lanes && lanes.Pay(api) {
-		if err := p.Validate(); err != nil { // ErrorBits must bound the logits
-			panic(err)
-		}
+		p.MustBound() // ErrorBits must bound the logits
 		l := lanes.DivLanes(api.Compiler().Field(), p.ErrorBits(), shift, p.logitBits())
 		var t []frontend.Variable // logits on the sigmoid's grid
 		for g, s := range l.RowsDot(api, x, w) {

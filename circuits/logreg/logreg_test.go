@@ -1,7 +1,6 @@
 package logreg
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -29,14 +28,7 @@ func dataset(t *testing.T, rng *rand.Rand, p Params, batches int, lim int64) *co
 	return ds
 }
 
-// forLanes runs a test with the products multiplied out and in lanes.
-func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
-	for _, lanes := range []bool{false, true} {
-		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
-	}
-}
-
-func TestStepMatchesNative(t *testing.T) { forLanes(t, testStepMatchesNative) }
+func TestStepMatchesNative(t *testing.T) { circuittest.ForLanes(t, testStepMatchesNative) }
 
 func testStepMatchesNative(t *testing.T, lanes bool) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -60,7 +52,9 @@ func testStepMatchesNative(t *testing.T, lanes bool) {
 	test.NewAssert(t).CheckCircuit(NewCircuit(p), opts...)
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+func TestTamperedWitnessesRejected(t *testing.T) {
+	circuittest.ForLanes(t, testTamperedWitnessesRejected)
+}
 
 func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	rng := rand.New(rand.NewPCG(3, 4))

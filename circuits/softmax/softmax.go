@@ -189,9 +189,7 @@ func laneGrid(fp *fixedpoint.API, p Params, x [][]frontend.Variable, w [][]front
 	api := fp.Frontend()
 	dataScale := new(big.Int).Lsh(big.NewInt(1), uint(p.Data.Frac))
 	shift := new(big.Int).Lsh(big.NewInt(1), uint(p.logitShift()))
-	if err := p.Validate(); err != nil { // ErrorBits must bound the logits
-		panic(err)
-	}
+	p.MustBound() // ErrorBits must bound the logits
 	l := lanes.DivLanes(api.Compiler().Field(), p.ErrorBits(), shift, p.logitBits())
 	grid := make([][]frontend.Variable, len(x))
 	for k := 0; k < p.K; k++ {

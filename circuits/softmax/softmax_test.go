@@ -1,7 +1,6 @@
 package softmax
 
 import (
-	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -37,14 +36,7 @@ func fixture(t *testing.T, seed uint64) (Params, *commit.Dataset, Model) {
 	return p, ds, m
 }
 
-// forLanes runs a test with the products multiplied out and in lanes.
-func forLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
-	for _, lanes := range []bool{false, true} {
-		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
-	}
-}
-
-func TestStepMatchesNative(t *testing.T) { forLanes(t, testStepMatchesNative) }
+func TestStepMatchesNative(t *testing.T) { circuittest.ForLanes(t, testStepMatchesNative) }
 
 func testStepMatchesNative(t *testing.T, lanes bool) {
 	opts := append([]test.TestingOption{}, checkOpts...)
@@ -68,7 +60,9 @@ func testStepMatchesNative(t *testing.T, lanes bool) {
 	test.NewAssert(t).CheckCircuit(NewCircuit(p), opts...)
 }
 
-func TestTamperedWitnessesRejected(t *testing.T) { forLanes(t, testTamperedWitnessesRejected) }
+func TestTamperedWitnessesRejected(t *testing.T) {
+	circuittest.ForLanes(t, testTamperedWitnessesRejected)
+}
 
 func testTamperedWitnessesRejected(t *testing.T, lanes bool) {
 	p, ds, m := fixture(t, 9)

@@ -2,7 +2,9 @@
 package circuittest
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
@@ -49,4 +51,12 @@ func Ints(rng *rand.Rand, n int, lo, hi int64) []int64 {
 		out[i] = lo + rng.Int64N(hi-lo+1)
 	}
 	return out
+}
+
+// ForLanes runs a test with a step's products multiplied out and in lanes
+// (linreg.Params.Lanes), as subtests.
+func ForLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
+	for _, lanes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
+	}
 }
