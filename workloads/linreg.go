@@ -119,7 +119,7 @@ func (w *linRegWorkload) Name() string  { return w.name }
 func (w *linRegWorkload) Elements() int { return w.params.B * w.params.D }
 func (w *linRegWorkload) logParams() logreg.Params {
 	p := logreg.Params{Params: w.params, SigmoidFrac: logreg.DefaultParams(1, 1, 0).SigmoidFrac}
-	p.Lanes = p.LanesPay()
+	p.Lanes = p.ClassifierLanesPay()
 	return p
 }
 

@@ -175,6 +175,14 @@ func Step(fp *fixedpoint.API, p Params, x [][]frontend.Variable, y, w []frontend
 	return Update(fp, p, x, e, p.Data.Frac+p.Model.Frac, p.ErrorBits(), w, b, lr)
 }
 
+// ClassifierLanesPay is LanesPay for a step whose logits are divided as
+// they are opened (their range checks paid by the division) and whose
+// errors are probabilities less labels, Data.Frac+2 signed bits: the
+// logistic step, and each class of the softmax step.
+func (p Params) ClassifierLanesPay() bool {
+	return lanes.Pays(lanes.DivCost(p.B, p.D, p.ErrorBits())+lanes.Cost(p.D, p.B, p.GradientBits(p.Data.Frac+2)), 2*p.B*p.D)
+}
+
 // MustBound stops compiling lanes whose widths the formats do not bound
 // (Validate): the lanes' soundness rests on ErrorBits and GradientBits.
 func (p Params) MustBound() {

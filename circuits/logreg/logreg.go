@@ -46,14 +46,8 @@ type Params struct {
 // DefaultParams: linreg's defaults with a 1/64 sigmoid grid.
 func DefaultParams(b, d, depth int) Params {
 	p := Params{Params: linreg.DefaultParams(b, d, depth), SigmoidFrac: 6, SharedTable: true}
-	p.Lanes = p.LanesPay()
+	p.Lanes = p.ClassifierLanesPay()
 	return p
-}
-
-// LanesPay is linreg's estimate for the logistic step: its logits are
-// divided as they are opened, and its errors are narrow (Data.Frac+2 bits).
-func (p Params) LanesPay() bool {
-	return lanes.Pays(lanes.DivCost(p.B, p.D, p.ErrorBits())+lanes.Cost(p.D, p.B, p.GradientBits(p.Data.Frac+2)), 2*p.B*p.D)
 }
 
 // Sigmoid is the table both sides use.

@@ -41,15 +41,8 @@ type Params struct {
 // DefaultParams for B rows of D features and K classes.
 func DefaultParams(b, d, k, depth int) Params {
 	p := Params{Params: linreg.DefaultParams(b, d, depth), K: k, GridFrac: 6, ExpFrac: 16}
-	p.Lanes = p.LanesPay()
+	p.Lanes = p.ClassifierLanesPay()
 	return p
-}
-
-// LanesPay is linreg's estimate for each class of the softmax step: its
-// logits are divided as they are opened, and its errors are narrow
-// (Data.Frac+2 bits).
-func (p Params) LanesPay() bool {
-	return lanes.Pays(lanes.DivCost(p.B, p.D, p.ErrorBits())+lanes.Cost(p.D, p.B, p.GradientBits(p.Data.Frac+2)), 2*p.B*p.D)
 }
 
 // Exp is the table both sides use.
