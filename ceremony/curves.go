@@ -66,6 +66,19 @@ type phase2Ptr[T, R, C, E any] interface {
 type curveMPC[P1, P2, C, R, E any, PP1 phase1Ptr[P1, C], PP2 phase2Ptr[P2, R, C, E]] struct {
 	curve ecc.ID
 	new1  func(uint64) *P1
+	// fast computes what gnark's Phase2.Initialize does, faster (nil: use
+	// gnark's).
+	fast func(*R, *C) (*P2, E)
+}
+
+// initialize is a circuit's phase-2 starting point and its evaluations.
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) initialize(r *R, c *C) (*P2, E) {
+	if m.fast != nil {
+		return m.fast(r, c)
+	}
+	p := new(P2)
+	e := PP2(p).Initialize(r, c)
+	return p, e
 }
 
 func encode(w io.WriterTo) ([]byte, error) {
@@ -193,8 +206,7 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) init2(cs constraint.ConstraintSyste
 	if err != nil {
 		return nil, err
 	}
-	p := new(P2)
-	PP2(p).Initialize(r, cc)
+	p, _ := m.initialize(r, cc)
 	return encode(PP2(p))
 }
 
@@ -219,8 +231,7 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) verify2(cs constraint.ConstraintSys
 		}
 	}
 	// gnark's VerifyPhase2, contribution by contribution
-	prev := new(P2)
-	evals := PP2(prev).Initialize(r, cc)
+	prev, evals := m.initialize(r, cc)
 	for i, p := range ps {
 		if err := PP2(prev).Verify(p); err != nil {
 			return nil, nil, fmt.Errorf("phase-2 contribution %d: %w", i+1, err)
@@ -236,16 +247,16 @@ func mpcOf(curve ecc.ID) (mpc, error) {
 	switch curve {
 	case ecc.BN254:
 		return curveMPC[mpcbn254.Phase1, mpcbn254.Phase2, mpcbn254.SrsCommons, csbn254.R1CS, mpcbn254.Phase2Evaluations, *mpcbn254.Phase1, *mpcbn254.Phase2]{
-			curve, mpcbn254.NewPhase1}, nil
+			curve, mpcbn254.NewPhase1, initializeBN254}, nil
 	case ecc.BLS12_381:
 		return curveMPC[mpcbls12381.Phase1, mpcbls12381.Phase2, mpcbls12381.SrsCommons, csbls12381.R1CS, mpcbls12381.Phase2Evaluations, *mpcbls12381.Phase1, *mpcbls12381.Phase2]{
-			curve, mpcbls12381.NewPhase1}, nil
+			curve, mpcbls12381.NewPhase1, nil}, nil
 	case ecc.BLS12_377:
 		return curveMPC[mpcbls12377.Phase1, mpcbls12377.Phase2, mpcbls12377.SrsCommons, csbls12377.R1CS, mpcbls12377.Phase2Evaluations, *mpcbls12377.Phase1, *mpcbls12377.Phase2]{
-			curve, mpcbls12377.NewPhase1}, nil
+			curve, mpcbls12377.NewPhase1, nil}, nil
 	case ecc.BW6_761:
 		return curveMPC[mpcbw6761.Phase1, mpcbw6761.Phase2, mpcbw6761.SrsCommons, csbw6761.R1CS, mpcbw6761.Phase2Evaluations, *mpcbw6761.Phase1, *mpcbw6761.Phase2]{
-			curve, mpcbw6761.NewPhase1}, nil
+			curve, mpcbw6761.NewPhase1, nil}, nil
 	}
 	return nil, fmt.Errorf("no Groth16 MPC on %s", curve)
 }

@@ -5,8 +5,11 @@
 # -keys` and the buyer's `potbench verify -ceremony`. Run summaries land in
 # results/<host>/runs/ (train -results results), transcripts in $CEREMONIES/<run>/.
 #
-#   scripts/ceremony-runs.sh [RUN ...]     RUN: linreg-b32, logreg-b32, softmax-b32, mlp-b32, linreg-b11-k2,
-#                                          logreg-b32-kepoch, ...
+#   scripts/ceremony-runs.sh [RUN ...]     RUN: MODEL-bB[-kK][-eE][-fold][-rN], as the run directories are
+#                                          named: linreg-b32, logreg-b32-k1-e3, linreg-b11-k2,
+#                                          logreg-b32-kepoch-e1-r2, logreg-b32-krun-e3-fold-r2, ...
+#                                          (K: steps per proof, epoch or run; -fold: the score in the last
+#                                          proof; -rN: circuit revision N, 1 without it)
 # Each run is then published (potbench publish: the run directory without
 # proving keys, the ceremony's record beside, in results/<host>/runs/<run>/)
 # and settled through the escrow contract (potbench settle).
@@ -23,12 +26,25 @@ ceremonies=${CEREMONIES:-ceremonies}
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(linreg-b32 logreg-b32 softmax-b32 mlp-b32)
 
-shape_of() { # linreg-b32-k2 -> model=linreg batch=32 chain=2
-	local k=""
-	IFS=- read -r model batch k <<<"$1"
-	batch=${batch#b}
-	chain=1
-	[ -z "$k" ] || chain=${k#k}
+shape_of() { # logreg-b32-kepoch-e1-r2 -> name and the flags of init and train
+	local part rest
+	IFS=- read -r model rest <<<"$1"
+	batch=32 chain=1 epochs=1 fold="" revision=1
+	IFS=- read -ra parts <<<"$rest"
+	for part in "${parts[@]}"; do
+		case $part in
+		b*) batch=${part#b} ;;
+		k*) chain=${part#k} ;;
+		e*) epochs=${part#e} ;;
+		fold) fold=-fold ;;
+		r*) revision=${part#r} ;;
+		*) echo "run $1: unknown part $part (want MODEL-bB[-kK][-eE][-fold][-rN])" >&2; exit 2 ;;
+		esac
+	done
+	name=$model-b$batch-k$chain-e$epochs$fold
+	[ "$revision" = 1 ] || name=$name-r$revision
+	flags="-model $model -batch $batch -chain $chain -epochs $epochs -circuit-revision $revision"
+	[ -z "$fold" ] || flags="$flags -fold-score"
 }
 
 beacon() { # $1: the phase's beacon from the environment, if set
@@ -38,9 +54,8 @@ beacon() { # $1: the phase's beacon from the environment, if set
 host=$($potbench profiles | awk '/^  host:/ {print $2; exit}')
 for run in "${runs[@]}"; do
 	shape_of "$run"
-	flags="-model $model -batch $batch -chain $chain"
-	dir=$ceremonies/$run
-	echo "== $run: $flags (ceremony in $dir)"
+	dir=$ceremonies/$name
+	echo "== $name: $flags (ceremony in $dir)"
 	rm -rf "$dir"
 	# shellcheck disable=SC2086
 	$potbench ceremony init $flags "$dir"
@@ -48,7 +63,7 @@ for run in "${runs[@]}"; do
 	$potbench ceremony verify -beacon "$(beacon "${BEACON1:-}" "$dir")" "$dir"
 	for who in contributor-1 contributor-2; do $potbench ceremony contribute -name "$who" "$dir"; done
 	$potbench ceremony verify -beacon "$(beacon "${BEACON2:-}" "$dir")" "$dir"
-	out=runs/$model-b$batch-k$chain-e1 # train's own name for the run
+	out=runs/$name
 	rm -rf "$out"
 	# shellcheck disable=SC2086
 	$potbench train $flags -keys "$dir" -out "$out" -results results
