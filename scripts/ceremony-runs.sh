@@ -51,23 +51,28 @@ beacon() { # $1: the phase's beacon from the environment, if set
 	if [ -n "$1" ]; then echo "$1"; else sha256sum "$2/ceremony.json" | cut -d' ' -f1; fi
 }
 
-host=$($potbench profiles | awk '/^  host:/ {print $2; exit}')
+timed() { # runs a command, then prints its wall time
+	local start=$SECONDS
+	"$@"
+	echo "-- $((SECONDS - start)) s: ${*:1:3}"
+}
+
 for run in "${runs[@]}"; do
 	shape_of "$run"
 	dir=$ceremonies/$name
 	echo "== $name: $flags (ceremony in $dir)"
 	rm -rf "$dir"
 	# shellcheck disable=SC2086
-	$potbench ceremony init $flags "$dir"
-	for who in contributor-1 contributor-2; do $potbench ceremony contribute -name "$who" "$dir"; done
-	$potbench ceremony verify -beacon "$(beacon "${BEACON1:-}" "$dir")" "$dir"
-	for who in contributor-1 contributor-2; do $potbench ceremony contribute -name "$who" "$dir"; done
-	$potbench ceremony verify -beacon "$(beacon "${BEACON2:-}" "$dir")" "$dir"
+	timed $potbench ceremony init $flags "$dir"
+	for who in contributor-1 contributor-2; do timed $potbench ceremony contribute -name "$who" "$dir"; done
+	timed $potbench ceremony verify -beacon "$(beacon "${BEACON1:-}" "$dir")" "$dir"
+	for who in contributor-1 contributor-2; do timed $potbench ceremony contribute -name "$who" "$dir"; done
+	timed $potbench ceremony verify -beacon "$(beacon "${BEACON2:-}" "$dir")" "$dir"
 	out=runs/$name
 	rm -rf "$out"
 	# shellcheck disable=SC2086
-	$potbench train $flags -keys "$dir" -out "$out" -results results
-	$potbench verify -ceremony "$dir" "$out"
+	timed $potbench train $flags -keys "$dir" -out "$out" -results results
+	timed $potbench verify -ceremony "$dir" "$out"
 	# the public part for anyone to verify: results/<host>/runs/<run>/ (no proving keys)
 	$potbench publish -ceremony "$dir" "$out"
 	echo "transcript $(du -sh --exclude=keys "$dir" | cut -f1) in $dir, not published"
