@@ -68,6 +68,8 @@ type Record struct {
 	Beacon2  string                    `json:"phase2_beacon,omitempty"` // hex; the keys are sealed when set
 	Keys     map[string]Keys           `json:"keys,omitempty"`
 	For      json.RawMessage           `json:"for,omitempty"` // what the circuits were compiled from, as the caller put it
+
+	progress func(string) // WithProgress
 }
 
 // Circuit is a circuit the ceremony sets up keys for.
@@ -339,11 +341,34 @@ func Contribute(dir, by string) ([]Contribution, error) {
 	return nil, errors.New("the ceremony is sealed: both phases are closed")
 }
 
+// Option changes how Seal and Derive run.
+type Option func(*Record)
+
+// WithProgress has Seal and Derive tell step about each long step as it
+// starts: at large domains the MPC's steps take minutes.
+func WithProgress(step func(string)) Option {
+	return func(r *Record) { r.progress = step }
+}
+
+func contributions(n int) string {
+	if n == 1 {
+		return "1 contribution"
+	}
+	return fmt.Sprintf("%d contributions", n)
+}
+
+func (r *Record) say(format string, args ...any) {
+	if r.progress != nil {
+		r.progress(fmt.Sprintf(format, args...))
+	}
+}
+
 // phase1 verifies the phase-1 transcript and seals it with its beacon.
 func (r *Record) phase1(dir string, m mpc, beacon []byte) (commons, error) {
 	if len(r.Phase1) == 0 {
 		return nil, errors.New("phase 1 has no contribution")
 	}
+	r.say("phase 1: verifying %s over a domain of %d and sealing them", contributions(len(r.Phase1)), r.Domain)
 	var all [][]byte
 	for i, c := range r.Phase1 {
 		data, err := readContribution(dir, c, r.phase1Limit())
@@ -388,13 +413,16 @@ func (r *Record) compiled(circuits []Named) (map[string]constraint.ConstraintSys
 // contribution verified, then each circuit's phase 2 started), or phase 2
 // (every contribution of every circuit verified, then the keys written).
 // circuits are compiled by the caller and must be the record's.
-func Seal(dir string, beacon []byte, circuits []Named) (*Record, error) {
+func Seal(dir string, beacon []byte, circuits []Named, opts ...Option) (*Record, error) {
 	if len(beacon) == 0 {
 		return nil, errors.New("no beacon: pass the public random value that seals the phase")
 	}
 	r, m, err := open(dir)
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	css, err := r.compiled(circuits)
 	if err != nil {
@@ -415,6 +443,7 @@ func Seal(dir string, beacon []byte, circuits []Named) (*Record, error) {
 		}
 		r.Phase2 = map[string][]Contribution{}
 		for _, circ := range r.Circuits {
+			r.say("phase 2 of %s: computing its starting point (%d constraints)", circ.Name, css[circ.Name].GetNbConstraints())
 			start, err := m.init2(css[circ.Name], c)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", circ.Name, err)
@@ -480,8 +509,14 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 		return nil, err
 	}
 	out := map[string]keyPair{}
-	for name, cs := range css {
+	for _, circ := range r.Circuits { // in the record's order
+		name := circ.Name
+		cs, ok := css[name]
+		if !ok {
+			continue
+		}
 		if r.plonk() {
+			r.say("%s: PLONK setup from the reference string (%d constraints)", name, cs.GetNbConstraints())
 			pk, vk, err := plonkSetup(cs, c)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
@@ -489,7 +524,6 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 			out[name] = keyPair{pk, vk}
 			continue
 		}
-		circ := r.Circuits[slices.IndexFunc(r.Circuits, func(c Circuit) bool { return c.Name == name })]
 		list := r.Phase2[name]
 		if len(list) < 2 {
 			return nil, fmt.Errorf("%s: phase 2 has no contribution", name)
@@ -502,6 +536,7 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 			}
 			all = append(all, data)
 		}
+		r.say("phase 2 of %s: verifying %s from its starting point (%d constraints) and sealing them", name, contributions(len(all)), cs.GetNbConstraints())
 		pk, vk, err := m.verify2(cs, c, b2, all)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -515,10 +550,13 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 // the given circuits (compiled by the caller, checked against the record's
 // hashes), verifying every contribution of both phases on the way. It is
 // what a buyer runs to know that keys come from the ceremony.
-func Derive(dir string, circuits []Named) (map[string]io.WriterTo, *Record, error) {
+func Derive(dir string, circuits []Named, opts ...Option) (map[string]io.WriterTo, *Record, error) {
 	r, m, err := open(dir)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	css, err := r.compiled(circuits)
 	if err != nil {

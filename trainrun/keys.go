@@ -207,14 +207,14 @@ func TermsCircuits(t Terms, shapes []string) ([]ceremony.Named, error) {
 // terms, recomputes its verifying key from the transcript (every
 // contribution of both phases verified) and compares it byte for byte with
 // the run's. On success the verdict records where its keys come from.
-func DeriveKeys(v *Verdict, runDir, dir string) error {
-	_, _, err := deriveKeys(v, runDir, dir)
+func DeriveKeys(v *Verdict, runDir, dir string, opts ...ceremony.Option) error {
+	_, _, err := deriveKeys(v, runDir, dir, opts...)
 	return err
 }
 
 // deriveKeys is DeriveKeys, returning the circuits it compiled and the keys
 // it derived, by shape.
-func deriveKeys(v *Verdict, runDir, dir string) ([]ceremony.Named, map[string]io.WriterTo, error) {
+func deriveKeys(v *Verdict, runDir, dir string, opts ...ceremony.Option) ([]ceremony.Named, map[string]io.WriterTo, error) {
 	m := v.Manifest
 	var shapes []string
 	for _, c := range m.Circuits {
@@ -224,7 +224,7 @@ func deriveKeys(v *Verdict, runDir, dir string) ([]ceremony.Named, map[string]io
 	if err != nil {
 		return nil, nil, fmt.Errorf("ceremony: %w", err)
 	}
-	vks, rec, err := ceremony.Derive(dir, named)
+	vks, rec, err := ceremony.Derive(dir, named, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ceremony %s: %w", dir, err)
 	}
@@ -256,8 +256,8 @@ func deriveKeys(v *Verdict, runDir, dir string) ([]ceremony.Named, map[string]io
 // terms (steps, batches, score values) with those keys fixed in it, its
 // identity equal to the one the manifest records. The aggregate's own
 // BW6-761 key is not derived: the verdict says so.
-func DeriveAggregate(v *Verdict, runDir, dir string) error {
-	named, vks, err := deriveKeys(v, runDir, dir)
+func DeriveAggregate(v *Verdict, runDir, dir string, opts ...ceremony.Option) error {
+	named, vks, err := deriveKeys(v, runDir, dir, opts...)
 	if err != nil {
 		return err
 	}

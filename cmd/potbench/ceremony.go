@@ -133,7 +133,7 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if r.Beacon1 != "" {
 			phase = 2
 		}
-		r, err = ceremony.Seal(dirs[0], b, named)
+		r, err = ceremony.Seal(dirs[0], b, named, ceremonyProgress(stderr))
 		if err != nil {
 			return fmt.Errorf("FAIL: %w", err)
 		}
@@ -157,6 +157,15 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // oneDir parses a step's flags and its one directory argument.
+// ceremonyProgress prints each long step of sealing or deriving keys as it
+// starts, with the time since the first.
+func ceremonyProgress(w io.Writer) ceremony.Option {
+	start := time.Now()
+	return ceremony.WithProgress(func(step string) {
+		fmt.Fprintf(w, "[%6s] %s\n", time.Since(start).Round(time.Second), step)
+	})
+}
+
 func oneDir(fs *flag.FlagSet, args []string) ([]string, error) {
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {

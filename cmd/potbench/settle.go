@@ -115,7 +115,7 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case *ceremonyDir != "":
 		v, err := trainrun.Verify(dir, nil)
 		if err == nil {
-			err = trainrun.DeriveKeys(v, dir, *ceremonyDir)
+			err = trainrun.DeriveKeys(v, dir, *ceremonyDir, ceremonyProgress(stderr))
 		}
 		if err != nil {
 			return fmt.Errorf("the verifiers' keys: %w", err)

@@ -56,7 +56,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if *only {
 			derive = trainrun.DeriveAggregate
 		}
-		if err := derive(v, dirs[0], *ceremonyDir); err != nil {
+		if err := derive(v, dirs[0], *ceremonyDir, ceremonyProgress(stderr)); err != nil {
 			return fmt.Errorf("FAIL: %w", err)
 		}
 		derived := time.Since(start).Round(time.Millisecond)
