@@ -110,15 +110,15 @@ func initializeBN254(r *csbn254.R1CS, c *mpcbn254.SrsCommons) (*mpcbn254.Phase2,
 			for wire := w; wire < nWires; wire += workers {
 				l, rr, o := wide[0][wire], wide[1][wire], wide[2][wire]
 				g1.add(r, l, tau1)
-				g1.sumG1(&a1[wire])
+				sumInto(&g1, &a1[wire])
 				g1.add(r, rr, tau1)
-				g1.sumG1(&b1[wire])
+				sumInto(&g1, &b1[wire])
 				g2.add(r, rr, tau2)
-				g2.sumG2(&b2[wire])
+				sumInto(&g2, &b2[wire])
 				g1.add(r, l, betaTau1)
 				g1.add(r, rr, alphaTau1)
 				g1.add(r, o, tau1)
-				g1.sumG1(&k[wire])
+				sumInto(&g1, &k[wire])
 			}
 		}()
 	}
@@ -217,27 +217,23 @@ func (m *msm[A]) add(r *csbn254.R1CS, terms []wideTerm, basis []A) {
 // one task each: the wires are already shared among the cores
 var oneTask = ecc.MultiExpConfig{NbTasks: 1}
 
-// sumG1 adds the gathered products to acc and empties m.
-func (m *msm[A]) sumG1(acc *curve.G1Jac) {
+// sumInto adds the gathered products to acc and empties m.
+func sumInto[J, A any, PJ multiExp[J, A]](m *msm[A], acc *J) {
 	if len(m.points) > 0 {
-		var s curve.G1Jac
-		if _, err := s.MultiExp(any(m.points).([]curve.G1Affine), m.scalars, oneTask); err != nil {
+		var s J
+		if _, err := PJ(&s).MultiExp(m.points, m.scalars, oneTask); err != nil {
 			panic(err)
 		}
-		acc.AddAssign(&s)
+		PJ(acc).AddAssign(&s)
 	}
 	m.points, m.scalars = m.points[:0], m.scalars[:0]
 }
 
-func (m *msm[A]) sumG2(acc *curve.G2Jac) {
-	if len(m.points) > 0 {
-		var s curve.G2Jac
-		if _, err := s.MultiExp(any(m.points).([]curve.G2Affine), m.scalars, oneTask); err != nil {
-			panic(err)
-		}
-		acc.AddAssign(&s)
-	}
-	m.points, m.scalars = m.points[:0], m.scalars[:0]
+// multiExp is what sumInto needs of a curve's points (G1 and G2).
+type multiExp[J, A any] interface {
+	*J
+	MultiExp([]A, []fr.Element, ecc.MultiExpConfig) (*J, error)
+	AddAssign(*J) *J
 }
 
 // scalar is a coefficient of the constraint system in the form that
