@@ -479,7 +479,10 @@ func provenRuns(b *strings.Builder, opt Options) {
 			if r.GasTx > 0 {
 				gas = fmt.Sprint(r.GasTx)
 			}
-			if r.SetupNs > 0 {
+			switch {
+			case strings.HasPrefix(r.Keys, "ceremony"): // keys read from a ceremony, not set up by the run
+				setup = "ceremony"
+			case r.SetupNs > 0:
 				setup = resultset.Duration(r.SetupNs)
 			}
 			rows = append(rows, fmt.Sprintf("| %s | %s / %s, batch %d, %d epoch(s) | %s | %d | %s | %s | %s | %s | %s | %s |\n", g.host, g.model, g.dataset, g.batch, g.epochs, k, r.Proofs,
@@ -488,7 +491,7 @@ func provenRuns(b *strings.Builder, opt Options) {
 	}
 	if len(rows) > 0 {
 		b.WriteString("\n### Steps per proof\n\nThe same run proven with K steps per proof (the remainder of an epoch step by step; K = the batches of an epoch is one proof per epoch, K = every step of the run one proof for the run, the chain wrapping from the last batch to the first; score folded: the held-out score proven in that same proof, so the run is one proof): fewer proofs to verify, store and pay for on chain, against the setup of a larger circuit. Circuits rev. 2 (`-circuit-revision`): products in lanes, one sigmoid table per chain, and a chain of whole epochs hashing each batch once; rows without it are the circuits of revision 1. ")
-		b.WriteString("overhead-x is the whole run's prove time over the plain float64 run; gas is every proof verified on chain.\n\n")
+		b.WriteString("setup is the run's one-party setup, or \"ceremony\" where its keys come from one (what that costs: Root of trust); overhead-x is the whole run's prove time over the plain float64 run; gas is every proof verified on chain.\n\n")
 		b.WriteString("| host | run | K | proofs | setup | prove (all) | overhead-x | verify (all) | transcript | gas, every proof on chain |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, r := range rows {
 			b.WriteString(r)
