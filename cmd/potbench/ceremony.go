@@ -156,7 +156,6 @@ func cmdCeremony(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return errUsage
 }
 
-// oneDir parses a step's flags and its one directory argument.
 // ceremonyProgress prints each long step of sealing or deriving keys as it
 // starts, with the time since the first.
 func ceremonyProgress(w io.Writer) ceremony.Option {
@@ -166,6 +165,7 @@ func ceremonyProgress(w io.Writer) ceremony.Option {
 	})
 }
 
+// oneDir parses a step's flags and its one directory argument.
 func oneDir(fs *flag.FlagSet, args []string) ([]string, error) {
 	dirs, err := parseWithArgs(fs, args)
 	if err != nil {
