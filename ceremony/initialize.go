@@ -25,14 +25,14 @@ import (
 // the encodings), computed faster:
 //
 //   - the Lagrange bases at τ, ατ, βτ (G1) by gnark-crypto's
-//     kzg.ToLagrangeG1 and at τ (G2) by the same inverse FFT, in Jacobian
-//     coordinates with one batched inversion, instead of an affine FFT
-//     that inverts at every step;
-//   - each constraint's terms accumulated in Jacobian coordinates, with
-//     coefficients of 64 bits or fewer (or whose negation is: the powers of
-//     two and small constants circuits are full of) multiplied by
-//     double-and-add rather than a full-width scalar multiplication, and
-//     the wires shared among all usable cores;
+//     kzg.ToLagrangeG1 and at τ (G2) by the same inverse FFT, both in
+//     Jacobian coordinates, instead of an affine FFT that inverts at every
+//     step;
+//   - each constraint's terms accumulated in Jacobian coordinates, the
+//     wires shared among all usable cores: coefficients of 64 bits or fewer
+//     (or whose negation is: the powers of two and small constants circuits
+//     are full of) multiplied by double-and-add, full-width ones gathered
+//     per wire and summed by one multi-scalar multiplication;
 //   - βA + αB + C summed per wire as it is built.
 //
 // Every party runs it: the coordinator opening phase 2, the seal of phase
