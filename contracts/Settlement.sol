@@ -26,7 +26,9 @@ pragma solidity ^0.8.20;
 /// proof: the final model's weights encrypted under a key k (a Poseidon2
 /// keystream), the SHA-256 digest of k, and a proof that the ciphertext
 /// decrypts under the key behind that digest to the model the score proof
-/// scored. The delivery proof has one more public input, the deal
+/// scored. The ciphertext enters the proof as two public inputs the
+/// contract derives from it (cipherEvaluation), whatever the model's size.
+/// The delivery proof has one more public input, the deal
 /// (dealOf: chain id, this contract, the offer, the payee), which the
 /// contract supplies from its own state with msg.sender as payee: a proof
 /// copied from the chain or the mempool is worth nothing to another sender
@@ -118,8 +120,8 @@ contract Settlement {
     /// 310,000-340,000; a malformed proof point makes the pairing precompile
     /// consume all the gas it is given, so the cap bounds what a bad proof
     /// costs the caller.
-    /// A verifier with more than 8 public inputs (the delivery verifier, one
-    /// input per ciphertext element) gets INPUT_GAS more per input.
+    /// A verifier with more than 8 public inputs (a chain proof carrying its
+    /// score) gets INPUT_GAS more per input.
     uint256 public constant VERIFY_GAS = 500_000;
     uint256 public constant INPUT_GAS = 8_000;
 
@@ -275,18 +277,39 @@ contract Settlement {
         if (block.timestamp > o.deadline + GRACE) revert PastDeadline(o.deadline + GRACE);
         if (!t.chainScored) checkScore(o, t, score); // else proven with the last step proof
         if (d.cipher.length != t.cipherElements) revert BadProof(1, "not the final model's size");
-        uint256[] memory input = new uint256[](4 + d.cipher.length);
+        uint256[] memory input = new uint256[](6);
         input[0] = o.model;
         input[1] = uint256(d.keyDigest) >> 128;
         input[2] = uint256(d.keyDigest) & type(uint128).max;
         input[3] = dealOf(id, msg.sender);
-        for (uint256 j = 0; j < d.cipher.length; j++) {
-            input[4 + j] = d.cipher[j];
-        }
+        (input[4], input[5]) = cipherEvaluation(input[0], d.keyDigest, input[3], d.cipher);
         if (!verify(1, t.deliveryVerifier, d.proof, input)) revert BadProof(1, "delivery rejected by the verifier");
         o.payee = msg.sender;
         o.keyDigest = d.keyDigest;
         emit Delivered(id, msg.sender, d.keyDigest, d.cipher);
+    }
+
+    /// BN254's scalar field, where the ciphertext's elements live.
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// The delivery proof's view of the ciphertext (package circuits/delivery):
+    /// the challenge rho = keccak256(model, key digest, deal, cipher...) >> 3
+    /// and the evaluation rho^n + sum_j cipher[j] rho^j mod R, by Horner's rule.
+    /// Two public inputs for any number of elements: a ciphertext other than
+    /// the proven one passes only if rho, drawn after it, is a root of their
+    /// difference (at most n of R). Each element must be below R.
+    function cipherEvaluation(uint256 model, bytes32 keyDigest, uint256 deal, uint256[] calldata cipher)
+        internal
+        pure
+        returns (uint256 rho, uint256 s)
+    {
+        rho = uint256(keccak256(abi.encodePacked(model, keyDigest, deal, cipher))) >> 3;
+        s = 1;
+        for (uint256 j = cipher.length; j > 0; j--) {
+            uint256 c = cipher[j - 1];
+            if (c >= R) revert BadProof(1, "a ciphertext element outside the field");
+            s = addmod(mulmod(s, rho, R), c, R);
+        }
     }
 
     /// Reveals the key of the delivered ciphertext and pays the payee: the

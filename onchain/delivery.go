@@ -91,7 +91,11 @@ func (k *DeliveryKeys) prove(values []int64, deal *big.Int) (*deliveryProof, err
 	if err != nil {
 		return nil, err
 	}
-	w, err := frontend.NewWitness(delivery.Assignment(k.Domain, values, key, deal, s), ecc.BN254.ScalarField())
+	a, err := delivery.Assignment(ecc.BN254, k.Domain, values, key, deal, s)
+	if err != nil {
+		return nil, err
+	}
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/vm"
-	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/potbench/potbench/circuits/delivery"
 	"github.com/potbench/potbench/contracts"
@@ -173,10 +172,7 @@ func newMarket(r *run, c *Compiler, target Target, dk *DeliveryKeys) (*market, e
 		return nil, err
 	}
 	if verifiers["delivery"], g, err = mk.evm.DeployFrom(buyer, code); err != nil {
-		if errors.Is(err, vm.ErrMaxCodeSizeExceeded) {
-			err = fmt.Errorf("%w: gnark's verifier holds a constant per public input, one per ciphertext element, and EIP-170 caps a contract at %d bytes", err, params.MaxCodeSize)
-		}
-		return nil, fmt.Errorf("onchain: deploy the delivery verifier of a model of %d ciphertext elements: %w", delivery.Elements(dk.Domain), err)
+		return nil, fmt.Errorf("onchain: deploy the delivery verifier: %w", err)
 	}
 	mk.gas.Exec += g
 	mk.gas.Tx = mk.gas.Exec // creations: execution only
@@ -434,7 +430,10 @@ func (mk *market) verifyDelivery(id *big.Int, payee common.Address, d *deliveryP
 		return Gas{}, err
 	}
 	model, _ := new(big.Int).SetString(strings.TrimPrefix(mk.run.manifest.FinalModel.Commitment, "0x"), 16)
-	input := append([]*big.Int{model, new(big.Int).SetBytes(d.KeyDigest[:16]), new(big.Int).SetBytes(d.KeyDigest[16:]), deal}, d.Cipher...)
+	input, err := delivery.Public(ecc.BN254, &delivery.Sealed{Model: model, Digest: d.KeyDigest, Cipher: d.Cipher}, deal)
+	if err != nil {
+		return Gas{}, err
+	}
 	data := Calldata(d.Proof, input)
 	exec, err := mk.evm.Call(mk.terms.DeliveryVerifier, data, 0)
 	if err != nil {

@@ -357,6 +357,14 @@ func TestSettlementAttacks(t *testing.T) {
 	other.Cipher[0] = new(big.Int).Add(other.Cipher[0], big.NewInt(1))
 	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
 	expect("a ciphertext of another model", "delivery rejected by the verifier", err)
+	// the same element modulo the field: equal in the evaluation, another
+	// integer in the event the buyer decrypts
+	other.Cipher[0] = new(big.Int).Add(d.Cipher[0], ecc.BN254.ScalarField())
+	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
+	expect("a ciphertext element above the field's modulus", "a ciphertext element outside the field", err)
+	other.Cipher = append(append([]*big.Int{}, d.Cipher[1:]...), d.Cipher[0])
+	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)
+	expect("the ciphertext's elements reordered", "delivery rejected by the verifier", err)
 	other = d.call()
 	other.Cipher = d.Cipher[:1]
 	_, err = mk.call(seller, nil, 0, "deliver", id0, score, other)

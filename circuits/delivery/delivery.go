@@ -4,32 +4,53 @@
 // against the digest.
 //
 // Statement. Public: a model commitment M, the SHA-256 digest D = (D_hi,
-// D_lo) of a key, a deal identifier E and ciphertext elements C_0..C_{n-1}.
-// Private: the model's fixed-point values w and the key k. The circuit
-// proves
+// D_lo) of a key, a deal identifier E, a challenge ρ and an evaluation S.
+// Private: the model's fixed-point values w and the key k. With C_j =
+// Pack(w)_j + KS_j(k) the ciphertext's n elements, the circuit proves
 //
 //	M   = Sponge_dom(Pack(w))                  (the model the score proof used)
-//	C_j = Pack(w)_j + KS_j(k)      for j < n   (KS: Keystream, KeystreamOf(dom))
+//	S   = ρ^n + Σ_{j<n} C_j·ρ^j                (KS: Keystream, KeystreamOf(dom))
 //	D   = SHA-256(k as 32 big-endian bytes)
 //
 // where Pack range-checks every value to the domain's width, k is decomposed
 // into its canonical 254 bits (so one key has one byte string), and the
 // keystream is the curve's Poseidon2 sponge keyed with k (package commit).
-// E is bound to the proof (it enters one constraint, E·E) without a relation
+// S evaluates a monic polynomial of degree n, so that the count of
+// elements is bound as well: a ciphertext with a zero appended is another
+// polynomial. E is bound to the proof (it enters one constraint, E·E) without a relation
 // to the rest: a proof made for one deal fails verification for another, so
 // whoever reads a proof from the chain cannot reuse it for another offer or
-// payee. A buyer who holds C and later learns a key whose SHA-256 is D
-// decrypts the model whose commitment is M: C_j - KS_j(k) unpacks to w.
+// payee.
+//
+// The ciphertext itself is not a public input: the verifier (the settlement
+// contract, or Challenge and Evaluation natively) takes the n elements it is
+// given, each below the scalar field's modulus r, derives
+// ρ = keccak256(M ‖ D ‖ E ‖ C_0 ‖ … ‖ C_{n-1}) >> 3 from them (32-byte
+// big-endian words; the shift keeps ρ below r) and computes S by Horner's
+// rule. A buyer who holds those elements and later learns a key whose SHA-256
+// is D decrypts the model whose commitment is M: C_j - KS_j(k) unpacks to w.
+// A verifier thus pays two public inputs, a hash and n multiply-adds for the
+// ciphertext instead of one public input (an elliptic-curve multiplication,
+// and a constant in gnark's Solidity verifier) per element, so that models
+// of any size are delivered by a verifier of one size.
 //
 // Cost on BN254 R1CS: one block of SHA-256 (gnark std/hash/sha2 with its
 // lookup tables), the 254-bit decomposition of k, the commitment of the model
-// (about 2.5 constraints per 16-bit value plus 571 per permutation) and one
-// permutation per 15 keystream elements. Constraint counts are tracked in
-// bench/testdata/constraints.csv.
+// (about 2.5 constraints per 16-bit value plus 571 per permutation), one
+// permutation per 15 keystream elements and one constraint per element for
+// S. Constraint counts are tracked in testdata/constraints.txt.
 //
 // Soundness: a proof for a ciphertext that does not decrypt to the committed
 // model under the key behind D needs a collision of Poseidon2's sponge (the
-// commitment), of SHA-256 (the key digest) or a forged Groth16 proof; the
+// commitment), of SHA-256 (the key digest), a forged Groth16 proof, or a
+// challenge ρ that is a root of P_C - P_C*, where P_C = X^m + Σ_{j<m}
+// C_j·X^j for the m elements C sent and C* is the encryption of the w and k
+// that M and D bind (n elements): a nonzero polynomial when C ≠ C*, of
+// degree at most max(m, n), so with at most that many roots among r. C*,
+// being fixed by M and D, is fixed before ρ, which hashes M, D and C: a
+// prover who tries q ciphertexts succeeds with probability at most
+// q·max(m, n)/2^253 when keccak256 is a random oracle (about 2^-244 per try
+// for the MLP's 345 elements). The
 // packed elements are injective because every value is range-checked.
 // Secrecy until the key is revealed rests on Poseidon2 being a
 // pseudorandom permutation: the capacity lane of the keyed sponge is never
@@ -53,15 +74,19 @@ import (
 // KeyBytes is the length of the key's byte string, the SHA-256 preimage.
 const KeyBytes = 32
 
+// Inputs is the number of public inputs of the circuit, whatever the model.
+const Inputs = 6
+
 // Circuit is the delivery statement for models of one commitment domain.
-// The public inputs are, in order: Model, DigestHi, DigestLo, Deal, then
-// Cipher.
+// The public inputs are, in order: Model, DigestHi, DigestLo, Deal,
+// Challenge, Evaluation.
 type Circuit struct {
-	Model    frontend.Variable   `gnark:",public"` // commitment of the model
-	DigestHi frontend.Variable   `gnark:",public"` // SHA-256(key), bytes 0..15, big-endian
-	DigestLo frontend.Variable   `gnark:",public"` // bytes 16..31
-	Deal     frontend.Variable   `gnark:",public"` // the deal the proof is made for
-	Cipher   []frontend.Variable `gnark:",public"` // the model's packed elements plus the keystream
+	Model      frontend.Variable `gnark:",public"` // commitment of the model
+	DigestHi   frontend.Variable `gnark:",public"` // SHA-256(key), bytes 0..15, big-endian
+	DigestLo   frontend.Variable `gnark:",public"` // bytes 16..31
+	Deal       frontend.Variable `gnark:",public"` // the deal the proof is made for
+	Challenge  frontend.Variable `gnark:",public"` // ρ: Challenge of the ciphertext and the inputs above
+	Evaluation frontend.Variable `gnark:",public"` // S: the ciphertext's elements evaluated at ρ
 
 	Values []frontend.Variable // the model's fixed-point values
 	Key    frontend.Variable   // the key, an element of the scalar field
@@ -72,7 +97,6 @@ type Circuit struct {
 // New returns the circuit for models of the domain dom, to compile.
 func New(dom commit.Domain) *Circuit {
 	return &Circuit{
-		Cipher: make([]frontend.Variable, Elements(dom)),
 		Values: make([]frontend.Variable, dom.Values),
 		dom:    dom,
 	}
@@ -81,12 +105,9 @@ func New(dom commit.Domain) *Circuit {
 // Elements is how many ciphertext elements a model of the domain takes.
 func Elements(dom commit.Domain) int { return commit.PackedLen(dom.Values, dom.Format.Bits) }
 
-// Inputs is the number of public inputs of the circuit for dom.
-func Inputs(dom commit.Domain) int { return 4 + Elements(dom) }
-
 func (c *Circuit) Define(api frontend.API) error {
-	if len(c.Values) != c.dom.Values || len(c.Cipher) != Elements(c.dom) {
-		return fmt.Errorf("delivery: %d values and %d ciphertext elements for %s", len(c.Values), len(c.Cipher), c.dom)
+	if len(c.Values) != c.dom.Values {
+		return fmt.Errorf("delivery: %d values for %s", len(c.Values), c.dom)
 	}
 	fp := fixedpoint.New(api)
 	packed := commit.Pack(fp, c.Values, c.dom.Format.Bits)
@@ -100,9 +121,11 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	for j := range packed {
-		api.AssertIsEqual(c.Cipher[j], api.Add(packed[j], stream[j]))
+	var s frontend.Variable = 1 // ρ^n + Σ C_j·ρ^j by Horner's rule, from the leading 1
+	for j := len(packed) - 1; j >= 0; j-- {
+		s = api.Add(api.Mul(s, c.Challenge), packed[j], stream[j])
 	}
+	api.AssertIsEqual(s, c.Evaluation)
 
 	digest, err := keyDigest(api, c.Key)
 	if err != nil {

@@ -71,24 +71,55 @@ func TestSealOpen(t *testing.T) {
 	}
 }
 
+func assignment(t *testing.T, values []int64, key, deal *big.Int, s *Sealed) *Circuit {
+	t.Helper()
+	c, err := Assignment(ecc.BN254, testDomain, values, key, deal, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestCircuit: the circuit accepts the native mirror's ciphertext and
 // digest, and refuses a ciphertext, digest, commitment or key that is not
-// the model's.
+// the model's: a ciphertext enters as the challenge and evaluation a
+// verifier derives from it (Challenge, Evaluation).
 func TestCircuit(t *testing.T) {
 	values, key, s := sealed(t, 2)
 	deal := big.NewInt(12345)
-	valid := Assignment(testDomain, values, key, deal, s)
+	valid := assignment(t, values, key, deal, s)
 	tamper := func(edit func(c *Circuit)) *Circuit {
-		c := Assignment(testDomain, values, key, deal, s)
+		c := assignment(t, values, key, deal, s)
 		edit(c)
 		return c
+	}
+	// the inputs a verifier derives from another ciphertext
+	sent := func(cipher []*big.Int) func(c *Circuit) {
+		return func(c *Circuit) {
+			rho := Challenge(s.Model, s.Digest, deal, cipher)
+			ev, err := Evaluation(ecc.BN254, cipher, rho)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Challenge, c.Evaluation = rho, ev
+		}
+	}
+	edited := func(j int, v *big.Int) []*big.Int {
+		out := slices.Clone(s.Cipher)
+		out[j] = v
+		return out
 	}
 	_, otherKey, other := sealed(t, 3)
 	assert := test.NewAssert(t)
 	assert.CheckCircuit(New(testDomain),
 		test.WithValidAssignment(valid),
-		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Cipher[1] = new(big.Int).Add(s.Cipher[1], big.NewInt(1)) })),
-		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Cipher[0] = other.Cipher[0] })),
+		test.WithInvalidAssignment(tamper(sent(edited(1, new(big.Int).Add(s.Cipher[1], big.NewInt(1)))))),
+		test.WithInvalidAssignment(tamper(sent(edited(0, other.Cipher[0])))),
+		test.WithInvalidAssignment(tamper(sent(other.Cipher))),
+		test.WithInvalidAssignment(tamper(sent(s.Cipher[:1]))),
+		test.WithInvalidAssignment(tamper(sent(append(slices.Clone(s.Cipher), big.NewInt(0))))),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Evaluation = new(big.Int).Add(c.Evaluation.(*big.Int), big.NewInt(1)) })),
+		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Challenge = new(big.Int).Add(c.Challenge.(*big.Int), big.NewInt(1)) })),
 		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.DigestLo = split(other.Digest)[1] })),
 		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Model = other.Model })),
 		test.WithInvalidAssignment(tamper(func(c *Circuit) { c.Key = otherKey })),
@@ -123,7 +154,7 @@ func TestDealBound(t *testing.T) {
 		}
 	}
 	deal := big.NewInt(777)
-	w, err := frontend.NewWitness(Assignment(testDomain, values, key, deal, s), ecc.BN254.ScalarField())
+	w, err := frontend.NewWitness(assignment(t, values, key, deal, s), ecc.BN254.ScalarField())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +167,9 @@ func TestDealBound(t *testing.T) {
 		deal  *big.Int
 		valid bool
 	}{{"the deal it was made for", deal, true}, {"another deal", big.NewInt(778), false}, {"deal zero", big.NewInt(0), false}} {
-		pub, err := frontend.NewWitness(Assignment(testDomain, values, key, c.deal, s), ecc.BN254.ScalarField(), frontend.PublicOnly())
+		a := assignment(t, values, key, deal, s) // the challenge of the deal it was made for: only the deal input differs
+		a.Deal = c.deal
+		pub, err := frontend.NewWitness(a, ecc.BN254.ScalarField(), frontend.PublicOnly())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +177,54 @@ func TestDealBound(t *testing.T) {
 			t.Errorf("%s: verify = %v", c.name, err)
 		}
 	}
-	if got := len(Public(s, deal)); got != Inputs(testDomain) || got != cs.GetNbPublicVariables()-1 {
+	pub, err := Public(ecc.BN254, s, deal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(pub); got != Inputs || got != cs.GetNbPublicVariables()-1 {
 		t.Errorf("Public gives %d inputs, the circuit has %d", got, cs.GetNbPublicVariables()-1)
+	}
+}
+
+// TestEvaluation: the evaluation is ρ^n + Σ cipher_j·ρ^j, refuses elements
+// outside the field, and the challenge changes with every word it hashes.
+func TestEvaluation(t *testing.T) {
+	_, _, s := sealed(t, 5)
+	r := ecc.BN254.ScalarField()
+	rho := Challenge(s.Model, s.Digest, big.NewInt(1), s.Cipher)
+	got, err := Evaluation(ecc.BN254, s.Cipher, rho)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := new(big.Int).Exp(rho, big.NewInt(int64(len(s.Cipher))), r)
+	for j, c := range s.Cipher {
+		term := new(big.Int).Exp(rho, big.NewInt(int64(j)), r)
+		want.Add(want, term.Mul(term, c)).Mod(want, r)
+	}
+	if got.Cmp(want) != 0 {
+		t.Errorf("Horner gives %v, the sum of powers %v", got, want)
+	}
+	if rho.BitLen() > 253 {
+		t.Errorf("a challenge of %d bits", rho.BitLen())
+	}
+	for _, bad := range []*big.Int{r, new(big.Int).Add(r, s.Cipher[0]), big.NewInt(-1)} {
+		if _, err := Evaluation(ecc.BN254, []*big.Int{s.Cipher[0], bad}, rho); err == nil {
+			t.Errorf("an element %v evaluated", bad)
+		}
+	}
+	other := slices.Clone(s.Cipher)
+	other[len(other)-1] = new(big.Int).Add(other[len(other)-1], big.NewInt(1))
+	var d2 [32]byte
+	d2[31] = 1
+	for name, c := range map[string]*big.Int{
+		"another ciphertext": Challenge(s.Model, s.Digest, big.NewInt(1), other),
+		"a shorter one":      Challenge(s.Model, s.Digest, big.NewInt(1), s.Cipher[:1]),
+		"another deal":       Challenge(s.Model, s.Digest, big.NewInt(2), s.Cipher),
+		"another digest":     Challenge(s.Model, d2, big.NewInt(1), s.Cipher),
+		"another model":      Challenge(new(big.Int).Add(s.Model, big.NewInt(1)), s.Digest, big.NewInt(1), s.Cipher),
+	} {
+		if c.Cmp(rho) == 0 {
+			t.Errorf("%s gives the same challenge", name)
+		}
 	}
 }

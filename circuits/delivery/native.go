@@ -9,6 +9,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/frontend"
+	"golang.org/x/crypto/sha3"
 
 	"github.com/potbench/potbench/circuits/commit"
 )
@@ -89,25 +90,63 @@ func Open(curve ecc.ID, dom commit.Domain, cipher []*big.Int, key, model *big.In
 	return values, nil
 }
 
-// Assignment is the circuit's witness for a sealed model.
-func Assignment(dom commit.Domain, values []int64, key, deal *big.Int, s *Sealed) *Circuit {
-	c := New(dom)
-	d := split(s.Digest)
-	c.Model, c.DigestHi, c.DigestLo, c.Deal, c.Key = s.Model, d[0], d[1], deal, key
-	for j, v := range s.Cipher {
-		c.Cipher[j] = v
+// Challenge is ρ = keccak256(model ‖ digest ‖ deal ‖ cipher_0 ‖ … ) >> 3,
+// each a 32-byte big-endian word: what the settlement contract derives from
+// the ciphertext it is sent (the package doc).
+func Challenge(model *big.Int, digest [32]byte, deal *big.Int, cipher []*big.Int) *big.Int {
+	h := sha3.NewLegacyKeccak256()
+	var w [32]byte
+	h.Write(model.FillBytes(w[:]))
+	h.Write(digest[:])
+	h.Write(deal.FillBytes(w[:]))
+	for _, c := range cipher {
+		h.Write(c.FillBytes(w[:]))
 	}
-	for i, v := range values {
-		c.Values[i] = v
+	return new(big.Int).Rsh(new(big.Int).SetBytes(h.Sum(nil)), 3)
+}
+
+// Evaluation is ρ^n + Σ_j cipher_j·ρ^j (n elements) modulo the curve's
+// scalar field, by Horner's rule from the leading 1, as the contract
+// computes it. It
+// fails on an element outside the field, which the contract refuses.
+func Evaluation(curve ecc.ID, cipher []*big.Int, rho *big.Int) (*big.Int, error) {
+	r := curve.ScalarField()
+	s := big.NewInt(1)
+	for j := len(cipher) - 1; j >= 0; j-- {
+		if cipher[j].Sign() < 0 || cipher[j].Cmp(r) >= 0 {
+			return nil, fmt.Errorf("delivery: ciphertext element %d is not below the scalar field's modulus", j)
+		}
+		s.Mul(s, rho).Add(s, cipher[j]).Mod(s, r)
 	}
-	return c
+	return s, nil
 }
 
 // Public is the circuit's public inputs for a sealed model and a deal, in
-// the circuit's order.
-func Public(s *Sealed, deal *big.Int) []*big.Int {
+// the circuit's order: the challenge and evaluation of its ciphertext.
+func Public(curve ecc.ID, s *Sealed, deal *big.Int) ([]*big.Int, error) {
+	rho := Challenge(s.Model, s.Digest, deal, s.Cipher)
+	ev, err := Evaluation(curve, s.Cipher, rho)
+	if err != nil {
+		return nil, err
+	}
 	d := split(s.Digest)
-	return append([]*big.Int{s.Model, d[0], d[1], deal}, s.Cipher...)
+	return []*big.Int{s.Model, d[0], d[1], deal, rho, ev}, nil
+}
+
+// Assignment is the circuit's witness for a model sealed on curve, for a
+// deal.
+func Assignment(curve ecc.ID, dom commit.Domain, values []int64, key, deal *big.Int, s *Sealed) (*Circuit, error) {
+	pub, err := Public(curve, s, deal)
+	if err != nil {
+		return nil, err
+	}
+	c := New(dom)
+	c.Model, c.DigestHi, c.DigestLo, c.Deal, c.Challenge, c.Evaluation = pub[0], pub[1], pub[2], pub[3], pub[4], pub[5]
+	c.Key = key
+	for i, v := range values {
+		c.Values[i] = v
+	}
+	return c, nil
 }
 
 func fieldFor(curve ecc.ID, key *big.Int) (*commit.Field, error) {
