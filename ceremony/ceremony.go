@@ -19,6 +19,7 @@
 //
 //	ceremony.json          the record: curve, domain, circuits (name, constraint-system hash), contributions, beacons, keys
 //	phase1/NNNN.bin        phase-1 contributions, in order
+//	phase1/lagrange-M.bin  the Lagrange bases of a circuit domain M, written at the phase-1 seal (BN254; checked by every later party: lagrange.go)
 //	phase2/NAME/0000.bin   a circuit's phase-2 starting point (recomputed by every verifier; Groth16 only)
 //	phase2/NAME/NNNN.bin   its contributions
 //	keys/NAME.vk, .pk      the sealed keys
@@ -31,6 +32,8 @@
 //   - ceremony.go: Init, Contribute, Verify and Derive, the record.
 //   - curves.go: the per-curve mpcsetup calls behind one interface.
 //   - plonk.go: PLONK's reference string from phase 1.
+//   - initialize.go, lagrange.go: phase 2's starting point on BN254, and
+//     the Lagrange bases in the transcript.
 package ceremony
 
 import (
@@ -44,6 +47,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
@@ -57,13 +61,17 @@ const Format = "potbench-ceremony/1"
 
 // Record is ceremony.json.
 type Record struct {
-	Format   string                    `json:"format"`
-	Backend  string                    `json:"backend,omitempty"` // "groth16" (also when empty) or "plonk"
-	Curve    string                    `json:"curve"`
-	Domain   uint64                    `json:"domain"` // phase 1 serves circuits whose domain is at most Domain
-	Circuits []Circuit                 `json:"circuits"`
-	Phase1   []Contribution            `json:"phase1"`
-	Beacon1  string                    `json:"phase1_beacon,omitempty"` // hex; phase 1 is sealed when set
+	Format   string         `json:"format"`
+	Backend  string         `json:"backend,omitempty"` // "groth16" (also when empty) or "plonk"
+	Curve    string         `json:"curve"`
+	Domain   uint64         `json:"domain"` // phase 1 serves circuits whose domain is at most Domain
+	Circuits []Circuit      `json:"circuits"`
+	Phase1   []Contribution `json:"phase1"`
+	Beacon1  string         `json:"phase1_beacon,omitempty"` // hex; phase 1 is sealed when set
+	// Lagrange names, per circuit domain (its size in decimal), the file of
+	// its Lagrange bases written at the phase-1 seal; absent (older
+	// transcripts, other curves): every party computes them.
+	Lagrange map[string]Contribution   `json:"lagrange,omitempty"`
 	Phase2   map[string][]Contribution `json:"phase2,omitempty"`
 	Beacon2  string                    `json:"phase2_beacon,omitempty"` // hex; the keys are sealed when set
 	Keys     map[string]Keys           `json:"keys,omitempty"`
@@ -442,9 +450,30 @@ func Seal(dir string, beacon []byte, circuits []Named, opts ...Option) (*Record,
 			return nil, err
 		}
 		r.Phase2 = map[string][]Contribution{}
+		r.Lagrange = nil
+		bases := map[int]any{}
 		for _, circ := range r.Circuits {
+			size := Domain(css[circ.Name].GetNbConstraints())
+			if _, ok := bases[size]; !ok {
+				r.say("phase 1: computing the Lagrange bases of a domain of %d", size)
+				b, data, err := m.lagrange(c, size)
+				if err != nil {
+					return nil, err
+				}
+				if data != nil {
+					w, err := writeContribution(dir, lagrangeFile(size), data, "")
+					if err != nil {
+						return nil, err
+					}
+					if r.Lagrange == nil {
+						r.Lagrange = map[string]Contribution{}
+					}
+					r.Lagrange[strconv.Itoa(size)] = w
+				}
+				bases[size] = b
+			}
 			r.say("phase 2 of %s: computing its starting point (%d constraints)", circ.Name, css[circ.Name].GetNbConstraints())
-			start, err := m.init2(css[circ.Name], c)
+			start, err := m.init2(css[circ.Name], c, bases[size])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", circ.Name, err)
 			}
@@ -509,6 +538,7 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 		return nil, err
 	}
 	out := map[string]keyPair{}
+	bases := map[int]any{}
 	for _, circ := range r.Circuits { // in the record's order
 		name := circ.Name
 		cs, ok := css[name]
@@ -536,14 +566,50 @@ func (r *Record) derive(dir string, m mpc, css map[string]constraint.ConstraintS
 			}
 			all = append(all, data)
 		}
+		b, err := r.bases(dir, m, c, Domain(cs.GetNbConstraints()), bases)
+		if err != nil {
+			return nil, err
+		}
 		r.say("phase 2 of %s: verifying %s from its starting point (%d constraints) and sealing them", name, contributions(len(all)), cs.GetNbConstraints())
-		pk, vk, err := m.verify2(cs, c, b2, all)
+		pk, vk, err := m.verify2(cs, c, b, b2, all)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out[name] = keyPair{pk, vk}
 	}
 	return out, nil
+}
+
+// lagrangeFile names the Lagrange bases of a domain of m in the transcript.
+func lagrangeFile(m int) string { return fmt.Sprintf("phase1/lagrange-%d.bin", m) }
+
+// bases returns the Lagrange bases of a domain of size, read from the
+// transcript and checked against the sealed phase 1 c when the record names
+// them (nil when it does not: the circuit's phase 2 computes them), once
+// per domain (cache).
+func (r *Record) bases(dir string, m mpc, c commons, size int, cache map[int]any) (any, error) {
+	if b, ok := cache[size]; ok {
+		return b, nil
+	}
+	con, ok := r.Lagrange[strconv.Itoa(size)]
+	if !ok {
+		cache[size] = nil
+		return nil, nil
+	}
+	if con.File != lagrangeFile(size) {
+		return nil, fmt.Errorf("the Lagrange bases of a domain of %d: the record names %q, not %s", size, con.File, lagrangeFile(size))
+	}
+	r.say("phase 1: checking the Lagrange bases of a domain of %d against it", size)
+	data, err := readContribution(dir, con, lagrangeBytes(size))
+	if err != nil {
+		return nil, fmt.Errorf("the Lagrange bases of a domain of %d: %w", size, err)
+	}
+	b, err := m.readLagrange(c, size, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", con.File, err)
+	}
+	cache[size] = b
+	return b, nil
 }
 
 // Derive recomputes from the sealed transcript in dir the verifying keys of

@@ -106,6 +106,16 @@ func TestCeremonyKeysProveAndDerive(t *testing.T) {
 		// a stranger derives the same verifying keys from the transcript,
 		// and other keys under another beacon
 		derivesSealed(t, dir, circuits, "cube", func(r *Record) { r.Beacon2 = "00" + r.Beacon2 })
+		// BN254 transcripts hold each domain's Lagrange bases; one without
+		// them (an older transcript) derives the same keys
+		if want := map[ecc.ID]int{ecc.BN254: 2}[curve]; len(r.Lagrange) != want {
+			t.Errorf("%s: Lagrange bases of %d domains in the record, want %d", curve, len(r.Lagrange), want)
+		}
+		if curve == ecc.BN254 {
+			old := copyDir(t, dir)
+			editRecord(t, old, func(r *Record) { r.Lagrange = nil })
+			derivesSealed(t, old, circuits, "cube", func(r *Record) { r.Beacon2 = "00" + r.Beacon2 })
+		}
 	}
 }
 
@@ -163,6 +173,30 @@ func TestCeremonyRefuses(t *testing.T) {
 			data, _ := os.ReadFile(filepath.Join(other, "phase2", "cube", "0001.bin"))
 			os.WriteFile(filepath.Join(d, "phase2", "cube", "0001.bin"), data, 0o644)
 			rehash(d, "phase2/cube/0001.bin", func(r *Record, s string) { r.Phase2["cube"][1].SHA256 = s })
+		}},
+		{"Lagrange bases of another phase 1", "phase1/lagrange-16.bin: " + errWrongBases.Error(), func(d string) {
+			data, _ := os.ReadFile(filepath.Join(other, "phase1", "lagrange-16.bin"))
+			os.WriteFile(filepath.Join(d, "phase1", "lagrange-16.bin"), data, 0o644)
+			rehash(d, "phase1/lagrange-16.bin", func(r *Record, s string) { r.Lagrange["16"] = Contribution{File: "phase1/lagrange-16.bin", SHA256: s} })
+		}},
+		{"Lagrange bases with two points swapped", "phase1/lagrange-16.bin: " + errWrongBases.Error(), func(d string) {
+			p := filepath.Join(d, "phase1", "lagrange-16.bin")
+			data, _ := os.ReadFile(p)
+			first, second := 4, 4+64 // the first two points of [L(τ)]₁
+			a := append([]byte{}, data[first:first+64]...)
+			copy(data[first:first+64], data[second:second+64])
+			copy(data[second:second+64], a)
+			os.WriteFile(p, data, 0o644)
+			rehash(d, "phase1/lagrange-16.bin", func(r *Record, s string) { r.Lagrange["16"] = Contribution{File: "phase1/lagrange-16.bin", SHA256: s} })
+		}},
+		{"Lagrange bases changed, record untouched", "lagrange-16.bin: SHA-256 differs", func(d string) {
+			p := filepath.Join(d, "phase1", "lagrange-16.bin")
+			data, _ := os.ReadFile(p)
+			data[100] ^= 1
+			os.WriteFile(p, data, 0o644)
+		}},
+		{"Lagrange bases under another file's name", "the record names", func(d string) {
+			editRecord(t, d, func(r *Record) { r.Lagrange["16"] = r.Phase1[0] })
 		}},
 		{"a contribution outside the transcript", "not a path inside the transcript", func(d string) {
 			editRecord(t, d, func(r *Record) { r.Phase1[0].File = "../../etc/passwd" })

@@ -31,11 +31,19 @@ type mpc interface {
 	// verify1 checks the phase-1 contributions in order and seals them with
 	// the beacon, returning the SRS commons truncated to a domain of m ≤ n.
 	verify1(n uint64, beacon []byte, contributions [][]byte) (commons, error)
-	// init2 is the phase-2 starting point of a circuit (deterministic).
-	init2(cs constraint.ConstraintSystem, c commons) ([]byte, error)
+	// lagrange computes the Lagrange bases of the commons truncated to a
+	// domain of m and encodes them (lagrange.go); nil, nil, nil where the
+	// curve's phase 2 computes its own.
+	lagrange(c commons, m int) (bases any, data []byte, err error)
+	// readLagrange decodes a domain's encoded bases and checks them
+	// against the commons truncated to m.
+	readLagrange(c commons, m int, data []byte) (any, error)
+	// init2 is the phase-2 starting point of a circuit (deterministic),
+	// from the Lagrange bases of its domain (nil: computed).
+	init2(cs constraint.ConstraintSystem, c commons, bases any) ([]byte, error)
 	contribute2(prev []byte) ([]byte, error)
 	// verify2 checks a circuit's phase-2 contributions and seals them.
-	verify2(cs constraint.ConstraintSystem, c commons, beacon []byte, contributions [][]byte) (groth16.ProvingKey, groth16.VerifyingKey, error)
+	verify2(cs constraint.ConstraintSystem, c commons, bases any, beacon []byte, contributions [][]byte) (groth16.ProvingKey, groth16.VerifyingKey, error)
 	// decode reads a contribution of phase 1 (over a domain of n) or 2.
 	decode(data []byte, phase int, n uint64) error
 }
@@ -66,15 +74,41 @@ type phase2Ptr[T, R, C, E any] interface {
 type curveMPC[P1, P2, C, R, E any, PP1 phase1Ptr[P1, C], PP2 phase2Ptr[P2, R, C, E]] struct {
 	curve ecc.ID
 	new1  func(uint64) *P1
-	// fast computes what gnark's Phase2.Initialize does, faster (nil: use
-	// gnark's).
-	fast func(*R, *C) (*P2, E)
+	// fast computes what gnark's Phase2.Initialize does, faster, from
+	// Lagrange bases (nil: computed) (nil: use gnark's).
+	fast func(*R, *C, any) (*P2, E)
+	// computeBases and readBases make and read a domain's Lagrange bases
+	// (nil: the curve has none in its transcripts).
+	computeBases func(*C) (any, []byte, error)
+	readBases    func(*C, []byte) (any, error)
+}
+
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) lagrange(c commons, size int) (any, []byte, error) {
+	if m.computeBases == nil {
+		return nil, nil, nil
+	}
+	t, err := truncate(c, size)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m.computeBases(t.(*C))
+}
+
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) readLagrange(c commons, size int, data []byte) (any, error) {
+	if m.readBases == nil {
+		return nil, fmt.Errorf("no Lagrange bases on %s", m.curve)
+	}
+	t, err := truncate(c, size)
+	if err != nil {
+		return nil, err
+	}
+	return m.readBases(t.(*C), data)
 }
 
 // initialize is a circuit's phase-2 starting point and its evaluations.
-func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) initialize(r *R, c *C) (*P2, E) {
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) initialize(r *R, c *C, bases any) (*P2, E) {
 	if m.fast != nil {
-		return m.fast(r, c)
+		return m.fast(r, c, bases)
 	}
 	p := new(P2)
 	e := PP2(p).Initialize(r, c)
@@ -201,12 +235,12 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) forCircuit(cs constraint.Constraint
 	return r, t.(*C), nil
 }
 
-func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) init2(cs constraint.ConstraintSystem, c commons) ([]byte, error) {
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) init2(cs constraint.ConstraintSystem, c commons, bases any) ([]byte, error) {
 	r, cc, err := m.forCircuit(cs, c)
 	if err != nil {
 		return nil, err
 	}
-	p, _ := m.initialize(r, cc)
+	p, _ := m.initialize(r, cc, bases)
 	return encode(PP2(p))
 }
 
@@ -219,7 +253,7 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) contribute2(prev []byte) ([]byte, e
 	return encode(PP2(p))
 }
 
-func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) verify2(cs constraint.ConstraintSystem, c commons, beacon []byte, contributions [][]byte) (groth16.ProvingKey, groth16.VerifyingKey, error) {
+func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) verify2(cs constraint.ConstraintSystem, c commons, bases any, beacon []byte, contributions [][]byte) (groth16.ProvingKey, groth16.VerifyingKey, error) {
 	r, cc, err := m.forCircuit(cs, c)
 	if err != nil {
 		return nil, nil, err
@@ -231,7 +265,7 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) verify2(cs constraint.ConstraintSys
 		}
 	}
 	// gnark's VerifyPhase2, contribution by contribution
-	prev, evals := m.initialize(r, cc)
+	prev, evals := m.initialize(r, cc, bases)
 	for i, p := range ps {
 		if err := PP2(prev).Verify(p); err != nil {
 			return nil, nil, fmt.Errorf("phase-2 contribution %d: %w", i+1, err)
@@ -247,16 +281,16 @@ func mpcOf(curve ecc.ID) (mpc, error) {
 	switch curve {
 	case ecc.BN254:
 		return curveMPC[mpcbn254.Phase1, mpcbn254.Phase2, mpcbn254.SrsCommons, csbn254.R1CS, mpcbn254.Phase2Evaluations, *mpcbn254.Phase1, *mpcbn254.Phase2]{
-			curve, mpcbn254.NewPhase1, initializeBN254}, nil
+			curve, mpcbn254.NewPhase1, initializeBN254With, lagrangeBN254Compute, lagrangeBN254Read}, nil
 	case ecc.BLS12_381:
 		return curveMPC[mpcbls12381.Phase1, mpcbls12381.Phase2, mpcbls12381.SrsCommons, csbls12381.R1CS, mpcbls12381.Phase2Evaluations, *mpcbls12381.Phase1, *mpcbls12381.Phase2]{
-			curve, mpcbls12381.NewPhase1, nil}, nil
+			curve, mpcbls12381.NewPhase1, nil, nil, nil}, nil
 	case ecc.BLS12_377:
 		return curveMPC[mpcbls12377.Phase1, mpcbls12377.Phase2, mpcbls12377.SrsCommons, csbls12377.R1CS, mpcbls12377.Phase2Evaluations, *mpcbls12377.Phase1, *mpcbls12377.Phase2]{
-			curve, mpcbls12377.NewPhase1, nil}, nil
+			curve, mpcbls12377.NewPhase1, nil, nil, nil}, nil
 	case ecc.BW6_761:
 		return curveMPC[mpcbw6761.Phase1, mpcbw6761.Phase2, mpcbw6761.SrsCommons, csbw6761.R1CS, mpcbw6761.Phase2Evaluations, *mpcbw6761.Phase1, *mpcbw6761.Phase2]{
-			curve, mpcbw6761.NewPhase1, nil}, nil
+			curve, mpcbw6761.NewPhase1, nil, nil, nil}, nil
 	}
 	return nil, fmt.Errorf("no Groth16 MPC on %s", curve)
 }

@@ -37,25 +37,22 @@ import (
 //
 // Every party runs it: the coordinator opening phase 2, the seal of phase
 // 2, and a buyer deriving the keys again.
-func initializeBN254(r *csbn254.R1CS, c *mpcbn254.SrsCommons) (*mpcbn254.Phase2, mpcbn254.Phase2Evaluations) {
+//
+// l holds the Lagrange bases of c's domain, checked against c (lagrange.go);
+// nil: computed here.
+func initializeBN254(r *csbn254.R1CS, c *mpcbn254.SrsCommons, l *lagrangeBN254) (*mpcbn254.Phase2, mpcbn254.Phase2Evaluations) {
 	n := len(c.G1.AlphaTau)
 	if n < r.GetNbConstraints() {
 		panic("Number of constraints is larger than expected") // as gnark's
 	}
-
-	var tau1, alphaTau1, betaTau1 []curve.G1Affine
-	var tau2 []curve.G2Affine
-	var wg sync.WaitGroup
-	for _, f := range []func(){
-		func() { tau1 = lagrangeG1(c.G1.Tau[:n]) },
-		func() { alphaTau1 = lagrangeG1(c.G1.AlphaTau[:n]) },
-		func() { betaTau1 = lagrangeG1(c.G1.BetaTau[:n]) },
-		func() { tau2 = lagrangeG2(c.G2.Tau[:n]) },
-	} {
-		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
+	if l == nil {
+		l = lagrangeBasesOf(c)
 	}
-	wg.Wait()
+	if len(l.tau1) != n {
+		panic("Lagrange bases of another domain")
+	}
+	tau1, alphaTau1, betaTau1, tau2 := l.tau1, l.alphaTau1, l.betaTau1, l.tau2
+	var wg sync.WaitGroup
 
 	nbInternal, nbSecret, nbPublic := r.GetNbVariables()
 	nWires := nbInternal + nbSecret + nbPublic
@@ -292,6 +289,25 @@ func addScaled[J, A any, PJ jacobian[J, A]](acc *J, p *A, s scalar) {
 		PJ(&t).Neg(&t)
 	}
 	PJ(acc).AddAssign(&t)
+}
+
+// lagrangeBasesOf computes the Lagrange bases of the commons' domain by inverse
+// FFTs over the group, the four at once.
+func lagrangeBasesOf(c *mpcbn254.SrsCommons) *lagrangeBN254 {
+	n := len(c.G1.AlphaTau)
+	l := new(lagrangeBN254)
+	var wg sync.WaitGroup
+	for _, f := range []func(){
+		func() { l.tau1 = lagrangeG1(c.G1.Tau[:n]) },
+		func() { l.alphaTau1 = lagrangeG1(c.G1.AlphaTau[:n]) },
+		func() { l.betaTau1 = lagrangeG1(c.G1.BetaTau[:n]) },
+		func() { l.tau2 = lagrangeG2(c.G2.Tau[:n]) },
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	wg.Wait()
+	return l
 }
 
 func lagrangeG1(powers []curve.G1Affine) []curve.G1Affine {
