@@ -81,6 +81,16 @@ type curveMPC[P1, P2, C, R, E any, PP1 phase1Ptr[P1, C], PP2 phase2Ptr[P2, R, C,
 	// (nil: the curve has none in its transcripts).
 	computeBases func(*C) (any, []byte, error)
 	readBases    func(*C, []byte) (any, error)
+	// phase1 replaces gnark's Phase1 calls (nil: gnark's).
+	phase1 *phase1Ops
+}
+
+// phase1Ops is phase 1 on encoded contributions, as the mpc methods of the
+// same names (phase1.go).
+type phase1Ops struct {
+	contribute func(prev []byte, n uint64) ([]byte, error)
+	verify     func(n uint64, beacon []byte, contributions [][]byte) (commons, error)
+	decode     func(data []byte, n uint64) error
 }
 
 func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) lagrange(c commons, size int) (any, []byte, error) {
@@ -152,7 +162,9 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) read2(data []byte) (*P2, error) {
 
 func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) decode(data []byte, phase int, n uint64) error {
 	var err error
-	if phase == 1 {
+	if phase == 1 && m.phase1 != nil {
+		err = m.phase1.decode(data, n)
+	} else if phase == 1 {
 		_, err = m.read1(data, n)
 	} else {
 		_, err = m.read2(data)
@@ -161,6 +173,9 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) decode(data []byte, phase int, n ui
 }
 
 func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) contribute1(prev []byte, n uint64) ([]byte, error) {
+	if m.phase1 != nil {
+		return m.phase1.contribute(prev, n)
+	}
 	p := m.new1(n)
 	if prev != nil {
 		var err error
@@ -173,6 +188,9 @@ func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) contribute1(prev []byte, n uint64) 
 }
 
 func (m curveMPC[P1, P2, C, R, E, PP1, PP2]) verify1(n uint64, beacon []byte, contributions [][]byte) (commons, error) {
+	if m.phase1 != nil {
+		return m.phase1.verify(n, beacon, contributions)
+	}
 	ps := make([]*P1, len(contributions))
 	for i, data := range contributions {
 		p, err := m.read1(data, n)
@@ -281,16 +299,17 @@ func mpcOf(curve ecc.ID) (mpc, error) {
 	switch curve {
 	case ecc.BN254:
 		return curveMPC[mpcbn254.Phase1, mpcbn254.Phase2, mpcbn254.SrsCommons, csbn254.R1CS, mpcbn254.Phase2Evaluations, *mpcbn254.Phase1, *mpcbn254.Phase2]{
-			curve, mpcbn254.NewPhase1, initializeBN254With, lagrangeBN254Compute, lagrangeBN254Read}, nil
+			curve, mpcbn254.NewPhase1, initializeBN254With, lagrangeBN254Compute, lagrangeBN254Read,
+			&phase1Ops{contribute1BN254, verify1BN254, decode1BN254}}, nil
 	case ecc.BLS12_381:
 		return curveMPC[mpcbls12381.Phase1, mpcbls12381.Phase2, mpcbls12381.SrsCommons, csbls12381.R1CS, mpcbls12381.Phase2Evaluations, *mpcbls12381.Phase1, *mpcbls12381.Phase2]{
-			curve, mpcbls12381.NewPhase1, nil, nil, nil}, nil
+			curve, mpcbls12381.NewPhase1, nil, nil, nil, nil}, nil
 	case ecc.BLS12_377:
 		return curveMPC[mpcbls12377.Phase1, mpcbls12377.Phase2, mpcbls12377.SrsCommons, csbls12377.R1CS, mpcbls12377.Phase2Evaluations, *mpcbls12377.Phase1, *mpcbls12377.Phase2]{
-			curve, mpcbls12377.NewPhase1, nil, nil, nil}, nil
+			curve, mpcbls12377.NewPhase1, nil, nil, nil, nil}, nil
 	case ecc.BW6_761:
 		return curveMPC[mpcbw6761.Phase1, mpcbw6761.Phase2, mpcbw6761.SrsCommons, csbw6761.R1CS, mpcbw6761.Phase2Evaluations, *mpcbw6761.Phase1, *mpcbw6761.Phase2]{
-			curve, mpcbw6761.NewPhase1, nil, nil, nil}, nil
+			curve, mpcbw6761.NewPhase1, nil, nil, nil, nil}, nil
 	}
 	return nil, fmt.Errorf("no Groth16 MPC on %s", curve)
 }
