@@ -32,6 +32,7 @@
 //   - ceremony.go: Init, Contribute, Verify and Derive, the record.
 //   - curves.go: the per-curve mpcsetup calls behind one interface.
 //   - plonk.go: PLONK's reference string from phase 1.
+//   - phase1.go: phase 1 on BN254, decoded and updated on every core.
 //   - initialize.go, lagrange.go: phase 2's starting point on BN254, and
 //     the Lagrange bases in the transcript.
 package ceremony
