@@ -148,17 +148,11 @@ func TestCeremonyRefuses(t *testing.T) {
 			rehash(d, "phase1/0002.bin", func(r *Record, s string) { r.Phase1[1].SHA256 = s })
 		}},
 		{"an altered phase-1 contribution", "phase-1 contribution 2", func(d string) {
-			p := filepath.Join(d, "phase1", "0002.bin")
-			data, _ := os.ReadFile(p)
-			data[len(data)-40] ^= 1 // the challenge
-			os.WriteFile(p, data, 0o644)
+			editFile(d, "phase1/0002.bin", func(data []byte) { data[len(data)-40] ^= 1 }) // the challenge
 			rehash(d, "phase1/0002.bin", func(r *Record, s string) { r.Phase1[1].SHA256 = s })
 		}},
 		{"a changed file, record untouched", "0003.bin: SHA-256 differs", func(d string) {
-			p := filepath.Join(d, "phase1", "0003.bin")
-			data, _ := os.ReadFile(p)
-			data[10] ^= 1
-			os.WriteFile(p, data, 0o644)
+			editFile(d, "phase1/0003.bin", func(data []byte) { data[10] ^= 1 })
 		}},
 		{"reordered phase-1 contributions", "phase-1 contribution 1", func(d string) {
 			editRecord(t, d, func(r *Record) { r.Phase1[0], r.Phase1[1] = r.Phase1[1], r.Phase1[0] })
@@ -180,20 +174,16 @@ func TestCeremonyRefuses(t *testing.T) {
 			rehash(d, "phase1/lagrange-16.bin", func(r *Record, s string) { r.Lagrange["16"] = Contribution{File: "phase1/lagrange-16.bin", SHA256: s} })
 		}},
 		{"Lagrange bases with two points swapped", "phase1/lagrange-16.bin: " + errWrongBases.Error(), func(d string) {
-			p := filepath.Join(d, "phase1", "lagrange-16.bin")
-			data, _ := os.ReadFile(p)
-			first, second := 4, 4+64 // the first two points of [L(τ)]₁
-			a := append([]byte{}, data[first:first+64]...)
-			copy(data[first:first+64], data[second:second+64])
-			copy(data[second:second+64], a)
-			os.WriteFile(p, data, 0o644)
+			editFile(d, "phase1/lagrange-16.bin", func(data []byte) {
+				first, second := 4, 4+64 // the first two points of [L(τ)]₁
+				a := append([]byte{}, data[first:first+64]...)
+				copy(data[first:first+64], data[second:second+64])
+				copy(data[second:second+64], a)
+			})
 			rehash(d, "phase1/lagrange-16.bin", func(r *Record, s string) { r.Lagrange["16"] = Contribution{File: "phase1/lagrange-16.bin", SHA256: s} })
 		}},
 		{"Lagrange bases changed, record untouched", "lagrange-16.bin: SHA-256 differs", func(d string) {
-			p := filepath.Join(d, "phase1", "lagrange-16.bin")
-			data, _ := os.ReadFile(p)
-			data[100] ^= 1
-			os.WriteFile(p, data, 0o644)
+			editFile(d, "phase1/lagrange-16.bin", func(data []byte) { data[100] ^= 1 })
 		}},
 		{"Lagrange bases under another file's name", "the record names", func(d string) {
 			editRecord(t, d, func(r *Record) { r.Lagrange["16"] = r.Phase1[0] })
@@ -214,6 +204,14 @@ func TestCeremonyRefuses(t *testing.T) {
 			t.Errorf("%s: Derive = %v, want %q", c.name, err, c.want)
 		}
 	}
+}
+
+// editFile changes a transcript file in place.
+func editFile(dir, rel string, edit func([]byte)) {
+	p := filepath.Join(dir, rel)
+	data, _ := os.ReadFile(p)
+	edit(data)
+	os.WriteFile(p, data, 0o644)
 }
 
 func sha(data []byte) string {

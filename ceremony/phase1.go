@@ -85,26 +85,10 @@ func readPhase1BN254(data []byte, n uint64) (*phase1BN254, error) {
 	_, _, c.G1.Tau[0], c.G2.Tau[0] = curve.Generators()
 	var bad atomic.Value
 	g1 := func(dst []curve.G1Affine, from int, what string) int {
-		parallel.Execute(len(dst), func(start, end int) {
-			for i := start; i < end; i++ {
-				if _, err := dst[i].SetBytes(data[from+i*s1 : from+(i+1)*s1]); err != nil {
-					bad.CompareAndSwap(nil, fmt.Errorf("%s %d: %w", what, i, err))
-					return
-				}
-			}
-		})
-		return from + len(dst)*s1
+		return decodePoints(data, dst, from, s1, what, &bad)
 	}
 	g2 := func(dst []curve.G2Affine, from int, what string) int {
-		parallel.Execute(len(dst), func(start, end int) {
-			for i := start; i < end; i++ {
-				if _, err := dst[i].SetBytes(data[from+i*s2 : from+(i+1)*s2]); err != nil {
-					bad.CompareAndSwap(nil, fmt.Errorf("%s %d: %w", what, i, err))
-					return
-				}
-			}
-		})
-		return from + len(dst)*s2
+		return decodePoints(data, dst, from, s2, what, &bad)
 	}
 	// the order of SrsCommons' encoding: [β]₂, [τⁱ]₁ (i ≥ 1), [τⁱ]₂ (i ≥ 1), [βτⁱ]₁, [ατⁱ]₁
 	if _, err := c.G2.Beta.SetBytes(data[at : at+s2]); err != nil {
@@ -124,6 +108,24 @@ func readPhase1BN254(data []byte, n uint64) (*phase1BN254, error) {
 	}
 	p.challenge = challenge
 	return p, nil
+}
+
+// decodePoints decodes dst's compressed points of size bytes each from
+// data at from, in parallel, each with its subgroup check; the first error
+// goes to bad. It returns the offset after them.
+func decodePoints[T any, PT interface {
+	*T
+	SetBytes([]byte) (int, error)
+}](data []byte, dst []T, from, size int, what string, bad *atomic.Value) int {
+	parallel.Execute(len(dst), func(start, end int) {
+		for i := start; i < end; i++ {
+			if _, err := PT(&dst[i]).SetBytes(data[from+i*size : from+(i+1)*size]); err != nil {
+				bad.CompareAndSwap(nil, fmt.Errorf("%s %d: %w", what, i, err))
+				return
+			}
+		}
+	})
+	return from + len(dst)*size
 }
 
 // encode is gnark's encoding of the contribution (Phase1.WriteTo).
