@@ -74,8 +74,9 @@ type phase2Ptr[T, R, C, E any] interface {
 type curveMPC[P1, P2, C, R, E any, PP1 phase1Ptr[P1, C], PP2 phase2Ptr[P2, R, C, E]] struct {
 	curve ecc.ID
 	new1  func(uint64) *P1
-	// fast computes what gnark's Phase2.Initialize does, faster, from
-	// Lagrange bases (nil: computed) (nil: use gnark's).
+	// fast computes what gnark's Phase2.Initialize does, faster, from the
+	// domain's Lagrange bases when given (else it computes them); a nil
+	// fast means gnark's Initialize.
 	fast func(*R, *C, any) (*P2, E)
 	// computeBases and readBases make and read a domain's Lagrange bases
 	// (nil: the curve has none in its transcripts).
