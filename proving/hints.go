@@ -7,6 +7,7 @@ import (
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/lanes"
+	"github.com/potbench/potbench/circuits/limbcheck"
 	"github.com/potbench/potbench/circuits/matmul"
 	"github.com/potbench/potbench/circuits/softmax"
 )
@@ -17,7 +18,7 @@ import (
 // hint (the soundness sweep checks that it calls each).
 func Hints() []solver.Hint {
 	var out []solver.Hint
-	for _, get := range []func() []solver.Hint{fixedpoint.GetHints, chain.GetHints, activation.GetHints, matmul.GetHints, softmax.GetHints, lanes.GetHints} {
+	for _, get := range []func() []solver.Hint{fixedpoint.GetHints, chain.GetHints, activation.GetHints, matmul.GetHints, softmax.GetHints, lanes.GetHints, limbcheck.GetHints} {
 		out = append(out, get()...)
 	}
 	return out

@@ -85,9 +85,11 @@ type Dims struct {
 // (circuits/lanes, linreg.Params.Lanes), places the sigmoid table once per
 // logistic chain (logreg.Params.SharedTable) and proves a chain of whole
 // epochs with each batch hashed once and the set's root computed from all
-// its leaves (chain.Params.Set). Every revision proves the
-// same statement; their circuits, and so their keys, differ.
-const LatestRevision = 2
+// its leaves (chain.Params.Set); revision 3 proves the range checks of
+// steps, chains and scores with package limbcheck, one constraint less per
+// check (linreg.Params.LimbChecks). Every revision proves the same
+// statement; their circuits, and so their keys, differ.
+const LatestRevision = 3
 
 // CheckRevision reports a revision potbench does not know.
 func CheckRevision(r int) error {

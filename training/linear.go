@@ -175,6 +175,7 @@ func linearShape(dm Dims, logistic bool) Shape {
 	}
 	p.Lanes = p.Lanes && dm.Revision >= 2 // where they pay
 	p.SharedTable = dm.Revision >= 2
+	p.LimbChecks = dm.Revision >= 3
 	dom := p.Params.ModelDomain()
 	if logistic {
 		dom = p.ModelDomain()
@@ -199,6 +200,7 @@ func linearShape(dm Dims, logistic bool) Shape {
 		chainOf(&s, p.Params, dm)
 	}
 	qp := score.Params{N: dm.TestRows, Logistic: logistic, Model: logreg.DefaultParams(1, p.D, 0)}
+	qp.Model.LimbChecks = p.LimbChecks
 	s.ScoreCircuit = func() frontend.Circuit { return score.NewScore(qp) }
 	s.AssignScore = func(curve ecc.ID, rows [][]int64, m []int64) (frontend.Circuit, *commit.Dataset, *big.Int, int64, error) {
 		set, err := qp.HeldoutSet(rows)

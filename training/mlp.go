@@ -132,6 +132,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 	Widths: func(d int) []int { return []int{d, MLPHidden, 10} },
 	Shape: func(dm Dims) Shape {
 		p := mlp.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Widths[2], dm.Depth, true)
+		p.LimbChecks = dm.Revision >= 3
 		s := Shape{Widths: []int{p.D, p.H, p.K}, Domain: p.ModelDomain(),
 			StepCircuit: func() frontend.Circuit { return mlp.NewCircuit(p) },
 			AssignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
@@ -140,7 +141,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 			},
 			Decode: decoder(p.Model.Decode)}
 		chainOf(&s, p, dm)
-		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p, LimbChecks: p.LimbChecks})
 		return s
 	},
 	newModel: func(b int, w []int, depth int, seed uint64) model {

@@ -59,6 +59,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 	Shape: func(dm Dims) Shape {
 		p := softmax.DefaultParams(dm.B, dm.Widths[0], dm.Widths[1], dm.Depth)
 		p.Lanes = p.Lanes && dm.Revision >= 2 // where they pay
+		p.LimbChecks = dm.Revision >= 3
 		s := Shape{Widths: []int{p.D, p.K}, Domain: p.ModelDomain(),
 			StepCircuit: func() frontend.Circuit { return softmax.NewCircuit(p) },
 			AssignStep: func(ds *commit.Dataset, k int, m []int64, lr int64) (frontend.Circuit, []int64, error) {
@@ -67,7 +68,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 			},
 			Decode: decoder(p.Model.Decode)}
 		chainOf(&s, p, dm)
-		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p, LimbChecks: p.LimbChecks})
 		return s
 	},
 	newModel: func(b int, w []int, depth int, _ uint64) model {

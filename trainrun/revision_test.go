@@ -9,10 +9,11 @@ import (
 )
 
 // TestCircuitRevision: the terms' circuit revision picks the circuits (and
-// so the keys) a verifier derives: revision 2's logistic chain is smaller
-// than revision 1's (lanes, one sigmoid table), revision 1 is what terms
-// without the field mean, an unknown revision is refused, and a buyer's
-// terms of another revision than the run's show as a difference.
+// so the keys) a verifier derives: each revision's logistic chain is smaller
+// than the one before (2: lanes, one sigmoid table; 3: limb range checks),
+// revision 1 is what terms without the field mean, an unknown revision is
+// refused, and a buyer's terms of another revision than the run's show as a
+// difference.
 func TestCircuitRevision(t *testing.T) {
 	terms := func(rev int) Terms {
 		return Terms{Model: "logreg", Widths: []int{30}, Train: SetTerms{Root: "0x1", Rows: 455}, Batch: 32,
@@ -33,14 +34,18 @@ func TestCircuitRevision(t *testing.T) {
 		}
 		return s
 	}
-	absent, one, two := compile(0), compile(1), compile(training.LatestRevision)
-	if id(absent) != id(one) {
+	if id(compile(0)) != id(compile(1)) {
 		t.Error("terms without a circuit revision do not mean revision 1")
 	}
-	if n1, n2 := one.CS.GetNbConstraints(), two.CS.GetNbConstraints(); n2 >= n1 || id(one) == id(two) {
-		t.Errorf("revision 2's logistic chain-3: %d constraints against %d for revision 1", n2, n1)
-	} else {
-		t.Logf("logreg chain-3 at B=32: %d constraints at revision 1, %d at revision 2", n1, n2)
+	before := compile(1)
+	for rev := 2; rev <= training.LatestRevision; rev++ {
+		next := compile(rev)
+		if n1, n2 := before.CS.GetNbConstraints(), next.CS.GetNbConstraints(); n2 >= n1 || id(before) == id(next) {
+			t.Errorf("revision %d's logistic chain-3: %d constraints against %d for revision %d", rev, n2, n1, rev-1)
+		} else {
+			t.Logf("logreg chain-3 at B=32: %d constraints at revision %d, %d at revision %d", n1, rev-1, n2, rev)
+		}
+		before = next
 	}
 	if err := terms(training.LatestRevision + 1).Check(); err == nil || !strings.Contains(err.Error(), "circuit_revision") {
 		t.Errorf("an unknown revision: %v", err)

@@ -61,11 +61,11 @@ func (c *commitCircuit) Define(api frontend.API) error {
 		if err != nil {
 			return err
 		}
-		h.Write(commit.Pack(fixedpoint.New(api), c.Vals, 16)...)
+		h.Write(commit.Pack(fixedpoint.For(api, true), c.Vals, 16)...)
 		api.AssertIsEqual(h.Sum(), c.Digest)
 		return nil
 	}
-	h, err := commit.PackAndHash(fixedpoint.New(api), commitDomain(len(c.Vals)), c.Vals)
+	h, err := commit.PackAndHash(fixedpoint.For(api, true), commitDomain(len(c.Vals)), c.Vals)
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func NewCircuit(p Params) *Circuit {
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	p, s := c.Params, c.Params.Step.Shape()
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, s.LimbChecks)
 	dom, set := p.ModelDomain(), s.TrainSet()
 	stepOf := p.Step.Steps(fp)
 	if err := step.BindModel(fp, dom, c.Model, c.ModelFirst); err != nil {

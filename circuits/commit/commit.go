@@ -11,7 +11,9 @@
 // unpacked values. BLS12-381 has only widths 2 and 3 in gnark-crypto, so its
 // sponge absorbs 2 elements per permutation of about 240 constraints (about 8
 // per 16-bit value). Packing is only injective when every value is in range,
-// so the packer range-checks each value (about 3 constraints for 16 bits).
+// so the packer range-checks each value: 2 constraints for 16 bits with the
+// fixed-point API's limb checks (fixedpoint.For, package limbcheck), 3 with
+// gnark's std/rangecheck (fixedpoint.New).
 //
 // Every digest starts from the tag of its Domain (kind, role or family,
 // value count, shape, fixed-point format) in the sponge's capacity element,

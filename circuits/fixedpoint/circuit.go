@@ -6,19 +6,33 @@ import (
 
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/std/rangecheck"
+
+	"github.com/potbench/potbench/circuits/limbcheck"
 )
 
 // API adds fixed-point operations to a frontend.API. All range checks go to
-// one shared gnark rangecheck.Checker, so they are batched into a single
-// log-derivative lookup argument.
+// one shared checker (gnark's rangecheck or package limbcheck, see For), so
+// they are batched into a single log-derivative lookup argument.
 type API struct {
 	api frontend.API
 	rc  frontend.Rangechecker
 }
 
-// New returns the fixed-point API for api.
+// New returns the fixed-point API for api, its range checks proven by
+// gnark's std/rangecheck.
 func New(api frontend.API) *API {
 	return &API{api: api, rc: rangecheck.New(api)}
+}
+
+// For returns the fixed-point API for api, its range checks proven by package
+// limbcheck (one R1CS constraint less per check) when limbs is set and the
+// circuit is R1CS, else by gnark's std/rangecheck (New), whose PLONK tables
+// are cheaper there. The checks are the same either way.
+func For(api frontend.API, limbs bool) *API {
+	if _, plonk := api.(frontend.PlonkAPI); limbs && !plonk {
+		return &API{api: api, rc: limbcheck.New(api)}
+	}
+	return New(api)
 }
 
 // Frontend returns the wrapped frontend.API.

@@ -46,6 +46,10 @@ type Params struct {
 	// one constraint (package lanes) instead of one constraint each, in
 	// R1CS (lanes.Pay). The step computes the same integers either way.
 	Lanes bool
+	// LimbChecks proves the range checks with package limbcheck instead of
+	// gnark's std/rangecheck: the same checks at one constraint less each
+	// (fixedpoint.For).
+	LimbChecks bool
 }
 
 // DefaultParams: 16-bit data in Q4.12, Q16.16 weights, learning rate with 16
@@ -56,6 +60,7 @@ func DefaultParams(b, d, depth int) Params {
 		Model:  fixedpoint.Format{Bits: 32, Frac: 16},
 		LRFrac: 16, LRBits: 20}
 	p.Lanes = p.LanesPay()
+	p.LimbChecks = true
 	return p
 }
 
@@ -132,7 +137,7 @@ func NewCircuit(p Params) *Circuit {
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, p.LimbChecks)
 	dom := p.ModelDomain()
 	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, append(append([]frontend.Variable{}, c.W...), c.Bias)); err != nil {
 		return err
@@ -250,7 +255,7 @@ func UpdateFromGradient(fp *fixedpoint.API, p Params, g []frontend.Variable, sum
 
 // Shape is what the step binds besides its model.
 func (p Params) Shape() step.Shape {
-	return step.Shape{B: p.B, D: p.D, Depth: p.Depth, Data: p.Data, LRBits: p.LRBits}
+	return step.Shape{B: p.B, D: p.D, Depth: p.Depth, Data: p.Data, LRBits: p.LRBits, LimbChecks: p.LimbChecks}
 }
 
 // ModelDomain is the commitment domain of a linear model: D weights and a

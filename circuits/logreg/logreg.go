@@ -88,7 +88,7 @@ func NewCircuit(p Params) *Circuit {
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, p.LimbChecks)
 	for _, y := range c.Y {
 		api.AssertIsBoolean(y)
 	}

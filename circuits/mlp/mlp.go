@@ -138,7 +138,7 @@ func flatten(w1 [][]frontend.Variable, b1 []frontend.Variable, w2 [][]frontend.V
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, p.LimbChecks)
 	dom := p.ModelDomain()
 	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, flatten(c.W1, c.B1, c.W2, c.B2)); err != nil {
 		return err

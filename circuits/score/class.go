@@ -59,6 +59,8 @@ type Classifier interface {
 type ClassParams struct {
 	N     int
 	Model Classifier
+	// LimbChecks: range checks by package limbcheck (fixedpoint.For)
+	LimbChecks bool
 }
 
 func (p ClassParams) shape() (d, k int, dom commit.Domain, data fixedpoint.Format) {
@@ -87,7 +89,7 @@ func (c *ClassScore) Define(api frontend.API) error {
 	if p.Model == nil {
 		return fmt.Errorf("score: a class score needs a model family")
 	}
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, p.LimbChecks)
 	d, k, dom, _ := p.shape()
 	if err := commit.VerifyRows(fp, p.Set(), c.Heldout, 1, 0, c.Rows, nil); err != nil {
 		return err

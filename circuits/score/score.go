@@ -75,7 +75,7 @@ func NewScore(p Params) *Score {
 
 // Define implements frontend.Circuit.
 func (c *Score) Define(api frontend.API) error {
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, c.Params.Model.LimbChecks)
 	if err := verifySet(fp, c.Params, c.Heldout, c.Rows); err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func NewImprovement(p Params) *Improvement {
 
 // Define implements frontend.Circuit.
 func (c *Improvement) Define(api frontend.API) error {
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, c.Params.Model.LimbChecks)
 	if err := verifySet(fp, c.Params, c.Heldout, c.Rows); err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func flatten(w [][]frontend.Variable, b []frontend.Variable) []frontend.Variable
 // Define implements frontend.Circuit.
 func (c *Circuit) Define(api frontend.API) error {
 	p := c.Params
-	fp := fixedpoint.New(api)
+	fp := fixedpoint.For(api, p.LimbChecks)
 	dom := p.ModelDomain()
 	if err := step.Bind(fp, p.Shape(), c.Public, c.X, c.Y, c.Siblings, dom, flatten(c.W, c.Bias)); err != nil {
 		return err

@@ -55,6 +55,7 @@ type Shape struct {
 	B, D, Depth int
 	Data        fixedpoint.Format
 	LRBits      int
+	LimbChecks  bool // range checks by package limbcheck (fixedpoint.For)
 }
 
 // TrainSet is how the step expects its dataset committed.

@@ -41,7 +41,7 @@ func runShapeFlags(fs *flag.FlagSet) *runShape {
 		return err
 	})
 	r.foldScore = fs.Bool("fold-score", false, "prove the held-out score in the run's last chain proof, not in a proof of its own (with -chain run: the whole run in one proof)")
-	r.revision = fs.Int("circuit-revision", training.LatestRevision, "revision of the circuits: 2 computes the linear, logistic and softmax steps' products several rows to a constraint and shares the sigmoid table across a chain; 1 gives the circuits of runs made before (the same statement either way)")
+	r.revision = fs.Int("circuit-revision", training.LatestRevision, "revision of the circuits: 3 proves range checks with one constraint less each (package limbcheck); 2 computes the linear, logistic and softmax steps' products several rows to a constraint and shares the sigmoid table across a chain; 1 gives the circuits of the first runs (the same statement in every revision)")
 	r.seed = fs.Uint64("seed", 1, "seed of the train/test split and the initial model")
 	r.curve = fs.String("curve", "bn254", "curve: "+curves.Names())
 	r.backend = fs.String("backend", "groth16", "proving system: "+strings.Join(proving.Backends, ", "))
