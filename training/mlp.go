@@ -141,7 +141,7 @@ var MLP = Family{Name: "mlp", Title: "mlp 64-32-10", Dataset: "digits", NTrain: 
 			},
 			Decode: decoder(p.Model.Decode)}
 		chainOf(&s, p, dm)
-		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p, LimbChecks: p.LimbChecks})
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
 		return s
 	},
 	newModel: func(b int, w []int, depth int, seed uint64) model {

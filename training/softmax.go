@@ -68,7 +68,7 @@ var Softmax = Family{Name: "softmax", Title: "softmax", Dataset: "digits", NTrai
 			},
 			Decode: decoder(p.Model.Decode)}
 		chainOf(&s, p, dm)
-		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p, LimbChecks: p.LimbChecks})
+		classScore(&s, score.ClassParams{N: dm.TestRows, Model: p})
 		return s
 	},
 	newModel: func(b int, w []int, depth int, _ uint64) model {

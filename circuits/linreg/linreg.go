@@ -253,6 +253,10 @@ func UpdateFromGradient(fp *fixedpoint.API, p Params, g []frontend.Variable, sum
 	return wAfter, bAfter
 }
 
+// LimbChecked reports p.LimbChecks, for the circuits that take the step's
+// parameters through an interface (score.Classifier).
+func (p Params) LimbChecked() bool { return p.LimbChecks }
+
 // Shape is what the step binds besides its model.
 func (p Params) Shape() step.Shape {
 	return step.Shape{B: p.B, D: p.D, Depth: p.Depth, Data: p.Data, LRBits: p.LRBits, LimbChecks: p.LimbChecks}

@@ -53,14 +53,15 @@ type Classifier interface {
 	CircuitLogits(fp *fixedpoint.API, x [][]frontend.Variable, v []frontend.Variable) ([][]frontend.Variable, int)
 	// ValueLogits is CircuitLogits' native twin for one row's features.
 	ValueLogits(v []int64, features []int64) ([]*big.Int, error)
+	// LimbChecked says whether the family's circuits range-check with
+	// package limbcheck (fixedpoint.For); the score does as they do.
+	LimbChecked() bool
 }
 
 // ClassParams: N held-out rows and the model's family.
 type ClassParams struct {
 	N     int
 	Model Classifier
-	// LimbChecks: range checks by package limbcheck (fixedpoint.For)
-	LimbChecks bool
 }
 
 func (p ClassParams) shape() (d, k int, dom commit.Domain, data fixedpoint.Format) {
@@ -89,7 +90,7 @@ func (c *ClassScore) Define(api frontend.API) error {
 	if p.Model == nil {
 		return fmt.Errorf("score: a class score needs a model family")
 	}
-	fp := fixedpoint.For(api, p.LimbChecks)
+	fp := fixedpoint.For(api, p.Model.LimbChecked())
 	d, k, dom, _ := p.shape()
 	if err := commit.VerifyRows(fp, p.Set(), c.Heldout, 1, 0, c.Rows, nil); err != nil {
 		return err
