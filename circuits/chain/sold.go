@@ -1,0 +1,123 @@
+package chain
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+	"golang.org/x/crypto/sha3"
+
+	"github.com/potbench/potbench/circuits/commit"
+)
+
+// Sold is a whole run's scored proof that also hands the final model over,
+// in the clear, to one payee: the sale of a trained model in one
+// transaction (contracts/Sale.sol). Public inputs: Scored's, then a
+// challenge ρ and an evaluation S. Private: Scored's, and the n elements
+// W_j of the final model as its commitment packs them. The circuit proves
+// Scored's statement and
+//
+//	ModelLast = Sponge_dom(W)              (the model the run reached and the score scored)
+//	S         = ρ^n + Σ_{j<n} W_j·ρ^j      (Horner's rule, from the leading 1)
+//
+// The model is not a public input: the verifier (the sale contract, or
+// SaleChallenge and delivery.Evaluation natively) takes the n elements it
+// is sent, derives ρ = keccak256(ModelLast ‖ payee ‖ W_0 ‖ … ‖ W_{n-1}) >> 3
+// (32-byte big-endian words, the payee an address left-padded; the shift
+// keeps ρ below r) and computes S itself. The payee is the transaction's
+// sender: a proof read from the chain or the mempool is made for one ρ,
+// hence one sender, and is worth nothing to anyone else.
+//
+// Cost: Scored's, one sponge over the n packed elements (a permutation per
+// rate elements) and n constraints for S.
+//
+// Soundness: Scored's, plus: elements W' other than the W that ModelLast
+// binds pass only if ρ, drawn by keccak256 after W' and ModelLast, is a
+// root of P_W' - P_W (P_W = X^n + Σ W_j·X^j; the count n is the domain's,
+// so both are monic of degree n and their difference is nonzero of degree
+// below n): at most q·n/2^253 over q tries when keccak256 is a random
+// oracle, or a collision of the sponge. W, fixed by ModelLast, is fixed
+// before ρ. The public inputs are those of Scored, which the sale contract
+// mostly takes from the terms folded into its verifier, plus ρ and S.
+type Sold struct {
+	Run        *Scored
+	Challenge  frontend.Variable `gnark:",public"` // ρ
+	Evaluation frontend.Variable `gnark:",public"` // S
+	Model      []frontend.Variable
+
+	dom commit.Domain
+}
+
+// NewSold returns the empty sale circuit of a scored run circuit, to
+// compile.
+func NewSold(run *Scored) *Sold {
+	dom := run.Chain.Params.ModelDomain()
+	return &Sold{Run: run, Model: make([]frontend.Variable, commit.PackedLen(dom.Values, dom.Format.Bits)), dom: dom}
+}
+
+// Define implements frontend.Circuit.
+func (c *Sold) Define(api frontend.API) error {
+	if n := commit.PackedLen(c.dom.Values, c.dom.Format.Bits); len(c.Model) != n || n == 0 {
+		return fmt.Errorf("chain: a sale of a %s model takes %d elements, not %d", c.dom, n, len(c.Model))
+	}
+	if err := c.Run.Define(api); err != nil {
+		return err
+	}
+	m, err := commit.Sponge(api, c.dom, c.Model)
+	if err != nil {
+		return err
+	}
+	api.AssertIsEqual(m, c.Run.Chain.ModelLast)
+	var s frontend.Variable = 1
+	for j := len(c.Model) - 1; j >= 0; j-- {
+		s = api.Add(api.Mul(s, c.Challenge), c.Model[j])
+	}
+	api.AssertIsEqual(s, c.Evaluation)
+	return nil
+}
+
+// SaleChallenge is ρ = keccak256(model ‖ payee ‖ W_0 ‖ … ‖ W_{n-1}) >> 3,
+// as the sale contract derives it.
+func SaleChallenge(model *big.Int, payee [20]byte, elems []*big.Int) *big.Int {
+	h := sha3.NewLegacyKeccak256()
+	var w [32]byte
+	h.Write(model.FillBytes(w[:]))
+	clear(w[:12])
+	copy(w[12:], payee[:])
+	h.Write(w[:])
+	for _, e := range elems {
+		h.Write(e.FillBytes(w[:]))
+	}
+	return new(big.Int).Rsh(new(big.Int).SetBytes(h.Sum(nil)), 3)
+}
+
+// SoldAssignment is the assignment of a sale: run is the scored run's
+// assignment, dom its model domain, final the run's final model values,
+// payee the seller's address. It returns the packed elements the seller
+// sends as well.
+func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64, payee [20]byte) (*Sold, []*big.Int, error) {
+	f, err := commit.FieldOf(curve)
+	if err != nil {
+		return nil, nil, err
+	}
+	elems, err := f.Pack(final, dom.Format.Bits)
+	if err != nil {
+		return nil, nil, err
+	}
+	model := f.Sponge(dom, elems)
+	if last, ok := run.Chain.ModelLast.(*big.Int); !ok || last.Cmp(model) != 0 {
+		return nil, nil, fmt.Errorf("chain: the final model's commitment is not the run's last model (%v)", run.Chain.ModelLast)
+	}
+	rho := SaleChallenge(model, payee, elems)
+	r := curve.ScalarField()
+	s := big.NewInt(1)
+	for j := len(elems) - 1; j >= 0; j-- {
+		s.Mul(s, rho).Add(s, elems[j]).Mod(s, r)
+	}
+	a := &Sold{Run: run, Challenge: rho, Evaluation: s, dom: dom, Model: make([]frontend.Variable, len(elems))}
+	for i, e := range elems {
+		a.Model[i] = e
+	}
+	return a, elems, nil
+}
