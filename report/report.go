@@ -399,11 +399,56 @@ func settlement(b *strings.Builder, opt Options) {
 			b.WriteString(r)
 		}
 	}
+	sales(b, opt)
 	fmt.Fprintf(b, "\nVerdict: escrow on a proof of training, with the model delivered by fair exchange, works on today's Ethereum rules and its cost is measured: a whole settlement above costs %d to %d gas (%s to %s). ",
 		lo, hi, resultset.Dollars(price.USD(lo)), resultset.Dollars(price.USD(hi)))
 	b.WriteString("Each step proof adds one verification (the prove column); the offer, the delivery and the key are paid once per settlement. Chaining steps (K per proof, or one proof per epoch) and one aggregated proof per run cut the first part. ")
 	b.WriteString("A caller must forward enough gas: the contract caps each verifier call at 500,000 gas (8,000 more per public input above 8; a malformed proof point makes the pairing precompile consume all gas forwarded to it) and refuses to start a verification with less left, so an honest proof never fails for want of gas.\n")
 }
+
+// sales is the subsection on selling a run's final model in one
+// transaction (potbench sell, contracts/Sale.sol).
+func sales(b *strings.Builder, opt Options) {
+	price := opt.gasPrice()
+	var rows []string
+	under, total := 0, 0
+	for _, host := range sortedHosts(opt.Runs) {
+		for _, r := range opt.Runs[host] {
+			s := r.Sale
+			if s == nil {
+				continue
+			}
+			total++
+			if s.TotalGasTx <= saleGoal {
+				under++
+			}
+			delivered := "yes"
+			if !s.Delivered {
+				delivered = "NOT DELIVERED"
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %d | %d | %d | %d (%s) | %s | %d |\n", host, r.Name, r.Model, r.Dataset, r.Steps,
+				s.Constraints, s.Inputs, s.Elements, s.OfferGasTx, s.SellGasTx, s.VerifyGas, s.TotalGasTx, resultset.Dollars(price.USD(s.TotalGasTx)), delivered, s.DeployGas))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\n### One transaction: a run proven in one proof, sold\n\n")
+	b.WriteString("`contracts/Sale.sol` with `potbench sell`: the run (proven in one proof with its score, `-chain run -fold-score`) proven again with its final model handed over in the clear to the seller's address (`circuits/chain.Sold`); ")
+	b.WriteString("the buyer's terms (training and held-out roots, learning rate, schedule, initial model) are folded into the verifying key's constant point (`onchain.FoldInputs`), so that the verifier takes only the final model's commitment, the score's claims and the model's challenge and evaluation, ")
+	b.WriteString("and the verifier checks the commitment's proof of knowledge in its one pairing call (`onchain.BatchCommitmentCheck`). The offer stores one slot (the deal's hash) and pins the verifier's code hash; ")
+	b.WriteString("the seller's one transaction carries the proof and the model, and pays the seller. The sale circuit's keys are the buyer's one-party setup, safe for an offer that names its seller (the contract's doc says why). ")
+	fmt.Fprintf(b, "Whole deal is the offer and the sale, transactions (execution without refunds, base and calldata); money at %s. Deployment is the sale contract and the deal's verifier, whose constant point holds the deal's terms: once per deal.\n\n", price)
+	b.WriteString("| host | run | model / dataset | steps | sale constraints | verifier inputs | model elements | offer | sell | of which verifier | whole deal | model delivered | deployment, per deal |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n")
+	for _, r := range rows {
+		b.WriteString(r)
+	}
+	fmt.Fprintf(b, "\n%d of %d sales cost at most %d gas for the whole deal. The model's bytes are calldata at 16 gas a byte (512 per packed element), so a larger model costs more: beyond that, what is left would be to carry the model in a blob (EIP-4844) bound to the proof.\n", under, total, saleGoal)
+}
+
+// saleGoal is the whole-deal budget the sale table counts against: about
+// one verification, two transactions and an offer's slot.
+const saleGoal = 450_000
 
 // provenRuns is the section on whole training runs proven step by step
 // (potbench train), and the chain trade-off.

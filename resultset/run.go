@@ -53,6 +53,27 @@ type RunSummary struct {
 	DeployGas int64 `json:"deploy_gas,omitempty"`
 
 	Aggregate *AggregateSummary `json:"aggregate,omitempty"` // the whole run in one proof (-aggregate)
+
+	Sale *SaleSummary `json:"sale,omitempty"` // the final model sold in one transaction (potbench sell)
+}
+
+// SaleSummary is what selling a run's final model through
+// contracts/Sale.sol cost (potbench sell): the run proven again with the
+// model handed over to the seller's address, the buyer's offer and the
+// seller's one transaction.
+type SaleSummary struct {
+	Constraints int    `json:"constraints"` // the sale circuit's
+	Inputs      int    `json:"inputs"`      // the verifier's, the terms folded in
+	Elements    int    `json:"elements"`    // the model's packed elements, sent in the clear
+	Keys        string `json:"keys"`        // who set up the sale circuit's keys
+	ProveNs     int64  `json:"prove_ns"`
+	Cores       int    `json:"cores"`
+	OfferGasTx  int64  `json:"offer_tx_gas"`
+	SellGasTx   int64  `json:"sell_tx_gas"`
+	VerifyGas   int64  `json:"verify_gas"` // the verifier's call alone, within sell
+	TotalGasTx  int64  `json:"total_tx_gas"`
+	DeployGas   int64  `json:"deploy_gas"` // the sale contract and the deal's verifier
+	Delivered   bool   `json:"delivered"`  // the buyer read the exact final model from the chain
 }
 
 // SettlementSummary is the gas of each transaction of a settlement with

@@ -51,6 +51,7 @@ var commands = []command{
 	{"export", "export a workload's or a run's proofs for gnark's Solidity verifier, and measure their gas in an EVM", cmdExport},
 	{"gas", "measure the on-chain verification gas of stored BN254 results (timings untouched)", cmdGas},
 	{"settle", "settle a run through the escrow contract (contracts/Settlement.sol) in an EVM and measure its gas", cmdSettle},
+	{"sell", "sell a run's final model in one transaction (contracts/Sale.sol) in an EVM and measure its gas", cmdSell},
 	{"publish", "copy a verified run's public part (no proving keys) to results/<host>/runs/, for anyone to verify", cmdPublish},
 	{"ceremony", "run the MPC ceremony (init, contribute, verify) whose keys a run proves under (Groth16: two phases; PLONK: phase 1)", cmdCeremony},
 }

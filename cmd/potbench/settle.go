@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,8 +78,7 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"chain's events and checks it against its commitment. The delivery circuit's keys are the buyer's own setup.\n"+
 		"Writes RUN-DIRECTORY/onchain/settlement.json and adds the gas to the run's stored figures\n"+
 		"(RESULTS/<host>/runs/NAME.json) where they exist. BN254 Groth16 runs with a score proof.", stderr)
-	minCorrect := fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)")
-	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
+	targetOf := targetFlags(fs)
 	results := fs.String("results", "results", "results root holding the run's figures")
 	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
 	ceremonyDir := fs.String("ceremony", "", "deploy verifiers only from keys derived again from this sealed ceremony (as verify -ceremony)")
@@ -96,16 +96,9 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := price.Check(); err != nil {
 		return err
 	}
-	target := onchain.Target{MinCorrect: *minCorrect}
-	if *minCorrect < 0 {
-		return fmt.Errorf("-min-correct %d: must not be negative", *minCorrect)
-	}
-	if *maxLoss != "" {
-		v, ok := new(big.Int).SetString(*maxLoss, 0)
-		if !ok || v.Sign() <= 0 {
-			return fmt.Errorf("-max-loss-sum %q: want a positive integer (decimal or 0x hex)", *maxLoss)
-		}
-		target.MaxLossSum = v
+	target, err := targetOf()
+	if err != nil {
+		return err
 	}
 	dir := dirs[0]
 	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
@@ -145,6 +138,27 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(s.Total.Tx), s.Transactions(), int64(s.Deploy.Tx)
 		sum.Settlement = settlementSummary(s)
 	})
+}
+
+// targetFlags defines the score target's flags of an offer and returns
+// their parsed value.
+func targetFlags(fs *flag.FlagSet) func() (onchain.Target, error) {
+	minCorrect := fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)")
+	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
+	return func() (onchain.Target, error) {
+		target := onchain.Target{MinCorrect: *minCorrect}
+		if *minCorrect < 0 {
+			return target, fmt.Errorf("-min-correct %d: must not be negative", *minCorrect)
+		}
+		if *maxLoss != "" {
+			v, ok := new(big.Int).SetString(*maxLoss, 0)
+			if !ok || v.Sign() <= 0 {
+				return target, fmt.Errorf("-max-loss-sum %q: want a positive integer (decimal or 0x hex)", *maxLoss)
+			}
+			target.MaxLossSum = v
+		}
+		return target, nil
+	}
 }
 
 // updateRunSummary applies set to the stored summary of the run directory

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/onchain"
+	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/trainrun"
+)
+
+func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("sell", "sell RUN-DIRECTORY [-min-correct N] [-max-loss-sum N] [-results DIR] [-host ID] [-gas-price-gwei G] [-eth-usd P]\n\n"+
+		"Sells the final model of a run proven in one proof (train -chain run -fold-score) in one transaction, through\n"+
+		"contracts/Sale.sol in go-ethereum's EVM: the run is proven again as the sale circuit (circuits/chain.Sold: the\n"+
+		"run, its score, and the model handed over to the seller's address), whose keys are the buyer's own one-party setup\n"+
+		"(loaded from the key cache after the first time); the buyer folds its terms into the verifier (onchain.FoldInputs),\n"+
+		"deploys it and offers a payment; the seller sends the proof and the model in the clear, and is paid in the same\n"+
+		"transaction. The buyer reads the model from the Sold event and checks it against its commitment.\n"+
+		"Writes RUN-DIRECTORY/onchain/sale.json and adds the gas to the run's stored figures (RESULTS/<host>/runs/NAME.json)\n"+
+		"where they exist.", stderr)
+	targetOf := targetFlags(fs)
+	results := fs.String("results", "results", "results root holding the run's figures")
+	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	price := gasPriceFlags(fs)
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintf(stderr, "sell needs one run directory, got %d arguments\n", len(dirs))
+		fs.Usage()
+		return errUsage
+	}
+	if err := price.Check(); err != nil {
+		return err
+	}
+	target, err := targetOf()
+	if err != nil {
+		return err
+	}
+	dir := dirs[0]
+	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
+		return err
+	}
+	solc, err := onchain.FindCompiler()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: training again from the manifest's terms, then proving the whole run as its sale (keys: the buyer's one-party setup, from the key cache after the first time)\n", dir)
+	sp, err := onchain.ProveSale(dir, proving.DefaultKeyCache())
+	if err != nil {
+		return err
+	}
+	f, err := onchain.Sell(dir, sp, solc, target)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "onchain"), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(dir, "onchain", "sale.json"), append(b, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "sale circuit: %d constraints, proven in %s on %d cores; verifier with %d inputs (the terms folded in)\n",
+		f.Constraints, time.Duration(f.ProveNs).Round(time.Millisecond), f.Cores, f.Inputs)
+	fmt.Fprintf(stdout, "sold %s: offer %d gas, sell %d gas (its verifier %d, %d model elements in the clear); the buyer read the run's final model from the chain: %v\n",
+		dir, f.Offer.Tx, f.Sell.Tx, f.Verify.Exec, f.Elements, f.Delivered)
+	fmt.Fprintf(stdout, "the whole deal: %d gas in 2 transactions, %s at %s; deploying the contract and the deal's verifier: %d gas\n",
+		f.Total.Tx, resultset.Dollars(price.USD(int64(f.Total.Tx))), price, f.Deploy.Tx)
+	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
+		sum.Sale = &resultset.SaleSummary{Constraints: f.Constraints, Inputs: f.Inputs, Elements: f.Elements, Keys: f.Keys,
+			ProveNs: f.ProveNs, Cores: f.Cores, OfferGasTx: int64(f.Offer.Tx), SellGasTx: int64(f.Sell.Tx), VerifyGas: int64(f.Verify.Exec),
+			TotalGasTx: int64(f.Total.Tx), DeployGas: int64(f.Deploy.Tx), Delivered: f.Delivered}
+	})
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.20;
+
+/// @title Sale: a trained model bought in one transaction, on one proof.
+/// @notice A buyer offers a payment for the final model of a run proven in
+/// one proof (circuits/chain.Sold: the whole run's steps, its held-out
+/// score and the model handed over). The run's terms are not stored nor
+/// restated: they are folded into the verifier (its public inputs that the
+/// terms give, the training set's root, the learning rate, the schedule,
+/// the initial model, the held-out set, are summed into the key's constant
+/// point by onchain.FoldInputs, so the verifier takes five inputs or
+/// fewer), and the offer pins that verifier's code
+/// hash, compiled by the buyer from keys it derived for its terms. The
+/// offer itself is one storage slot: the hash of the deal (buyer, seller,
+/// deadline, payment, verifier, score target, model size); every later
+/// call restates the deal.
+///
+/// `sell` carries the proof, the final model's commitment and score claims
+/// and the model itself, its n packed elements in the clear. The contract
+/// derives ρ = keccak256(model ‖ msg.sender ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j
+/// and verifies the proof on (model, claims, ρ, S): a proof is made for
+/// one sender and one model, so one copied from the mempool or the chain
+/// is worth nothing to anyone else (and only the offer's seller may sell).
+/// On success the seller is paid in the
+/// same transaction: the exchange is atomic, and there is no key to
+/// reveal. The model stays in that transaction's calldata, which the
+/// `Sold` event points to (an event would pay 8 gas more per byte for a
+/// second copy).
+///
+/// Whose keys: the buyer's own one-party setup of the sale circuit (it
+/// gives the seller the proving key). Whoever knows the trapdoor can forge
+/// a sale, but a forged sale pays the offer's seller, whom the offer names,
+/// so the buyer has nothing to gain by it; an offer open to any seller
+/// would let the buyer sell to itself, and is refused.
+///
+/// What the seller risks: the model is in the transaction's calldata,
+/// which stays readable if the transaction reverts. Before the deadline
+/// nothing but the seller's own mistakes can make an honest sale revert
+/// (the buyer's refund waits for the deadline), and the seller can run the
+/// call first. Delivery by fair exchange in two transactions
+/// (Settlement.sol) reveals only a ciphertext on failure.
+contract Sale {
+    struct Deal {
+        address buyer;
+        address seller; // the only one who may sell
+        uint64 deadline;
+        uint256 payment;
+        address verifier; // the sale circuit's verifier with the terms folded in
+        bytes32 verifierCode; // its runtime code's hash, as the buyer compiled it
+        uint64 claims; // the score's claims among the proof's inputs: 1 (correct answers) or 2 (summed loss, correct answers)
+        uint256 minCorrect; // held-out answers the model must get right
+        uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
+        uint64 elements; // the final model's packed elements
+    }
+
+    /// Gas forwarded to the verifier: an honest verification uses about
+    /// 300,000 (onchain.BatchCommitmentCheck's verifier); a malformed proof point makes the pairing precompile consume
+    /// all the gas it is given.
+    uint256 public constant VERIFY_GAS = 450_000;
+
+    /// BN254's scalar field.
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
+    /// Open offers: the hash of each deal (its id) is set until it is sold
+    /// or refunded.
+    mapping(bytes32 => bool) public open;
+
+    event Offered(bytes32 indexed id, Deal deal);
+    event Sold(bytes32 indexed id, address indexed seller, uint256 model);
+    event Refunded(bytes32 indexed id);
+
+    error NotOpen(bytes32 id);
+    error NotSeller(address caller);
+    error PastDeadline(uint64 deadline);
+    error NotYet(uint64 deadline);
+    error BadProof(string what);
+    error ScoreTooLow(string what);
+    error LowGas(uint256 left);
+
+    /// Opens an offer of msg.value for the deal; its id is the deal's hash.
+    function offer(Deal calldata d) external payable returns (bytes32 id) {
+        require(d.buyer == msg.sender && d.payment == msg.value && msg.value > 0, "the deal's buyer and payment are the sender's");
+        require(d.seller != address(0), "an offer names its seller");
+        require(d.claims == 1 || d.claims == 2, "a score claims 1 or 2 inputs");
+        require(d.maxLossSum == 0 || d.claims == 2, "a loss bound on a score that proves no loss");
+        require(d.elements > 0 && d.deadline > block.timestamp, "no model or a past deadline");
+        // a call to an address without code succeeds: it would accept any proof
+        require(d.verifier.code.length > 0 && d.verifier.codehash == d.verifierCode, "verifier code differs from the deal's");
+        id = keccak256(abi.encode(d));
+        require(!open[id], "the same deal is already open");
+        open[id] = true;
+        emit Offered(id, d);
+    }
+
+    /// Sells the final model: verifies the proof on the model's commitment,
+    /// the score's claims and the challenge and evaluation of the weights
+    /// for msg.sender, then pays msg.sender.
+    function sell(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata claims, uint256[] calldata weights)
+        external
+    {
+        bytes32 id = keccak256(abi.encode(d));
+        if (!open[id]) revert NotOpen(id);
+        if (d.seller != msg.sender) revert NotSeller(msg.sender);
+        if (block.timestamp > d.deadline) revert PastDeadline(d.deadline);
+        if (claims.length != d.claims) revert BadProof("not the score shape of the deal");
+        if (claims[claims.length - 1] < d.minCorrect) revert ScoreTooLow("fewer correct answers than the deal's");
+        if (d.maxLossSum != 0 && claims[0] > d.maxLossSum) revert ScoreTooLow("summed loss above the deal's bound");
+        if (weights.length != d.elements) revert BadProof("not the model's size");
+        uint256[] memory input = new uint256[](3 + claims.length);
+        input[0] = model;
+        for (uint256 j = 0; j < claims.length; j++) {
+            input[1 + j] = claims[j];
+        }
+        (input[1 + claims.length], input[2 + claims.length]) = evaluation(model, msg.sender, weights);
+        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+        delete open[id];
+        emit Sold(id, msg.sender, model);
+        (bool ok,) = payable(msg.sender).call{value: d.payment}("");
+        require(ok, "payment failed");
+    }
+
+    /// Returns an unsold offer's payment to its buyer after the deadline.
+    function refund(Deal calldata d) external {
+        bytes32 id = keccak256(abi.encode(d));
+        if (!open[id]) revert NotOpen(id);
+        if (block.timestamp <= d.deadline) revert NotYet(d.deadline);
+        delete open[id];
+        emit Refunded(id);
+        (bool ok,) = payable(d.buyer).call{value: d.payment}("");
+        require(ok, "refund failed");
+    }
+
+    /// ρ = keccak256(model ‖ payee ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j mod R
+    /// (circuits/chain.SaleChallenge); an element not below R is refused.
+    function evaluation(uint256 model, address payee, uint256[] calldata w) internal pure returns (uint256 rho, uint256 s) {
+        rho = uint256(keccak256(abi.encodePacked(model, uint256(uint160(payee)), w))) >> 3;
+        s = 1;
+        for (uint256 j = w.length; j > 0; j--) {
+            uint256 c = w[j - 1];
+            if (c >= R) revert BadProof("a model element outside the field");
+            s = addmod(mulmod(s, rho, R), c, R);
+        }
+    }
+
+    function verify(address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {
+        if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 10_000) revert LowGas(gasleft());
+        bytes4 selector = bytes4(keccak256(abi.encodePacked("verifyProof(bytes,uint256[", bytes1(uint8(48 + input.length)), "])")));
+        bytes memory data = abi.encodePacked(selector, 32 * (1 + input.length), input, proof.length, proof, new bytes((32 - proof.length % 32) % 32));
+        (ok,) = verifier.staticcall{gas: VERIFY_GAS}(data);
+    }
+}

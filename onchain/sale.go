@@ -1,0 +1,386 @@
+package onchain
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/big"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	curve "github.com/consensys/gnark-crypto/ecc/bn254"
+	"github.com/consensys/gnark/backend/groth16"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+	"github.com/consensys/gnark/backend/solidity"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/contracts"
+	"github.com/potbench/potbench/proving"
+	"github.com/potbench/potbench/trainrun"
+)
+
+// FoldInputs returns the verifying key of the same circuit for proofs whose
+// public inputs fixed[i] (non-nil) are fixed in advance: each such input's
+// point times its value is added to the key's constant point, and the key
+// keeps the points of the other inputs, in order, so that its verifier
+// takes only those. A proof verifies under the folded key with the other
+// inputs exactly when it verifies under vk with all of them: the verifier
+// computes the same sum. The commitment's points stay; a key whose
+// commitment hashes public inputs is refused (the verifier would need the
+// folded ones).
+func FoldInputs(vk *groth16bn254.VerifyingKey, fixed []*big.Int) (*groth16bn254.VerifyingKey, error) {
+	commitments := len(vk.PublicAndCommitmentCommitted)
+	public := len(vk.G1.K) - 1 - commitments
+	if len(fixed) != public {
+		return nil, fmt.Errorf("onchain: %d values to fold for a key of %d public inputs", len(fixed), public)
+	}
+	for _, s := range vk.PublicAndCommitmentCommitted {
+		if len(s) > 0 {
+			return nil, errors.New("onchain: the key's commitment hashes public inputs; they cannot be folded")
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := vk.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	out := new(groth16bn254.VerifyingKey)
+	if _, err := out.ReadFrom(&buf); err != nil {
+		return nil, err
+	}
+	var k0 curve.G1Jac
+	k0.FromAffine(&vk.G1.K[0])
+	k := []curve.G1Affine{{}}
+	for i, v := range fixed {
+		if v == nil {
+			k = append(k, vk.G1.K[1+i])
+			continue
+		}
+		var t curve.G1Affine
+		t.ScalarMultiplication(&vk.G1.K[1+i], v)
+		k0.AddMixed(&t)
+	}
+	k[0].FromJacobian(&k0)
+	out.G1.K = append(k, vk.G1.K[1+public:]...)
+	return out, nil
+}
+
+// SaleFigures are what selling a run's final model through
+// contracts/Sale.sol cost: the sale circuit, its setup and proof, and the
+// gas of the buyer's offer and the seller's one transaction.
+type SaleFigures struct {
+	Constraints int    `json:"constraints"` // of the sale circuit (the run's proof with the model handed over)
+	Inputs      int    `json:"inputs"`      // the verifier's public inputs, the terms folded in
+	Elements    int    `json:"elements"`    // the model's packed elements, sent in the clear
+	Keys        string `json:"keys"`        // who set up the sale circuit's keys
+	SetupNs     int64  `json:"setup_ns,omitempty"`
+	ProveNs     int64  `json:"prove_ns"`
+	Cores       int    `json:"cores"`
+
+	Deploy Gas `json:"deploy"` // the sale contract and the deal's verifier
+	Offer  Gas `json:"offer"`  // the buyer locks the payment
+	Sell   Gas `json:"sell"`   // the proof, the model and the payment, in one transaction
+	Verify Gas `json:"verify"` // the verifier's call alone, as the contract makes it
+	Total  Gas `json:"total"`  // offer and sell: one whole deal
+
+	Paid      bool `json:"paid"`      // the seller received the payment
+	Delivered bool `json:"delivered"` // the buyer read the exact final model from the sale's transaction
+}
+
+// saleDeal is Sale.sol's Deal.
+type saleDeal struct {
+	Buyer        common.Address
+	Seller       common.Address
+	Deadline     uint64
+	Payment      *big.Int
+	Verifier     common.Address
+	VerifierCode [32]byte
+	Claims       uint64
+	MinCorrect   *big.Int
+	MaxLossSum   *big.Int
+	Elements     uint64
+}
+
+// SaleProof is the seller's sale of a run: the sale circuit's keys and a
+// proof made for the seller's address.
+type SaleProof struct {
+	sale    *trainrun.Sale
+	cs      constraint.ConstraintSystem
+	vk      *groth16bn254.VerifyingKey
+	proof   []byte        // in the verifier's calldata layout
+	native  groth16.Proof // the same, for gnark's verifier
+	source  string
+	setupNs int64
+	proveNs int64
+}
+
+// ProveSale proves the run in dir again as the sale of its final model to
+// the seller, with keys of the buyer's one-party setup (Sale.sol says why
+// that is safe for an offer that names its seller; cache: the key cache,
+// nil: always set up).
+func ProveSale(dir string, cache *proving.KeyCache) (*SaleProof, error) {
+	s, err := trainrun.SaleOf(dir, seller)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, s.Circuit)
+	if err != nil {
+		return nil, fmt.Errorf("onchain: the sale circuit: %w", err)
+	}
+	sp := &SaleProof{sale: s, cs: cs, source: "one-party setup by the buyer"}
+	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
+	var name string
+	if cache != nil {
+		if name, err = cache.Key(cs, ecc.BN254.String(), "groth16"); err != nil {
+			return nil, err
+		}
+	}
+	if cache == nil || !cache.Load(name, pk, vk) {
+		start := time.Now()
+		if pk, vk, err = groth16.Setup(cs); err != nil {
+			return nil, fmt.Errorf("onchain: the sale circuit's setup: %w", err)
+		}
+		sp.setupNs = time.Since(start).Nanoseconds()
+		if cache != nil {
+			cache.Store(name, pk, vk)
+		}
+	}
+	sp.vk = vk.(*groth16bn254.VerifyingKey)
+	w, err := frontend.NewWitness(s.Assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	proof, err := groth16.Prove(cs, pk, w, ProverOptions()...)
+	if err != nil {
+		return nil, fmt.Errorf("onchain: the sale proof: %w", err)
+	}
+	sp.proveNs = time.Since(start).Nanoseconds()
+	pub, err := w.Public()
+	if err != nil {
+		return nil, err
+	}
+	if err := groth16.Verify(proof, vk, pub, VerifierOptions()...); err != nil {
+		return nil, fmt.Errorf("onchain: the sale proof does not verify: %w", err)
+	}
+	sp.native, sp.proof = proof, proof.(*groth16bn254.Proof).MarshalSolidity()
+	return sp, nil
+}
+
+// free is the sale proof's inputs the seller supplies (the final model's
+// commitment, the score's claims, ρ, S), in order.
+func (sp *SaleProof) free() []*big.Int {
+	var out []*big.Int
+	for i, v := range sp.sale.Fixed {
+		if v == nil {
+			out = append(out, sp.sale.Public[i])
+		}
+	}
+	return out
+}
+
+// saleMarket is the Sale contract and one deal's verifier, deployed.
+type saleMarket struct {
+	evm  *EVM
+	abi  abi.ABI
+	addr common.Address
+	deal saleDeal
+	gas  Gas // deploying them
+}
+
+// newSaleMarket deploys the sale contract and the verifier of vk with the
+// buyer's terms of the run in dir folded in, funds the buyer and the
+// seller and sets the deal for target (zero: the score the proof claims).
+func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target) (*saleMarket, error) {
+	m, err := trainrun.ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	// the buyer's side: the inputs its terms give, folded into the key
+	fixed, err := trainrun.SaleInputs(trainrun.TermsOf(m), len(sp.sale.Public))
+	if err != nil {
+		return nil, err
+	}
+	folded, err := FoldInputs(sp.vk, fixed)
+	if err != nil {
+		return nil, err
+	}
+	var sol bytes.Buffer
+	if err := folded.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
+		return nil, err
+	}
+	free := sp.free()
+	claims := free[1 : len(free)-2]
+	if target == (Target{}) {
+		target.MinCorrect = claims[len(claims)-1].Int64()
+		if len(claims) == 2 {
+			target.MaxLossSum = claims[0]
+		}
+	}
+	sm := &saleMarket{evm: NewEVM()}
+	sm.evm.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
+	sm.evm.Fund(seller, Payment)
+	code, abiJSON, err := c.CompileABI(contracts.Sale, "Sale")
+	if err != nil {
+		return nil, err
+	}
+	if sm.abi, err = abi.JSON(bytes.NewReader(abiJSON)); err != nil {
+		return nil, err
+	}
+	var g uint64
+	if sm.addr, g, err = sm.evm.DeployFrom(buyer, code); err != nil {
+		return nil, fmt.Errorf("onchain: deploy the sale contract: %w", err)
+	}
+	sm.gas.Exec += g
+	src, err := BatchCommitmentCheck(sol.String())
+	if err != nil {
+		return nil, err
+	}
+	if code, err = c.Compile(src, "Verifier"); err != nil {
+		return nil, err
+	}
+	verifier, g, err := sm.evm.DeployFrom(buyer, code)
+	if err != nil {
+		return nil, fmt.Errorf("onchain: deploy the sale verifier: %w", err)
+	}
+	sm.gas.Exec += g
+	sm.gas.Tx = sm.gas.Exec
+	sm.deal = saleDeal{Buyer: buyer, Seller: seller, Deadline: BlockTime + 30*24*3600, Payment: Payment, Verifier: verifier,
+		VerifierCode: sm.evm.CodeHash(verifier), Claims: uint64(len(claims)), MinCorrect: big.NewInt(target.MinCorrect),
+		MaxLossSum: new(big.Int), Elements: uint64(len(sp.sale.Elements))}
+	if target.MaxLossSum != nil {
+		sm.deal.MaxLossSum = target.MaxLossSum
+	}
+	return sm, nil
+}
+
+// call sends a transaction to the sale contract with the most gas a
+// transaction may carry.
+func (sm *saleMarket) call(from common.Address, value *big.Int, method string, args ...any) (Gas, error) {
+	data, err := sm.abi.Pack(method, args...)
+	if err != nil {
+		return Gas{}, err
+	}
+	ret, exec, err := sm.evm.Send(from, sm.addr, data, value, TxGasCap-TxGas(data, 0))
+	if err != nil {
+		return Gas{}, fmt.Errorf("%s: %w%s", method, err, revertReason(sm.abi, ret))
+	}
+	return Gas{Exec: exec, Tx: TxGas(data, exec)}, nil
+}
+
+// sellArgs are the seller's arguments of sell after the deal: the proof,
+// the final model's commitment, the score's claims and the model's
+// elements.
+func (sp *SaleProof) sellArgs() []any {
+	free := sp.free()
+	return []any{sp.proof, free[0], free[1 : len(free)-2], sp.sale.Elements}
+}
+
+// Sell sells the final model of the run in dir through contracts/Sale.sol
+// in go-ethereum's EVM: the buyer deploys the contract and the verifier of
+// the seller's sale circuit with the buyer's terms folded in, and offers a
+// payment for target (zero: the score the run claims); the seller sends
+// the proof and the model in one transaction. The payment must reach the
+// seller and the buyer must read, from the sale's transaction and its
+// Sold event, the exact model the run committed to.
+func Sell(dir string, sp *SaleProof, c *Compiler, target Target) (*SaleFigures, error) {
+	sm, err := newSaleMarket(dir, sp, c, target)
+	if err != nil {
+		return nil, err
+	}
+	f := &SaleFigures{Constraints: sp.cs.GetNbConstraints(), Inputs: len(sp.free()), Elements: len(sp.sale.Elements),
+		Keys: sp.source, SetupNs: sp.setupNs, ProveNs: sp.proveNs, Cores: runtime.GOMAXPROCS(0), Deploy: sm.gas}
+	if f.Offer, err = sm.call(buyer, Payment, "offer", sm.deal); err != nil {
+		return nil, err
+	}
+	// the verifier's call alone, with the inputs the contract derives
+	data := Calldata(sp.proof, sp.free())
+	exec, err := sm.evm.Call(sm.deal.Verifier, data, 0)
+	if err != nil {
+		return nil, fmt.Errorf("onchain: the deal's verifier rejected the seller's proof: %w", err)
+	}
+	f.Verify = Gas{Exec: exec, Tx: TxGas(data, exec)}
+	before := sm.evm.Balance(seller)
+	input, err := sm.abi.Pack("sell", append([]any{sm.deal}, sp.sellArgs()...)...)
+	if err != nil {
+		return nil, err
+	}
+	if f.Sell, err = sm.call(seller, nil, "sell", append([]any{sm.deal}, sp.sellArgs()...)...); err != nil {
+		return nil, err
+	}
+	f.Total = f.Offer.Add(f.Sell)
+	f.Paid = new(big.Int).Sub(sm.evm.Balance(seller), before).Cmp(Payment) == 0
+	if !f.Paid {
+		return f, errors.New("onchain: the sale did not pay the seller")
+	}
+	got, err := sm.received(sp.sale.Domain, input)
+	if err != nil {
+		return f, fmt.Errorf("onchain: the buyer's model: %w", err)
+	}
+	m, err := trainrun.ReadManifest(dir)
+	if err != nil {
+		return f, err
+	}
+	fm, _, err := trainrun.FinalModelOf(dir, m)
+	if err != nil {
+		return f, err
+	}
+	if !slices.Equal(got, fm.Values) {
+		return f, errors.New("onchain: the model the buyer read is not the run's final model")
+	}
+	f.Delivered = true
+	return f, nil
+}
+
+// received is the buyer's side: the model sent with the sale's
+// transaction (input, the sell call the Sold event points to), unpacked
+// and checked against the commitment of the Sold event, which the proof
+// bound.
+func (sm *saleMarket) received(dom commit.Domain, input []byte) ([]int64, error) {
+	var model *big.Int
+	for _, l := range sm.evm.Logs() {
+		if l.Address == sm.addr && len(l.Topics) > 0 && l.Topics[0] == sm.abi.Events["Sold"].ID {
+			out, err := sm.abi.Unpack("Sold", l.Data)
+			if err != nil {
+				return nil, err
+			}
+			model = out[0].(*big.Int)
+		}
+	}
+	if model == nil {
+		return nil, errors.New("no Sold event on chain")
+	}
+	if len(input) < 4 {
+		return nil, errors.New("no sale transaction")
+	}
+	args, err := sm.abi.Methods["sell"].Inputs.Unpack(input[4:])
+	if err != nil {
+		return nil, fmt.Errorf("the sale transaction: %w", err)
+	}
+	weights, ok := args[len(args)-1].([]*big.Int)
+	if !ok {
+		return nil, errors.New("the sale transaction carries no model")
+	}
+	f, err := commit.FieldOf(ecc.BN254)
+	if err != nil {
+		return nil, err
+	}
+	values, err := f.Unpack(weights, dom.Values, dom.Format.Bits)
+	if err != nil {
+		return nil, err
+	}
+	got, err := f.PackAndHash(dom, values)
+	if err != nil {
+		return nil, err
+	}
+	if got.Cmp(model) != 0 {
+		return nil, errors.New("the model sold is not the committed one")
+	}
+	return values, nil
+}

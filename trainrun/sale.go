@@ -1,0 +1,135 @@
+package trainrun
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/potbench/potbench/circuits/chain"
+	"github.com/potbench/potbench/circuits/commit"
+)
+
+// Sale is a run proven in one scored proof (-chain run -fold-score), as
+// the statement of selling its final model in the clear to one payee in
+// one transaction (circuits/chain.Sold, contracts/Sale.sol): the same
+// training and score, the model's packed elements behind a challenge the
+// contract derives from the payee.
+type Sale struct {
+	Circuit    frontend.Circuit // empty, to compile
+	Assignment frontend.Circuit
+	Elements   []*big.Int // the final model as its commitment packs it: what the seller sends
+	Public     []*big.Int // the sale proof's public inputs, in the circuit's order
+	Fixed      []*big.Int // the inputs the buyer's terms give, nil where the seller supplies one (SaleInputs)
+	Domain     commit.Domain
+}
+
+// SaleInputs is, for the sale circuit of a run of terms t with n public
+// inputs, each input the terms give: the training set's root, the first
+// batch (0), the learning rate, the initial model, the batches per epoch,
+// the steps, the held-out set's root and rows. The others (nil) are the
+// seller's: the final model's commitment, the score's claims ([summed
+// loss,] correct answers), the challenge and the evaluation.
+func SaleInputs(t Terms, n int) ([]*big.Int, error) {
+	if t.Heldout == nil {
+		return nil, errors.New("the terms name no held-out set; a sale pays for a score")
+	}
+	root, err := parseHex(t.Train.Root)
+	if err != nil {
+		return nil, fmt.Errorf("training set root: %w", err)
+	}
+	held, err := parseHex(t.Heldout.Root)
+	if err != nil {
+		return nil, fmt.Errorf("held-out set root: %w", err)
+	}
+	initial, err := t.InitialCommitment()
+	if err != nil {
+		return nil, err
+	}
+	if n < chain.Inputs+2+1+2 {
+		return nil, fmt.Errorf("a sale circuit of %d public inputs", n)
+	}
+	fixed := make([]*big.Int, n)
+	for i, v := range map[int]*big.Int{0: root, 1: new(big.Int), 2: big.NewInt(t.LRFixed), 3: initial,
+		5: big.NewInt(int64(t.Batches())), 6: big.NewInt(int64(t.Steps())),
+		chain.Inputs: held, chain.Inputs + 1: big.NewInt(int64(t.Heldout.Rows))} {
+		fixed[i] = v
+	}
+	return fixed, nil
+}
+
+// SaleOf rebuilds the run in dir (its native trace, from the terms its
+// manifest records) and returns its sale to payee. The run must be one
+// scored proof of the whole run on BN254 with Groth16, and its final model
+// must be the one the trace reaches.
+func SaleOf(dir string, payee [20]byte) (*Sale, error) {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Proofs) != 1 || !Scored(m.Proofs[0].Shape) || m.Proofs[0].Steps != m.Figures.Steps {
+		return nil, fmt.Errorf("%s: a sale proves the whole run and its score in one proof: train it with -chain run -fold-score", dir)
+	}
+	if m.Curve != ecc.BN254.String() || m.Backend != "groth16" {
+		return nil, fmt.Errorf("%s: a sale is verified on Ethereum: BN254 and Groth16, not %s and %s", dir, m.Curve, m.Backend)
+	}
+	cfg := Config{Model: m.Model, Epochs: m.Epochs, Batch: m.Batch, LR: m.LR, Seed: m.Seed, Chain: ChainRun, FoldScore: true,
+		Revision: m.Revision, Curve: ecc.BN254, Backend: "groth16", Dir: dir}
+	p, err := newPlan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.jobs) != 1 || p.jobs[0].shape != m.Proofs[0].Shape {
+		return nil, fmt.Errorf("%s: the run's proof is %s; its terms give %d proofs", dir, m.Proofs[0].Shape, len(p.jobs))
+	}
+	if p.lrFixed != m.LRFixed || !slices.Equal(p.final, mustFinal(dir, m)) {
+		return nil, fmt.Errorf("%s: training again from the manifest's terms does not reach the run's final model", dir)
+	}
+	empty, err := circuitOfShape(p.shape, p.jobs[0].shape)
+	if err != nil {
+		return nil, err
+	}
+	a, err := p.assign(p.jobs[0])
+	if err != nil {
+		return nil, err
+	}
+	run, ok := a.(*chain.Scored)
+	if !ok {
+		return nil, fmt.Errorf("%s: the run's proof is not a scored chain", dir)
+	}
+	s := &Sale{Circuit: chain.NewSold(empty.(*chain.Scored)), Domain: run.Chain.Params.ModelDomain()}
+	var sold *chain.Sold
+	if sold, s.Elements, err = chain.SoldAssignment(ecc.BN254, s.Domain, run, p.final, payee); err != nil {
+		return nil, err
+	}
+	s.Assignment = sold
+	w, err := frontend.NewWitness(sold, ecc.BN254.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return nil, err
+	}
+	if s.Public, err = publicValues(w); err != nil {
+		return nil, err
+	}
+	if s.Fixed, err = SaleInputs(TermsOf(m), len(s.Public)); err != nil {
+		return nil, err
+	}
+	for i, v := range s.Fixed {
+		if v != nil && v.Cmp(s.Public[i]) != 0 {
+			return nil, fmt.Errorf("%s: the sale's public input %d is %v; the run's terms give %v", dir, i, s.Public[i], v)
+		}
+	}
+	return s, nil
+}
+
+// mustFinal is the run's final model values (nil when unreadable: then
+// they differ from any trace).
+func mustFinal(dir string, m *Manifest) []int64 {
+	fm, _, err := FinalModelOf(dir, m)
+	if err != nil {
+		return nil
+	}
+	return fm.Values
+}
