@@ -3,6 +3,7 @@ package onchain
 import (
 	"context"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -17,15 +18,20 @@ import (
 
 // TestSale: a whole run (two epochs of linreg, its score folded in) sold
 // in one transaction through contracts/Sale.sol in a real EVM: the seller
-// is paid and the buyer reads the exact final model from the Sold event.
-// Refused: the proof sent by another sender, or verified with the
-// challenge of another payee, an offer that names no seller, the model with one element changed, a claimed loss one below
-// the proven, a deal whose score target the run misses, a verifier of
-// other code, a refund before the deadline, and a second sale; the refund
-// comes after the deadline. The folded key verifies the proof with the
-// seller's inputs alone, and refuses it with the terms changed.
+// is paid and the buyer reads the exact final model from the sale's
+// transaction. Refused: the proof sent by another sender or verified with
+// the challenge of another payee, an offer that names no seller, the
+// model with one element changed, a claimed loss one below the proven, a
+// model of another size, a deal whose score target the run misses, a
+// verifier of other code, a refund before the deadline and a second sale;
+// the refund comes after the deadline. A run of many proofs cannot be
+// sold. The folded key verifies the proof with the seller's inputs alone,
+// and refuses it with the terms changed.
 func TestSale(t *testing.T) {
 	solc := compiler(t)
+	if _, err := ProveSale(tinyRun(t), nil); err == nil || !strings.Contains(err.Error(), "-chain run -fold-score") {
+		t.Errorf("a run of step proofs sold: %v", err)
+	}
 	dir := t.TempDir()
 	cfg := trainrun.Config{Model: "linreg", Epochs: 2, Batch: 64, LR: 0.05, Seed: 1, Chain: trainrun.ChainRun, FoldScore: true,
 		Curve: ecc.BN254, Backend: "groth16", Dir: dir}

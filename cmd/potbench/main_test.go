@@ -74,6 +74,8 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"compare", dir, dir}, "bench.txt: no such file"},
 		{[]string{"run", "-out", dir, "-workloads", "fhe-linreg/B=128,D=64"}, "slots"},
 		{[]string{"settle", dir}, "manifest.json"},
+		{[]string{"sell", dir}, "manifest.json"},
+		{[]string{"sell", "-min-correct", "-1", dir}, "must not be negative"},
 		{[]string{"verify", "-aggregate", dir}, "manifest.json"},
 		{[]string{"train", "-model", "linreg", "-aggregate", "-out", dir}, "-aggregate: the step proofs are on bn254"},
 		{[]string{"report", "-results", dir, "-gas-price-gwei", "-1"}, "must be positive"},
