@@ -76,6 +76,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"settle", dir}, "manifest.json"},
 		{[]string{"sell", dir}, "manifest.json"},
 		{[]string{"sell", "-min-correct", "-1", dir}, "must not be negative"},
+		{[]string{"settle", "-max-loss-sum", "x", dir}, "want a positive integer"},
 		{[]string{"verify", "-aggregate", dir}, "manifest.json"},
 		{[]string{"train", "-model", "linreg", "-aggregate", "-out", dir}, "-aggregate: the step proofs are on bn254"},
 		{[]string{"report", "-results", dir, "-gas-price-gwei", "-1"}, "must be positive"},

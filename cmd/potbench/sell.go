@@ -13,7 +13,6 @@ import (
 	"github.com/potbench/potbench/onchain"
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
-	"github.com/potbench/potbench/trainrun"
 )
 
 func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,31 +22,12 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"run, its score, and the model handed over to the seller's address), whose keys are the buyer's own one-party setup\n"+
 		"(loaded from the key cache after the first time); the buyer folds its terms into the verifier (onchain.FoldInputs),\n"+
 		"deploys it and offers a payment; the seller sends the proof and the model in the clear, and is paid in the same\n"+
-		"transaction. The buyer reads the model from the Sold event and checks it against its commitment.\n"+
+		"transaction. The buyer reads the model from that transaction (the Sold event names it) and checks it against its\ncommitment. "+
 		"Writes RUN-DIRECTORY/onchain/sale.json and adds the gas to the run's stored figures (RESULTS/<host>/runs/NAME.json)\n"+
 		"where they exist.", stderr)
-	targetOf := targetFlags(fs)
-	results := fs.String("results", "results", "results root holding the run's figures")
-	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
-	price := gasPriceFlags(fs)
-	dirs, err := parseWithArgs(fs, args)
+	offer := newOfferFlags(fs)
+	dir, target, err := offer.parse(fs, args, stderr)
 	if err != nil {
-		return err
-	}
-	if len(dirs) != 1 {
-		fmt.Fprintf(stderr, "sell needs one run directory, got %d arguments\n", len(dirs))
-		fs.Usage()
-		return errUsage
-	}
-	if err := price.Check(); err != nil {
-		return err
-	}
-	target, err := targetOf()
-	if err != nil {
-		return err
-	}
-	dir := dirs[0]
-	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
 		return err
 	}
 	solc, err := onchain.FindCompiler()
@@ -78,8 +58,8 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "sold %s: offer %d gas, sell %d gas (its verifier %d, %d model elements in the clear); the buyer read the run's final model from the chain: %v\n",
 		dir, f.Offer.Tx, f.Sell.Tx, f.Verify.Exec, f.Elements, f.Delivered)
 	fmt.Fprintf(stdout, "the whole deal: %d gas in 2 transactions, %s at %s; deploying the contract and the deal's verifier: %d gas\n",
-		f.Total.Tx, resultset.Dollars(price.USD(int64(f.Total.Tx))), price, f.Deploy.Tx)
-	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
+		f.Total.Tx, resultset.Dollars(offer.price.USD(int64(f.Total.Tx))), offer.price, f.Deploy.Tx)
+	return updateRunSummary(*offer.results, *offer.host, dir, stdout, func(sum *resultset.RunSummary) {
 		sum.Sale = &resultset.SaleSummary{Constraints: f.Constraints, Inputs: f.Inputs, Elements: f.Elements, Keys: f.Keys,
 			ProveNs: f.ProveNs, Cores: f.Cores, OfferGasTx: int64(f.Offer.Tx), SellGasTx: int64(f.Sell.Tx), VerifyGas: int64(f.Verify.Exec),
 			TotalGasTx: int64(f.Total.Tx), DeployGas: int64(f.Deploy.Tx), Delivered: f.Delivered}

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/big"
@@ -78,30 +78,11 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"chain's events and checks it against its commitment. The delivery circuit's keys are the buyer's own setup.\n"+
 		"Writes RUN-DIRECTORY/onchain/settlement.json and adds the gas to the run's stored figures\n"+
 		"(RESULTS/<host>/runs/NAME.json) where they exist. BN254 Groth16 runs with a score proof.", stderr)
-	targetOf := targetFlags(fs)
-	results := fs.String("results", "results", "results root holding the run's figures")
-	host := fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)")
+	offer := newOfferFlags(fs)
 	ceremonyDir := fs.String("ceremony", "", "deploy verifiers only from keys derived again from this sealed ceremony (as verify -ceremony)")
 	trustKeys := fs.Bool("trust-keys", false, "deploy verifiers from the run's keys as given, without a ceremony")
-	price := gasPriceFlags(fs)
-	dirs, err := parseWithArgs(fs, args)
+	dir, target, err := offer.parse(fs, args, stderr)
 	if err != nil {
-		return err
-	}
-	if len(dirs) != 1 {
-		fmt.Fprintf(stderr, "settle needs one run directory, got %d arguments\n", len(dirs))
-		fs.Usage()
-		return errUsage
-	}
-	if err := price.Check(); err != nil {
-		return err
-	}
-	target, err := targetOf()
-	if err != nil {
-		return err
-	}
-	dir := dirs[0]
-	if _, err := trainrun.ReadManifest(dir); err != nil { // before looking for a compiler
 		return err
 	}
 	switch {
@@ -133,32 +114,63 @@ func cmdSettle(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "delivered: %d ciphertext elements, delivery proof %s (%d constraints); the buyer decrypted the run's final model from the chain: %v\n",
 		s.CipherElements, time.Duration(s.DeliveryProveNs).Round(time.Millisecond), s.DeliveryConstraints, s.Delivered)
 	fmt.Fprintf(stdout, "the whole settlement: %d gas in %d transactions, %s at %s; deploying the contracts once: %d gas\n",
-		s.Total.Tx, s.Transactions(), resultset.Dollars(price.USD(int64(s.Total.Tx))), price, s.Deploy.Tx)
-	return updateRunSummary(*results, *host, dir, stdout, func(sum *resultset.RunSummary) {
+		s.Total.Tx, s.Transactions(), resultset.Dollars(offer.price.USD(int64(s.Total.Tx))), offer.price, s.Deploy.Tx)
+	return updateRunSummary(*offer.results, *offer.host, dir, stdout, func(sum *resultset.RunSummary) {
 		sum.SettleGasTx, sum.SettleTxs, sum.DeployGas = int64(s.Total.Tx), s.Transactions(), int64(s.Deploy.Tx)
 		sum.Settlement = settlementSummary(s)
 	})
 }
 
-// targetFlags defines the score target's flags of an offer and returns
-// their parsed value.
-func targetFlags(fs *flag.FlagSet) func() (onchain.Target, error) {
-	minCorrect := fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)")
-	maxLoss := fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)")
-	return func() (onchain.Target, error) {
-		target := onchain.Target{MinCorrect: *minCorrect}
-		if *minCorrect < 0 {
-			return target, fmt.Errorf("-min-correct %d: must not be negative", *minCorrect)
-		}
-		if *maxLoss != "" {
-			v, ok := new(big.Int).SetString(*maxLoss, 0)
-			if !ok || v.Sign() <= 0 {
-				return target, fmt.Errorf("-max-loss-sum %q: want a positive integer (decimal or 0x hex)", *maxLoss)
-			}
-			target.MaxLossSum = v
-		}
-		return target, nil
+// offerFlags are the flags of a command that makes an offer for one run
+// directory (settle, sell): the score target, where the run's figures are
+// and the gas price.
+type offerFlags struct {
+	minCorrect    *int64
+	maxLoss       *string
+	results, host *string
+	price         *resultset.GasPrice
+}
+
+func newOfferFlags(fs *flag.FlagSet) offerFlags {
+	return offerFlags{
+		minCorrect: fs.Int64("min-correct", 0, "held-out answers the model must get right (default, with -max-loss-sum unset: the score the run claims)"),
+		maxLoss:    fs.String("max-loss-sum", "", "summed held-out loss the model must stay within, fixed point as the score proof's input (least squares)"),
+		results:    fs.String("results", "results", "results root holding the run's figures"),
+		host:       fs.String("host", "", "host id of the run's figures (default: derived from the CPU, or $POTBENCH_HOST)"),
+		price:      gasPriceFlags(fs),
 	}
+}
+
+// parse parses args and returns the one run directory they name, whose
+// manifest it reads (before the command looks for a compiler), and the
+// offer's target.
+func (o offerFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer) (string, onchain.Target, error) {
+	target := onchain.Target{MinCorrect: *o.minCorrect}
+	dirs, err := parseWithArgs(fs, args)
+	if err != nil {
+		return "", target, err
+	}
+	if len(dirs) != 1 {
+		fmt.Fprintf(stderr, "%s needs one run directory, got %d arguments\n", fs.Name(), len(dirs))
+		fs.Usage()
+		return "", target, errUsage
+	}
+	if err := o.price.Check(); err != nil {
+		return "", target, err
+	}
+	target.MinCorrect = *o.minCorrect
+	if *o.minCorrect < 0 {
+		return "", target, fmt.Errorf("-min-correct %d: must not be negative", *o.minCorrect)
+	}
+	if *o.maxLoss != "" {
+		v, ok := new(big.Int).SetString(*o.maxLoss, 0)
+		if !ok || v.Sign() <= 0 {
+			return "", target, fmt.Errorf("-max-loss-sum %q: want a positive integer (decimal or 0x hex)", *o.maxLoss)
+		}
+		target.MaxLossSum = v
+	}
+	_, err = trainrun.ReadManifest(dirs[0])
+	return dirs[0], target, err
 }
 
 // updateRunSummary applies set to the stored summary of the run directory
