@@ -58,7 +58,8 @@ var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not
 	"dataset of another shape", "model of another shape", "values of another width", "commitment of another kind",
 	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp",
 	"batch count not the root's", "batch beyond the count", "tie scored correct",
-	"skipped step", "batch of another set", "model tampered mid-chain", "wrap quotient +1", "wrap quotient -1"}
+	"skipped step", "batch of another set", "model tampered mid-chain", "wrap quotient +1", "wrap quotient -1",
+	"model sold altered", "sold evaluation off"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
@@ -621,6 +622,80 @@ func wrapCase(t *testing.T, curve ecc.ID) circuitCase {
 	}}
 }
 
+// soldCase is a wrapping chain with its score, sold in the clear
+// (chain.Sold): one packed element of the model changed (with the
+// challenge and evaluation recomputed for it), the evaluation moved, a
+// lower summed loss claimed, and a wrong last model.
+func soldCase(t *testing.T, curve ecc.ID) circuitCase {
+	rng := rand.New(rand.NewPCG(29, 30))
+	p := chain.Params{K: 3, Step: linreg.DefaultParams(2, 2, 2), Wrap: true}
+	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, fixedpoint.Format{Bits: 16, Frac: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := linreg.Model{W: circuittest.Ints(rng, 2, -1<<16, 1<<16), Bias: 1}
+	run, last, err := p.Assign(ds, 3, m.Values(), 1<<14)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := score.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
+	set, err := loss.HeldoutSet(circuittest.Rows(rng, 4, 3, -2<<12, 2<<12))
+	if err == nil {
+		set, err = set.On(curve)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	scoreOf := func() *score.FoldedScore {
+		sc, err := loss.AssignScore(set, linreg.FromValues(last))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := score.Fold(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.(*score.FoldedScore)
+	}
+	emptyScore, err := score.Fold(score.NewScore(loss))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payee := [20]byte{7}
+	honest, elems, err := chain.SoldAssignment(curve, p.ModelDomain(), &chain.Scored{Chain: run, Score: scoreOf()}, last, payee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := curve.ScalarField()
+	altered := *honest
+	w := append([]*big.Int{}, elems...)
+	w[0] = new(big.Int).Add(w[0], big.NewInt(1))
+	altered.Model = make([]frontend.Variable, len(w))
+	ev := big.NewInt(1)
+	rho := chain.SaleChallenge(run.ModelLast.(*big.Int), payee, w)
+	for j := len(w) - 1; j >= 0; j-- {
+		altered.Model[j] = w[j]
+		ev.Mul(ev, rho).Add(ev, w[j]).Mod(ev, r)
+	}
+	altered.Challenge, altered.Evaluation = rho, ev
+	moved := *honest
+	moved.Evaluation = new(big.Int).Add(honest.Evaluation.(*big.Int), big.NewInt(1))
+	lower := *honest
+	sc := scoreOf()
+	sc.LossSum = new(big.Int).Sub(sc.LossSum.(*big.Int), big.NewInt(1))
+	lower.Run = &chain.Scored{Chain: run, Score: sc}
+	wrongLast := *honest
+	other := *run
+	other.ModelLast = run.ModelFirst
+	wrongLast.Run = &chain.Scored{Chain: &other, Score: scoreOf()}
+	return circuitCase{name: "sold run", circuit: chain.NewSold(&chain.Scored{Chain: chain.NewCircuit(p), Score: emptyScore}), honest: honest, tampers: []tamper{
+		{kind: "model sold altered", witness: &altered},
+		{kind: "wrong claimed score", witness: &lower},
+		{kind: "wrong W_after", witness: &wrongLast},
+		{kind: "sold evaluation off", witness: &moved},
+	}}
+}
+
 // familyChainCases are chains of two steps of softmax regression, of the
 // MLP and of logistic regression (one sigmoid table for both steps): a batch skipped, a batch of another set under this set's root, the
 // second step's update moved by one (the model between the steps tampered
@@ -969,7 +1044,7 @@ func lanesTampers(on bool, honest frontend.Circuit, divides bool) []tamper {
 
 func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
-	for _, f := range []func(*testing.T, ecc.ID) circuitCase{wholeSetCase, linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
+	for _, f := range []func(*testing.T, ecc.ID) circuitCase{wholeSetCase, linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, soldCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
 	}
 	return append(out, familyChainCases(t, curve)...)
