@@ -438,12 +438,12 @@ func sales(b *strings.Builder, opt Options) {
 	b.WriteString("the buyer's terms (training and held-out roots, learning rate, schedule, initial model) are folded into the verifying key's constant point (`onchain.FoldInputs`), so that the verifier takes only the final model's commitment, the score's claims and the model's challenge and evaluation, ")
 	b.WriteString("and the verifier checks the commitment's proof of knowledge in its one pairing call (`onchain.BatchCommitmentCheck`). The offer stores one slot (the deal's hash) and pins the verifier's code hash; ")
 	b.WriteString("the seller's one transaction carries the proof and the model, and pays the seller. The sale circuit's keys are the buyer's one-party setup, safe for an offer that names its seller (the contract's doc says why). ")
-	fmt.Fprintf(b, "Whole deal is the offer and the sale, transactions (execution without refunds, base and calldata); money at %s. Deployment is the sale contract and the deal's verifier, whose constant point holds the deal's terms: once per deal.\n\n", price)
+	fmt.Fprintf(b, "Whole deal is the offer and the sale, as transactions (base, calldata and execution, before the refund for the cleared slot); money at %s. Deployment is the sale contract and the deal's verifier, whose constant point holds the deal's terms: once per deal.\n\n", price)
 	b.WriteString("| host | run | model / dataset | steps | sale constraints | verifier inputs | model elements | offer | sell | of which verifier | whole deal | model delivered | deployment, per deal |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}
-	fmt.Fprintf(b, "\n%d of %d sales cost at most %d gas for the whole deal. The model's bytes are calldata at 16 gas a byte (512 per packed element), so a larger model costs more: beyond that, what is left would be to carry the model in a blob (EIP-4844) bound to the proof.\n", under, total, saleGoal)
+	fmt.Fprintf(b, "\n%d of %d sales cost at most %d gas for the whole deal. The model's bytes are calldata at 16 gas a byte (up to 512 per packed element), so a larger model costs more; carrying the model in a blob (EIP-4844) bound to the proof would remove that part (not built).\n", under, total, saleGoal)
 }
 
 // saleGoal is the whole-deal budget the sale table counts against: about
