@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -32,27 +33,34 @@ import (
 // keeps the points of the other inputs, in order, so that its verifier
 // takes only those. A proof verifies under the folded key with the other
 // inputs exactly when it verifies under vk with all of them: the verifier
-// computes the same sum. The commitment's points stay; a key whose
-// commitment hashes public inputs is refused (the verifier would need the
-// folded ones).
-func FoldInputs(vk *groth16bn254.VerifyingKey, fixed []*big.Int) (*groth16bn254.VerifyingKey, error) {
+// computes the same sum. The commitment's points stay. Where the
+// commitment also hashes public inputs (a range check of an input made
+// with package limbcheck), they must be fixed ones: the folded key hashes
+// none, and committed returns their values, in the order the hash takes
+// them, for the verifier to hash as constants (SaleVerifier); gnark's own
+// verifier cannot check such a folded key.
+func FoldInputs(vk *groth16bn254.VerifyingKey, fixed []*big.Int) (folded *groth16bn254.VerifyingKey, committed []*big.Int, err error) {
 	commitments := len(vk.PublicAndCommitmentCommitted)
 	public := len(vk.G1.K) - 1 - commitments
 	if len(fixed) != public {
-		return nil, fmt.Errorf("onchain: %d values to fold for a key of %d public inputs", len(fixed), public)
+		return nil, nil, fmt.Errorf("onchain: %d values to fold for a key of %d public inputs", len(fixed), public)
 	}
-	for _, s := range vk.PublicAndCommitmentCommitted {
-		if len(s) > 0 {
-			return nil, errors.New("onchain: the key's commitment hashes public inputs; they cannot be folded")
+	if commitments != 1 {
+		return nil, nil, fmt.Errorf("onchain: a key of %d commitments; folding takes one", commitments)
+	}
+	for _, i := range vk.PublicAndCommitmentCommitted[0] { // 1-based, in the hash's order
+		if i < 1 || i > public || fixed[i-1] == nil {
+			return nil, nil, fmt.Errorf("onchain: the commitment hashes public input %d, which is not fixed", i-1)
 		}
+		committed = append(committed, fixed[i-1])
 	}
 	var buf bytes.Buffer
 	if _, err := vk.WriteTo(&buf); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := new(groth16bn254.VerifyingKey)
-	if _, err := out.ReadFrom(&buf); err != nil {
-		return nil, err
+	folded = new(groth16bn254.VerifyingKey)
+	if _, err := folded.ReadFrom(&buf); err != nil {
+		return nil, nil, err
 	}
 	var k0 curve.G1Jac
 	k0.FromAffine(&vk.G1.K[0])
@@ -67,8 +75,40 @@ func FoldInputs(vk *groth16bn254.VerifyingKey, fixed []*big.Int) (*groth16bn254.
 		k0.AddMixed(&t)
 	}
 	k[0].FromJacobian(&k0)
-	out.G1.K = append(k, vk.G1.K[1+public:]...)
-	return out, nil
+	folded.G1.K = append(k, vk.G1.K[1+public:]...)
+	folded.PublicAndCommitmentCommitted = [][]int{{}}
+	return folded, committed, nil
+}
+
+// SaleVerifier is the Solidity verifier of vk with the inputs fixed[i]
+// (non-nil) folded in (FoldInputs), the commitment's proof of knowledge
+// checked in the proof's pairing call (BatchCommitmentCheck), and the
+// folded inputs the commitment hashes hashed as constants.
+func SaleVerifier(vk *groth16bn254.VerifyingKey, fixed []*big.Int) (string, error) {
+	folded, committed, err := FoldInputs(vk, fixed)
+	if err != nil {
+		return "", err
+	}
+	var sol bytes.Buffer
+	if err := folded.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
+		return "", err
+	}
+	src, err := BatchCommitmentCheck(sol.String())
+	if err != nil || len(committed) == 0 {
+		return src, err
+	}
+	var consts strings.Builder
+	for _, v := range committed {
+		fmt.Fprintf(&consts, ", uint256(%s)", v)
+	}
+	// both entry points hash the commitment, then the committed inputs
+	for _, at := range []string{"                        publicAndCommitmentCommitted\n                    )", "                publicAndCommitmentCommitted\n            );"} {
+		if strings.Count(src, at) != 1 {
+			return "", errors.New("onchain: not gnark's Groth16 verifier as this version writes its commitment's hash")
+		}
+		src = strings.Replace(src, at, strings.Replace(at, "publicAndCommitmentCommitted", "publicAndCommitmentCommitted"+consts.String(), 1), 1)
+	}
+	return src, nil
 }
 
 // SaleFigures are what selling a run's final model through
@@ -207,12 +247,8 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target) (*sale
 	if err != nil {
 		return nil, err
 	}
-	folded, err := FoldInputs(sp.vk, fixed)
+	src, err := SaleVerifier(sp.vk, fixed)
 	if err != nil {
-		return nil, err
-	}
-	var sol bytes.Buffer
-	if err := folded.ExportSolidity(&sol, solidity.WithPragmaVersion("^0.8.20")); err != nil {
 		return nil, err
 	}
 	free := sp.free()
@@ -238,10 +274,6 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target) (*sale
 		return nil, fmt.Errorf("onchain: deploy the sale contract: %w", err)
 	}
 	sm.gas.Exec += g
-	src, err := BatchCommitmentCheck(sol.String())
-	if err != nil {
-		return nil, err
-	}
 	if code, err = c.Compile(src, "Verifier"); err != nil {
 		return nil, err
 	}
