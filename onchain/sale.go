@@ -237,13 +237,18 @@ type saleMarket struct {
 // newSaleMarket deploys the sale contract and the verifier of vk with the
 // buyer's terms of the run in dir folded in, funds the buyer and the
 // seller and sets the deal for target (zero: the score the proof claims).
-func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target) (*saleMarket, error) {
-	m, err := trainrun.ReadManifest(dir)
-	if err != nil {
-		return nil, err
+// terms are the buyer's (nil: those the run's manifest records).
+func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms *trainrun.Terms) (*saleMarket, error) {
+	if terms == nil {
+		m, err := trainrun.ReadManifest(dir)
+		if err != nil {
+			return nil, err
+		}
+		t := trainrun.TermsOf(m)
+		terms = &t
 	}
 	// the buyer's side: the inputs its terms give, folded into the key
-	fixed, err := trainrun.SaleInputs(trainrun.TermsOf(m), len(sp.sale.Public))
+	fixed, err := trainrun.SaleInputs(*terms, len(sp.sale.Public))
 	if err != nil {
 		return nil, err
 	}
@@ -320,9 +325,11 @@ func (sp *SaleProof) sellArgs() []any {
 // payment for target (zero: the score the run claims); the seller sends
 // the proof and the model in one transaction. The payment must reach the
 // seller and the buyer must read, from the sale's transaction and its
-// Sold event, the exact model the run committed to.
-func Sell(dir string, sp *SaleProof, c *Compiler, target Target) (*SaleFigures, error) {
-	sm, err := newSaleMarket(dir, sp, c, target)
+// Sold event, the exact model the run committed to. terms are the buyer's
+// (nil: those the run's manifest records); a run that does not meet them
+// is not paid for.
+func Sell(dir string, sp *SaleProof, c *Compiler, target Target, terms *trainrun.Terms) (*SaleFigures, error) {
+	sm, err := newSaleMarket(dir, sp, c, target, terms)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func TestSale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Sell(dir, sp, solc, Target{})
+	f, err := Sell(dir, sp, solc, Target{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestSale(t *testing.T) {
 		t.Errorf("a committed input left to the seller: %v", err)
 	}
 
-	sm, err := newSaleMarket(dir, sp, solc, Target{})
+	sm, err := newSaleMarket(dir, sp, solc, Target{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

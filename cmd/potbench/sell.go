@@ -13,10 +13,11 @@ import (
 	"github.com/potbench/potbench/onchain"
 	"github.com/potbench/potbench/proving"
 	"github.com/potbench/potbench/resultset"
+	"github.com/potbench/potbench/trainrun"
 )
 
 func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("sell", "sell RUN-DIRECTORY [-min-correct N] [-max-loss-sum N] [-results DIR] [-host ID] [-gas-price-gwei G] [-eth-usd P]\n\n"+
+	fs := newFlagSet("sell", "sell RUN-DIRECTORY [-terms terms.json] [-min-correct N] [-max-loss-sum N] [-results DIR] [-host ID] [-gas-price-gwei G] [-eth-usd P]\n\n"+
 		"Sells the final model of a run proven in one proof (train -chain run -fold-score) in one transaction, through\n"+
 		"contracts/Sale.sol in go-ethereum's EVM: the run is proven again as the sale circuit (circuits/chain.Sold: the\n"+
 		"run, its score, and the model handed over to the seller's address), whose keys are the buyer's own one-party setup\n"+
@@ -26,9 +27,16 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"Writes RUN-DIRECTORY/onchain/sale.json and adds the gas to the run's stored figures (RESULTS/<host>/runs/NAME.json)\n"+
 		"where they exist.", stderr)
 	offer := newOfferFlags(fs)
+	termsFile := fs.String("terms", "", "the buyer's terms (JSON, as verify prints them), folded into the deal's verifier (default: the run's manifest's)")
 	dir, target, err := offer.parse(fs, args, stderr)
 	if err != nil {
 		return err
+	}
+	var terms *trainrun.Terms
+	if *termsFile != "" {
+		if terms, err = trainrun.ReadTerms(*termsFile); err != nil {
+			return err
+		}
 	}
 	solc, err := onchain.FindCompiler()
 	if err != nil {
@@ -39,7 +47,7 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	f, err := onchain.Sell(dir, sp, solc, target)
+	f, err := onchain.Sell(dir, sp, solc, target, terms)
 	if err != nil {
 		return err
 	}
