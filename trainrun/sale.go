@@ -85,7 +85,11 @@ func SaleOf(dir string, payee [20]byte) (*Sale, error) {
 	if len(p.jobs) != 1 || p.jobs[0].shape != m.Proofs[0].Shape {
 		return nil, fmt.Errorf("%s: the run's proof is %s; its terms give %d proofs", dir, m.Proofs[0].Shape, len(p.jobs))
 	}
-	if p.lrFixed != m.LRFixed || !slices.Equal(p.final, mustFinal(dir, m)) {
+	fm, _, err := FinalModelOf(dir, m)
+	if err != nil {
+		return nil, err
+	}
+	if p.lrFixed != m.LRFixed || !slices.Equal(p.final, fm.Values) {
 		return nil, fmt.Errorf("%s: training again from the manifest's terms does not reach the run's final model", dir)
 	}
 	empty, err := circuitOfShape(p.shape, p.jobs[0].shape)
@@ -122,14 +126,4 @@ func SaleOf(dir string, payee [20]byte) (*Sale, error) {
 		}
 	}
 	return s, nil
-}
-
-// mustFinal is the run's final model values (nil when unreadable: then
-// they differ from any trace).
-func mustFinal(dir string, m *Manifest) []int64 {
-	fm, _, err := FinalModelOf(dir, m)
-	if err != nil {
-		return nil
-	}
-	return fm.Values
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/sha3"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/delivery"
 )
 
 // Sold is a whole run's scored proof that also hands the final model over,
@@ -110,10 +111,9 @@ func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64,
 		return nil, nil, fmt.Errorf("chain: the final model's commitment is not the run's last model (%v)", run.Chain.ModelLast)
 	}
 	rho := SaleChallenge(model, payee, elems)
-	r := curve.ScalarField()
-	s := big.NewInt(1)
-	for j := len(elems) - 1; j >= 0; j-- {
-		s.Mul(s, rho).Add(s, elems[j]).Mod(s, r)
+	s, err := delivery.Evaluation(curve, elems, rho) // the same polynomial as a ciphertext's
+	if err != nil {
+		return nil, nil, err
 	}
 	a := &Sold{Run: run, Challenge: rho, Evaluation: s, dom: dom, Model: make([]frontend.Variable, len(elems))}
 	for i, e := range elems {
