@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.20;
+pragma solidity ^0.8.24;
 
 /// @title Sale: a trained model bought in one transaction, on one proof.
 /// @notice A buyer offers a payment for the final model of a run proven in
@@ -27,6 +27,19 @@ pragma solidity ^0.8.20;
 /// `Sold` event points to (an event would pay 8 gas more per byte for a
 /// second copy).
 ///
+/// `sellBlob` carries the model in the transaction's EIP-4844 blob instead
+/// (a deal with `blob` set, whose verifier is of circuits/chain's
+/// NewBlobSold): the contract derives z = keccak256(h ‖ model ‖ msg.sender)
+/// >> 3 from the blob's versioned hash h (`blobhash(0)`), has the point
+/// evaluation precompile check the blob's value y at z against h and the
+/// seller's KZG commitment and opening, and verifies the proof on (model,
+/// claims, z, y mod r): the circuit computes the same value from the
+/// committed model. The model's bytes then cost blob gas, priced in its own
+/// market, instead of calldata at 16 gas a byte; the precompile costs
+/// 50,000. The buyer reads the blob from the network, which keeps blobs
+/// about 18 days (4096 epochs), against the versioned hash the `Sold` event
+/// names.
+///
 /// Whose keys: the buyer's own one-party setup of the sale circuit (it
 /// gives the seller the proving key). Whoever knows the trapdoor can forge
 /// a sale, but a forged sale pays the offer's seller, whom the offer names,
@@ -51,6 +64,7 @@ contract Sale {
         uint256 minCorrect; // held-out answers the model must get right
         uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
         uint64 elements; // the final model's packed elements
+        bool blob; // the model is carried in a blob (sellBlob), not in calldata (sell)
     }
 
     /// Gas forwarded to the verifier: an honest verification uses about
@@ -60,13 +74,18 @@ contract Sale {
 
     /// BN254's scalar field.
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// The point evaluation precompile (EIP-4844) and the blob field's modulus.
+    address internal constant POINT_EVALUATION = address(0x0a);
+    uint256 internal constant BLS_MODULUS = 52435875175126190479447740508185965837690552500527637822603658699938581184513;
+    uint256 internal constant BLOB_WIDTH = 4096;
 
     /// Open offers: the hash of each deal (its id) is set until it is sold
     /// or refunded.
     mapping(bytes32 => bool) public open;
 
     event Offered(bytes32 indexed id, Deal deal);
-    event Sold(bytes32 indexed id, address indexed seller, uint256 model);
+    /// blob: the versioned hash of the blob that carried the model (zero: calldata).
+    event Sold(bytes32 indexed id, address indexed seller, uint256 model, bytes32 blob);
     event Refunded(bytes32 indexed id);
 
     error NotOpen(bytes32 id);
@@ -84,6 +103,7 @@ contract Sale {
         require(d.claims == 1 || d.claims == 2, "a score claims 1 or 2 inputs");
         require(d.maxLossSum == 0 || d.claims == 2, "a loss bound on a score that proves no loss");
         require(d.elements > 0 && d.deadline > block.timestamp, "no model or a past deadline");
+        require(!d.blob || d.elements <= BLOB_WIDTH, "a model larger than a blob");
         // a call to an address without code succeeds: it would accept any proof
         require(d.verifier.code.length > 0 && d.verifier.codehash == d.verifierCode, "verifier code differs from the deal's");
         id = keccak256(abi.encode(d));
@@ -98,28 +118,70 @@ contract Sale {
     function sell(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata claims, uint256[] calldata weights)
         external
     {
-        bytes32 id = keccak256(abi.encode(d));
+        bytes32 id = checkDeal(d, claims, false);
+        if (weights.length != d.elements) revert BadProof("not the model's size");
+        uint256[] memory input = inputs(model, claims);
+        (input[1 + claims.length], input[2 + claims.length]) = evaluation(model, msg.sender, weights);
+        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+        pay(id, d, model, 0);
+    }
+
+    /// kzg: the blob's KZG commitment and the opening at z (48 bytes each);
+    /// y: the blob's value at z.
+    function sellBlob(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata claims, uint256 y, bytes calldata kzg)
+        external
+    {
+        bytes32 id = checkDeal(d, claims, true);
+        (bytes32 h, uint256 z) = openBlob(model, y, kzg);
+        uint256[] memory input = inputs(model, claims);
+        (input[1 + claims.length], input[2 + claims.length]) = (z, y % R);
+        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+        pay(id, d, model, h);
+    }
+
+    /// openBlob derives the point z from the transaction's blob, the model
+    /// and the sender, and has the precompile check the blob's value y there.
+    function openBlob(uint256 model, uint256 y, bytes calldata kzg) internal view returns (bytes32 h, uint256 z) {
+        h = blobhash(0);
+        if (h == 0) revert BadProof("no blob");
+        z = uint256(keccak256(abi.encodePacked(h, model, uint256(uint160(msg.sender))))) >> 3;
+        if (kzg.length != 96 || y >= BLS_MODULUS) revert BadProof("not a KZG commitment, opening and value");
+        (bool ok, bytes memory ret) = POINT_EVALUATION.staticcall(abi.encodePacked(h, z, y, kzg));
+        if (!ok || ret.length != 64 || uint256(bytes32(ret)) != BLOB_WIDTH) revert BadProof("the blob's value at the point");
+    }
+
+    /// checkDeal refuses a sale of a deal not open, by another than its
+    /// seller, late, carried otherwise than the deal says, or whose claims
+    /// miss the deal's target; it returns the deal's id.
+    function checkDeal(Deal calldata d, uint256[] calldata claims, bool blob) internal view returns (bytes32 id) {
+        id = keccak256(abi.encode(d));
         if (!open[id]) revert NotOpen(id);
         if (d.seller != msg.sender) revert NotSeller(msg.sender);
         if (block.timestamp > d.deadline) revert PastDeadline(d.deadline);
+        if (d.blob != blob) revert BadProof(blob ? "the deal carries the model in calldata" : "the deal carries the model in a blob");
         if (claims.length != d.claims) revert BadProof("not the score shape of the deal");
         if (claims[claims.length - 1] < d.minCorrect) revert ScoreTooLow("fewer correct answers than the deal's");
         if (d.maxLossSum != 0 && claims[0] > d.maxLossSum) revert ScoreTooLow("summed loss above the deal's bound");
-        if (weights.length != d.elements) revert BadProof("not the model's size");
-        uint256[] memory input = new uint256[](3 + claims.length);
+    }
+
+    /// inputs is the verifier's input with the model and claims set and two
+    /// words left for the model's challenge and evaluation.
+    function inputs(uint256 model, uint256[] calldata claims) internal pure returns (uint256[] memory input) {
+        input = new uint256[](3 + claims.length);
         input[0] = model;
         for (uint256 j = 0; j < claims.length; j++) {
             input[1 + j] = claims[j];
         }
-        (input[1 + claims.length], input[2 + claims.length]) = evaluation(model, msg.sender, weights);
-        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+    }
+
+    /// pay closes the deal and pays its seller.
+    function pay(bytes32 id, Deal calldata d, uint256 model, bytes32 blob) internal {
         delete open[id];
-        emit Sold(id, msg.sender, model);
+        emit Sold(id, msg.sender, model, blob);
         (bool ok,) = payable(msg.sender).call{value: d.payment}("");
         require(ok, "payment failed");
     }
 
-    /// Returns an unsold offer's payment to its buyer after the deadline.
     function refund(Deal calldata d) external {
         bytes32 id = keccak256(abi.encode(d));
         if (!open[id]) revert NotOpen(id);

@@ -359,8 +359,14 @@ func (c *EVM) Call(addr common.Address, input []byte, gas uint64) (uint64, error
 // gas (0: the block's limit), and returns the return data and the execution
 // gas used; a revert is an error carrying the revert reason.
 func (c *EVM) Send(from, to common.Address, input []byte, value *big.Int, gas uint64) ([]byte, uint64, error) {
+	return c.SendWithBlobs(from, to, input, value, gas, nil)
+}
+
+// SendWithBlobs is Send for a transaction that carries blobs of the given
+// versioned hashes (EIP-4844: BLOBHASH reads them).
+func (c *EVM) SendWithBlobs(from, to common.Address, input []byte, value *big.Int, gas uint64, blobs []common.Hash) ([]byte, uint64, error) {
 	cfg := *c.cfg
-	cfg.Origin, cfg.Value = from, value
+	cfg.Origin, cfg.Value, cfg.BlobHashes = from, value, blobs
 	if gas > 0 {
 		cfg.GasLimit = gas
 	}

@@ -2,6 +2,7 @@ package onchain
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/big"
@@ -20,7 +21,10 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto/kzg4844"
+	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/contracts"
 	"github.com/potbench/potbench/proving"
@@ -129,6 +133,9 @@ type SaleFigures struct {
 	Verify Gas `json:"verify"` // the verifier's call alone, as the contract makes it
 	Total  Gas `json:"total"`  // offer and sell: one whole deal
 
+	Blobs   int    `json:"blobs,omitempty"`    // blobs the sale carries (the model, with -blob)
+	BlobGas uint64 `json:"blob_gas,omitempty"` // their blob gas, priced in the blob market, not in Sell
+
 	Paid      bool `json:"paid"`      // the seller received the payment
 	Delivered bool `json:"delivered"` // the buyer read the exact final model from the sale's transaction
 }
@@ -145,6 +152,7 @@ type saleDeal struct {
 	MinCorrect   *big.Int
 	MaxLossSum   *big.Int
 	Elements     uint64
+	Blob         bool
 }
 
 // SaleProof is the seller's sale of a run: the sale circuit's keys and a
@@ -158,22 +166,75 @@ type SaleProof struct {
 	source  string
 	setupNs int64
 	proveNs int64
+	blob    *blobSidecar // the model's blob, for a sale that carries it so
+}
+
+// blobSidecar is the blob that carries a model, as a blob transaction's
+// sidecar holds it, and the opening of its polynomial at the sale's point.
+type blobSidecar struct {
+	blob       kzg4844.Blob
+	commitment kzg4844.Commitment
+	hash       common.Hash // the versioned hash
+	opening    kzg4844.Proof
+}
+
+// newBlobSidecar encodes elems as a blob and commits to it.
+func newBlobSidecar(elems []*big.Int) (*blobSidecar, error) {
+	b, err := blob.Encode(elems)
+	if err != nil {
+		return nil, err
+	}
+	sc := &blobSidecar{}
+	copy(sc.blob[:], b)
+	if sc.commitment, err = kzg4844.BlobToCommitment(&sc.blob); err != nil {
+		return nil, err
+	}
+	sc.hash = kzg4844.CalcBlobHashV1(sha256.New(), &sc.commitment)
+	return sc, nil
+}
+
+// open proves the blob's value at z, which must be y.
+func (sc *blobSidecar) open(z, y *big.Int) error {
+	var pt kzg4844.Point
+	z.FillBytes(pt[:])
+	proof, claim, err := kzg4844.ComputeProof(&sc.blob, pt)
+	if err != nil {
+		return err
+	}
+	if new(big.Int).SetBytes(claim[:]).Cmp(y) != 0 {
+		return errors.New("onchain: the blob's KZG opening gives another value than the circuit's")
+	}
+	sc.opening = proof
+	return nil
 }
 
 // ProveSale proves the run in dir again as the sale of its final model to
 // the seller, with keys of the buyer's one-party setup (Sale.sol says why
 // that is safe for an offer that names its seller; cache: the key cache,
-// nil: always set up).
-func ProveSale(dir string, cache *proving.KeyCache) (*SaleProof, error) {
+// nil: always set up). inBlob: the model is carried in a blob
+// (sellBlob), not in calldata.
+func ProveSale(dir string, cache *proving.KeyCache, inBlob bool) (*SaleProof, error) {
 	s, err := trainrun.SaleOf(dir, seller)
 	if err != nil {
 		return nil, err
+	}
+	var sc *blobSidecar
+	if inBlob {
+		if sc, err = newBlobSidecar(s.Elements); err != nil {
+			return nil, err
+		}
+		if err := s.InBlob(sc.hash, seller); err != nil {
+			return nil, err
+		}
+		if err := sc.open(s.Public[len(s.Public)-2], s.Value); err != nil {
+			return nil, err
+		}
 	}
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, s.Circuit)
 	if err != nil {
 		return nil, fmt.Errorf("onchain: the sale circuit: %w", err)
 	}
-	sp := &SaleProof{sale: s, cs: cs, source: "one-party setup by the buyer"}
+	sp := &SaleProof{sale: s, cs: cs, source: "one-party setup by the buyer", blob: sc}
 	pk, vk := groth16.NewProvingKey(ecc.BN254), groth16.NewVerifyingKey(ecc.BN254)
 	var name string
 	if cache != nil {
@@ -290,7 +351,7 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms 
 	sm.gas.Tx = sm.gas.Exec
 	sm.deal = saleDeal{Buyer: buyer, Seller: seller, Deadline: BlockTime + 30*24*3600, Payment: Payment, Verifier: verifier,
 		VerifierCode: sm.evm.CodeHash(verifier), Claims: uint64(len(claims)), MinCorrect: big.NewInt(target.MinCorrect),
-		MaxLossSum: new(big.Int), Elements: uint64(len(sp.sale.Elements))}
+		MaxLossSum: new(big.Int), Elements: uint64(len(sp.sale.Elements)), Blob: sp.blob != nil}
 	if target.MaxLossSum != nil {
 		sm.deal.MaxLossSum = target.MaxLossSum
 	}
@@ -300,11 +361,16 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms 
 // call sends a transaction to the sale contract with the most gas a
 // transaction may carry.
 func (sm *saleMarket) call(from common.Address, value *big.Int, method string, args ...any) (Gas, error) {
+	return sm.send(from, value, nil, method, args...)
+}
+
+// send is call for a transaction that carries blobs.
+func (sm *saleMarket) send(from common.Address, value *big.Int, blobs []common.Hash, method string, args ...any) (Gas, error) {
 	data, err := sm.abi.Pack(method, args...)
 	if err != nil {
 		return Gas{}, err
 	}
-	ret, exec, err := sm.evm.Send(from, sm.addr, data, value, TxGasCap-TxGas(data, 0))
+	ret, exec, err := sm.evm.SendWithBlobs(from, sm.addr, data, value, TxGasCap-TxGas(data, 0), blobs)
 	if err != nil {
 		return Gas{}, fmt.Errorf("%s: %w%s", method, err, revertReason(sm.abi, ret))
 	}
@@ -313,10 +379,32 @@ func (sm *saleMarket) call(from common.Address, value *big.Int, method string, a
 
 // sellArgs are the seller's arguments of sell after the deal: the proof,
 // the final model's commitment, the score's claims and the model's
-// elements.
+// elements; or, with the model in a blob, of sellBlob: the proof, the
+// commitment, the claims, the blob's value at the point and its KZG
+// commitment and opening.
 func (sp *SaleProof) sellArgs() []any {
 	free := sp.free()
+	if sp.blob != nil {
+		return []any{sp.proof, free[0], free[1 : len(free)-2], sp.sale.Value, append(sp.blob.commitment[:], sp.blob.opening[:]...)}
+	}
 	return []any{sp.proof, free[0], free[1 : len(free)-2], sp.sale.Elements}
+}
+
+// sell sends the seller's sale transaction: sell, or sellBlob with the
+// model's blob.
+func (sm *saleMarket) sell(sp *SaleProof, from common.Address, d saleDeal, args []any) (Gas, error) {
+	if sp.blob != nil {
+		return sm.send(from, nil, []common.Hash{sp.blob.hash}, "sellBlob", append([]any{d}, args...)...)
+	}
+	return sm.call(from, nil, "sell", append([]any{d}, args...)...)
+}
+
+// sellMethod is the sale's method.
+func (sp *SaleProof) sellMethod() string {
+	if sp.blob != nil {
+		return "sellBlob"
+	}
+	return "sell"
 }
 
 // Sell sells the final model of the run in dir through contracts/Sale.sol
@@ -346,19 +434,22 @@ func Sell(dir string, sp *SaleProof, c *Compiler, target Target, terms *trainrun
 	}
 	f.Verify = Gas{Exec: exec, Tx: TxGas(data, exec)}
 	before := sm.evm.Balance(seller)
-	input, err := sm.abi.Pack("sell", append([]any{sm.deal}, sp.sellArgs()...)...)
+	input, err := sm.abi.Pack(sp.sellMethod(), append([]any{sm.deal}, sp.sellArgs()...)...)
 	if err != nil {
 		return nil, err
 	}
-	if f.Sell, err = sm.call(seller, nil, "sell", append([]any{sm.deal}, sp.sellArgs()...)...); err != nil {
+	if f.Sell, err = sm.sell(sp, seller, sm.deal, sp.sellArgs()); err != nil {
 		return nil, err
+	}
+	if sp.blob != nil {
+		f.Blobs, f.BlobGas = 1, params.BlobTxBlobGasPerBlob
 	}
 	f.Total = f.Offer.Add(f.Sell)
 	f.Paid = new(big.Int).Sub(sm.evm.Balance(seller), before).Cmp(Payment) == 0
 	if !f.Paid {
 		return f, errors.New("onchain: the sale did not pay the seller")
 	}
-	got, err := sm.received(sp.sale.Domain, input)
+	got, err := sm.received(sp, input)
 	if err != nil {
 		return f, fmt.Errorf("onchain: the buyer's model: %w", err)
 	}
@@ -378,33 +469,44 @@ func Sell(dir string, sp *SaleProof, c *Compiler, target Target, terms *trainrun
 }
 
 // received is the buyer's side: the model sent with the sale's
-// transaction (input, the sell call the Sold event points to), unpacked
+// transaction (input, the sell call the Sold event points to; with a
+// blob, the blob the event names, as the network serves it), unpacked
 // and checked against the commitment of the Sold event, which the proof
 // bound.
-func (sm *saleMarket) received(dom commit.Domain, input []byte) ([]int64, error) {
+func (sm *saleMarket) received(sp *SaleProof, input []byte) ([]int64, error) {
 	var model *big.Int
+	var blobHash [32]byte
 	for _, l := range sm.evm.Logs() {
 		if l.Address == sm.addr && len(l.Topics) > 0 && l.Topics[0] == sm.abi.Events["Sold"].ID {
 			out, err := sm.abi.Unpack("Sold", l.Data)
 			if err != nil {
 				return nil, err
 			}
-			model = out[0].(*big.Int)
+			model, blobHash = out[0].(*big.Int), out[1].([32]byte)
 		}
 	}
 	if model == nil {
 		return nil, errors.New("no Sold event on chain")
 	}
-	if len(input) < 4 {
-		return nil, errors.New("no sale transaction")
-	}
-	args, err := sm.abi.Methods["sell"].Inputs.Unpack(input[4:])
-	if err != nil {
-		return nil, fmt.Errorf("the sale transaction: %w", err)
-	}
-	weights, ok := args[len(args)-1].([]*big.Int)
-	if !ok {
-		return nil, errors.New("the sale transaction carries no model")
+	dom := sp.sale.Domain
+	var weights []*big.Int
+	if sp.blob != nil {
+		var err error
+		if weights, err = fromBlob(sp.blob.blob, blobHash, commit.PackedLen(dom.Values, dom.Format.Bits)); err != nil {
+			return nil, err
+		}
+	} else {
+		if len(input) < 4 {
+			return nil, errors.New("no sale transaction")
+		}
+		args, err := sm.abi.Methods["sell"].Inputs.Unpack(input[4:])
+		if err != nil {
+			return nil, fmt.Errorf("the sale transaction: %w", err)
+		}
+		var ok bool
+		if weights, ok = args[len(args)-1].([]*big.Int); !ok {
+			return nil, errors.New("the sale transaction carries no model")
+		}
 	}
 	f, err := commit.FieldOf(ecc.BN254)
 	if err != nil {
@@ -422,4 +524,25 @@ func (sm *saleMarket) received(dom commit.Domain, input []byte) ([]int64, error)
 		return nil, errors.New("the model sold is not the committed one")
 	}
 	return values, nil
+}
+
+// fromBlob is the buyer's reading of a blob fetched from the network: its
+// commitment must give the versioned hash h the Sold event names, and it
+// holds the model's n elements and then zeros.
+func fromBlob(b kzg4844.Blob, h [32]byte, n int) ([]*big.Int, error) {
+	c, err := kzg4844.BlobToCommitment(&b)
+	if err != nil {
+		return nil, err
+	}
+	if kzg4844.CalcBlobHashV1(sha256.New(), &c) != h {
+		return nil, errors.New("the blob is not the one the sale names")
+	}
+	if n > blob.Width || slices.ContainsFunc(b[32*n:], func(x byte) bool { return x != 0 }) {
+		return nil, fmt.Errorf("the blob holds more than the model's %d elements", n)
+	}
+	out := make([]*big.Int, n)
+	for i := range out {
+		out[i] = new(big.Int).SetBytes(b[32*i : 32*i+32])
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/delivery"
 	"github.com/potbench/potbench/training"
@@ -28,7 +29,7 @@ import (
 // whose commitment hashes an input the seller supplies cannot be folded.
 func TestSale(t *testing.T) {
 	solc := compiler(t)
-	if _, err := ProveSale(tinyRun(t), nil); err == nil || !strings.Contains(err.Error(), "-chain run -fold-score") {
+	if _, err := ProveSale(tinyRun(t), nil, false); err == nil || !strings.Contains(err.Error(), "-chain run -fold-score") {
 		t.Errorf("a run of step proofs sold: %v", err)
 	}
 	dir := t.TempDir()
@@ -39,7 +40,7 @@ func TestSale(t *testing.T) {
 	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	sp, err := ProveSale(dir, nil)
+	sp, err := ProveSale(dir, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,5 +142,72 @@ func TestSale(t *testing.T) {
 	}
 	if new(big.Int).Sub(sm.evm.Balance(buyer), before).Cmp(Payment) != 0 {
 		t.Error("the refund did not return the payment")
+	}
+	t.Run("blob", func(t *testing.T) { testSaleBlob(t, dir, solc) })
+}
+
+// testSaleBlob: the run of dir sold with its model in a blob: the seller is
+// paid and the buyer reads the exact final model from the blob the Sold
+// event names. Refused: a calldata sale of a blob deal, a sale with no
+// blob, a value one off, another blob (its own KZG opening at its own
+// point, so that only the proof can refuse it), and another sender.
+func testSaleBlob(t *testing.T, dir string, solc *Compiler) {
+	sp, err := ProveSale(dir, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Sell(dir, sp, solc, Target{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Paid || !f.Delivered || f.Inputs != 5 || f.Blobs != 1 {
+		t.Fatalf("sale %+v", f)
+	}
+	t.Logf("sold in a blob: %d constraints; offer %d, sell %d (verifier %d), total %d gas (transactions) and %d blob gas",
+		f.Constraints, f.Offer.Tx, f.Sell.Tx, f.Verify.Exec, f.Total.Tx, f.BlobGas)
+	sm, err := newSaleMarket(dir, sp, solc, Target{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sm.call(buyer, Payment, "offer", sm.deal); err != nil {
+		t.Fatal(err)
+	}
+	expect := expecter(t)
+	args := sp.sellArgs()
+	plain := &SaleProof{sale: sp.sale, proof: sp.proof}
+	_, err = sm.sell(plain, seller, sm.deal, []any{args[0], args[1], args[2], sp.sale.Elements})
+	expect("a calldata sale of a blob deal", "carries the model in a blob", err)
+	_, err = sm.send(seller, nil, nil, "sellBlob", append([]any{sm.deal}, args...)...)
+	expect("no blob", "no blob", err)
+	off := append([]any{}, args...)
+	off[3] = new(big.Int).Add(sp.sale.Value, big.NewInt(1))
+	_, err = sm.sell(sp, seller, sm.deal, off)
+	expect("a value one off", "the blob's value at the point", err)
+	// another model's blob, opened honestly at the point the contract
+	// derives for it: the precompile accepts it, the proof does not
+	elems := append([]*big.Int{}, sp.sale.Elements...)
+	elems[0] = new(big.Int).Add(elems[0], big.NewInt(1))
+	other, err := newBlobSidecar(elems)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := sp.free()
+	z := chain.BlobPoint(other.hash, free[0], seller)
+	y, err := blob.Value(elems, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.open(z, y); err != nil {
+		t.Fatal(err)
+	}
+	forged := &SaleProof{sale: sp.sale, proof: sp.proof, blob: other}
+	_, err = sm.sell(forged, seller, sm.deal, []any{args[0], args[1], args[2], y, append(other.commitment[:], other.opening[:]...)})
+	expect("another model's blob", "rejected by the verifier", err)
+	other2 := common.HexToAddress("0x0123000000000000000000000000000000000003")
+	sm.evm.Fund(other2, Payment)
+	_, err = sm.sell(sp, other2, sm.deal, args)
+	expect("another sender", "NotSeller", err)
+	if _, err := sm.sell(sp, seller, sm.deal, args); err != nil {
+		t.Fatalf("the honest sale: %v", err)
 	}
 }

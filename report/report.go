@@ -411,23 +411,29 @@ func settlement(b *strings.Builder, opt Options) {
 func sales(b *strings.Builder, opt Options) {
 	price := opt.gasPrice()
 	var rows []string
-	under, total := 0, 0
+	under, total, blobs := 0, 0, 0
 	for _, host := range sortedHosts(opt.Runs) {
 		for _, r := range opt.Runs[host] {
-			s := r.Sale
-			if s == nil {
-				continue
+			for _, s := range []*resultset.SaleSummary{r.Sale, r.SaleBlob} {
+				if s == nil {
+					continue
+				}
+				total++
+				if s.TotalGasTx <= saleGoal {
+					under++
+				}
+				delivered := "yes"
+				if !s.Delivered {
+					delivered = "NOT DELIVERED"
+				}
+				carried := "calldata"
+				if s.Blobs > 0 {
+					carried = fmt.Sprintf("%d blob (%d blob gas)", s.Blobs, s.BlobGas)
+					blobs++
+				}
+				rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %s | %d | %d | %d | %d (%s) | %s | %d |\n", host, r.Name, r.Model, r.Dataset, r.Steps,
+					s.Constraints, s.Inputs, s.Elements, carried, s.OfferGasTx, s.SellGasTx, s.VerifyGas, s.TotalGasTx, resultset.Dollars(price.USD(s.TotalGasTx)), delivered, s.DeployGas))
 			}
-			total++
-			if s.TotalGasTx <= saleGoal {
-				under++
-			}
-			delivered := "yes"
-			if !s.Delivered {
-				delivered = "NOT DELIVERED"
-			}
-			rows = append(rows, fmt.Sprintf("| %s | %s | %s / %s | %d | %d | %d | %d | %d | %d | %d | %d (%s) | %s | %d |\n", host, r.Name, r.Model, r.Dataset, r.Steps,
-				s.Constraints, s.Inputs, s.Elements, s.OfferGasTx, s.SellGasTx, s.VerifyGas, s.TotalGasTx, resultset.Dollars(price.USD(s.TotalGasTx)), delivered, s.DeployGas))
 		}
 	}
 	if len(rows) == 0 {
@@ -439,11 +445,17 @@ func sales(b *strings.Builder, opt Options) {
 	b.WriteString("and the verifier checks the commitment's proof of knowledge in its one pairing call (`onchain.BatchCommitmentCheck`). The offer stores one slot (the deal's hash) and pins the verifier's code hash; ")
 	b.WriteString("the seller's one transaction carries the proof and the model, and pays the seller. The sale circuit's keys are the buyer's one-party setup, safe for an offer that names its seller (the contract's doc says why). ")
 	fmt.Fprintf(b, "Whole deal is the offer and the sale, as transactions (base, calldata and execution, before the refund for the cleared slot); money at %s. Deployment is the sale contract and the deal's verifier, whose constant point holds the deal's terms: once per deal.\n\n", price)
-	b.WriteString("| host | run | model / dataset | steps | sale constraints | verifier inputs | model elements | offer | sell | of which verifier | whole deal | model delivered | deployment, per deal |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n")
+	b.WriteString("With `sell -blob` the model travels in the sale transaction's EIP-4844 blob instead of its calldata (`circuits/chain.NewBlobSold`, `Sale.sellBlob`): the contract derives a point from the blob's versioned hash, the model's commitment and the seller, the point evaluation precompile (50,000 gas) checks the blob's value there against the versioned hash, and the proof shows that the committed model, as a blob, has that value (`circuits/blob`: the evaluation in BLS12-381's scalar field, emulated). A blob's 131,072 blob gas is priced in the blob market, apart from the gas below; the network keeps a blob about 18 days, in which the buyer must fetch it.\n\n")
+	b.WriteString("| host | run | model / dataset | steps | sale constraints | verifier inputs | model elements | model in | offer | sell | of which verifier | whole deal | model delivered | deployment, per deal |\n|---|---|---|--:|--:|--:|--:|---|--:|--:|--:|--:|---|--:|\n")
 	for _, r := range rows {
 		b.WriteString(r)
 	}
-	fmt.Fprintf(b, "\n%d of %d sales cost at most %d gas for the whole deal. The model's bytes are calldata at 16 gas a byte (up to 512 per packed element), so a larger model costs more; carrying the model in a blob (EIP-4844) bound to the proof would remove that part (not built).\n", under, total, saleGoal)
+	fmt.Fprintf(b, "\n%d of %d sales cost at most %d gas for the whole deal. In calldata the model's bytes cost 16 gas a byte (up to 512 per packed element), so a larger model costs more; ", under, total, saleGoal)
+	if blobs == 0 {
+		b.WriteString("a blob would replace that part by the precompile's 50,000 gas and blob gas (none sold so far).\n")
+		return
+	}
+	b.WriteString("in a blob the gas does not grow with the model (up to 4096 elements a blob), and the precompile's 50,000 gas is paid instead: the blob is the cheaper carrier above about a hundred elements.\n")
 }
 
 // saleGoal is the whole-deal budget the sale table counts against: about

@@ -190,14 +190,18 @@ func TestSettlementSection(t *testing.T) {
 			Settlement: &resultset.SettlementSummary{OfferGasTx: 476_000, ProveGasTx: 1_830_000, DeliverGasTx: 804_000, DeliveryVerifyGas: 342_000,
 				SettleGasTx: 45_000, CipherElements: 2, DeliveryConstraints: 167_569, DeliveryProveNs: 5e9, Delivered: true},
 			Sale: &resultset.SaleSummary{Constraints: 49_512, Inputs: 5, Elements: 2, OfferGasTx: 56_000, SellGasTx: 358_000, VerifyGas: 303_000,
-				TotalGasTx: 414_000, DeployGas: 2_478_000, Delivered: true}},
+				TotalGasTx: 414_000, DeployGas: 2_478_000, Delivered: true},
+			SaleBlob: &resultset.SaleSummary{Constraints: 52_000, Inputs: 5, Elements: 2, OfferGasTx: 56_000, SellGasTx: 400_000, VerifyGas: 303_000,
+				TotalGasTx: 456_000, DeployGas: 2_478_000, Delivered: true, Blobs: 1, BlobGas: 131_072}},
 		{Name: "b", Model: "linreg", Dataset: "diabetes", Steps: 5, Proofs: 6, SettleGasTx: 2_400_000, SettleTxs: 3},
 	}}
 	var b strings.Builder
 	settlement(&b, Options{Runs: runs})
 	for _, want := range []string{"| deployment, once |", "| hosta-2c | a | linreg / diabetes | 5 | 6 | 4 | 3200000 (", "| 3100000 (", "| 480000 | $",
 		"| yes |", "| no (settled before delivery) |", "| hosta-2c | a | 476000 | 1830000 | 804000 | 342000 | 45000 | 2 | 167569 | 5s |",
-		"| hosta-2c | a | linreg / diabetes | 5 | 49512 | 5 | 2 | 56000 | 358000 | 303000 | 414000 ($", "| yes | 2478000 |", "1 of 1 sales cost at most 450000 gas"} {
+		"| hosta-2c | a | linreg / diabetes | 5 | 49512 | 5 | 2 | calldata | 56000 | 358000 | 303000 | 414000 ($", "| yes | 2478000 |",
+		"| hosta-2c | a | linreg / diabetes | 5 | 52000 | 5 | 2 | 1 blob (131072 blob gas) | 56000 | 400000 | 303000 | 456000 ($",
+		"1 of 2 sales cost at most 450000 gas", "the gas does not grow with the model"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("no %q in\n%s", want, b.String())
 		}

@@ -54,7 +54,8 @@ type RunSummary struct {
 
 	Aggregate *AggregateSummary `json:"aggregate,omitempty"` // the whole run in one proof (-aggregate)
 
-	Sale *SaleSummary `json:"sale,omitempty"` // the final model sold in one transaction (potbench sell)
+	Sale     *SaleSummary `json:"sale,omitempty"`      // the final model sold in one transaction (potbench sell)
+	SaleBlob *SaleSummary `json:"sale_blob,omitempty"` // the same with the model in a blob (potbench sell -blob)
 }
 
 // SaleSummary is what selling a run's final model through
@@ -72,8 +73,10 @@ type SaleSummary struct {
 	SellGasTx   int64  `json:"sell_tx_gas"`
 	VerifyGas   int64  `json:"verify_gas"` // the verifier's call alone, within sell
 	TotalGasTx  int64  `json:"total_tx_gas"`
-	DeployGas   int64  `json:"deploy_gas"` // the sale contract and the deal's verifier
-	Delivered   bool   `json:"delivered"`  // the buyer read the exact final model from the chain
+	DeployGas   int64  `json:"deploy_gas"`         // the sale contract and the deal's verifier
+	Delivered   bool   `json:"delivered"`          // the buyer read the exact final model from the chain
+	Blobs       int    `json:"blobs,omitempty"`    // blobs that carried the model (sell -blob); none: calldata
+	BlobGas     int64  `json:"blob_gas,omitempty"` // their blob gas, priced in the blob market
 }
 
 // SettlementSummary is the gas of each transaction of a settlement with

@@ -25,6 +25,9 @@ type Sale struct {
 	Public     []*big.Int // the sale proof's public inputs, in the circuit's order
 	Fixed      []*big.Int // the inputs the buyer's terms give, nil where the seller supplies one (SaleInputs)
 	Domain     commit.Domain
+	Value      *big.Int // with the model in a blob (InBlob): the blob's value at the point, for the precompile
+
+	run *chain.Scored // the empty scored run circuit
 }
 
 // SaleInputs is, for the sale circuit of a run of terms t with n public
@@ -104,17 +107,12 @@ func SaleOf(dir string, payee [20]byte) (*Sale, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: the run's proof is not a scored chain", dir)
 	}
-	s := &Sale{Circuit: chain.NewSold(empty.(*chain.Scored)), Domain: run.Chain.Params.ModelDomain()}
+	s := &Sale{Circuit: chain.NewSold(empty.(*chain.Scored)), Domain: run.Chain.Params.ModelDomain(), run: empty.(*chain.Scored)}
 	var sold *chain.Sold
 	if sold, s.Elements, err = chain.SoldAssignment(ecc.BN254, s.Domain, run, p.final, payee); err != nil {
 		return nil, err
 	}
-	s.Assignment = sold
-	w, err := frontend.NewWitness(sold, ecc.BN254.ScalarField(), frontend.PublicOnly())
-	if err != nil {
-		return nil, err
-	}
-	if s.Public, err = publicValues(w); err != nil {
+	if err := s.assign(sold); err != nil {
 		return nil, err
 	}
 	if s.Fixed, err = SaleInputs(TermsOf(m), len(s.Public)); err != nil {
@@ -126,4 +124,32 @@ func SaleOf(dir string, payee [20]byte) (*Sale, error) {
 		}
 	}
 	return s, nil
+}
+
+// assign sets the sale's assignment and its public inputs.
+func (s *Sale) assign(a *chain.Sold) error {
+	s.Assignment = a
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField(), frontend.PublicOnly())
+	if err != nil {
+		return err
+	}
+	s.Public, err = publicValues(w)
+	return err
+}
+
+// InBlob turns the sale into one whose model is carried in a blob of
+// versioned hash h (circuits/chain.NewBlobSold; the blob holds Elements,
+// blob.Encode): the point and value replace the challenge and evaluation,
+// and Value is the blob's value at the point.
+func (s *Sale) InBlob(h [32]byte, payee [20]byte) error {
+	sold, ok := s.Assignment.(*chain.Sold)
+	if !ok || s.run == nil {
+		return errors.New("not a sale of SaleOf")
+	}
+	a, y, err := chain.BlobSoldAssignment(sold, s.Elements, h, payee)
+	if err != nil {
+		return err
+	}
+	s.Circuit, s.Value = chain.NewBlobSold(s.run), y
+	return s.assign(a)
 }

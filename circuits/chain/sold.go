@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"golang.org/x/crypto/sha3"
 
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/delivery"
 )
@@ -30,8 +31,23 @@ import (
 // sender: a proof read from the chain or the mempool is made for one ρ,
 // hence one sender, and is worth nothing to anyone else.
 //
+// A sale may carry the model in an EIP-4844 blob instead (NewBlobSold):
+// the same public inputs then hold a point z and a value v, and the circuit
+// proves, for the blob polynomial p_W whose values at the blob's evaluation
+// points are W and then zeros (package blob),
+//
+//	ModelLast = Sponge_dom(W),  v ≡ p_W(z) (mod r)
+//
+// The contract derives z = keccak256(h ‖ ModelLast ‖ payee) >> 3 from the
+// versioned hash h of the transaction's blob (BlobPoint), has the point
+// evaluation precompile check the blob's value y at z against h, and passes
+// v = y mod r: the model's bytes never enter calldata, and the buyer reads
+// them from the blob.
+//
 // Cost: Scored's, one sponge over the n packed elements (a permutation per
-// rate elements) and n constraints for S.
+// rate elements) and n constraints for S; with a blob, the evaluation in
+// BLS12-381's scalar field instead of S (about 300 constraints per
+// element, package blob).
 //
 // Soundness: Scored's, plus: elements W' other than the W that ModelLast
 // binds pass only if ρ, drawn by keccak256 after W' and ModelLast, is a
@@ -39,7 +55,9 @@ import (
 // so both are monic of degree n and their difference is nonzero of degree
 // below n): at most q·n/2^253 over q tries when keccak256 is a random
 // oracle, or a collision of the sponge. W, fixed by ModelLast, is fixed
-// before ρ. The public inputs are those of Scored, which the sale contract
+// before ρ. With a blob: W is fixed by ModelLast, the blob B by h, both
+// before z; package blob bounds the chance that B ≠ W‖0 passes by
+// 5·Width/2^253 per point. The public inputs are those of Scored, which the sale contract
 // mostly takes from the terms folded into its verifier, plus ρ and S.
 type Sold struct {
 	Run        *Scored
@@ -47,7 +65,8 @@ type Sold struct {
 	Evaluation frontend.Variable `gnark:",public"` // S
 	Model      []frontend.Variable
 
-	dom commit.Domain
+	dom  commit.Domain
+	blob bool // the model in a blob: Challenge is z, Evaluation v
 }
 
 // NewSold returns the empty sale circuit of a scored run circuit, to
@@ -55,6 +74,14 @@ type Sold struct {
 func NewSold(run *Scored) *Sold {
 	dom := run.Chain.Params.ModelDomain()
 	return &Sold{Run: run, Model: make([]frontend.Variable, commit.PackedLen(dom.Values, dom.Format.Bits)), dom: dom}
+}
+
+// NewBlobSold returns the empty sale circuit of a scored run circuit whose
+// model is carried in a blob, to compile.
+func NewBlobSold(run *Scored) *Sold {
+	c := NewSold(run)
+	c.blob = true
+	return c
 }
 
 // Define implements frontend.Circuit.
@@ -70,6 +97,15 @@ func (c *Sold) Define(api frontend.API) error {
 		return err
 	}
 	api.AssertIsEqual(m, c.Run.Chain.ModelLast)
+	if c.blob {
+		per := commit.PerElement(c.dom.Format.Bits)
+		v, err := blob.Evaluate(api, c.Model, per*c.dom.Format.Bits, c.Challenge)
+		if err != nil {
+			return err
+		}
+		api.AssertIsEqual(v, c.Evaluation)
+		return nil
+	}
 	var s frontend.Variable = 1
 	for j := len(c.Model) - 1; j >= 0; j-- {
 		s = api.Add(api.Mul(s, c.Challenge), c.Model[j])
@@ -91,6 +127,19 @@ func SaleChallenge(model *big.Int, payee [20]byte, elems []*big.Int) *big.Int {
 		h.Write(e.FillBytes(w[:]))
 	}
 	return new(big.Int).Rsh(new(big.Int).SetBytes(h.Sum(nil)), 3)
+}
+
+// BlobPoint is z = keccak256(h ‖ model ‖ payee) >> 3 for a blob of
+// versioned hash h, as the sale contract derives it.
+func BlobPoint(h [32]byte, model *big.Int, payee [20]byte) *big.Int {
+	k := sha3.NewLegacyKeccak256()
+	var w [32]byte
+	k.Write(h[:])
+	k.Write(model.FillBytes(w[:]))
+	clear(w[:12])
+	copy(w[12:], payee[:])
+	k.Write(w[:])
+	return new(big.Int).Rsh(new(big.Int).SetBytes(k.Sum(nil)), 3)
 }
 
 // SoldAssignment is the assignment of a sale: run is the scored run's
@@ -120,4 +169,24 @@ func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64,
 		a.Model[i] = e
 	}
 	return a, elems, nil
+}
+
+// BlobSoldAssignment is the assignment of a sale whose model is carried in
+// the blob of elements elems (SoldAssignment's, encoded by blob.Encode)
+// and versioned hash h: sold is SoldAssignment's, and the point and value
+// replace its challenge and evaluation. It returns the blob's value y at
+// the point as well, which the contract hands to the precompile.
+func BlobSoldAssignment(sold *Sold, elems []*big.Int, h [32]byte, payee [20]byte) (*Sold, *big.Int, error) {
+	model, ok := sold.Run.Chain.ModelLast.(*big.Int)
+	if !ok {
+		return nil, nil, fmt.Errorf("chain: the run's last model is not assigned (%v)", sold.Run.Chain.ModelLast)
+	}
+	z := BlobPoint(h, model, payee)
+	y, err := blob.Value(elems, z)
+	if err != nil {
+		return nil, nil, err
+	}
+	a := *sold
+	a.blob, a.Challenge, a.Evaluation = true, z, new(big.Int).Mod(y, ecc.BN254.ScalarField())
+	return &a, y, nil
 }

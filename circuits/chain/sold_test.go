@@ -9,6 +9,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
@@ -22,6 +23,124 @@ import (
 // challenge of another payee, and the run's own refusals (a claimed
 // score one off). Its public inputs are Scored's and two more.
 func TestSold(t *testing.T) {
+	fx := newSoldFixture(t)
+	empty, honest, elems, ch, seller, other := fx.empty, fx.honest, fx.elems, fx.ch, fx.seller, fx.other
+	r := ecc.BN254.ScalarField()
+	evalOf := func(rho *big.Int, w []frontend.Variable) *big.Int {
+		s := big.NewInt(1)
+		for j := len(w) - 1; j >= 0; j-- {
+			s.Mul(s, rho).Add(s, w[j].(*big.Int)).Mod(s, r)
+		}
+		return s
+	}
+	offByOne := *honest
+	offByOne.Evaluation = new(big.Int).Add(honest.Evaluation.(*big.Int), big.NewInt(1))
+	// elements of another model, with the challenge and evaluation they give
+	otherModel := *honest
+	otherModel.Model = append([]frontend.Variable{}, honest.Model...)
+	otherModel.Model[0] = new(big.Int).Add(elems[0], big.NewInt(1))
+	others := make([]*big.Int, len(otherModel.Model))
+	for i, w := range otherModel.Model {
+		others[i] = w.(*big.Int)
+	}
+	otherModel.Challenge = SaleChallenge(ch.ModelLast.(*big.Int), seller, others)
+	otherModel.Evaluation = evalOf(otherModel.Challenge.(*big.Int), otherModel.Model)
+	// a proof for another payee has another challenge; the honest
+	// evaluation at it fails unless recomputed, and recomputed it is that
+	// payee's own proof (the contract derives the challenge from the sender)
+	otherPayee := *honest
+	otherPayee.Challenge = SaleChallenge(ch.ModelLast.(*big.Int), other, elems)
+
+	test.NewAssert(t).CheckCircuit(empty, append([]test.TestingOption{
+		test.WithValidAssignment(honest),
+		test.WithInvalidAssignment(&offByOne),
+		test.WithInvalidAssignment(&otherModel),
+		test.WithInvalidAssignment(&otherPayee),
+		test.WithInvalidAssignment(fx.bumped(honest)),
+	}, checkOpts...)...)
+	if got, want := publicInputs(t, NewSold(fx.emptyRun())), Inputs+publicInputs(t, score.NewScore(fx.loss))-1+2; got != want {
+		t.Errorf("%d public inputs, want %d", got, want)
+	}
+}
+
+// TestBlobSold: the same sale with the model in a blob is accepted with
+// the point the contract derives from the blob's versioned hash and the
+// payee, and the blob's value there; refused: a value one off, another
+// model's elements with their own value (the sponge binds them), the
+// point of another payee or another blob, and a claimed score one off.
+// Its public inputs are those of the sale in calldata.
+func TestBlobSold(t *testing.T) {
+	fx := newSoldFixture(t)
+	h := [32]byte{0x01, 9, 9, 9}
+	honest, y, err := BlobSoldAssignment(fx.honest, fx.elems, h, fx.seller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Cmp(blob.Modulus) >= 0 {
+		t.Fatalf("value %v outside the blob field", y)
+	}
+	r := ecc.BN254.ScalarField()
+	valueAt := func(w []*big.Int, z *big.Int) *big.Int {
+		v, err := blob.Value(w, z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Mod(v, r)
+	}
+	offByOne := *honest
+	offByOne.Evaluation = new(big.Int).Add(honest.Evaluation.(*big.Int), big.NewInt(1))
+	otherModel := *honest
+	others := append([]*big.Int{}, fx.elems...)
+	others[0] = new(big.Int).Add(others[0], big.NewInt(1))
+	otherModel.Model = make([]frontend.Variable, len(others))
+	for i, w := range others {
+		otherModel.Model[i] = w
+	}
+	otherModel.Evaluation = valueAt(others, honest.Challenge.(*big.Int))
+	otherPayee := *honest
+	otherPayee.Challenge = BlobPoint(h, fx.ch.ModelLast.(*big.Int), fx.other)
+	otherBlob := *honest
+	otherBlob.Challenge = BlobPoint([32]byte{0x01, 7}, fx.ch.ModelLast.(*big.Int), fx.seller)
+	empty := NewBlobSold(fx.emptyRun())
+	test.NewAssert(t).CheckCircuit(empty, append([]test.TestingOption{
+		test.WithValidAssignment(honest),
+		test.WithInvalidAssignment(&offByOne),
+		test.WithInvalidAssignment(&otherModel),
+		test.WithInvalidAssignment(&otherPayee),
+		test.WithInvalidAssignment(&otherBlob),
+		test.WithInvalidAssignment(fx.bumped(honest)),
+	}, checkOpts...)...)
+	if got, want := publicInputs(t, NewBlobSold(fx.emptyRun())), publicInputs(t, NewSold(fx.emptyRun())); got != want {
+		t.Errorf("%d public inputs, the sale in calldata has %d", got, want)
+	}
+}
+
+// soldFixture is a wrapping scored chain and its sale to seller.
+type soldFixture struct {
+	p             Params
+	loss          score.Params
+	emptyScore    ScoreStatement
+	ch            *Circuit
+	scoreOf       func() ScoreStatement
+	empty, honest *Sold
+	elems         []*big.Int
+	seller, other [20]byte
+}
+
+func (fx *soldFixture) emptyRun() *Scored {
+	return &Scored{Chain: NewCircuit(fx.p), Score: fx.emptyScore}
+}
+
+// bumped is the sale a with a claimed score one off.
+func (fx *soldFixture) bumped(a *Sold) *Sold {
+	b := *a
+	sc := fx.scoreOf().(*score.FoldedScore)
+	sc.Correct = 1
+	b.Run = &Scored{Chain: fx.ch, Score: sc}
+	return &b
+}
+
+func newSoldFixture(t *testing.T) *soldFixture {
 	rng := rand.New(rand.NewPCG(5, 6))
 	held := circuittest.Rows(rng, 4, 3, -2<<12, 2<<12)
 	loss := score.Params{N: 4, Model: logreg.DefaultParams(1, 2, 0)}
@@ -50,54 +169,16 @@ func TestSold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	empty := NewSold(&Scored{Chain: NewCircuit(p), Score: emptyScore})
+	fx := &soldFixture{p: p, loss: loss, emptyScore: emptyScore, ch: ch, scoreOf: scoreOf}
+	fx.empty = NewSold(fx.emptyRun())
 	dom := p.ModelDomain()
-	seller, other := [20]byte{1, 2, 3}, [20]byte{4, 5, 6}
-	honest, elems, err := SoldAssignment(ecc.BN254, dom, &Scored{Chain: ch, Score: scoreOf()}, last, seller)
+	fx.seller, fx.other = [20]byte{1, 2, 3}, [20]byte{4, 5, 6}
+	fx.honest, fx.elems, err = SoldAssignment(ecc.BN254, dom, &Scored{Chain: ch, Score: scoreOf()}, last, fx.seller)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(elems) != len(empty.Model) {
-		t.Fatalf("%d elements, the circuit takes %d", len(elems), len(empty.Model))
+	if len(fx.elems) != len(fx.empty.Model) {
+		t.Fatalf("%d elements, the circuit takes %d", len(fx.elems), len(fx.empty.Model))
 	}
-	r := ecc.BN254.ScalarField()
-	evalOf := func(rho *big.Int, w []frontend.Variable) *big.Int {
-		s := big.NewInt(1)
-		for j := len(w) - 1; j >= 0; j-- {
-			s.Mul(s, rho).Add(s, w[j].(*big.Int)).Mod(s, r)
-		}
-		return s
-	}
-	offByOne := *honest
-	offByOne.Evaluation = new(big.Int).Add(honest.Evaluation.(*big.Int), big.NewInt(1))
-	// elements of another model, with the challenge and evaluation they give
-	otherModel := *honest
-	otherModel.Model = append([]frontend.Variable{}, honest.Model...)
-	otherModel.Model[0] = new(big.Int).Add(elems[0], big.NewInt(1))
-	others := make([]*big.Int, len(otherModel.Model))
-	for i, w := range otherModel.Model {
-		others[i] = w.(*big.Int)
-	}
-	otherModel.Challenge = SaleChallenge(ch.ModelLast.(*big.Int), seller, others)
-	otherModel.Evaluation = evalOf(otherModel.Challenge.(*big.Int), otherModel.Model)
-	// a proof for another payee has another challenge; the honest
-	// evaluation at it fails unless recomputed, and recomputed it is that
-	// payee's own proof (the contract derives the challenge from the sender)
-	otherPayee := *honest
-	otherPayee.Challenge = SaleChallenge(ch.ModelLast.(*big.Int), other, elems)
-	bumped := *honest
-	sc := scoreOf().(*score.FoldedScore)
-	sc.Correct = 1
-	bumped.Run = &Scored{Chain: ch, Score: sc}
-
-	test.NewAssert(t).CheckCircuit(empty, append([]test.TestingOption{
-		test.WithValidAssignment(honest),
-		test.WithInvalidAssignment(&offByOne),
-		test.WithInvalidAssignment(&otherModel),
-		test.WithInvalidAssignment(&otherPayee),
-		test.WithInvalidAssignment(&bumped),
-	}, checkOpts...)...)
-	if got, want := publicInputs(t, NewSold(&Scored{Chain: NewCircuit(p), Score: emptyScore})), Inputs+publicInputs(t, score.NewScore(loss))-1+2; got != want {
-		t.Errorf("%d public inputs, want %d", got, want)
-	}
+	return fx
 }
