@@ -4,6 +4,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 
 	"github.com/potbench/potbench/circuits/activation"
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/fixedpoint"
 	"github.com/potbench/potbench/circuits/lanes"
@@ -18,7 +19,7 @@ import (
 // hint (the soundness sweep checks that it calls each).
 func Hints() []solver.Hint {
 	var out []solver.Hint
-	for _, get := range []func() []solver.Hint{fixedpoint.GetHints, chain.GetHints, activation.GetHints, matmul.GetHints, softmax.GetHints, lanes.GetHints, limbcheck.GetHints} {
+	for _, get := range []func() []solver.Hint{fixedpoint.GetHints, chain.GetHints, blob.GetHints, activation.GetHints, matmul.GetHints, softmax.GetHints, lanes.GetHints, limbcheck.GetHints} {
 		out = append(out, get()...)
 	}
 	return out

@@ -46,8 +46,8 @@ import (
 //
 // Cost: Scored's, one sponge over the n packed elements (a permutation per
 // rate elements) and n constraints for S; with a blob, the evaluation in
-// BLS12-381's scalar field instead of S (about 300 constraints per
-// element, package blob).
+// BLS12-381's scalar field instead of S (about 240 constraints per
+// element and 4,000 once, package blob's testdata).
 //
 // Soundness: Scored's, plus: elements W' other than the W that ModelLast
 // binds pass only if ρ, drawn by keccak256 after W' and ModelLast, is a

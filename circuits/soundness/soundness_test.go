@@ -21,6 +21,7 @@ import (
 	"github.com/consensys/gnark/test"
 
 	"github.com/potbench/potbench/circuits/activation"
+	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/fixedpoint"
@@ -626,7 +627,15 @@ func wrapCase(t *testing.T, curve ecc.ID) circuitCase {
 // (chain.Sold): one packed element of the model changed (with the
 // challenge and evaluation recomputed for it), the evaluation moved, a
 // lower summed loss claimed, and a wrong last model.
-func soldCase(t *testing.T, curve ecc.ID) circuitCase {
+func soldCase(t *testing.T, curve ecc.ID) circuitCase { return soldCaseOf(t, curve, false) }
+
+// blobSoldCase is the same sale with the model in a blob
+// (chain.NewBlobSold): the altered model comes with its own point and
+// value, the value is moved. BN254 only: the chain's blobs are read on
+// Ethereum.
+func blobSoldCase(t *testing.T, curve ecc.ID) circuitCase { return soldCaseOf(t, curve, true) }
+
+func soldCaseOf(t *testing.T, curve ecc.ID, inBlob bool) circuitCase {
 	rng := rand.New(rand.NewPCG(29, 30))
 	p := chain.Params{K: 3, Step: linreg.DefaultParams(2, 2, 2), Wrap: true}
 	ds, err := commit.NewDatasetOn(curve, commit.RoleTrain, circuittest.Rows(rng, 8, 3, -2<<12, 2<<12), 2, fixedpoint.Format{Bits: 16, Frac: 12})
@@ -678,6 +687,18 @@ func soldCase(t *testing.T, curve ecc.ID) circuitCase {
 		ev.Mul(ev, rho).Add(ev, w[j]).Mod(ev, r)
 	}
 	altered.Challenge, altered.Evaluation = rho, ev
+	empty := chain.NewSold(&chain.Scored{Chain: chain.NewCircuit(p), Score: emptyScore})
+	name := "sold run"
+	if inBlob {
+		h := [32]byte{1, 2, 3}
+		if honest, _, err = chain.BlobSoldAssignment(honest, elems, h, payee); err != nil {
+			t.Fatal(err)
+		}
+		if altered.Challenge, altered.Evaluation, err = blobPointAndValue(h, run.ModelLast.(*big.Int), payee, w); err != nil {
+			t.Fatal(err)
+		}
+		empty, name = chain.NewBlobSold(&chain.Scored{Chain: chain.NewCircuit(p), Score: emptyScore}), "sold run, blob"
+	}
 	moved := *honest
 	moved.Evaluation = new(big.Int).Add(honest.Evaluation.(*big.Int), big.NewInt(1))
 	lower := *honest
@@ -688,12 +709,24 @@ func soldCase(t *testing.T, curve ecc.ID) circuitCase {
 	other := *run
 	other.ModelLast = run.ModelFirst
 	wrongLast.Run = &chain.Scored{Chain: &other, Score: scoreOf()}
-	return circuitCase{name: "sold run", circuit: chain.NewSold(&chain.Scored{Chain: chain.NewCircuit(p), Score: emptyScore}), honest: honest, tampers: []tamper{
+	return circuitCase{name: name, circuit: empty, honest: honest, tampers: []tamper{
 		{kind: "model sold altered", witness: &altered},
 		{kind: "wrong claimed score", witness: &lower},
 		{kind: "wrong W_after", witness: &wrongLast},
 		{kind: "sold evaluation off", witness: &moved},
 	}}
+}
+
+// blobPointAndValue are the point a sale contract derives for a blob of
+// versioned hash h and the value there of the blob holding w, in BN254's
+// field.
+func blobPointAndValue(h [32]byte, model *big.Int, payee [20]byte, w []*big.Int) (*big.Int, *big.Int, error) {
+	z := chain.BlobPoint(h, model, payee)
+	y, err := blob.Value(w, z)
+	if err != nil {
+		return nil, nil, err
+	}
+	return z, y.Mod(y, ecc.BN254.ScalarField()), nil
 }
 
 // familyChainCases are chains of two steps of softmax regression, of the
@@ -1046,6 +1079,9 @@ func allCases(t *testing.T, curve ecc.ID) []circuitCase {
 	var out []circuitCase
 	for _, f := range []func(*testing.T, ecc.ID) circuitCase{wholeSetCase, linregCase, linregLanesCase, logregCase, logregLanesCase, softmaxCase, softmaxLanesCase, mlpCase, chainCase, wrapCase, soldCase, qualityCase, classScoreCase, lineageCase, membershipCase, activationCase, naiveCase, clampCase} {
 		out = append(out, f(t, curve))
+	}
+	if curve == ecc.BN254 {
+		out = append(out, blobSoldCase(t, curve))
 	}
 	return append(out, familyChainCases(t, curve)...)
 }
