@@ -194,14 +194,27 @@ contract Sale {
 
     /// ρ = keccak256(model ‖ payee ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j mod R
     /// (circuits/chain.SaleChallenge); an element not below R is refused.
+    /// evaluation is ρ = keccak256(model ‖ payee ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j by
+    /// Horner's rule, in assembly: about 40 gas an element, against 300 for Solidity's checked loop.
     function evaluation(uint256 model, address payee, uint256[] calldata w) internal pure returns (uint256 rho, uint256 s) {
-        rho = uint256(keccak256(abi.encodePacked(model, uint256(uint160(payee)), w))) >> 3;
-        s = 1;
-        for (uint256 j = w.length; j > 0; j--) {
-            uint256 c = w[j - 1];
-            if (c >= R) revert BadProof("a model element outside the field");
-            s = addmod(mulmod(s, rho, R), c, R);
+        bool outside;
+        assembly ("memory-safe") {
+            let n := w.length
+            let ptr := mload(0x40)
+            mstore(ptr, model)
+            mstore(add(ptr, 0x20), payee)
+            calldatacopy(add(ptr, 0x40), w.offset, shl(5, n))
+            rho := shr(3, keccak256(ptr, add(0x40, shl(5, n))))
+            s := 1
+            let r := R // once: the compiler reads a constant from code at each use
+            for { let at := add(w.offset, shl(5, n)) } gt(at, w.offset) {} {
+                at := sub(at, 0x20)
+                let c := calldataload(at)
+                outside := or(outside, iszero(lt(c, r)))
+                s := addmod(mulmod(s, rho, r), c, r)
+            }
         }
+        if (outside) revert BadProof("a model element outside the field");
     }
 
     function verify(address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {

@@ -21,7 +21,7 @@ import (
 // is paid and the buyer reads the exact final model from the sale's
 // transaction. Refused: the proof sent by another sender or verified with
 // the challenge of another payee, an offer that names no seller, the
-// model with one element changed, a claimed loss one below the proven, a
+// model with one element changed or one outside the field, a claimed loss one below the proven, a
 // model of another size, a deal whose score target the run misses, a
 // verifier of other code, a refund before the deadline and a second sale;
 // the refund comes after the deadline. A run of many proofs cannot be
@@ -111,6 +111,10 @@ func TestSale(t *testing.T) {
 	weights[0] = new(big.Int).Add(weights[0], big.NewInt(1))
 	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], args[2], weights)
 	expect("a model element changed", "rejected by the verifier", err)
+	outside := append([]*big.Int{}, sp.sale.Elements...)
+	outside[1] = ecc.BN254.ScalarField()
+	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], args[2], outside)
+	expect("a model element outside the field", "outside the field", err)
 	claims := append([]*big.Int{}, args[2].([]*big.Int)...)
 	claims[0] = new(big.Int).Sub(claims[0], big.NewInt(1))
 	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], claims, args[3])
