@@ -75,6 +75,7 @@ func TestRunBadInput(t *testing.T) {
 		{[]string{"run", "-out", dir, "-workloads", "fhe-linreg/B=128,D=64"}, "slots"},
 		{[]string{"settle", dir}, "manifest.json"},
 		{[]string{"sell", dir}, "manifest.json"},
+		{[]string{"sell", "-blob", dir}, "manifest.json"},
 		{[]string{"sell", "-min-correct", "-1", dir}, "must not be negative"},
 		{[]string{"settle", "-max-loss-sum", "x", dir}, "want a positive integer"},
 		{[]string{"verify", "-aggregate", dir}, "manifest.json"},
