@@ -62,7 +62,10 @@ type field = emulated.Field[emparams.BLS12381Fr]
 type element = emulated.Element[emparams.BLS12381Fr]
 
 // Evaluate returns p(z) mod r_BN254 for the values d (each below 2^bits)
-// and the point z (below 2^PointBits), as the package doc states.
+// and the point z (below 2^PointBits), as the package doc states. Call it
+// before the circuit's first direct multicommit.WithCommitment: gnark's
+// emulated field adds its commitment from a deferred callback, which
+// multicommit refuses once it has committed.
 func Evaluate(api frontend.API, d []frontend.Variable, bits int, z frontend.Variable) (frontend.Variable, error) {
 	if len(d) == 0 || len(d) > Width {
 		return nil, fmt.Errorf("blob: %d values, a blob holds 1 to %d", len(d), Width)

@@ -11,6 +11,7 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/multicommit"
 	"github.com/consensys/gnark/test"
 	"github.com/ethereum/go-ethereum/crypto/kzg4844"
 
@@ -22,6 +23,9 @@ type evalCircuit struct {
 	Point frontend.Variable `gnark:",public"`
 	Value frontend.Variable `gnark:",public"`
 	bits  int
+	// commitAfter: a direct multicommit.WithCommitment follows, as a
+	// Freivalds test of the circuit would (package matmul)
+	commitAfter bool
 }
 
 func (c *evalCircuit) Define(api frontend.API) error {
@@ -30,6 +34,12 @@ func (c *evalCircuit) Define(api frontend.API) error {
 		return err
 	}
 	api.AssertIsEqual(v, c.Value)
+	if c.commitAfter {
+		multicommit.WithCommitment(api, func(api frontend.API, r frontend.Variable) error {
+			api.AssertIsDifferent(r, 0)
+			return nil
+		}, c.Point)
+	}
 	return nil
 }
 
@@ -137,6 +147,12 @@ func TestEvaluate(t *testing.T) {
 		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16), test.NoProverChecks())
 	if circuittest.SolveR1CS(empty, good, solver.OverrideHint(solver.GetHintID(LimbsHint), aliased)) == nil {
 		t.Error("limbs of value + r_BN254 accepted")
+	}
+	// the circuit's own commitment made after the evaluation
+	withCommit, honest := &evalCircuit{D: make([]frontend.Variable, n), bits: bits, commitAfter: true}, *good
+	honest.commitAfter = true
+	if err := circuittest.SolveR1CS(withCommit, &honest); err != nil {
+		t.Errorf("a commitment after the evaluation: %v", err)
 	}
 	cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &evalCircuit{D: make([]frontend.Variable, 93), bits: bits})
 	if err != nil {

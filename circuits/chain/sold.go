@@ -89,6 +89,17 @@ func (c *Sold) Define(api frontend.API) error {
 	if n := commit.PackedLen(c.dom.Values, c.dom.Format.Bits); len(c.Model) != n || n == 0 {
 		return fmt.Errorf("chain: a sale of a %s model takes %d elements, not %d", c.dom, n, len(c.Model))
 	}
+	// the blob's evaluation first: gnark's emulated field commits in a
+	// deferred callback, which must be queued before the first of the run's
+	// own commitments (multicommit closes once it has committed)
+	var v frontend.Variable
+	if c.blob {
+		per := commit.PerElement(c.dom.Format.Bits)
+		var err error
+		if v, err = blob.Evaluate(api, c.Model, per*c.dom.Format.Bits, c.Challenge); err != nil {
+			return err
+		}
+	}
 	if err := c.Run.Define(api); err != nil {
 		return err
 	}
@@ -98,11 +109,6 @@ func (c *Sold) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(m, c.Run.Chain.ModelLast)
 	if c.blob {
-		per := commit.PerElement(c.dom.Format.Bits)
-		v, err := blob.Evaluate(api, c.Model, per*c.dom.Format.Bits, c.Challenge)
-		if err != nil {
-			return err
-		}
 		api.AssertIsEqual(v, c.Evaluation)
 		return nil
 	}
