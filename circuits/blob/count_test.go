@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -12,7 +11,7 @@ import (
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
-	"github.com/potbench/potbench/internal/atomicfile"
+	"github.com/potbench/potbench/circuits/internal/circuittest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/constraints.txt with the current counts")
@@ -32,18 +31,5 @@ func TestConstraintCounts(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%d\t%d\t%.1f\n", n, cs.GetNbConstraints(), float64(cs.GetNbConstraints())/float64(n))
 	}
-	path := filepath.Join("testdata", "constraints.txt")
-	if *update {
-		if err := atomicfile.Write(path, b.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (write it with -update)", err)
-	}
-	if !bytes.Equal(want, b.Bytes()) {
-		t.Errorf("the blob evaluation's counts changed; if intended, go test ./circuits/blob -run TestConstraintCounts -update\nwant:\n%s\ngot:\n%s", want, b.Bytes())
-	}
+	circuittest.Golden(t, filepath.Join("testdata", "constraints.txt"), b.Bytes(), *update, "the blob evaluation's counts")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,11 +12,11 @@ import (
 	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/internal/circuittest"
 	"github.com/potbench/potbench/circuits/linreg"
 	"github.com/potbench/potbench/circuits/logreg"
 	"github.com/potbench/potbench/circuits/mlp"
 	"github.com/potbench/potbench/circuits/softmax"
-	"github.com/potbench/potbench/internal/atomicfile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/constraints.txt with the current counts")
@@ -47,18 +46,5 @@ func TestConstraintCounts(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s\t%d\t%d\t%d\n", d.name, d.dom.Values, Elements(d.dom), cs.GetNbConstraints())
 	}
-	path := filepath.Join("testdata", "constraints.txt")
-	if *update {
-		if err := atomicfile.Write(path, b.Bytes()); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (write it with -update)", err)
-	}
-	if !bytes.Equal(want, b.Bytes()) {
-		t.Errorf("the delivery circuit's counts changed; if intended, go test ./circuits/delivery -run TestConstraintCounts -update\nwant:\n%s\ngot:\n%s", want, b.Bytes())
-	}
+	circuittest.Golden(t, filepath.Join("testdata", "constraints.txt"), b.Bytes(), *update, "the delivery circuit's counts")
 }

@@ -2,8 +2,10 @@
 package circuittest
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -11,6 +13,8 @@ import (
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
+
+	"github.com/potbench/potbench/internal/atomicfile"
 )
 
 // SolveR1CS compiles circuit to BN254 R1CS and solves it for assignment with
@@ -58,5 +62,25 @@ func Ints(rng *rand.Rand, n int, lo, hi int64) []int64 {
 func ForLanes(t *testing.T, run func(t *testing.T, lanes bool)) {
 	for _, lanes := range []bool{false, true} {
 		t.Run(fmt.Sprintf("lanes=%v", lanes), func(t *testing.T) { run(t, lanes) })
+	}
+}
+
+// Golden compares got with the tracked file at path (a circuit's
+// constraint counts), or rewrites it when update is set; what names the
+// counts and how to update them in the failure.
+func Golden(t *testing.T, path string, got []byte, update bool, what string) {
+	t.Helper()
+	if update {
+		if err := atomicfile.Write(path, got); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (write it with -update)", err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s changed; if intended, rerun the test with -update\nwant:\n%s\ngot:\n%s", what, want, got)
 	}
 }
