@@ -20,7 +20,7 @@ func TestHintsRegistered(t *testing.T) {
 			t.Errorf("%s is not registered", name)
 		}
 	}
-	if len(seen) != 11 {
-		t.Errorf("%d hints, want the 11 of fixedpoint, chain, activation, matmul, softmax, lanes and limbcheck", len(seen))
+	if len(seen) != 12 {
+		t.Errorf("%d hints, want the 12 of fixedpoint, chain, blob, activation, matmul, softmax, lanes and limbcheck", len(seen))
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/constraint"
+	csbn254 "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/constraint/solver"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
@@ -1175,13 +1176,57 @@ func freeWires(t *testing.T, curve ecc.ID, circuit frontend.Circuit) (free []int
 			}
 		}
 	}
+	unread := emulatedRemainders(cs, used)
 	for i := 1; i < n; i++ {
-		if !used[i] {
+		if !used[i] && !unread[i] {
 			free = append(free, i)
 		}
 	}
 	sort.Ints(free)
 	return free, n
+}
+
+// emulatedRemainders are the wires of gnark's emulated zero checks that no
+// constraint reads: checkZero (under AssertIsEqual and Div) calls mulHint
+// for a·1 = 0 + k·p and takes the remainder as the constant zero, so the
+// hint's remainder outputs, one limb each (four for BLS12-381's scalar
+// field), are in no constraint. A mulHint call's unused outputs are exempt
+// only when they are four in a row; any other free output is reported.
+func emulatedRemainders(cs constraint.ConstraintSystem, used []bool) map[int]bool {
+	sys, ok := cs.(*csbn254.R1CS)
+	if !ok {
+		return nil
+	}
+	var mulHint solver.HintID
+	for _, h := range solver.GetRegisteredHints() {
+		if strings.HasSuffix(solver.GetHintName(h), "emulated.mulHint") {
+			mulHint = solver.GetHintID(h)
+		}
+	}
+	out := map[int]bool{}
+	var hm constraint.HintMapping
+	for i := 0; i < sys.GetNbInstructions(); i++ {
+		bp, ok := sys.Blueprints[sys.Instructions[i].BlueprintID].(constraint.BlueprintHint)
+		if !ok {
+			continue
+		}
+		bp.DecompressHint(&hm, sys.GetInstruction(i))
+		if hm.HintID != mulHint {
+			continue
+		}
+		var unused []int
+		for w := int(hm.OutputRange.Start); w < int(hm.OutputRange.End); w++ {
+			if w < len(used) && !used[w] {
+				unused = append(unused, w)
+			}
+		}
+		if len(unused) == 4 && unused[3]-unused[0] == 3 {
+			for _, w := range unused {
+				out[w] = true
+			}
+		}
+	}
+	return out
 }
 
 // TestEveryWireConstrained: a wire (input or hint output) that appears in no

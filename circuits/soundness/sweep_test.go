@@ -411,10 +411,10 @@ func sweepTable(rows []sweepRow) string {
 		tc, ta, tacc = tc+r.calls, ta+r.alternatives, tacc+r.accept
 	}
 	fmt.Fprintf(&sb, "%d hint calls, %d alternatives tried, %d accepted\n", tc, ta, tacc)
-	sb.WriteString("exempt: the commitment of api.Commit (fixed by the proof system, not the constraints), its random blinding mask (any value is honest), and the inverse inside api.IsZero of a zero input (the result is pinned; the inverse is used nowhere else)\n")
 	if tu > 0 {
 		fmt.Fprintf(&sb, "not tried: %d alternatives that move only the remainder of gnark's emulated zero checks, which no constraint reads (the check takes the remainder as the constant zero)\n", tu)
 	}
+	sb.WriteString("exempt: the commitment of api.Commit (fixed by the proof system, not the constraints), its random blinding mask (any value is honest), and the inverse inside api.IsZero of a zero input (the result is pinned; the inverse is used nowhere else)\n")
 	return sb.String()
 }
 
