@@ -17,6 +17,11 @@
 //   - run.go: a run directory's verifiers and proofs in the EVM.
 //   - settle.go: the whole settlement of a run through the escrow.
 //   - delivery.go: the delivery proof's keys (the model sold for its key).
+//   - batched.go: the verifier that checks the commitment's proof of
+//     knowledge in the proof's pairing call.
+//   - sale.go: a whole run sold in one transaction through the sale
+//     contract, the model in calldata or in an EIP-4844 blob (its KZG
+//     commitment and opening, go-ethereum's kzg4844).
 package onchain
 
 import (
