@@ -393,10 +393,11 @@ func (sp *SaleProof) sellArgs() []any {
 // sell sends the seller's sale transaction: sell, or sellBlob with the
 // model's blob.
 func (sm *saleMarket) sell(sp *SaleProof, from common.Address, d saleDeal, args []any) (Gas, error) {
+	var blobs []common.Hash
 	if sp.blob != nil {
-		return sm.send(from, nil, []common.Hash{sp.blob.hash}, "sellBlob", append([]any{d}, args...)...)
+		blobs = []common.Hash{sp.blob.hash}
 	}
-	return sm.call(from, nil, "sell", append([]any{d}, args...)...)
+	return sm.send(from, nil, blobs, sp.sellMethod(), append([]any{d}, args...)...)
 }
 
 // sellMethod is the sale's method.
