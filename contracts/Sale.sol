@@ -7,18 +7,20 @@ pragma solidity ^0.8.24;
 /// score and the model handed over). The run's terms are not stored nor
 /// restated: they are folded into the verifier (its public inputs that the
 /// terms give, the training set's root, the learning rate, the schedule,
-/// the initial model, the held-out set, are summed into the key's constant
-/// point by onchain.FoldInputs, so the verifier takes five inputs or
-/// fewer), and the offer pins that verifier's code
-/// hash, compiled by the buyer from keys it derived for its terms. The
-/// offer itself is one storage slot: the hash of the deal (buyer, seller,
-/// deadline, payment, verifier, score target, model size); every later
-/// call restates the deal.
+/// the initial model, the held-out set, and the score target, are summed
+/// into the key's constant point by onchain.FoldInputs, so the verifier
+/// takes three inputs), and the offer pins that verifier's code hash,
+/// compiled by the buyer from keys it derived for its terms and target: the
+/// proof shows the score meets the target, and the score itself stays
+/// private. The offer itself is one storage slot: the hash of the deal
+/// (buyer, seller, deadline, payment, verifier, model size, carrier); the
+/// deal is in the offer's calldata, which the `Offered` event points to,
+/// and every later call restates it.
 ///
-/// `sell` carries the proof, the final model's commitment and score claims
-/// and the model itself, its n packed elements in the clear. The contract
-/// derives ρ = keccak256(model ‖ msg.sender ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j
-/// and verifies the proof on (model, claims, ρ, S): a proof is made for
+/// `sell` carries the proof, the final model's commitment and the model
+/// itself, its n packed elements in the clear. The contract derives
+/// ρ = keccak256(model ‖ msg.sender ‖ W) >> 3 and S = ρ^n + Σ W_j·ρ^j and
+/// verifies the proof on (model, ρ, S): a proof is made for
 /// one sender and one model, so one copied from the mempool or the chain
 /// is worth nothing to anyone else (and only the offer's seller may sell).
 /// On success the seller is paid in the
@@ -33,7 +35,7 @@ pragma solidity ^0.8.24;
 /// >> 3 from the blob's versioned hash h (`blobhash(0)`), has the point
 /// evaluation precompile check the blob's value y at z against h and the
 /// seller's KZG commitment and opening, and verifies the proof on (model,
-/// claims, z, y mod r): the circuit computes the same value from the
+/// z, y mod r): the circuit computes the same value from the
 /// committed model. The model's bytes then cost blob gas, priced in its own
 /// market, instead of calldata at 16 gas a byte; the precompile costs
 /// 50,000. The buyer reads the blob from the network, which keeps blobs
@@ -58,11 +60,8 @@ contract Sale {
         address seller; // the only one who may sell
         uint64 deadline;
         uint256 payment;
-        address verifier; // the sale circuit's verifier with the terms folded in
+        address verifier; // the sale circuit's verifier with the terms and the score target folded in
         bytes32 verifierCode; // its runtime code's hash, as the buyer compiled it
-        uint64 claims; // the score's claims among the proof's inputs: 1 (correct answers) or 2 (summed loss, correct answers)
-        uint256 minCorrect; // held-out answers the model must get right
-        uint256 maxLossSum; // summed held-out loss it must stay within (0: no bound)
         uint64 elements; // the final model's packed elements
         bool blob; // the model is carried in a blob (sellBlob), not in calldata (sell)
     }
@@ -83,7 +82,8 @@ contract Sale {
     /// or refunded.
     mapping(bytes32 => bool) public open;
 
-    event Offered(bytes32 indexed id, Deal deal);
+    /// The deal is the offer's calldata.
+    event Offered(bytes32 indexed id, address indexed seller);
     /// blob: the versioned hash of the blob that carried the model (zero: calldata).
     event Sold(bytes32 indexed id, address indexed seller, uint256 model, bytes32 blob);
     event Refunded(bytes32 indexed id);
@@ -93,15 +93,12 @@ contract Sale {
     error PastDeadline(uint64 deadline);
     error NotYet(uint64 deadline);
     error BadProof(string what);
-    error ScoreTooLow(string what);
     error LowGas(uint256 left);
 
     /// Opens an offer of msg.value for the deal; its id is the deal's hash.
     function offer(Deal calldata d) external payable returns (bytes32 id) {
         require(d.buyer == msg.sender && d.payment == msg.value && msg.value > 0, "the deal's buyer and payment are the sender's");
         require(d.seller != address(0), "an offer names its seller");
-        require(d.claims == 1 || d.claims == 2, "a score claims 1 or 2 inputs");
-        require(d.maxLossSum == 0 || d.claims == 2, "a loss bound on a score that proves no loss");
         require(d.elements > 0 && d.deadline > block.timestamp, "no model or a past deadline");
         require(!d.blob || d.elements <= BLOB_WIDTH, "a model larger than a blob");
         // a call to an address without code succeeds: it would accept any proof
@@ -109,33 +106,26 @@ contract Sale {
         id = keccak256(abi.encode(d));
         require(!open[id], "the same deal is already open");
         open[id] = true;
-        emit Offered(id, d);
+        emit Offered(id, d.seller);
     }
 
-    /// Sells the final model: verifies the proof on the model's commitment,
-    /// the score's claims and the challenge and evaluation of the weights
-    /// for msg.sender, then pays msg.sender.
-    function sell(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata claims, uint256[] calldata weights)
-        external
-    {
-        bytes32 id = checkDeal(d, claims, false);
+    /// Sells the final model: verifies the proof on the model's commitment
+    /// and the challenge and evaluation of the weights for msg.sender, then
+    /// pays msg.sender.
+    function sell(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata weights) external {
+        bytes32 id = checkDeal(d, false);
         if (weights.length != d.elements) revert BadProof("not the model's size");
-        uint256[] memory input = inputs(model, claims);
-        (input[1 + claims.length], input[2 + claims.length]) = evaluation(model, msg.sender, weights);
-        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+        (uint256 rho, uint256 s) = evaluation(model, msg.sender, weights);
+        if (!verify(d.verifier, proof, model, rho, s)) revert BadProof("rejected by the verifier");
         pay(id, d, model, 0);
     }
 
     /// kzg: the blob's KZG commitment and the opening at z (48 bytes each);
     /// y: the blob's value at z.
-    function sellBlob(Deal calldata d, bytes calldata proof, uint256 model, uint256[] calldata claims, uint256 y, bytes calldata kzg)
-        external
-    {
-        bytes32 id = checkDeal(d, claims, true);
+    function sellBlob(Deal calldata d, bytes calldata proof, uint256 model, uint256 y, bytes calldata kzg) external {
+        bytes32 id = checkDeal(d, true);
         (bytes32 h, uint256 z) = openBlob(model, y, kzg);
-        uint256[] memory input = inputs(model, claims);
-        (input[1 + claims.length], input[2 + claims.length]) = (z, y % R);
-        if (!verify(d.verifier, proof, input)) revert BadProof("rejected by the verifier");
+        if (!verify(d.verifier, proof, model, z, y % R)) revert BadProof("rejected by the verifier");
         pay(id, d, model, h);
     }
 
@@ -151,27 +141,14 @@ contract Sale {
     }
 
     /// checkDeal refuses a sale of a deal not open, by another than its
-    /// seller, late, carried otherwise than the deal says, or whose claims
-    /// miss the deal's target; it returns the deal's id.
-    function checkDeal(Deal calldata d, uint256[] calldata claims, bool blob) internal view returns (bytes32 id) {
+    /// seller, late, or carried otherwise than the deal says; it returns the
+    /// deal's id.
+    function checkDeal(Deal calldata d, bool blob) internal view returns (bytes32 id) {
         id = keccak256(abi.encode(d));
         if (!open[id]) revert NotOpen(id);
         if (d.seller != msg.sender) revert NotSeller(msg.sender);
         if (block.timestamp > d.deadline) revert PastDeadline(d.deadline);
         if (d.blob != blob) revert BadProof(blob ? "the deal carries the model in calldata" : "the deal carries the model in a blob");
-        if (claims.length != d.claims) revert BadProof("not the score shape of the deal");
-        if (claims[claims.length - 1] < d.minCorrect) revert ScoreTooLow("fewer correct answers than the deal's");
-        if (d.maxLossSum != 0 && claims[0] > d.maxLossSum) revert ScoreTooLow("summed loss above the deal's bound");
-    }
-
-    /// inputs is the verifier's input with the model and claims set and two
-    /// words left for the model's challenge and evaluation.
-    function inputs(uint256 model, uint256[] calldata claims) internal pure returns (uint256[] memory input) {
-        input = new uint256[](3 + claims.length);
-        input[0] = model;
-        for (uint256 j = 0; j < claims.length; j++) {
-            input[1 + j] = claims[j];
-        }
     }
 
     /// pay closes the deal and pays its seller.
@@ -217,10 +194,11 @@ contract Sale {
         if (outside) revert BadProof("a model element outside the field");
     }
 
-    function verify(address verifier, bytes calldata proof, uint256[] memory input) internal view returns (bool ok) {
+    /// verify calls the deal's verifier (gnark's verifyProof(bytes, uint256[3]))
+    /// on the proof and its three inputs.
+    function verify(address verifier, bytes calldata proof, uint256 model, uint256 a, uint256 b) internal view returns (bool ok) {
         if (gasleft() < VERIFY_GAS + VERIFY_GAS / 63 + 10_000) revert LowGas(gasleft());
-        bytes4 selector = bytes4(keccak256(abi.encodePacked("verifyProof(bytes,uint256[", bytes1(uint8(48 + input.length)), "])")));
-        bytes memory data = abi.encodePacked(selector, 32 * (1 + input.length), input, proof.length, proof, new bytes((32 - proof.length % 32) % 32));
+        bytes memory data = abi.encodeWithSignature("verifyProof(bytes,uint256[3])", proof, [model, a, b]);
         (ok,) = verifier.staticcall{gas: VERIFY_GAS}(data);
     }
 }

@@ -350,7 +350,20 @@ func (c *EVM) DeployFrom(from common.Address, code []byte) (common.Address, uint
 	cfg := *c.cfg
 	cfg.Origin = from
 	_, addr, left, err := runtime.Create(code, &cfg)
-	return addr, cfg.GasLimit - left, err
+	return addr, c.settle(code, cfg.GasLimit-left), err
+}
+
+// settle ends a transaction that carried calldata and used exec gas in
+// execution, as a block does: the storage refund it earned (EIP-3529: a
+// slot cleared, or reset to its value before the transaction) is taken off
+// its execution gas, capped at a fifth of all the gas it used, and its
+// writes become the state the next transaction starts from, so that the
+// next one's storage costs see them as the slots' original values
+// (EIP-2200). It returns the execution gas net of the refund.
+func (c *EVM) settle(calldata []byte, exec uint64) uint64 {
+	refund := min(c.cfg.State.GetRefund(), (21000+4*tokens(calldata)+exec)/5)
+	c.cfg.State.Finalise(true)
+	return exec - min(refund, exec)
 }
 
 // Call runs input against the contract with gas forwarded (0: the block's
@@ -362,7 +375,9 @@ func (c *EVM) Call(addr common.Address, input []byte, gas uint64) (uint64, error
 
 // Send runs a transaction from an account with value (wei, may be nil) and
 // gas (0: the block's limit), and returns the return data and the execution
-// gas used; a revert is an error carrying the revert reason.
+// gas used, net of its storage refund (settle); a revert is an error
+// carrying the revert reason. Each call is a transaction of its own: the
+// next one sees its writes as committed state.
 func (c *EVM) Send(from, to common.Address, input []byte, value *big.Int, gas uint64) ([]byte, uint64, error) {
 	return c.SendWithBlobs(from, to, input, value, gas, nil)
 }
@@ -376,7 +391,7 @@ func (c *EVM) SendWithBlobs(from, to common.Address, input []byte, value *big.In
 		cfg.GasLimit = gas
 	}
 	ret, left, err := runtime.Call(to, input, &cfg)
-	return ret, cfg.GasLimit - left, err
+	return ret, c.settle(input, cfg.GasLimit-left), err
 }
 
 // TxGas is the gas of a transaction carrying calldata whose execution used
@@ -384,20 +399,26 @@ func (c *EVM) SendWithBlobs(from, to common.Address, input []byte, value *big.In
 // (EIP-2028), and the execution, or the calldata floor of EIP-7623 (10 per
 // token, a non-zero byte being 4 tokens) where that is more.
 func TxGas(calldata []byte, exec uint64) uint64 {
-	var tokens uint64
+	t := tokens(calldata)
+	return max(21000+4*t+exec, 21000+10*t)
+}
+
+// tokens are calldata's tokens (EIP-7623): 1 per zero byte, 4 per other.
+func tokens(calldata []byte) uint64 {
+	var n uint64
 	for _, b := range calldata {
 		if b == 0 {
-			tokens++
+			n++
 		} else {
-			tokens += 4
+			n += 4
 		}
 	}
-	return max(21000+4*tokens+exec, 21000+10*tokens)
+	return n
 }
 
 // Gas is what verifying one proof on chain costs.
 type Gas struct {
-	Exec uint64 `json:"exec"` // execution of the call
+	Exec uint64 `json:"exec"` // execution of the call, less the storage refund its transaction earns
 	Tx   uint64 `json:"tx"`   // the whole transaction: base, calldata and execution
 }
 

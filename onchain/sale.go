@@ -148,9 +148,6 @@ type saleDeal struct {
 	Payment      *big.Int
 	Verifier     common.Address
 	VerifierCode [32]byte
-	Claims       uint64
-	MinCorrect   *big.Int
-	MaxLossSum   *big.Int
 	Elements     uint64
 	Blob         bool
 }
@@ -211,12 +208,18 @@ func (sc *blobSidecar) open(z, y *big.Int) error {
 // ProveSale proves the run in dir again as the sale of its final model to
 // the seller, with keys of the buyer's one-party setup (Sale.sol says why
 // that is safe for an offer that names its seller; cache: the key cache,
-// nil: always set up). inBlob: the model is carried in a blob
-// (sellBlob), not in calldata.
-func ProveSale(dir string, cache *proving.KeyCache, inBlob bool) (*SaleProof, error) {
+// nil: always set up). target is the buyer's, which the proof shows the
+// run's score meets (zero: the score the run claims); inBlob: the model is
+// carried in a blob (sellBlob), not in calldata.
+func ProveSale(dir string, cache *proving.KeyCache, target Target, inBlob bool) (*SaleProof, error) {
 	s, err := trainrun.SaleOf(dir, seller)
 	if err != nil {
 		return nil, err
+	}
+	if target != (Target{}) {
+		if err := s.SetTarget(target.MinCorrect, target.MaxLossSum); err != nil {
+			return nil, err
+		}
 	}
 	var sc *blobSidecar
 	if inBlob {
@@ -275,7 +278,7 @@ func ProveSale(dir string, cache *proving.KeyCache, inBlob bool) (*SaleProof, er
 }
 
 // free is the sale proof's inputs the seller supplies (the final model's
-// commitment, the score's claims, ρ, S), in order.
+// commitment, ρ, S), in order.
 func (sp *SaleProof) free() []*big.Int {
 	var out []*big.Int
 	for i, v := range sp.sale.Fixed {
@@ -297,8 +300,9 @@ type saleMarket struct {
 
 // newSaleMarket deploys the sale contract and the verifier of vk with the
 // buyer's terms of the run in dir folded in, funds the buyer and the
-// seller and sets the deal for target (zero: the score the proof claims).
-// terms are the buyer's (nil: those the run's manifest records).
+// seller and sets the deal. target is the buyer's (zero: the score the run
+// claims), terms are the buyer's (nil: those the run's manifest records):
+// both are folded into the verifier.
 func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms *trainrun.Terms) (*saleMarket, error) {
 	if terms == nil {
 		m, err := trainrun.ReadManifest(dir)
@@ -308,22 +312,26 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms 
 		t := trainrun.TermsOf(m)
 		terms = &t
 	}
-	// the buyer's side: the inputs its terms give, folded into the key
-	fixed, err := trainrun.SaleInputs(*terms, len(sp.sale.Public))
+	// the buyer's side: the inputs its terms and target give, folded into
+	// the key
+	if target == (Target{}) {
+		claims := sp.sale.Claims
+		target.MinCorrect = claims[len(claims)-1].Int64()
+		if len(claims) == 2 {
+			target.MaxLossSum = claims[0]
+		}
+	}
+	bounds, err := trainrun.SaleBounds(len(sp.sale.Public), target.MinCorrect, target.MaxLossSum)
+	if err != nil {
+		return nil, err
+	}
+	fixed, err := trainrun.SaleInputs(*terms, len(sp.sale.Public), bounds)
 	if err != nil {
 		return nil, err
 	}
 	src, err := SaleVerifier(sp.vk, fixed)
 	if err != nil {
 		return nil, err
-	}
-	free := sp.free()
-	claims := free[1 : len(free)-2]
-	if target == (Target{}) {
-		target.MinCorrect = claims[len(claims)-1].Int64()
-		if len(claims) == 2 {
-			target.MaxLossSum = claims[0]
-		}
 	}
 	sm := &saleMarket{evm: NewEVM()}
 	sm.evm.Fund(buyer, new(big.Int).Mul(Payment, big.NewInt(10)))
@@ -350,11 +358,7 @@ func newSaleMarket(dir string, sp *SaleProof, c *Compiler, target Target, terms 
 	sm.gas.Exec += g
 	sm.gas.Tx = sm.gas.Exec
 	sm.deal = saleDeal{Buyer: buyer, Seller: seller, Deadline: BlockTime + 30*24*3600, Payment: Payment, Verifier: verifier,
-		VerifierCode: sm.evm.CodeHash(verifier), Claims: uint64(len(claims)), MinCorrect: big.NewInt(target.MinCorrect),
-		MaxLossSum: new(big.Int), Elements: uint64(len(sp.sale.Elements)), Blob: sp.blob != nil}
-	if target.MaxLossSum != nil {
-		sm.deal.MaxLossSum = target.MaxLossSum
-	}
+		VerifierCode: sm.evm.CodeHash(verifier), Elements: uint64(len(sp.sale.Elements)), Blob: sp.blob != nil}
 	return sm, nil
 }
 
@@ -378,16 +382,15 @@ func (sm *saleMarket) send(from common.Address, value *big.Int, blobs []common.H
 }
 
 // sellArgs are the seller's arguments of sell after the deal: the proof,
-// the final model's commitment, the score's claims and the model's
-// elements; or, with the model in a blob, of sellBlob: the proof, the
-// commitment, the claims, the blob's value at the point and its KZG
-// commitment and opening.
+// the final model's commitment and the model's elements; or, with the
+// model in a blob, of sellBlob: the proof, the commitment, the blob's
+// value at the point and its KZG commitment and opening.
 func (sp *SaleProof) sellArgs() []any {
-	free := sp.free()
+	model := sp.free()[0]
 	if sp.blob != nil {
-		return []any{sp.proof, free[0], free[1 : len(free)-2], sp.sale.Value, append(sp.blob.commitment[:], sp.blob.opening[:]...)}
+		return []any{sp.proof, model, sp.sale.Value, append(sp.blob.commitment[:], sp.blob.opening[:]...)}
 	}
-	return []any{sp.proof, free[0], free[1 : len(free)-2], sp.sale.Elements}
+	return []any{sp.proof, model, sp.sale.Elements}
 }
 
 // sell sends the seller's sale transaction: sell, or sellBlob with the

@@ -21,15 +21,16 @@ import (
 // is paid and the buyer reads the exact final model from the sale's
 // transaction. Refused: the proof sent by another sender or verified with
 // the challenge of another payee, an offer that names no seller, the
-// model with one element changed or one outside the field, a claimed loss one below the proven, a
-// model of another size, a deal whose score target the run misses, a
+// model with one element changed or one outside the field, a model of
+// another size, a deal whose score target the run misses (its verifier
+// refuses the proof made for the run's own score, and no proof meets it), a
 // verifier of other code, a refund before the deadline and a second sale;
 // the refund comes after the deadline. A run of many proofs cannot be
 // sold. A verifier folded with other terms refuses the proof, and a key
 // whose commitment hashes an input the seller supplies cannot be folded.
 func TestSale(t *testing.T) {
 	solc := compiler(t)
-	if _, err := ProveSale(tinyRun(t), nil, false); err == nil || !strings.Contains(err.Error(), "-chain run -fold-score") {
+	if _, err := ProveSale(tinyRun(t), nil, Target{}, false); err == nil || !strings.Contains(err.Error(), "-chain run -fold-score") {
 		t.Errorf("a run of step proofs sold: %v", err)
 	}
 	dir := t.TempDir()
@@ -40,7 +41,7 @@ func TestSale(t *testing.T) {
 	if _, err := trainrun.Train(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	sp, err := ProveSale(dir, nil, false)
+	sp, err := ProveSale(dir, nil, Target{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestSale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.Paid || !f.Delivered || f.Inputs != 5 || f.Elements != 2 || f.Total != f.Offer.Add(f.Sell) {
+	if !f.Paid || !f.Delivered || f.Inputs != 3 || f.Elements != 2 || f.Total != f.Offer.Add(f.Sell) {
 		t.Fatalf("sale %+v", f)
 	}
 	t.Logf("sold a 10-step run: %d constraints, %d inputs; offer %d, sell %d (verifier %d), total %d gas (transactions); deployment %d",
@@ -109,27 +110,41 @@ func TestSale(t *testing.T) {
 	expect("an offer open to any seller", "names its seller", err)
 	weights := append([]*big.Int{}, sp.sale.Elements...)
 	weights[0] = new(big.Int).Add(weights[0], big.NewInt(1))
-	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], args[2], weights)
+	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], weights)
 	expect("a model element changed", "rejected by the verifier", err)
 	outside := append([]*big.Int{}, sp.sale.Elements...)
 	outside[1] = ecc.BN254.ScalarField()
-	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], args[2], outside)
+	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], outside)
 	expect("a model element outside the field", "outside the field", err)
-	claims := append([]*big.Int{}, args[2].([]*big.Int)...)
-	claims[0] = new(big.Int).Sub(claims[0], big.NewInt(1))
-	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], claims, args[3])
-	expect("a lower loss claimed", "rejected by the verifier", err)
-	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], args[2], weights[:1])
+	_, err = sm.call(seller, nil, "sell", sm.deal, args[0], args[1], weights[:1])
 	expect("a model of another size", "not the model's size", err)
 	_, err = sm.call(buyer, nil, "refund", sm.deal)
 	expect("a refund before the deadline", "NotYet", err)
+	// a deal for a summed loss one below the run's: its verifier, the
+	// stricter bound folded in, refuses the proof of the run's own score,
+	// and the run has no proof of the stricter target
+	below := new(big.Int).Sub(sp.sale.Claims[0], big.NewInt(1))
+	strictFixed := append([]*big.Int{}, sp.sale.Fixed...)
+	strictFixed[chain.Inputs+2] = below
+	if src, err = SaleVerifier(sp.vk, strictFixed); err != nil {
+		t.Fatal(err)
+	}
+	if code, err = solc.Compile(src, "Verifier"); err != nil {
+		t.Fatal(err)
+	}
 	strict := sm.deal
-	strict.MaxLossSum = new(big.Int).Set(claims[0]) // one below the proven loss
+	if strict.Verifier, _, err = sm.evm.DeployFrom(buyer, code); err != nil {
+		t.Fatal(err)
+	}
+	strict.VerifierCode = sm.evm.CodeHash(strict.Verifier)
 	if _, err := sm.call(buyer, Payment, "offer", strict); err != nil {
 		t.Fatal(err)
 	}
 	_, err = sm.call(seller, nil, "sell", append([]any{strict}, args...)...)
-	expect("a loss above the deal's bound", "ScoreTooLow", err)
+	expect("a loss above the deal's bound", "rejected by the verifier", err)
+	if _, err := ProveSale(dir, nil, Target{MaxLossSum: below}, false); err == nil {
+		t.Error("a proof of a loss bound the run misses")
+	}
 	fake := sm.deal
 	fake.VerifierCode[0] ^= 1
 	_, err = sm.call(buyer, Payment, "offer", fake)
@@ -156,7 +171,7 @@ func TestSale(t *testing.T) {
 // blob, a value one off, another blob (its own KZG opening at its own
 // point, so that only the proof can refuse it), and another sender.
 func testSaleBlob(t *testing.T, dir string, solc *Compiler) {
-	sp, err := ProveSale(dir, nil, true)
+	sp, err := ProveSale(dir, nil, Target{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +179,7 @@ func testSaleBlob(t *testing.T, dir string, solc *Compiler) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.Paid || !f.Delivered || f.Inputs != 5 || f.Blobs != 1 {
+	if !f.Paid || !f.Delivered || f.Inputs != 3 || f.Blobs != 1 {
 		t.Fatalf("sale %+v", f)
 	}
 	t.Logf("sold in a blob: %d constraints; offer %d, sell %d (verifier %d), total %d gas (transactions) and %d blob gas",
@@ -179,12 +194,12 @@ func testSaleBlob(t *testing.T, dir string, solc *Compiler) {
 	expect := expecter(t)
 	args := sp.sellArgs()
 	plain := &SaleProof{sale: sp.sale, proof: sp.proof}
-	_, err = sm.sell(plain, seller, sm.deal, []any{args[0], args[1], args[2], sp.sale.Elements})
+	_, err = sm.sell(plain, seller, sm.deal, []any{args[0], args[1], sp.sale.Elements})
 	expect("a calldata sale of a blob deal", "carries the model in a blob", err)
 	_, err = sm.send(seller, nil, nil, "sellBlob", append([]any{sm.deal}, args...)...)
 	expect("no blob", "no blob", err)
 	off := append([]any{}, args...)
-	off[3] = new(big.Int).Add(sp.sale.Value, big.NewInt(1))
+	off[2] = new(big.Int).Add(sp.sale.Value, big.NewInt(1))
 	_, err = sm.sell(sp, seller, sm.deal, off)
 	expect("a value one off", "the blob's value at the point", err)
 	// another model's blob, opened honestly at the point the contract
@@ -205,7 +220,7 @@ func testSaleBlob(t *testing.T, dir string, solc *Compiler) {
 		t.Fatal(err)
 	}
 	forged := &SaleProof{sale: sp.sale, proof: sp.proof, blob: other}
-	_, err = sm.sell(forged, seller, sm.deal, []any{args[0], args[1], args[2], y, append(other.commitment[:], other.opening[:]...)})
+	_, err = sm.sell(forged, seller, sm.deal, []any{args[0], args[1], y, append(other.commitment[:], other.opening[:]...)})
 	expect("another model's blob", "rejected by the verifier", err)
 	other2 := common.HexToAddress("0x0123000000000000000000000000000000000003")
 	sm.evm.Fund(other2, Payment)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/potbench/potbench/circuits/chain"
 	"github.com/potbench/potbench/circuits/commit"
+	"github.com/potbench/potbench/circuits/score"
 )
 
 // Sale is a run proven in one scored proof (-chain run -fold-score), as
@@ -26,17 +27,51 @@ type Sale struct {
 	Fixed      []*big.Int // the inputs the buyer's terms give, nil where the seller supplies one (SaleInputs)
 	Domain     commit.Domain
 	Value      *big.Int // with the model in a blob (InBlob): the blob's value at the point, for the precompile
+	Claims     []*big.Int // the run's held-out score, private in the proof: [summed loss,] correct answers
+	Bounds     []*big.Int // the target the proof shows the score meets, one bound per claim (SetTarget)
 
-	run *chain.Scored // the empty scored run circuit
+	run    *chain.Scored // the empty scored run circuit
+	scored *chain.Scored // the run's assignment
+	terms  Terms         // the terms the run's manifest records
+	payee  [20]byte
+	final  []int64 // the final model's values
+}
+
+// SaleBounds are the bounds, for a sale circuit of n public inputs, of the
+// target "at least minCorrect correct answers and, for a score of two
+// claims, a summed loss of at most maxLossSum" (nil: no bound on the
+// loss), in the circuit's order: [max summed loss,] min correct answers.
+func SaleBounds(n int, minCorrect int64, maxLossSum *big.Int) ([]*big.Int, error) {
+	var bounds []*big.Int
+	switch n - chain.Inputs - 2 - 2 { // the chain's, the held-out set's, then ρ and S
+	case 1:
+		if maxLossSum != nil {
+			return nil, errors.New("score target: a loss bound on a score that proves no loss")
+		}
+	case 2:
+		if maxLossSum == nil {
+			maxLossSum = score.NoLossBound
+		}
+		bounds = append(bounds, maxLossSum)
+	default:
+		return nil, fmt.Errorf("a sale circuit of %d public inputs", n)
+	}
+	bounds = append(bounds, big.NewInt(minCorrect))
+	for _, b := range bounds {
+		if err := score.CheckBound(b); err != nil {
+			return nil, fmt.Errorf("score target: %w", err)
+		}
+	}
+	return bounds, nil
 }
 
 // SaleInputs is, for the sale circuit of a run of terms t with n public
-// inputs, each input the terms give: the training set's root, the first
-// batch (0), the learning rate, the initial model, the batches per epoch,
-// the steps, the held-out set's root and rows. The others (nil) are the
-// seller's: the final model's commitment, the score's claims ([summed
-// loss,] correct answers), the challenge and the evaluation.
-func SaleInputs(t Terms, n int) ([]*big.Int, error) {
+// inputs and a target of bounds (SaleBounds), each input the buyer gives:
+// the training set's root, the first batch (0), the learning rate, the
+// initial model, the batches per epoch, the steps, the held-out set's root
+// and rows, and the bounds. The others (nil) are the seller's: the final
+// model's commitment, the challenge and the evaluation.
+func SaleInputs(t Terms, n int, bounds []*big.Int) ([]*big.Int, error) {
 	if t.Heldout == nil {
 		return nil, errors.New("the terms name no held-out set; a sale pays for a score")
 	}
@@ -52,10 +87,11 @@ func SaleInputs(t Terms, n int) ([]*big.Int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n < chain.Inputs+2+1+2 {
-		return nil, fmt.Errorf("a sale circuit of %d public inputs", n)
+	if n != chain.Inputs+2+len(bounds)+2 || len(bounds) == 0 {
+		return nil, fmt.Errorf("a sale circuit of %d public inputs, a target of %d bounds", n, len(bounds))
 	}
 	fixed := make([]*big.Int, n)
+	copy(fixed[chain.Inputs+2:], bounds)
 	for i, v := range map[int]*big.Int{0: root, 1: new(big.Int), 2: big.NewInt(t.LRFixed), 3: initial,
 		5: big.NewInt(int64(t.Batches())), 6: big.NewInt(int64(t.Steps())),
 		chain.Inputs: held, chain.Inputs + 1: big.NewInt(int64(t.Heldout.Rows))} {
@@ -107,23 +143,65 @@ func SaleOf(dir string, payee [20]byte) (*Sale, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: the run's proof is not a scored chain", dir)
 	}
-	s := &Sale{Circuit: chain.NewSold(empty.(*chain.Scored)), Domain: run.Chain.Params.ModelDomain(), run: empty.(*chain.Scored)}
-	var sold *chain.Sold
-	if sold, s.Elements, err = chain.SoldAssignment(ecc.BN254, s.Domain, run, p.final, payee); err != nil {
+	s := &Sale{Circuit: chain.NewSold(empty.(*chain.Scored)), Domain: run.Chain.Params.ModelDomain(), run: empty.(*chain.Scored),
+		terms: TermsOf(m), payee: payee, final: p.final, scored: run}
+	b, err := score.Bind(run.Score)
+	if err != nil {
 		return nil, err
+	}
+	for _, v := range b.Claims() {
+		var c *big.Int
+		switch x := v.(type) {
+		case *big.Int:
+			c = x
+		case int64:
+			c = big.NewInt(x)
+		case int:
+			c = big.NewInt(int64(x))
+		default:
+			return nil, fmt.Errorf("%s: the run's score claim %v (%T)", dir, v, v)
+		}
+		s.Claims = append(s.Claims, c)
+	}
+	// the default target: the score the run claims
+	target := s.Claims[len(s.Claims)-1].Int64()
+	var loss *big.Int
+	if len(s.Claims) == 2 {
+		loss = s.Claims[0]
+	}
+	if err := s.SetTarget(target, loss); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetTarget proves the sale against the target "at least minCorrect
+// correct answers and a summed loss of at most maxLossSum" (nil: no bound
+// on the loss; SaleBounds) instead: a target the run's score misses has no
+// proof. It makes a sale in calldata: InBlob comes after.
+func (s *Sale) SetTarget(minCorrect int64, maxLossSum *big.Int) error {
+	n := chain.Inputs + 2 + len(s.Claims) + 2
+	bounds, err := SaleBounds(n, minCorrect, maxLossSum)
+	if err != nil {
+		return err
+	}
+	sold, elems, err := chain.SoldAssignment(ecc.BN254, s.Domain, s.scored, s.final, s.payee, bounds)
+	if err != nil {
+		return err
 	}
 	if err := s.assign(sold); err != nil {
-		return nil, err
+		return err
 	}
-	if s.Fixed, err = SaleInputs(TermsOf(m), len(s.Public)); err != nil {
-		return nil, err
+	s.Elements, s.Bounds, s.Circuit, s.Value = elems, bounds, chain.NewSold(s.run), nil
+	if s.Fixed, err = SaleInputs(s.terms, len(s.Public), bounds); err != nil {
+		return err
 	}
 	for i, v := range s.Fixed {
 		if v != nil && v.Cmp(s.Public[i]) != 0 {
-			return nil, fmt.Errorf("%s: the sale's public input %d is %v; the run's terms give %v", dir, i, s.Public[i], v)
+			return fmt.Errorf("the sale's public input %d is %v; the run's terms and the target give %v", i, s.Public[i], v)
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // assign sets the sale's assignment and its public inputs.

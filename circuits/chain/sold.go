@@ -11,17 +11,26 @@ import (
 	"github.com/potbench/potbench/circuits/blob"
 	"github.com/potbench/potbench/circuits/commit"
 	"github.com/potbench/potbench/circuits/delivery"
+	"github.com/potbench/potbench/circuits/score"
 )
 
 // Sold is a whole run's scored proof that also hands the final model over,
 // in the clear, to one payee: the sale of a trained model in one
-// transaction (contracts/Sale.sol). Public inputs: Scored's, then a
-// challenge ρ and an evaluation S. Private: Scored's, and the n elements
-// W_j of the final model as its commitment packs them. The circuit proves
-// Scored's statement and
+// transaction (contracts/Sale.sol). Public inputs: Scored's but the
+// score's claims, then the buyer's target (one bound per claim: [the most
+// summed loss,] the fewest correct answers), a challenge ρ and an
+// evaluation S. Private: Scored's, the claims included (score.Bind), and
+// the n elements W_j of the final model as its commitment packs them. The
+// circuit proves Scored's statement and
 //
+//	LossSum   <= MaxLossSum,  Correct >= MinCorrect   (score.Bounded: the target met)
 //	ModelLast = Sponge_dom(W)              (the model the run reached and the score scored)
 //	S         = ρ^n + Σ_{j<n} W_j·ρ^j      (Horner's rule, from the leading 1)
+//
+// The target, known when the buyer makes its offer, is folded into the
+// sale contract's verifier with the terms: the score costs no input on
+// chain, and the buyer learns that the model meets its target, not its
+// exact score.
 //
 // The model is not a public input: the verifier (the sale contract, or
 // SaleChallenge and delivery.Evaluation natively) takes the n elements it
@@ -57,12 +66,14 @@ import (
 // oracle, or a collision of the sponge. W, fixed by ModelLast, is fixed
 // before ρ. With a blob: W is fixed by ModelLast, the blob B by h, both
 // before z; package blob bounds the chance that B ≠ W‖0 passes by
-// 5·Width/2^253 per point. The public inputs are those of Scored, which the sale contract
-// mostly takes from the terms folded into its verifier, plus ρ and S.
+// 5·Width/2^253 per point; package score bounds the comparisons. Of the
+// public inputs, the sale contract's verifier has all but ModelLast, ρ and
+// S folded in from the buyer's terms and target.
 type Sold struct {
 	Run        *Scored
-	Challenge  frontend.Variable `gnark:",public"` // ρ
-	Evaluation frontend.Variable `gnark:",public"` // S
+	Bounds     []frontend.Variable `gnark:",public"` // the score's target: [max summed loss,] min correct answers
+	Challenge  frontend.Variable   `gnark:",public"` // ρ
+	Evaluation frontend.Variable   `gnark:",public"` // S
 	Model      []frontend.Variable
 
 	dom  commit.Domain
@@ -73,7 +84,21 @@ type Sold struct {
 // compile.
 func NewSold(run *Scored) *Sold {
 	dom := run.Chain.Params.ModelDomain()
-	return &Sold{Run: run, Model: make([]frontend.Variable, commit.PackedLen(dom.Values, dom.Format.Bits)), dom: dom}
+	c := &Sold{Run: bound(run), Model: make([]frontend.Variable, commit.PackedLen(dom.Values, dom.Format.Bits)), dom: dom}
+	if b, ok := c.Run.Score.(score.Bounded); ok {
+		c.Bounds = make([]frontend.Variable, len(b.Claims()))
+	}
+	return c
+}
+
+// bound is run with its score's claims private (score.Bind), where the
+// score has a bound form; Define refuses a score without one.
+func bound(run *Scored) *Scored {
+	b, err := score.Bind(run.Score)
+	if err != nil {
+		return run
+	}
+	return &Scored{Chain: run.Chain, Score: b}
 }
 
 // NewBlobSold returns the empty sale circuit of a scored run circuit whose
@@ -101,6 +126,13 @@ func (c *Sold) Define(api frontend.API) error {
 		}
 	}
 	if err := c.Run.Define(api); err != nil {
+		return err
+	}
+	b, ok := c.Run.Score.(score.Bounded)
+	if !ok {
+		return fmt.Errorf("chain: a sale bounds its score's claims; %T has no bound form", c.Run.Score)
+	}
+	if err := b.AssertBounds(api, c.Bounds); err != nil {
 		return err
 	}
 	m, err := commit.Sponge(api, c.dom, c.Model)
@@ -150,9 +182,24 @@ func BlobPoint(h [32]byte, model *big.Int, payee [20]byte) *big.Int {
 
 // SoldAssignment is the assignment of a sale: run is the scored run's
 // assignment, dom its model domain, final the run's final model values,
-// payee the seller's address. It returns the packed elements the seller
-// sends as well.
-func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64, payee [20]byte) (*Sold, []*big.Int, error) {
+// payee the seller's address, bounds the buyer's target, one bound per
+// claim of the score ([max summed loss,] min correct answers; each checked
+// by score.CheckBound). It returns the packed elements the seller sends as
+// well.
+func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64, payee [20]byte, bounds []*big.Int) (*Sold, []*big.Int, error) {
+	run = bound(run)
+	b, ok := run.Score.(score.Bounded)
+	if !ok {
+		return nil, nil, fmt.Errorf("chain: a sale bounds its score's claims; %T has no bound form", run.Score)
+	}
+	if len(bounds) != len(b.Claims()) {
+		return nil, nil, fmt.Errorf("chain: %d bounds for a score of %d claims", len(bounds), len(b.Claims()))
+	}
+	for _, v := range bounds {
+		if err := score.CheckBound(v); err != nil {
+			return nil, nil, err
+		}
+	}
 	f, err := commit.FieldOf(curve)
 	if err != nil {
 		return nil, nil, err
@@ -170,7 +217,10 @@ func SoldAssignment(curve ecc.ID, dom commit.Domain, run *Scored, final []int64,
 	if err != nil {
 		return nil, nil, err
 	}
-	a := &Sold{Run: run, Challenge: rho, Evaluation: s, dom: dom, Model: make([]frontend.Variable, len(elems))}
+	a := &Sold{Run: run, Challenge: rho, Evaluation: s, dom: dom, Model: make([]frontend.Variable, len(elems)), Bounds: make([]frontend.Variable, len(bounds))}
+	for i, v := range bounds {
+		a.Bounds[i] = v
+	}
 	for i, e := range elems {
 		a.Model[i] = e
 	}

@@ -20,8 +20,11 @@ import (
 // the final model's packed elements and the challenge and evaluation the
 // contract derives for the payee; refused: an evaluation one off, another
 // model's elements with their own evaluation (the sponge binds them), the
-// challenge of another payee, and the run's own refusals (a claimed
-// score one off). Its public inputs are Scored's and two more.
+// challenge of another payee, a target the score misses (a loss bound one
+// below the summed loss, a correct answer more than the score has), and
+// the run's own refusals (a score one off); a looser target, or none on
+// the loss, is met. Its public inputs are Scored's with a bound for each
+// claim, and two more.
 func TestSold(t *testing.T) {
 	fx := newSoldFixture(t)
 	empty, honest, elems, ch, seller, other := fx.empty, fx.honest, fx.elems, fx.ch, fx.seller, fx.other
@@ -51,13 +54,19 @@ func TestSold(t *testing.T) {
 	otherPayee := *honest
 	otherPayee.Challenge = SaleChallenge(ch.ModelLast.(*big.Int), other, elems)
 
+	one := big.NewInt(1)
 	test.NewAssert(t).CheckCircuit(empty, append([]test.TestingOption{
 		test.WithValidAssignment(honest),
+		test.WithValidAssignment(withBounds(honest, new(big.Int).Add(fx.loss0, one), new(big.Int))), // a looser loss bound
+		test.WithValidAssignment(withBounds(honest, score.NoLossBound, new(big.Int))),                // no loss bound
+		test.WithInvalidAssignment(withBounds(honest, new(big.Int).Sub(fx.loss0, one), new(big.Int))), // a loss bound one below the loss
+		test.WithInvalidAssignment(withBounds(honest, fx.loss0, one)),                                  // one correct answer, of none
 		test.WithInvalidAssignment(&offByOne),
 		test.WithInvalidAssignment(&otherModel),
 		test.WithInvalidAssignment(&otherPayee),
 		test.WithInvalidAssignment(fx.bumped(honest)),
 	}, checkOpts...)...)
+	// the claims leave the public inputs, a bound per claim takes each one's place
 	if got, want := publicInputs(t, NewSold(fx.emptyRun())), Inputs+publicInputs(t, score.NewScore(fx.loss))-1+2; got != want {
 		t.Errorf("%d public inputs, want %d", got, want)
 	}
@@ -67,7 +76,8 @@ func TestSold(t *testing.T) {
 // the point the contract derives from the blob's versioned hash and the
 // payee, and the blob's value there; refused: a value one off, another
 // model's elements with their own value (the sponge binds them), the
-// point of another payee or another blob, and a claimed score one off.
+// point of another payee or another blob, a missed target, and a score one
+// off.
 // Its public inputs are those of the sale in calldata.
 func TestBlobSold(t *testing.T) {
 	fx := newSoldFixture(t)
@@ -108,6 +118,7 @@ func TestBlobSold(t *testing.T) {
 		test.WithInvalidAssignment(&otherModel),
 		test.WithInvalidAssignment(&otherPayee),
 		test.WithInvalidAssignment(&otherBlob),
+		test.WithInvalidAssignment(withBounds(honest, new(big.Int).Sub(fx.loss0, big.NewInt(1)), new(big.Int))),
 		test.WithInvalidAssignment(fx.bumped(honest)),
 	}, checkOpts...)...)
 	if got, want := publicInputs(t, NewBlobSold(fx.emptyRun())), publicInputs(t, NewSold(fx.emptyRun())); got != want {
@@ -125,6 +136,31 @@ type soldFixture struct {
 	empty, honest *Sold
 	elems         []*big.Int
 	seller, other [20]byte
+	loss0         *big.Int // the run's summed held-out loss
+}
+
+// bigOf is an assigned value as an integer.
+func bigOf(t *testing.T, v frontend.Variable) *big.Int {
+	switch x := v.(type) {
+	case *big.Int:
+		return x
+	case int64:
+		return big.NewInt(x)
+	case int:
+		return big.NewInt(int64(x))
+	}
+	t.Fatalf("an assigned value of type %T", v)
+	return nil
+}
+
+// withBounds is the sale a proven against another target.
+func withBounds(a *Sold, bounds ...*big.Int) *Sold {
+	b := *a
+	b.Bounds = make([]frontend.Variable, len(bounds))
+	for i, v := range bounds {
+		b.Bounds[i] = v
+	}
+	return &b
 }
 
 func (fx *soldFixture) emptyRun() *Scored {
@@ -136,7 +172,7 @@ func (fx *soldFixture) bumped(a *Sold) *Sold {
 	b := *a
 	sc := fx.scoreOf().(*score.FoldedScore)
 	sc.Correct = 1
-	b.Run = &Scored{Chain: fx.ch, Score: sc}
+	b.Run = bound(&Scored{Chain: fx.ch, Score: sc})
 	return &b
 }
 
@@ -173,7 +209,8 @@ func newSoldFixture(t *testing.T) *soldFixture {
 	fx.empty = NewSold(fx.emptyRun())
 	dom := p.ModelDomain()
 	fx.seller, fx.other = [20]byte{1, 2, 3}, [20]byte{4, 5, 6}
-	fx.honest, fx.elems, err = SoldAssignment(ecc.BN254, dom, &Scored{Chain: ch, Score: scoreOf()}, last, fx.seller)
+	fx.loss0 = bigOf(t, scoreOf().(*score.FoldedScore).LossSum)
+	fx.honest, fx.elems, err = SoldAssignment(ecc.BN254, dom, &Scored{Chain: ch, Score: scoreOf()}, last, fx.seller, []*big.Int{fx.loss0, new(big.Int)})
 	if err != nil {
 		t.Fatal(err)
 	}

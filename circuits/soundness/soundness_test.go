@@ -627,7 +627,8 @@ func wrapCase(t *testing.T, curve ecc.ID) circuitCase {
 // soldCase is a wrapping chain with its score, sold in the clear
 // (chain.Sold): one packed element of the model changed (with the
 // challenge and evaluation recomputed for it), the evaluation moved, a
-// lower summed loss claimed, and a wrong last model.
+// lower summed loss claimed, a loss bound one below the loss (a target the
+// run misses), and a wrong last model.
 func soldCase(t *testing.T, curve ecc.ID) circuitCase { return soldCaseOf(t, curve, false) }
 
 // blobSoldCase is the same sale with the model in a blob
@@ -656,23 +657,27 @@ func soldCaseOf(t *testing.T, curve ecc.ID, inBlob bool) circuitCase {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scoreOf := func() *score.FoldedScore {
+	scoreOf := func() *score.BoundScore {
 		sc, err := loss.AssignScore(set, linreg.FromValues(last))
 		if err != nil {
 			t.Fatal(err)
 		}
 		f, err := score.Fold(sc)
+		if err == nil {
+			f, err = score.Bind(f)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		return f.(*score.FoldedScore)
+		return f.(*score.BoundScore)
 	}
 	emptyScore, err := score.Fold(score.NewScore(loss))
 	if err != nil {
 		t.Fatal(err)
 	}
 	payee := [20]byte{7}
-	honest, elems, err := chain.SoldAssignment(curve, p.ModelDomain(), &chain.Scored{Chain: run, Score: scoreOf()}, last, payee)
+	lossSum := scoreOf().LossSum.(*big.Int)
+	honest, elems, err := chain.SoldAssignment(curve, p.ModelDomain(), &chain.Scored{Chain: run, Score: scoreOf()}, last, payee, []*big.Int{lossSum, new(big.Int)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -710,9 +715,12 @@ func soldCaseOf(t *testing.T, curve ecc.ID, inBlob bool) circuitCase {
 	other := *run
 	other.ModelLast = run.ModelFirst
 	wrongLast.Run = &chain.Scored{Chain: &other, Score: scoreOf()}
+	missed := *honest
+	missed.Bounds = []frontend.Variable{new(big.Int).Sub(lossSum, big.NewInt(1)), 0}
 	return circuitCase{name: name, circuit: empty, honest: honest, tampers: []tamper{
 		{kind: "model sold altered", witness: &altered},
 		{kind: "wrong claimed score", witness: &lower},
+		{kind: "score target missed", witness: &missed},
 		{kind: "wrong W_after", witness: &wrongLast},
 		{kind: "sold evaluation off", witness: &moved},
 	}}

@@ -46,7 +46,7 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: training again from the manifest's terms, then proving the whole run as its sale (keys: the buyer's one-party setup, from the key cache after the first time)\n", dir)
-	sp, err := onchain.ProveSale(dir, proving.DefaultKeyCache(), *inBlob)
+	sp, err := onchain.ProveSale(dir, proving.DefaultKeyCache(), target, *inBlob)
 	if err != nil {
 		return err
 	}
