@@ -26,7 +26,7 @@ type Sale struct {
 	Public     []*big.Int // the sale proof's public inputs, in the circuit's order
 	Fixed      []*big.Int // the inputs the buyer's terms give, nil where the seller supplies one (SaleInputs)
 	Domain     commit.Domain
-	Value      *big.Int // with the model in a blob (InBlob): the blob's value at the point, for the precompile
+	Value      *big.Int   // with the model in a blob (InBlob): the blob's value at the point, for the precompile
 	Claims     []*big.Int // the run's held-out score, private in the proof: [summed loss,] correct answers
 	Bounds     []*big.Int // the target the proof shows the score meets, one bound per claim (SetTarget)
 

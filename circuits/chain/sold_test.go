@@ -57,10 +57,10 @@ func TestSold(t *testing.T) {
 	one := big.NewInt(1)
 	test.NewAssert(t).CheckCircuit(empty, append([]test.TestingOption{
 		test.WithValidAssignment(honest),
-		test.WithValidAssignment(withBounds(honest, new(big.Int).Add(fx.loss0, one), new(big.Int))), // a looser loss bound
-		test.WithValidAssignment(withBounds(honest, score.NoLossBound, new(big.Int))),                // no loss bound
+		test.WithValidAssignment(withBounds(honest, new(big.Int).Add(fx.loss0, one), new(big.Int))),   // a looser loss bound
+		test.WithValidAssignment(withBounds(honest, score.NoLossBound, new(big.Int))),                 // no loss bound
 		test.WithInvalidAssignment(withBounds(honest, new(big.Int).Sub(fx.loss0, one), new(big.Int))), // a loss bound one below the loss
-		test.WithInvalidAssignment(withBounds(honest, fx.loss0, one)),                                  // one correct answer, of none
+		test.WithInvalidAssignment(withBounds(honest, fx.loss0, one)),                                 // one correct answer, of none
 		test.WithInvalidAssignment(&offByOne),
 		test.WithInvalidAssignment(&otherModel),
 		test.WithInvalidAssignment(&otherPayee),
