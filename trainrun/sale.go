@@ -185,6 +185,9 @@ func (s *Sale) SetTarget(minCorrect int64, maxLossSum *big.Int) error {
 	if err != nil {
 		return err
 	}
+	if loss, correct := s.Claims[0], s.Claims[len(s.Claims)-1]; correct.Cmp(bounds[len(bounds)-1]) < 0 || len(bounds) == 2 && loss.Cmp(bounds[0]) > 0 {
+		return fmt.Errorf("the run's score (%v) misses the target (%v: [the most summed loss,] the fewest correct answers)", s.Claims, bounds)
+	}
 	sold, elems, err := chain.SoldAssignment(ecc.BN254, s.Domain, s.scored, s.final, s.payee, bounds)
 	if err != nil {
 		return err

@@ -21,8 +21,8 @@ func cmdSell(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"Sells the final model of a run proven in one proof (train -chain run -fold-score) in one transaction, through\n"+
 		"contracts/Sale.sol in go-ethereum's EVM: the run is proven again as the sale circuit (circuits/chain.Sold: the\n"+
 		"run, its score, and the model handed over to the seller's address), whose keys are the buyer's own one-party setup\n"+
-		"(loaded from the key cache after the first time); the buyer folds its terms into the verifier (onchain.FoldInputs),\n"+
-		"deploys it and offers a payment; the seller sends the proof and the model in the clear, and is paid in the same\n"+
+		"(loaded from the key cache after the first time); the buyer folds its terms and score target into the verifier\n"+
+		"(onchain.FoldInputs: the proof shows the private score meets the target), deploys it and offers a payment; the seller sends the proof and the model in the clear, and is paid in the same\n"+
 		"transaction. The buyer reads the model from that transaction (the Sold event names it) and checks it against its\ncommitment. "+
 		"With -blob the model travels in the transaction's blob instead (circuits/chain.NewBlobSold, Sale.sellBlob): the\n"+
 		"contract checks the blob's value at a point it derives, and the proof shows the committed model has that value.\n"+
