@@ -10,6 +10,9 @@
 //   - FoldedScore, FoldedClassScore (folded.go, from Fold): Score and
 //     ClassScore inside another statement, which supplies the model
 //     commitment (package chain's Scored: the chain's last model).
+//   - BoundScore, BoundClassScore (bound.go, from Bind): a folded score
+//     whose claims are private, which the embedding circuit bounds by
+//     public targets (package chain's Sold: a sale pays for a target met).
 //
 // Loss for least squares is the exact squared error, at scale
 // 2^(2·(Data.Frac+Model.Frac)); for logistic regression the log-loss
