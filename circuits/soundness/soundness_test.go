@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -61,7 +62,7 @@ var kinds = []string{"wrong update", "wrong W_before", "wrong W_after", "row not
 	"batch window not a batch", "wrong minimum", "wrong maximum", "minimum below every value", "one-wide clamp",
 	"batch count not the root's", "batch beyond the count", "tie scored correct",
 	"skipped step", "batch of another set", "model tampered mid-chain", "wrap quotient +1", "wrap quotient -1",
-	"model sold altered", "sold evaluation off"}
+	"model sold altered", "sold evaluation off", "score target missed", "lanes opened shifted", "lane quotient +1"}
 
 // shiftRescale returns solver options whose DivHint answers its second call
 // with the quotient moved by delta (and the remainder moved to keep
@@ -1117,6 +1118,9 @@ func soundnessMatrix(t *testing.T, curve ecc.ID) {
 		}
 		matrix[c.name] = map[string]string{}
 		for _, tp := range c.tampers {
+			if !slices.Contains(kinds, tp.kind) {
+				t.Errorf("%s: tamper %q is not a matrix row (kinds), so the matrix would not count it", c.name, tp.kind)
+			}
 			// Both gnark's test engine (for witness tampering) and the
 			// R1CS solver (which runs the overridden hints) must reject.
 			rejected := circuittest.Solve(cs, tp.witness, tp.solverOp...) != nil
